@@ -1,0 +1,57 @@
+// Error types. Messages name the argument, what was expected and what came:
+// "X has 63 columns, the model expects 64".
+
+/** Base class of every error simdnet throws on purpose. */
+export class SimdnetError extends Error {
+  override name = 'SimdnetError';
+}
+
+/** Bad input: a wrong shape, a NaN, an unknown option value, a label out of range... */
+export class ValidationError extends SimdnetError {
+  override name = 'ValidationError';
+  constructor(readonly argument: string, message: string) {
+    super(`${argument}: ${message}`);
+  }
+}
+
+/** A model used before it was fitted (or compiled). */
+export class NotFittedError extends SimdnetError {
+  override name = 'NotFittedError';
+}
+
+/** Training produced a NaN or infinite loss. The model keeps its last finite weights. */
+export class DivergenceError extends SimdnetError {
+  override name = 'DivergenceError';
+}
+
+/** A model file or JSON that cannot be read back. */
+export class ModelFormatError extends SimdnetError {
+  override name = 'ModelFormatError';
+}
+
+/** Emitted (not thrown) when an iterative solver stops at maxIter before meeting tol. */
+export interface ConvergenceWarning {
+  name: 'ConvergenceWarning';
+  message: string;
+}
+
+type WarningHandler = (w: ConvergenceWarning) => void;
+let warningHandler: WarningHandler = (w) => {
+  const p = (globalThis as { process?: { emitWarning?: (m: string, name: string) => void } }).process;
+  if (p?.emitWarning) p.emitWarning(w.message, w.name);
+  else console.warn(`${w.name}: ${w.message}`);
+};
+
+/**
+ * Routes convergence warnings (default: process.emitWarning in Node, console.warn elsewhere).
+ * @example setWarningHandler(() => {}); // silence them
+ */
+export function setWarningHandler(handler: WarningHandler): WarningHandler {
+  const previous = warningHandler;
+  warningHandler = handler;
+  return previous;
+}
+
+export function warnConvergence(message: string): void {
+  warningHandler({ name: 'ConvergenceWarning', message });
+}

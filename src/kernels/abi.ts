@@ -1,0 +1,135 @@
+// The kernel ABI shared by the WebAssembly binaries (assembly/) and the pure-TS twins (src/ref/).
+// Every function takes byte pointers (`...Ptr`, 16-byte aligned unless stated) into one linear
+// memory and plain dimensions; none allocates, none throws. Shape checks happen in the callers.
+// Matrices are row-major. A pointer argument of 0 means "absent" where the doc says so.
+//
+// Flags for GEMM: bit 0 (GEMM_RELU) applies max(0, ·) to the result; bit 1 (GEMM_ACCUMULATE)
+// adds into the output instead of overwriting it.
+
+export const GEMM_RELU = 1;
+export const GEMM_ACCUMULATE = 2;
+
+export interface GemmAbi {
+  /** Z[m×n] = X[m×k]·W[n×k]ᵀ + bias[n] (bias absent when biasPtr = 0). Forward of a dense layer.
+   *  workPtr: scratch of at least f32_gemm_work_bytes(n, k) bytes (B packing). */
+  f32_gemm_nt(xPtr: number, wPtr: number, biasPtr: number, zPtr: number, m: number, n: number, k: number, flags: number, workPtr: number): void;
+  /** C[m×n] = A[k×m]ᵀ·B[k×n] (dW[out×in] = dZ[batch×out]ᵀ·X[batch×in]: m=out, n=in, k=batch). */
+  f32_gemm_tn(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, flags: number, workPtr: number): void;
+  /** C[m×n] = A[m×k]·B[k×n] (dX[batch×in] = dZ[batch×out]·W[out×in]: m=batch, n=in, k=out). */
+  f32_gemm_nn(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, flags: number, workPtr: number): void;
+  /** Bytes of scratch any of the three GEMMs needs for an output with n columns and depth k. */
+  f32_gemm_work_bytes(m: number, n: number, k: number): number;
+  /** out[n] = Σ_i A[i, :] over the m rows of A[m×n] (db = colsum(dZ)); GEMM_ACCUMULATE adds. */
+  f32_colsum(aPtr: number, outPtr: number, m: number, n: number, flags: number): void;
+}
+
+export interface EltwiseAbi {
+  f32_fill(ptr: number, n: number, value: number): void;
+  f32_copy(dstPtr: number, srcPtr: number, n: number): void;
+  /** out = a + b */
+  f32_add(aPtr: number, bPtr: number, outPtr: number, n: number): void;
+  /** out = a ⊙ b */
+  f32_mul(aPtr: number, bPtr: number, outPtr: number, n: number): void;
+  /** out = alpha·x (in place when outPtr = xPtr) */
+  f32_scale(xPtr: number, outPtr: number, n: number, alpha: number): void;
+  /** y += alpha·x */
+  f32_axpy(xPtr: number, yPtr: number, n: number, alpha: number): void;
+  /** dst row r = src row idx[r] (idx: i32), rows of `cols` floats. */
+  f32_gather_rows(srcPtr: number, idxPtr: number, dstPtr: number, rows: number, cols: number): void;
+}
+
+export interface ReduceAbi {
+  /** Σ x (accumulated in f64). */
+  f32_sum(ptr: number, n: number): number;
+  /** Σ x² (accumulated in f64). */
+  f32_sumsq(ptr: number, n: number): number;
+  /** max x (−Infinity for n = 0). */
+  f32_max(ptr: number, n: number): number;
+  /** out[i] (i32) = index of the first maximum of row i of A[m×n]. */
+  f32_argmax_rows(aPtr: number, outPtr: number, m: number, n: number): void;
+  /** Writes 5 f64 at outPtr (8-byte aligned): sum, sum of squares, min, max, count of exact zeros. */
+  f32_moments(ptr: number, n: number, outPtr: number): void;
+}
+
+/**
+ * Activations, all with one signature over a [rows×cols] matrix (cols matters only to bipolarRelu,
+ * whose odd units are mirrored). alpha/beta are the activation's parameters (ignored otherwise).
+ * fwd: y = f(x). bwd: dx = dy ⊙ f'(x), given x (pre-activation) and y (its output).
+ */
+export type ActFwd = (xPtr: number, yPtr: number, rows: number, cols: number, alpha: number, beta: number) => void;
+export type ActBwd = (xPtr: number, yPtr: number, dyPtr: number, dxPtr: number, rows: number, cols: number, alpha: number, beta: number) => void;
+
+export const ACTIVATION_KERNELS = [
+  'identity', 'step', 'sigmoid', 'tanh', 'arctan', 'relu', 'leaky_relu', 'elu', 'softsign', 'softplus',
+  'isru', 'isrlu', 'sqnl', 'bipolar_relu', 'gelu', 'silu',
+] as const;
+export type ActivationKernel = (typeof ACTIVATION_KERNELS)[number];
+
+export type ActivationAbi = {
+  [K in ActivationKernel as `f32_${K}_fwd`]: ActFwd;
+} & {
+  [K in ActivationKernel as `f32_${K}_bwd`]: ActBwd;
+} & {
+  /** y = x for x ≥ 0, slope[j]·x otherwise (slope per unit j of cols). */
+  f32_prelu_fwd(xPtr: number, slopePtr: number, yPtr: number, rows: number, cols: number): void;
+  /** dx = dy·(x ≥ 0 ? 1 : slope[j]); dslope[j] (=, not +=) Σ_rows dy·x over x < 0. */
+  f32_prelu_bwd(xPtr: number, slopePtr: number, dyPtr: number, dxPtr: number, dslopePtr: number, rows: number, cols: number): void;
+  /** Training rrelu: slope ~ U(lower, upper) per element drawn from the rng at rngPtr, stored at slopeOutPtr; y = x ≥ 0 ? x : slope·x. */
+  f32_rrelu_fwd_train(xPtr: number, yPtr: number, slopeOutPtr: number, n: number, lower: number, upper: number, rngPtr: number): void;
+  /** dx = dy·(x ≥ 0 ? 1 : slope) with the slopes saved by the forward pass. */
+  f32_rrelu_bwd(xPtr: number, slopePtr: number, dyPtr: number, dxPtr: number, n: number): void;
+  /** Row-wise softmax of Z[m×n] (max-subtracted). */
+  f32_softmax_fwd(zPtr: number, pPtr: number, m: number, n: number): void;
+};
+
+/** Losses from logits (fused, stable). Each returns the batch-mean loss (f64 accumulation);
+ *  writes probabilities/outputs to outPtr when ≠ 0 and the gradient w.r.t. logits (already ÷ m) to gradPtr when ≠ 0. */
+export interface LossAbi {
+  /** −(1/m)·Σ_i Σ_j y_ij·log softmax(z_i)_j via log-sum-exp; grad = (p − y)/m. */
+  f32_softmax_xent(zPtr: number, yPtr: number, outPtr: number, gradPtr: number, m: number, n: number): number;
+  /** (1/m)·Σ_i Σ_j [max(z,0) − z·y + log(1 + e^{−|z|})]; grad = (σ(z) − y)/m. */
+  f32_sigmoid_bce(zPtr: number, yPtr: number, outPtr: number, gradPtr: number, m: number, n: number): number;
+  /** (1/m)·Σ_i ‖ŷ_i − y_i‖² (identity output: out = ŷ copy when outPtr ≠ 0); grad = 2(ŷ − y)/m. */
+  f32_mse(zPtr: number, yPtr: number, outPtr: number, gradPtr: number, m: number, n: number): number;
+}
+
+/** Optimizer steps on one parameter buffer of n floats; g already holds every gradient term (L2 included). */
+export interface OptimAbi {
+  /** p −= lr·g */
+  f32_sgd_step(pPtr: number, gPtr: number, n: number, lr: number): void;
+  /** v = mu·v + g; p −= lr·v (PyTorch convention, dampening 0). */
+  f32_momentum_step(pPtr: number, gPtr: number, vPtr: number, n: number, lr: number, mu: number): void;
+  /** v = mu·v + g; p −= lr·(g + mu·v) (PyTorch's Nesterov). */
+  f32_nesterov_step(pPtr: number, gPtr: number, vPtr: number, n: number, lr: number, mu: number): void;
+  /** m = b1·m + (1−b1)·g; v = b2·v + (1−b2)·g²; p −= lr·(m·c1)/(sqrt(v·c2) + eps), c1 = 1/(1−b1^t), c2 = 1/(1−b2^t);
+   *  then, when wd ≠ 0 (AdamW, decoupled), p was first multiplied by (1 − lr·wd). */
+  f32_adam_step(pPtr: number, gPtr: number, mPtr: number, vPtr: number, n: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number, wd: number): void;
+  /** v = rho·v + (1−rho)·g²; p −= lr·g/(sqrt(v) + eps). */
+  f32_rmsprop_step(pPtr: number, gPtr: number, vPtr: number, n: number, lr: number, rho: number, eps: number): void;
+  /** s += g²; p −= lr·g/(sqrt(s) + eps). */
+  f32_adagrad_step(pPtr: number, gPtr: number, sPtr: number, n: number, lr: number, eps: number): void;
+}
+
+/** Layers with state: dropout and batch normalization (per column over the rows of the batch). */
+export interface LayerAbi {
+  /** mask = u ≥ p ? 1/(1−p) : 0 with u ~ U[0,1) from the rng; y = x ⊙ mask (inverted dropout). */
+  f32_dropout_fwd(xPtr: number, maskPtr: number, yPtr: number, n: number, p: number, rngPtr: number): void;
+  /** Training mode: mean/var per column over m rows (biased var for normalizing); xhat = (x−mean)·invstd;
+   *  y = gamma·xhat + beta; running = (1−momentum)·running + momentum·batch (running var unbiased, m/(m−1)). */
+  f32_batchnorm_fwd_train(xPtr: number, gammaPtr: number, betaPtr: number, yPtr: number, xhatPtr: number, invstdPtr: number,
+    runMeanPtr: number, runVarPtr: number, m: number, n: number, momentum: number, eps: number): void;
+  /** Inference: y = gamma·(x − runMean)/sqrt(runVar + eps) + beta. */
+  f32_batchnorm_fwd_infer(xPtr: number, gammaPtr: number, betaPtr: number, runMeanPtr: number, runVarPtr: number, yPtr: number,
+    m: number, n: number, eps: number): void;
+  /** dgamma = Σ dy·xhat, dbeta = Σ dy (overwritten); dx = (gamma·invstd/m)·(m·dy − dbeta − xhat·dgamma). */
+  f32_batchnorm_bwd(dyPtr: number, xhatPtr: number, gammaPtr: number, invstdPtr: number, dxPtr: number, dgammaPtr: number, dbetaPtr: number,
+    m: number, n: number): void;
+}
+
+/** xoshiro128** with its 4×u32 state at rngPtr (seeded from TS by splitmix32); identical streams in WASM and TS. */
+export interface RngAbi {
+  /** out[i] = lo + (hi − lo)·u, u = (next() >>> 8)·2^−24 ∈ [0, 1). */
+  f32_rand_uniform(rngPtr: number, outPtr: number, n: number, lo: number, hi: number): void;
+}
+
+export type KernelAbi = GemmAbi & EltwiseAbi & ReduceAbi & ActivationAbi & LossAbi & OptimAbi & LayerAbi & RngAbi;

@@ -1,0 +1,146 @@
+// An allocator for WebAssembly linear memory, owned by TypeScript. Regions are ALIGN-byte aligned,
+// handed out first-fit from a free list sorted by address; freed neighbours coalesce, and a free
+// region at the top lowers the top, so allocating and freeing returns the arena to where it started.
+// The memory grows on demand (which detaches views: see views.ts).
+
+import { Views } from './views.js';
+
+export const ALIGN = 64;
+const PAGE = 65536;
+
+export class ArenaError extends Error {
+  override name = 'ArenaError';
+}
+
+interface Span { ptr: number; size: number }
+
+export class Arena {
+  readonly base: number;
+  readonly views: Views;
+  private topPtr: number;
+  private readonly spans: Span[] = [];
+  private readonly live = new Map<number, number>();
+  private liveBytesCount = 0;
+
+  constructor(readonly memory: WebAssembly.Memory, heapBase: number, private readonly maxBytes = 4 * 1024 * 1024 * 1024 - PAGE) {
+    this.base = alignUp(Math.max(heapBase, ALIGN), ALIGN);
+    this.topPtr = this.base;
+    this.views = new Views(memory);
+  }
+
+  /** First byte past the highest region ever in use now. */
+  get top(): number { return this.topPtr; }
+  /** Bytes in live regions (after alignment). */
+  get liveBytes(): number { return this.liveBytesCount; }
+  /** Number of live regions. */
+  get liveCount(): number { return this.live.size; }
+
+  /** Allocates `bytes` (rounded up to ALIGN) and returns the byte pointer; zero bytes still gets a distinct pointer. */
+  alloc(bytes: number): number {
+    if (!Number.isInteger(bytes) || bytes < 0) {
+      throw new ArenaError(`alloc: bytes must be a non-negative integer, got ${bytes}`);
+    }
+    const size = Math.max(ALIGN, alignUp(bytes, ALIGN));
+    let ptr = -1;
+    for (let i = 0; i < this.spans.length; i++) {
+      const span = this.spans[i]!;
+      if (span.size < size) continue;
+      ptr = span.ptr;
+      if (span.size === size) this.spans.splice(i, 1);
+      else { span.ptr += size; span.size -= size; }
+      break;
+    }
+    if (ptr < 0) {
+      ptr = this.topPtr;
+      this.ensureCapacity(ptr + size);
+      this.topPtr = ptr + size;
+    }
+    this.live.set(ptr, size);
+    this.liveBytesCount += size;
+    return ptr;
+  }
+
+  /** Allocates and zero-fills. */
+  allocZeroed(bytes: number): number {
+    const ptr = this.alloc(bytes);
+    this.views.u8.fill(0, ptr, ptr + Math.max(ALIGN, alignUp(bytes, ALIGN)));
+    return ptr;
+  }
+
+  /** Returns a region to the arena. Freeing an unknown pointer throws (double free, foreign pointer). */
+  free(ptr: number): void {
+    const size = this.live.get(ptr);
+    if (size === undefined) throw new ArenaError(`free: ${ptr} is not a live allocation (double free?)`);
+    this.live.delete(ptr);
+    this.liveBytesCount -= size;
+    let lo = 0;
+    let hi = this.spans.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.spans[mid]!.ptr < ptr) lo = mid + 1; else hi = mid;
+    }
+    const span: Span = { ptr, size };
+    this.spans.splice(lo, 0, span);
+    const next = this.spans[lo + 1];
+    if (next && span.ptr + span.size === next.ptr) { span.size += next.size; this.spans.splice(lo + 1, 1); }
+    const prev = this.spans[lo - 1];
+    if (prev && prev.ptr + prev.size === span.ptr) { prev.size += span.size; this.spans.splice(lo, 1); lo--; }
+    const last = this.spans[this.spans.length - 1];
+    if (last && last.ptr + last.size === this.topPtr) { this.topPtr = last.ptr; this.spans.pop(); }
+  }
+
+  /** Size in bytes of a live region. */
+  sizeOf(ptr: number): number {
+    const size = this.live.get(ptr);
+    if (size === undefined) throw new ArenaError(`sizeOf: ${ptr} is not a live allocation`);
+    return size;
+  }
+
+  private ensureCapacity(end: number): void {
+    if (end > this.maxBytes) {
+      throw new ArenaError(`out of memory: the arena needs ${end} bytes, the limit is ${this.maxBytes}`);
+    }
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return;
+    const wantPages = Math.ceil(end / PAGE);
+    const havePages = have / PAGE;
+    // Grow at least by half of what we have, so a sequence of allocations grows rarely.
+    const grow = Math.max(wantPages - havePages, Math.min(Math.ceil(havePages / 2), Math.floor(this.maxBytes / PAGE) - havePages));
+    this.memory.grow(grow);
+  }
+}
+
+export function alignUp(n: number, a: number): number {
+  return Math.ceil(n / a) * a;
+}
+
+/** A Float32 region in the arena with an owner-held lifetime. */
+export class F32Buffer {
+  private disposed = false;
+  constructor(readonly arena: Arena, readonly ptr: number, readonly length: number) {}
+
+  static alloc(arena: Arena, length: number, zero = true): F32Buffer {
+    const ptr = zero ? arena.allocZeroed(length * 4) : arena.alloc(length * 4);
+    return new F32Buffer(arena, ptr, length);
+  }
+
+  /** A view valid until the next allocation that grows memory. */
+  view(): Float32Array {
+    return this.arena.views.f32At(this.ptr, this.length);
+  }
+
+  set(values: ArrayLike<number>, offset = 0): void {
+    this.view().set(values, offset);
+  }
+
+  /** A copy, safe to keep. */
+  toArray(): Float32Array {
+    return this.view().slice();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.arena.free(this.ptr);
+  }
+}

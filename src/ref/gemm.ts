@@ -1,0 +1,5 @@
+// PLACEHOLDER: replaced by the real pure-TS twin.
+import type { Views } from '../memory/views.js';
+export function makeGemmRef(_v: Views): Record<string, never> {
+  return {};
+}

@@ -1,0 +1,87 @@
+// The one place that instantiates simdnet's WebAssembly binaries (through @assemblyscript/loader,
+// which decodes abort messages). Bytes come from build/<binary>.wasm next to the package, or
+// from the caller: bytes, a compiled WebAssembly.Module, a Response, or a URL prefix.
+
+import loader from '@assemblyscript/loader';
+import type { KernelAbi } from '../kernels/abi.js';
+
+export type BinaryName = 'simd' | 'relaxed' | 'debug';
+
+/** What the caller may hand over instead of letting simdnet find build/<binary>.wasm. */
+export type WasmSource = ArrayBuffer | Uint8Array | WebAssembly.Module | Response | Promise<Response> | URL | string;
+
+export interface WasmExports extends KernelAbi {
+  heap_base(): number;
+  has_relaxed_simd(): number;
+}
+
+export interface LoadedModule {
+  exports: WasmExports;
+  module: WebAssembly.Module;
+}
+
+/** Where build/ is, relative to this file (src/wasm/ and dist/wasm/ are both two levels down). */
+export function defaultBinaryUrl(binary: BinaryName): URL {
+  return new URL(`../../build/${binary}.wasm`, import.meta.url);
+}
+
+interface NodeFs { readFileSync(path: URL | string): Uint8Array }
+
+/** Node ≥ 20.16 exposes built-ins synchronously; browsers do not. */
+export function nodeFs(): NodeFs | undefined {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return p?.getBuiltinModule?.('node:fs') as NodeFs | undefined;
+}
+
+async function bytesOf(source: WasmSource | undefined, binary: BinaryName): Promise<Uint8Array | WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof Uint8Array) return source;
+  if (source instanceof ArrayBuffer) return new Uint8Array(source);
+  if (source !== undefined && typeof (source as Promise<Response>).then === 'function') source = await (source as Promise<Response>);
+  if (typeof Response !== 'undefined' && source instanceof Response) return new Uint8Array(await source.arrayBuffer());
+  let url: URL;
+  if (source === undefined) url = defaultBinaryUrl(binary);
+  else if (typeof source === 'string') url = source.endsWith('/') ? new URL(`${binary}.wasm`, new URL(source, baseHref())) : new URL(source, baseHref());
+  else url = source as URL;
+  if (url.protocol === 'file:') {
+    const fs = nodeFs() ?? (await import(/* @vite-ignore */ 'node:fs' as string) as NodeFs);
+    return fs.readFileSync(url);
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`simdnet: could not fetch ${url.href}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function baseHref(): string {
+  const loc = (globalThis as { location?: { href: string } }).location;
+  return loc?.href ?? import.meta.url;
+}
+
+function imports(memory: WebAssembly.Memory): loader.Imports {
+  return { env: { memory } };
+}
+
+/** Instantiates a binary on the given memory. */
+export async function loadModule(binary: BinaryName, memory: WebAssembly.Memory, source?: WasmSource): Promise<LoadedModule> {
+  const bytes = await bytesOf(source, binary);
+  const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  const instance = await loader.instantiate<WasmExports>(module, imports(memory));
+  return { exports: instance.exports as unknown as WasmExports, module };
+}
+
+/** Synchronous variant for Node (reads build/<binary>.wasm) or a given Module / bytes. */
+export function loadModuleSync(binary: BinaryName, memory: WebAssembly.Memory, source?: Uint8Array | WebAssembly.Module): LoadedModule {
+  let module: WebAssembly.Module;
+  if (source instanceof WebAssembly.Module) module = source;
+  else {
+    let bytes = source;
+    if (!bytes) {
+      const fs = nodeFs();
+      if (!fs) throw new Error('simdnet: call `await ready()` before using models in this environment (no synchronous file access here)');
+      bytes = fs.readFileSync(defaultBinaryUrl(binary));
+    }
+    module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+  }
+  const instance = loader.instantiateSync<WasmExports>(module, imports(memory));
+  return { exports: instance.exports as unknown as WasmExports, module };
+}
