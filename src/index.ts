@@ -1,0 +1,29 @@
+// simdnet: neural networks in TypeScript on SIMD WebAssembly kernels.
+
+export { ready, backendInfo, createBackend, createBackendSync, defaultBackend, BackendError } from './backend.js';
+export type { Backend, BackendInfo, BackendKind, ReadyOptions } from './backend.js';
+export { SimdnetError, ValidationError, NotFittedError, DivergenceError, ModelFormatError, setWarningHandler } from './errors.js';
+export type { ConvergenceWarning } from './errors.js';
+export { Arena, F32Buffer, ArenaError } from './memory/arena.js';
+export { Rng } from './rng.js';
+
+export { Sequential } from './nn/sequential.js';
+export type { SequentialOptions, CompileOptions, LayerWeights, Evaluation } from './nn/sequential.js';
+export type { SequentialJSON } from './nn/serialize.js';
+export { dense, dropout, batchNorm } from './nn/layers.js';
+export type { DenseOptions, LayerSpec, DenseSpec, DropoutSpec, BatchNormSpec } from './nn/layers.js';
+export { ACTIVATIONS } from './nn/activations.js';
+export type { ActivationName } from './nn/activations.js';
+export { INITS } from './nn/init.js';
+export type { InitName } from './nn/init.js';
+export type { LossName } from './nn/targets.js';
+export {
+  sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad, stepDecay, exponentialDecay, cosineDecay, learningRateAt,
+} from './train/optimizers.js';
+export type { OptimizerSpec, OptimizerName, Schedule, LearningRate } from './train/optimizers.js';
+export type { FitOptions, History, EpochLogs, BatchLogs, EarlyStopping, EpochDiagnostics, LayerDiagnostics, LayerStats } from './train/fit.js';
+export { gradientCheck } from './train/gradcheck.js';
+export type { GradientCheckOptions, GradientCheckResult, TensorCheck } from './train/gradcheck.js';
+
+export * from './metrics/index.js';
+export * from './data/index.js';

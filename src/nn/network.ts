@@ -1,0 +1,188 @@
+// The compute core of a Sequential model: layer runtimes, one contiguous parameter block and one
+// gradient block in the arena, batch buffers sized for the largest batch, and the forward /
+// loss / backward passes as kernel calls. Nothing here allocates per step.
+
+import type { Backend } from '../backend.js';
+import { ValidationError } from '../errors.js';
+import {
+  BatchNormRuntime, createRuntime, DenseRuntime, type LayerRuntime, type LayerSpec, type ParamTensor,
+} from './layers.js';
+import type { LossName } from './targets.js';
+
+const PAD = 16; // floats: every tensor starts 64-byte aligned inside the blocks
+
+export type OutputMode = 'softmaxXent' | 'sigmoidBce' | 'mseIdentity' | 'mseActivation';
+
+export class Network {
+  readonly runtimes: LayerRuntime[] = [];
+  readonly params: ParamTensor[] = [];
+  readonly denseLayers: DenseRuntime[] = [];
+  readonly outputSize: number;
+  /** Floats in the unrolled parameter vector (no padding). */
+  readonly paramCount: number;
+  paramBlock = 0;
+  gradBlock = 0;
+  private blockFloats = 0;
+  readonly rngPtr: number;
+  capacity = 0;
+  workPtr = 0;
+  /** Staging for predict inputs and the dA of a non-fused output (capacity rows). */
+  inPtr = 0;
+  dOutPtr = 0;
+  argPtr = 0;
+  private disposed = false;
+
+  constructor(readonly backend: Backend, readonly inputSize: number, readonly specs: LayerSpec[]) {
+    const { arena, k } = backend;
+    this.rngPtr = arena.allocZeroed(16);
+    const ctx = { k, arena, rngPtr: this.rngPtr };
+    let size = inputSize;
+    for (const spec of specs) {
+      const rt = createRuntime(ctx, spec, size);
+      this.runtimes.push(rt);
+      this.params.push(...rt.params);
+      if (rt instanceof DenseRuntime) this.denseLayers.push(rt);
+      size = rt.outSize;
+    }
+    this.outputSize = size;
+    let offset = 0;
+    let count = 0;
+    const offsets: number[] = [];
+    for (const p of this.params) {
+      offsets.push(offset);
+      offset += Math.ceil(p.size / PAD) * PAD;
+      count += p.size;
+    }
+    this.paramCount = count;
+    this.blockFloats = offset;
+    this.paramBlock = arena.allocZeroed(offset * 4);
+    this.gradBlock = arena.allocZeroed(offset * 4);
+    this.params.forEach((p, i) => {
+      p.ptr = this.paramBlock + offsets[i]! * 4;
+      p.gradPtr = this.gradBlock + offsets[i]! * 4;
+    });
+  }
+
+  get k() { return this.backend.k; }
+  get arena() { return this.backend.arena; }
+  get last(): DenseRuntime { return this.runtimes[this.runtimes.length - 1] as DenseRuntime; }
+
+  checkAlive(): void {
+    if (this.disposed) throw new ValidationError('model', 'was disposed; its memory has been returned to the arena');
+  }
+
+  /** Makes every batch buffer hold at least `m` rows (grows only). */
+  ensureCapacity(m: number): void {
+    this.checkAlive();
+    if (m <= this.capacity) return;
+    const { arena } = this;
+    for (const p of [this.workPtr, this.inPtr, this.dOutPtr, this.argPtr]) if (p) arena.free(p);
+    let work = 0;
+    this.runtimes.forEach((rt, i) => {
+      rt.allocate(m, i > 0);
+      work = Math.max(work, rt.workBytes(m));
+    });
+    this.workPtr = arena.alloc(Math.max(work, 64));
+    this.inPtr = arena.allocZeroed(m * this.inputSize * 4);
+    this.dOutPtr = arena.allocZeroed(m * this.outputSize * 4);
+    this.argPtr = arena.allocZeroed(m * 4);
+    this.capacity = m;
+  }
+
+  /** Inference forward of m rows at xPtr; returns the pointer to the outputs (probabilities for softmax/sigmoid). */
+  forwardInfer(xPtr: number, m: number): number {
+    let ptr = xPtr;
+    for (let i = 0; i < this.runtimes.length; i++) ptr = this.runtimes[i]!.forward(ptr, m, false, this.workPtr);
+    return ptr;
+  }
+
+  outputMode(loss: LossName): OutputMode {
+    const act = this.last.activation;
+    if (loss === 'categoricalCrossentropy') return 'softmaxXent';
+    if (loss === 'binaryCrossentropy') return 'sigmoidBce';
+    return act === 'identity' || act === 'linear' ? 'mseIdentity' : 'mseActivation';
+  }
+
+  /**
+   * Training forward + loss + backward on m rows (inputs at xPtr, targets at yPtr).
+   * Leaves every parameter gradient in the gradient block; returns the mean data loss.
+   */
+  trainStep(xPtr: number, yPtr: number, m: number, mode: OutputMode): number {
+    const { k, runtimes, workPtr } = this;
+    const n = runtimes.length;
+    const last = this.last;
+    let ptr = xPtr;
+    for (let i = 0; i < n - 1; i++) ptr = runtimes[i]!.forward(ptr, m, true, workPtr);
+    last.forwardLinear(ptr, m, workPtr);
+    const K = this.outputSize;
+    let loss: number;
+    switch (mode) {
+      case 'softmaxXent': loss = k.f32_softmax_xent(last.zPtr, yPtr, last.aPtr, last.dzPtr, m, K); break;
+      case 'sigmoidBce': loss = k.f32_sigmoid_bce(last.zPtr, yPtr, last.aPtr, last.dzPtr, m, K); break;
+      case 'mseIdentity': loss = k.f32_mse(last.zPtr, yPtr, 0, last.dzPtr, m, K); break;
+      case 'mseActivation':
+        last.activate(m, true);
+        loss = k.f32_mse(last.aPtr, yPtr, 0, this.dOutPtr, m, K);
+        last.backwardActivation(this.dOutPtr, m);
+        break;
+    }
+    let d = last.backwardLinear(m, n > 1, workPtr);
+    for (let i = n - 2; i >= 0; i--) d = runtimes[i]!.backward(d, m, i > 0, workPtr);
+    return loss;
+  }
+
+  /** Mean data loss of outputs already computed by forwardInfer (outPtr) or of logits, without gradients. */
+  inferLoss(outPtr: number, yPtr: number, m: number, mode: OutputMode): number {
+    const { k } = this;
+    const last = this.last;
+    const K = this.outputSize;
+    switch (mode) {
+      case 'softmaxXent': return k.f32_softmax_xent(last.zPtr, yPtr, 0, 0, m, K);
+      case 'sigmoidBce': return k.f32_sigmoid_bce(last.zPtr, yPtr, 0, 0, m, K);
+      default: return k.f32_mse(outPtr, yPtr, 0, 0, m, K);
+    }
+  }
+
+  /** Adds the L2 gradient (λ/m)·W to every weight gradient; returns the penalty (λ/2m)·ΣW². */
+  addL2(l2: number, m: number): number {
+    if (l2 === 0) return 0;
+    const { k } = this;
+    let sq = 0;
+    for (let i = 0; i < this.denseLayers.length; i++) {
+      const W = this.denseLayers[i]!.W;
+      sq += k.f32_sumsq(W.ptr, W.size);
+      k.f32_axpy(W.ptr, W.gradPtr, W.size, l2 / m);
+    }
+    return (l2 / (2 * m)) * sq;
+  }
+
+  l2Penalty(l2: number, m: number): number {
+    if (l2 === 0) return 0;
+    let sq = 0;
+    for (const d of this.denseLayers) sq += this.k.f32_sumsq(d.W.ptr, d.W.size);
+    return (l2 / (2 * m)) * sq;
+  }
+
+  /** Copies the whole parameter block (with padding) to `dstPtr` or back. */
+  copyParamsTo(dstPtr: number): void { this.k.f32_copy(dstPtr, this.paramBlock, this.blockFloats); }
+  copyParamsFrom(srcPtr: number): void { this.k.f32_copy(this.paramBlock, srcPtr, this.blockFloats); }
+  get paramBlockFloats(): number { return this.blockFloats; }
+
+  /** True when every parameter is finite. */
+  paramsFinite(): boolean {
+    const s = this.k.f32_sumsq(this.paramBlock, this.blockFloats);
+    return Number.isFinite(s);
+  }
+
+  batchNorms(): BatchNormRuntime[] {
+    return this.runtimes.filter((r): r is BatchNormRuntime => r instanceof BatchNormRuntime);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    const { arena } = this;
+    for (const rt of this.runtimes) rt.dispose();
+    for (const p of [this.workPtr, this.inPtr, this.dOutPtr, this.argPtr, this.paramBlock, this.gradBlock, this.rngPtr]) if (p) arena.free(p);
+    this.disposed = true;
+  }
+}

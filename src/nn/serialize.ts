@@ -1,0 +1,97 @@
+// Model files: JSON with the architecture, the compile settings and every parameter as
+// little-endian float32 in base64 (exact round trip, about 1.33 bytes per byte of weights).
+
+import { ModelFormatError } from '../errors.js';
+import type { OptimizerSpec } from '../train/optimizers.js';
+import type { LayerSpec } from './layers.js';
+import { Sequential, type SequentialOptions } from './sequential.js';
+import type { LossName } from './targets.js';
+
+export const MODEL_FORMAT = 'simdnet.sequential';
+export const MODEL_VERSION = 1;
+
+export function f32ToBase64(a: Float32Array): string {
+  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  let s = '';
+  const CHUNK = 0x8000;
+  for (let i = 0; i < bytes.length; i += CHUNK) s += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  return btoa(s);
+}
+
+export function base64ToF32(s: string, what: string): Float32Array {
+  let bin: string;
+  try {
+    bin = atob(s);
+  } catch {
+    throw new ModelFormatError(`${what}: not valid base64`);
+  }
+  if (bin.length % 4 !== 0) throw new ModelFormatError(`${what}: ${bin.length} bytes is not a whole number of float32 values`);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Float32Array(bytes.buffer);
+}
+
+interface NodeFsAsync { promises: { readFile(p: string, enc: 'utf8'): Promise<string>; writeFile(p: string, d: string): Promise<void> } }
+
+export function nodeFsAsync(what: string): NodeFsAsync {
+  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const fs = p?.getBuiltinModule?.('node:fs') as NodeFsAsync | undefined;
+  if (!fs) throw new ModelFormatError(`${what} needs Node's file system (Node ≥ 20.16); in a browser use toJSON() / fromJSON()`);
+  return fs;
+}
+
+export interface SequentialJSON {
+  format: typeof MODEL_FORMAT;
+  version: number;
+  inputSize: number;
+  seed: number;
+  layers: LayerSpec[];
+  compile: { loss: LossName; optimizer: OptimizerSpec; l2: number } | null;
+  weights: Record<string, string>[];
+}
+
+/** @internal */
+export function modelToJSON(model: Sequential): SequentialJSON {
+  const c = model.compiled;
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    inputSize: model.inputSize,
+    seed: model.seed,
+    layers: model.layers.map((l) => ({ ...l })),
+    compile: c ? { loss: c.loss, optimizer: { ...c.optimizer }, l2: c.l2 } : null,
+    weights: model.getWeights().map((w) => Object.fromEntries(Object.entries(w).map(([k, v]) => [k, f32ToBase64(v)]))),
+  };
+}
+
+/** @internal */
+export function modelFromJSON(json: unknown, options: { backend?: SequentialOptions['backend'] } = {}): Sequential {
+  const j = (typeof json === 'string' ? parseJson(json) : json) as Partial<SequentialJSON>;
+  if (!j || typeof j !== 'object' || j.format !== MODEL_FORMAT) {
+    throw new ModelFormatError(`not a simdnet model: expected format "${MODEL_FORMAT}", got ${JSON.stringify(j && (j as { format?: unknown }).format)}`);
+  }
+  if (j.version !== MODEL_VERSION) throw new ModelFormatError(`model version ${String(j.version)} is not supported (this simdnet reads version ${MODEL_VERSION})`);
+  if (!Array.isArray(j.weights)) throw new ModelFormatError('model file has no weights array');
+  let model: Sequential;
+  try {
+    model = new Sequential({ inputSize: j.inputSize as number, layers: j.layers as LayerSpec[], seed: j.seed, backend: options.backend });
+  } catch (e) {
+    throw new ModelFormatError(`model file describes an invalid network: ${(e as Error).message}`);
+  }
+  try {
+    model.setWeights(j.weights.map((w, i) => Object.fromEntries(Object.entries(w).map(([k, v]) => [k, base64ToF32(String(v), `weights[${i}].${k}`)]))));
+    if (j.compile) model.compile({ loss: j.compile.loss, optimizer: j.compile.optimizer, l2: j.compile.l2 });
+  } catch (e) {
+    model.dispose();
+    throw e instanceof ModelFormatError ? e : new ModelFormatError(`model file is corrupt: ${(e as Error).message}`);
+  }
+  return model;
+}
+
+function parseJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch (e) {
+    throw new ModelFormatError(`model file is not valid JSON: ${(e as Error).message}`);
+  }
+}

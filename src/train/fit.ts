@@ -1,0 +1,320 @@
+// The training loop: mini-batch gradient descent with seeded shuffling, validation, early
+// stopping, callbacks, divergence detection and optional per-layer diagnostics. Written once as
+// a generator: fitSync runs it straight through, fit awaits a macrotask at each yield point so
+// progress shows and pages stay responsive. Inside an epoch nothing is allocated per step.
+
+import type { Matrix, MatrixLike } from '../data/matrix.js';
+import { DivergenceError, ValidationError } from '../errors.js';
+import { Rng } from '../rng.js';
+import { DenseRuntime } from '../nn/layers.js';
+import type { Sequential } from '../nn/sequential.js';
+import { countCorrect } from '../nn/sequential.js';
+import { toTargets, type Targets, type TargetsLike } from '../nn/targets.js';
+import { learningRateAt } from './optimizers.js';
+import { EpochPrinter } from './progress.js';
+
+export interface EpochLogs {
+  epoch: number;
+  loss: number;
+  accuracy?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  learningRate: number;
+  /** Seconds this epoch took. */
+  time: number;
+}
+
+export interface BatchLogs { batch: number; size: number; loss: number }
+
+export interface LayerStats { mean: number; std: number; min: number; max: number; zeroFraction: number }
+export interface LayerDiagnostics {
+  layer: number;
+  /** Output of the layer (after its activation) on the last batch of the epoch. */
+  activation: LayerStats;
+  /** dLoss/dz of the layer on that batch. */
+  gradient: LayerStats;
+  /** dLoss/dW. */
+  weightGradient: LayerStats;
+  /** Fraction of units whose output was 0 for every sample of the batch (dead ReLUs). */
+  deadFraction: number;
+}
+export interface EpochDiagnostics { epoch: number; layers: LayerDiagnostics[] }
+
+export interface History {
+  epoch: number[];
+  loss: number[];
+  accuracy: number[];
+  valLoss: number[];
+  valAccuracy: number[];
+  learningRate: number[];
+  /** Seconds per epoch. */
+  time: number[];
+  samplesPerSec: number[];
+  diagnostics: EpochDiagnostics[];
+  stoppedEarly: boolean;
+  /** Epoch whose weights the model holds at the end (with restoreBestWeights), else the last. */
+  bestEpoch: number;
+}
+
+export interface EarlyStopping {
+  /** Epochs without improvement before stopping. */
+  patience: number;
+  /** Default 'valLoss' when there is validation data, else 'loss'. */
+  monitor?: 'loss' | 'valLoss' | 'accuracy' | 'valAccuracy';
+  minDelta?: number;
+  restoreBestWeights?: boolean;
+}
+
+export interface FitOptions {
+  epochs?: number;
+  /** Default 32; `batchSize: m` (or Infinity) is full-batch gradient descent. */
+  batchSize?: number;
+  /** Fraction of the rows held out (seeded random) for validation. */
+  validationSplit?: number;
+  validationData?: [MatrixLike, TargetsLike];
+  shuffle?: boolean;
+  /** Shuffling / split seed; default the model's seed. */
+  seed?: number;
+  callbacks?: {
+    onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean;
+    onBatchEnd?: (batch: number, logs: BatchLogs) => void;
+  };
+  earlyStopping?: EarlyStopping;
+  /** true/1: a progress bar on a TTY, one line per epoch otherwise. */
+  verbose?: boolean | number;
+  /** Per-layer activation and gradient statistics each epoch, in history.diagnostics. */
+  diagnostics?: boolean;
+  /** fit() yields to the event loop at least this often (ms). Default 25. */
+  yieldEvery?: number;
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+function splitValidation(M: Matrix, T: Targets, fraction: number, seed: number): { train: [Matrix, Targets]; val: [Matrix, Targets] } {
+  const n = M.rows;
+  const nVal = Math.round(n * fraction);
+  if (nVal < 1 || nVal >= n) throw new ValidationError('validationSplit', `${fraction} of ${n} rows leaves ${nVal} for validation and ${n - nVal} for training; both need at least 1`);
+  const perm = new Int32Array(n).map((_, i) => i);
+  new Rng((seed ^ 0x5bd1e995) >>> 0).shuffle(perm);
+  const take = (idx: Int32Array): [Matrix, Targets] => {
+    const d = M.cols;
+    const K = T.Y.cols;
+    const X = new Float32Array(idx.length * d);
+    const Y = new Float32Array(idx.length * K);
+    const labels = T.labels ? new Int32Array(idx.length) : undefined;
+    idx.forEach((r, i) => {
+      X.set(M.data.subarray(r * d, (r + 1) * d), i * d);
+      Y.set(T.Y.data.subarray(r * K, (r + 1) * K), i * K);
+      if (labels) labels[i] = T.labels![r]!;
+    });
+    return [{ data: X, rows: idx.length, cols: d }, { Y: { data: Y, rows: idx.length, cols: K }, labels }];
+  };
+  const sortedVal = perm.slice(0, nVal).sort();
+  const sortedTrain = perm.slice(nVal).sort();
+  return { train: take(sortedTrain), val: take(sortedVal) };
+}
+
+function stats(model: Sequential, ptr: number, n: number, outPtr: number): LayerStats {
+  const net = model.net;
+  net.k.f32_moments(ptr, n, outPtr);
+  const f64 = net.arena.views.f64;
+  const o = outPtr >>> 3;
+  const mean = n ? f64[o]! / n : 0;
+  const variance = n ? Math.max(0, f64[o + 1]! / n - mean * mean) : 0;
+  return { mean, std: Math.sqrt(variance), min: n ? f64[o + 2]! : 0, max: n ? f64[o + 3]! : 0, zeroFraction: n ? f64[o + 4]! / n : 0 };
+}
+
+function diagnose(model: Sequential, m: number, epoch: number, momentsPtr: number): EpochDiagnostics {
+  const net = model.net;
+  const layers: LayerDiagnostics[] = [];
+  net.runtimes.forEach((rt, i) => {
+    if (!(rt instanceof DenseRuntime)) return;
+    const n = m * rt.outSize;
+    const f32 = net.arena.views.f32;
+    let dead = 0;
+    for (let j = 0; j < rt.outSize; j++) {
+      let alive = false;
+      for (let r = 0; r < m && !alive; r++) if (f32[(rt.aPtr >>> 2) + r * rt.outSize + j] !== 0) alive = true;
+      if (!alive) dead++;
+    }
+    layers.push({
+      layer: i,
+      activation: stats(model, rt.aPtr, n, momentsPtr),
+      gradient: stats(model, rt.dzPtr, n, momentsPtr),
+      weightGradient: stats(model, rt.W.gradPtr, rt.W.size, momentsPtr),
+      deadFraction: dead / rt.outSize,
+    });
+  });
+  return { epoch, layers };
+}
+
+/** The loop itself; yields where fit() may give the event loop a turn. */
+export function* trainLoop(model: Sequential, X: MatrixLike, y: TargetsLike, options: FitOptions = {}): Generator<void, History, void> {
+  const c = model.requireCompiled();
+  const net = model.net;
+  const epochs = options.epochs ?? 10;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new ValidationError('epochs', `expected an integer ≥ 0, got ${epochs}`);
+  for (const rt of net.runtimes) {
+    if (rt instanceof DenseRuntime && rt.activation === 'step') {
+      throw new ValidationError('layers', 'a step activation has zero gradient almost everywhere, so backpropagation cannot train it; use sigmoid or tanh (step is for hand-set networks and predict)');
+    }
+  }
+  const seed = options.seed ?? model.seed;
+  let M = model.toInput(X);
+  let T = toTargets(y, M.rows, model.outputSize, c.loss);
+  let val: [Matrix, Targets] | undefined;
+  if (options.validationData) {
+    const [vx, vy] = options.validationData;
+    const VM = model.toInput(vx, 'validationData[0]');
+    val = [VM, toTargets(vy, VM.rows, model.outputSize, c.loss, 'validationData[1]')];
+  } else if (options.validationSplit) {
+    const f = options.validationSplit;
+    if (!(f > 0 && f < 1)) throw new ValidationError('validationSplit', `expected a fraction in (0, 1), got ${f}`);
+    const s = splitValidation(M, T, f, seed);
+    [M, T] = s.train;
+    val = s.val;
+  }
+  const N = M.rows;
+  const bsOpt = options.batchSize ?? 32;
+  if (!(bsOpt >= 1)) throw new ValidationError('batchSize', `expected a positive integer, got ${bsOpt}`);
+  const B = Math.min(N, Number.isFinite(bsOpt) ? Math.floor(bsOpt) : N);
+  const d = model.inputSize;
+  const K = model.outputSize;
+  const es = options.earlyStopping;
+  if (es && !(Number.isInteger(es.patience) && es.patience >= 0)) throw new ValidationError('earlyStopping.patience', `expected an integer ≥ 0, got ${es.patience}`);
+  const monitor = es?.monitor ?? (val ? 'valLoss' : 'loss');
+  if ((monitor === 'valLoss' || monitor === 'valAccuracy') && !val) throw new ValidationError('earlyStopping.monitor', `${monitor} needs validationSplit or validationData`);
+  const higherBetter = monitor === 'accuracy' || monitor === 'valAccuracy';
+  const printer = options.verbose ? new EpochPrinter(epochs, Math.ceil(N / B)) : undefined;
+  const yieldEvery = options.yieldEvery ?? 25;
+
+  net.ensureCapacity(B);
+  const { arena, k } = net;
+  const opt = model.optimizer!;
+  const xAll = arena.alloc(N * d * 4);
+  const yAll = arena.alloc(N * K * 4);
+  const idxPtr = arena.alloc(N * 4);
+  const xb = arena.alloc(B * d * 4);
+  const yb = arena.alloc(B * K * 4);
+  const safe = arena.alloc(net.paramBlockFloats * 4);
+  const moments = arena.alloc(64);
+  const history: History = { epoch: [], loss: [], accuracy: [], valLoss: [], valAccuracy: [], learningRate: [], time: [], samplesPerSec: [], diagnostics: [], stoppedEarly: false, bestEpoch: -1 };
+  try {
+    arena.views.f32.set(M.data, xAll >>> 2);
+    arena.views.f32.set(T.Y.data, yAll >>> 2);
+    const perm = new Int32Array(N).map((_, i) => i);
+    const rng = new Rng(seed);
+    const shuffle = options.shuffle ?? true;
+    const batchLogs: BatchLogs = { batch: 0, size: 0, loss: 0 };
+    let best = higherBetter ? -Infinity : Infinity;
+    let bestWeights: ReturnType<Sequential['getWeights']> | undefined;
+    let wait = 0;
+    let bestEpoch = -1;
+    let lastYield = now();
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const t0 = now();
+      const lr = learningRateAt(c.optimizer.learningRate, epoch);
+      if (shuffle) rng.shuffle(perm);
+      arena.views.i32.set(perm, idxPtr >>> 2);
+      net.copyParamsTo(safe);
+      let lossSum = 0;
+      let correct = 0;
+      let counted = 0;
+      let m = 0;
+      for (let start = 0, batch = 0; start < N; start += B, batch++) {
+        m = Math.min(B, N - start);
+        k.f32_gather_rows(xAll, idxPtr + start * 4, xb, m, d);
+        k.f32_gather_rows(yAll, idxPtr + start * 4, yb, m, K);
+        let loss = net.trainStep(xb, yb, m, c.mode);
+        loss += net.addL2(c.l2, m);
+        if (!Number.isFinite(loss)) {
+          if (!net.paramsFinite()) net.copyParamsFrom(safe);
+          throw new DivergenceError(`training diverged: the loss became ${loss} in epoch ${epoch + 1}, batch ${batch + 1}. `
+            + 'Try a smaller learning rate, standardize the features, or clip gradients (clipNorm); the model keeps its last finite weights.');
+        }
+        opt.step(lr);
+        lossSum += loss * m;
+        const outPtr = c.mode === 'mseIdentity' ? net.last.zPtr : net.last.aPtr;
+        const acc = countCorrect(net, outPtr, yb, m, K, c.loss);
+        correct += acc.correct;
+        counted += acc.counted;
+        if (options.callbacks?.onBatchEnd) {
+          batchLogs.batch = batch; batchLogs.size = m; batchLogs.loss = loss;
+          options.callbacks.onBatchEnd(batch, batchLogs);
+        }
+        printer?.batch(epoch, batch, loss);
+        if (now() - lastYield >= yieldEvery) { yield; lastYield = now(); }
+      }
+      if (!net.paramsFinite()) {
+        net.copyParamsFrom(safe);
+        throw new DivergenceError(`training diverged: a parameter became NaN or infinite in epoch ${epoch + 1}. Try a smaller learning rate or standardize the features; the model keeps its last finite weights.`);
+      }
+      if (options.diagnostics) history.diagnostics.push(diagnose(model, m, epoch, moments));
+      const logs: EpochLogs = { epoch, loss: lossSum / N, learningRate: lr, time: 0 };
+      if (counted) logs.accuracy = correct / counted;
+      if (val) {
+        const ev = model.evaluateMatrices(val[0], val[1]);
+        logs.valLoss = ev.loss;
+        if (ev.accuracy !== undefined) logs.valAccuracy = ev.accuracy;
+      }
+      logs.time = (now() - t0) / 1000;
+      history.epoch.push(epoch);
+      history.loss.push(logs.loss);
+      if (logs.accuracy !== undefined) history.accuracy.push(logs.accuracy);
+      if (logs.valLoss !== undefined) history.valLoss.push(logs.valLoss);
+      if (logs.valAccuracy !== undefined) history.valAccuracy.push(logs.valAccuracy);
+      history.learningRate.push(lr);
+      history.time.push(logs.time);
+      history.samplesPerSec.push(N / Math.max(logs.time, 1e-9));
+      history.bestEpoch = es?.restoreBestWeights && bestEpoch >= 0 ? bestEpoch : epoch;
+      printer?.epoch(logs);
+      const stop = options.callbacks?.onEpochEnd?.(epoch, logs) === false;
+      if (es) {
+        const value = logs[monitor];
+        const delta = es.minDelta ?? 0;
+        if (value !== undefined && (higherBetter ? value > best + delta : value < best - delta)) {
+          best = value;
+          wait = 0;
+          if (es.restoreBestWeights) { bestWeights = model.getWeights(); bestEpoch = epoch; }
+        } else if (++wait > es.patience) {
+          history.stoppedEarly = true;
+        }
+      }
+      if (es?.restoreBestWeights && bestWeights && (stop || history.stoppedEarly || epoch === epochs - 1)) {
+        model.setWeights(bestWeights);
+        history.bestEpoch = bestEpoch;
+      }
+      if (stop || history.stoppedEarly) break;
+      yield;
+      lastYield = now();
+    }
+    printer?.done();
+    return history;
+  } finally {
+    for (const p of [xAll, yAll, idxPtr, xb, yb, safe, moments]) arena.free(p);
+  }
+}
+
+/** Runs the loop to the end synchronously. */
+export function runSync(gen: Generator<void, History, void>): History {
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
+  }
+}
+
+const tick: () => Promise<void> = typeof setImmediate === 'function'
+  ? () => new Promise((resolve) => setImmediate(resolve))
+  : () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Runs the loop, giving the event loop a turn at every yield point. */
+export async function runAsync(gen: Generator<void, History, void>): Promise<History> {
+  for (;;) {
+    const r = gen.next();
+    if (r.done) return r.value;
+    await tick();
+  }
+}
+
