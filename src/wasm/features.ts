@@ -17,7 +17,7 @@ const RELAXED_PROBE = new Uint8Array([
 /** (memory 1 1 shared) */
 const THREADS_PROBE = new Uint8Array([...HEADER, 0x05, 0x04, 0x01, 0x03, 0x01, 0x01]);
 
-function validates(bytes: Uint8Array): boolean {
+function validates(bytes: Uint8Array<ArrayBuffer>): boolean {
   try {
     return typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
   } catch {

@@ -2,7 +2,7 @@
 // which decodes abort messages). Bytes come from build/<binary>.wasm next to the package, or
 // from the caller: bytes, a compiled WebAssembly.Module, a Response, or a URL prefix.
 
-import loader from '@assemblyscript/loader';
+import { instantiate, instantiateSync, type Imports } from '@assemblyscript/loader';
 import type { KernelAbi } from '../kernels/abi.js';
 
 export type BinaryName = 'simd' | 'relaxed' | 'debug';
@@ -57,7 +57,7 @@ function baseHref(): string {
   return loc?.href ?? import.meta.url;
 }
 
-function imports(memory: WebAssembly.Memory): loader.Imports {
+function imports(memory: WebAssembly.Memory): Imports {
   return { env: { memory } };
 }
 
@@ -65,7 +65,7 @@ function imports(memory: WebAssembly.Memory): loader.Imports {
 export async function loadModule(binary: BinaryName, memory: WebAssembly.Memory, source?: WasmSource): Promise<LoadedModule> {
   const bytes = await bytesOf(source, binary);
   const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
-  const instance = await loader.instantiate<WasmExports>(module, imports(memory));
+  const instance = await instantiate<WasmExports & Record<string, unknown>>(module, imports(memory));
   return { exports: instance.exports as unknown as WasmExports, module };
 }
 
@@ -82,6 +82,6 @@ export function loadModuleSync(binary: BinaryName, memory: WebAssembly.Memory, s
     }
     module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   }
-  const instance = loader.instantiateSync<WasmExports>(module, imports(memory));
+  const instance = instantiateSync<WasmExports & Record<string, unknown>>(module, imports(memory));
   return { exports: instance.exports as unknown as WasmExports, module };
 }
