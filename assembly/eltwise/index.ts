@@ -1,2 +1,4 @@
-// PLACEHOLDER: exports of assembly/eltwise (filled in by its kernels).
-export const eltwise_placeholder: i32 = 0;
+// Exports of assembly/eltwise: element-wise kernels and every activation (forward and backward).
+export * from './basic';
+export * from './activations';
+export * from './activations_more';

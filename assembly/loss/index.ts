@@ -1,2 +1,125 @@
-// PLACEHOLDER: exports of assembly/loss (filled in by its kernels).
-export const loss_placeholder: i32 = 0;
+// Fused losses from logits Z[m×n] and targets Y[m×n] (f32, row-major, any alignment). Each returns
+// the batch mean (1/m)·Σ_i loss_i accumulated in f64 (0 when m = 0); writes probabilities / σ(z) /
+// a copy of ŷ to outPtr and the gradient w.r.t. the logits, already ÷ m, to gradPtr, each only
+// when the pointer ≠ 0. Stable for any finite logits: log-sum-exp with the row max subtracted,
+// and log(1 + e^{−|z|}) for the binary case, so ±1e4 gives no NaN or Infinity.
+
+import { loadTail, storeTail } from '../eltwise/lanes';
+import { expShiftSum, rowMax, scaleInPlace } from '../eltwise/activations_more';
+import { vexp, vlog1p01 } from '../eltwise/vmath';
+
+@inline
+function hsum(v01: v128, v23: v128): f64 {
+  return f64x2.extract_lane(v01, 0) + f64x2.extract_lane(v01, 1) + f64x2.extract_lane(v23, 0) + f64x2.extract_lane(v23, 1);
+}
+
+@inline
+function tailMask(rem: usize): v128 {
+  return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(<i32>rem));
+}
+
+@inline
+function loadN(ptr: usize, rem: usize): v128 {
+  return rem == 4 ? load<v128>(ptr) : loadTail(ptr, rem);
+}
+
+@inline
+function storeN(ptr: usize, v: v128, rem: usize): void {
+  if (rem == 4) store<v128>(ptr, v); else storeTail(ptr, v, rem);
+}
+
+export function f32_softmax_xent(zPtr: usize, yPtr: usize, outPtr: usize, gradPtr: usize, m: i32, n: i32): f64 {
+  if (m <= 0) return 0;
+  const c = <usize>n;
+  const invm = <f32>(1.0 / <f64>m);
+  let total: f64 = 0;
+  for (let i = 0; i < m; i++) {
+    const off = <usize>i * c << 2;
+    const zRow = zPtr + off;
+    const yRow = yPtr + off;
+    const dst = outPtr ? outPtr + off : (gradPtr ? gradPtr + off : 0);
+    const zmax = rowMax(zRow, c);
+    const sum = expShiftSum(zRow, dst, c, zmax);
+    const logSum = Math.log(sum);
+    const vmax = f32x4.splat(zmax);
+    // loss_i = Σ_j y_j·(max − z_j) + (Σ_j y_j)·log Σ e^{z−max}
+    let vd01 = f64x2.splat(0);
+    let vd23 = f64x2.splat(0);
+    let vy01 = f64x2.splat(0);
+    let vy23 = f64x2.splat(0);
+    for (let j: usize = 0; j < c; j += 4) {
+      const rem = c - j < 4 ? c - j : 4;
+      const vy = loadN(yRow + (j << 2), rem);
+      const vd = f32x4.mul(vy, f32x4.sub(vmax, loadN(zRow + (j << 2), rem)));
+      const keep = tailMask(rem);
+      const vdk = v128.and(vd, keep);
+      vd01 = f64x2.add(vd01, f64x2.promote_low_f32x4(vdk));
+      vd23 = f64x2.add(vd23, f64x2.promote_low_f32x4(v128.shuffle<f32>(vdk, vdk, 2, 3, 0, 1)));
+      vy01 = f64x2.add(vy01, f64x2.promote_low_f32x4(vy));
+      vy23 = f64x2.add(vy23, f64x2.promote_low_f32x4(v128.shuffle<f32>(vy, vy, 2, 3, 0, 1)));
+    }
+    total += hsum(vd01, vd23) + hsum(vy01, vy23) * logSum;
+    const inv = <f32>(1.0 / sum);
+    if (outPtr) scaleInPlace(outPtr + off, c, inv);
+    if (gradPtr) {
+      const gRow = gradPtr + off;
+      const vinv = f32x4.splat(outPtr ? 1 : inv);
+      const vinvm = f32x4.splat(invm);
+      for (let j: usize = 0; j < c; j += 4) {
+        const rem = c - j < 4 ? c - j : 4;
+        const vp = f32x4.mul(loadN(dst + (j << 2), rem), vinv);
+        storeN(gRow + (j << 2), f32x4.mul(f32x4.sub(vp, loadN(yRow + (j << 2), rem)), vinvm), rem);
+      }
+    }
+  }
+  return total / <f64>m;
+}
+
+export function f32_sigmoid_bce(zPtr: usize, yPtr: usize, outPtr: usize, gradPtr: usize, m: i32, n: i32): f64 {
+  if (m <= 0) return 0;
+  const count = <usize>m * <usize>n;
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  const vinvm = f32x4.splat(<f32>(1.0 / <f64>m));
+  let vacc01 = f64x2.splat(0);
+  let vacc23 = f64x2.splat(0);
+  for (let i: usize = 0; i < count; i += 4) {
+    const rem = count - i < 4 ? count - i : 4;
+    const o = i << 2;
+    const vz = loadN(zPtr + o, rem);
+    const vy = loadN(yPtr + o, rem);
+    const ve = vexp(f32x4.neg(f32x4.abs(vz)));
+    let vl = f32x4.add(f32x4.sub(f32x4.max(vz, zero), f32x4.mul(vz, vy)), vlog1p01(ve));
+    vl = v128.and(vl, tailMask(rem));
+    vacc01 = f64x2.add(vacc01, f64x2.promote_low_f32x4(vl));
+    vacc23 = f64x2.add(vacc23, f64x2.promote_low_f32x4(v128.shuffle<f32>(vl, vl, 2, 3, 0, 1)));
+    if (outPtr || gradPtr) {
+      const vs = f32x4.div(one, f32x4.add(one, ve));
+      const vsig = v128.bitselect(vs, f32x4.mul(ve, vs), f32x4.ge(vz, zero));
+      if (outPtr) storeN(outPtr + o, vsig, rem);
+      if (gradPtr) storeN(gradPtr + o, f32x4.mul(f32x4.sub(vsig, vy), vinvm), rem);
+    }
+  }
+  return hsum(vacc01, vacc23) / <f64>m;
+}
+
+export function f32_mse(zPtr: usize, yPtr: usize, outPtr: usize, gradPtr: usize, m: i32, n: i32): f64 {
+  if (m <= 0) return 0;
+  const count = <usize>m * <usize>n;
+  const vg = f32x4.splat(<f32>(2.0 / <f64>m));
+  let vacc01 = f64x2.splat(0);
+  let vacc23 = f64x2.splat(0);
+  for (let i: usize = 0; i < count; i += 4) {
+    const rem = count - i < 4 ? count - i : 4;
+    const o = i << 2;
+    const vz = loadN(zPtr + o, rem);
+    const vd = f32x4.sub(vz, loadN(yPtr + o, rem));
+    const vd01 = f64x2.promote_low_f32x4(vd);
+    const vd23 = f64x2.promote_low_f32x4(v128.shuffle<f32>(vd, vd, 2, 3, 0, 1));
+    vacc01 = f64x2.add(vacc01, f64x2.mul(vd01, vd01));
+    vacc23 = f64x2.add(vacc23, f64x2.mul(vd23, vd23));
+    if (outPtr) storeN(outPtr + o, vz, rem);
+    if (gradPtr) storeN(gradPtr + o, f32x4.mul(vd, vg), rem);
+  }
+  return hsum(vacc01, vacc23) / <f64>m;
+}

@@ -1,2 +1,110 @@
-// PLACEHOLDER: exports of assembly/optim (filled in by its kernels).
-export const optim_placeholder: i32 = 0;
+// Optimizer steps on one parameter buffer p[n] with its gradient g[n] (f32, any alignment) and
+// state buffers of n floats, PyTorch conventions (see src/kernels/abi.ts). f32x4 body; the tail of
+// 1–3 floats goes through the same lane arithmetic (lanes.ts), nothing past n is touched.
+
+import { madd } from '../simd';
+import { loadTail, storeTail } from '../eltwise/lanes';
+
+@inline
+function loadN(ptr: usize, rem: usize): v128 {
+  return rem == 4 ? load<v128>(ptr) : loadTail(ptr, rem);
+}
+
+@inline
+function storeN(ptr: usize, v: v128, rem: usize): void {
+  if (rem == 4) store<v128>(ptr, v); else storeTail(ptr, v, rem);
+}
+
+export function f32_sgd_step(pPtr: usize, gPtr: usize, n: i32, lr: f32): void {
+  const count = <usize>n;
+  const vnlr = f32x4.splat(-lr);
+  for (let i: usize = 0; i < count; i += 4) {
+    const rem = count - i < 4 ? count - i : 4;
+    const o = i << 2;
+    storeN(pPtr + o, madd(vnlr, loadN(gPtr + o, rem), loadN(pPtr + o, rem)), rem);
+  }
+}
+
+export function f32_momentum_step(pPtr: usize, gPtr: usize, vPtr: usize, n: i32, lr: f32, mu: f32): void {
+  const count = <usize>n;
+  const vnlr = f32x4.splat(-lr);
+  const vmu = f32x4.splat(mu);
+  for (let i: usize = 0; i < count; i += 4) {
+    const rem = count - i < 4 ? count - i : 4;
+    const o = i << 2;
+    const vv = madd(vmu, loadN(vPtr + o, rem), loadN(gPtr + o, rem));
+    storeN(vPtr + o, vv, rem);
+    storeN(pPtr + o, madd(vnlr, vv, loadN(pPtr + o, rem)), rem);
+  }
+}
+
+export function f32_nesterov_step(pPtr: usize, gPtr: usize, vPtr: usize, n: i32, lr: f32, mu: f32): void {
+  const count = <usize>n;
+  const vnlr = f32x4.splat(-lr);
+  const vmu = f32x4.splat(mu);
+  for (let i: usize = 0; i < count; i += 4) {
+    const rem = count - i < 4 ? count - i : 4;
+    const o = i << 2;
+    const vg = loadN(gPtr + o, rem);
+    const vv = madd(vmu, loadN(vPtr + o, rem), vg);
+    storeN(vPtr + o, vv, rem);
+    storeN(pPtr + o, madd(vnlr, madd(vmu, vv, vg), loadN(pPtr + o, rem)), rem);
+  }
+}
+
+export function f32_adam_step(pPtr: usize, gPtr: usize, mPtr: usize, vPtr: usize, n: i32, lr: f32, b1: f32, b2: f32, eps: f32,
+  c1: f32, c2: f32, wd: f32): void {
+  const count = <usize>n;
+  const vb1 = f32x4.splat(b1);
+  const vb2 = f32x4.splat(b2);
+  const v1b1 = f32x4.splat(1 - b1);
+  const v1b2 = f32x4.splat(1 - b2);
+  const veps = f32x4.splat(eps);
+  const vc1 = f32x4.splat(c1);
+  const vc2 = f32x4.splat(c2);
+  const vnlr = f32x4.splat(-lr);
+  const vdecay = f32x4.splat(1 - lr * wd);
+  for (let i: usize = 0; i < count; i += 4) {
+    const rem = count - i < 4 ? count - i : 4;
+    const o = i << 2;
+    const vg = loadN(gPtr + o, rem);
+    let vp = loadN(pPtr + o, rem);
+    if (wd != 0) vp = f32x4.mul(vp, vdecay);
+    const vm = madd(vb1, loadN(mPtr + o, rem), f32x4.mul(v1b1, vg));
+    const vv = madd(vb2, loadN(vPtr + o, rem), f32x4.mul(v1b2, f32x4.mul(vg, vg)));
+    storeN(mPtr + o, vm, rem);
+    storeN(vPtr + o, vv, rem);
+    const vstep = f32x4.div(f32x4.mul(vm, vc1), f32x4.add(f32x4.sqrt(f32x4.mul(vv, vc2)), veps));
+    storeN(pPtr + o, madd(vnlr, vstep, vp), rem);
+  }
+}
+
+export function f32_rmsprop_step(pPtr: usize, gPtr: usize, vPtr: usize, n: i32, lr: f32, rho: f32, eps: f32): void {
+  const count = <usize>n;
+  const vrho = f32x4.splat(rho);
+  const v1rho = f32x4.splat(1 - rho);
+  const veps = f32x4.splat(eps);
+  const vnlr = f32x4.splat(-lr);
+  for (let i: usize = 0; i < count; i += 4) {
+    const rem = count - i < 4 ? count - i : 4;
+    const o = i << 2;
+    const vg = loadN(gPtr + o, rem);
+    const vv = madd(vrho, loadN(vPtr + o, rem), f32x4.mul(v1rho, f32x4.mul(vg, vg)));
+    storeN(vPtr + o, vv, rem);
+    storeN(pPtr + o, madd(vnlr, f32x4.div(vg, f32x4.add(f32x4.sqrt(vv), veps)), loadN(pPtr + o, rem)), rem);
+  }
+}
+
+export function f32_adagrad_step(pPtr: usize, gPtr: usize, sPtr: usize, n: i32, lr: f32, eps: f32): void {
+  const count = <usize>n;
+  const veps = f32x4.splat(eps);
+  const vnlr = f32x4.splat(-lr);
+  for (let i: usize = 0; i < count; i += 4) {
+    const rem = count - i < 4 ? count - i : 4;
+    const o = i << 2;
+    const vg = loadN(gPtr + o, rem);
+    const vs = madd(vg, vg, loadN(sPtr + o, rem));
+    storeN(sPtr + o, vs, rem);
+    storeN(pPtr + o, madd(vnlr, f32x4.div(vg, f32x4.add(f32x4.sqrt(vs), veps)), loadN(pPtr + o, rem)), rem);
+  }
+}

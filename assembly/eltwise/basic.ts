@@ -1,0 +1,84 @@
+// Element-wise f32 kernels over n floats: fill, copy, add, mul, scale, axpy, gather_rows.
+// Any alignment (unaligned v128 loads are legal), f32x4 body and a scalar tail that touches
+// nothing past n. copy/gather use memory.copy (overlap-safe).
+
+import { madd } from '../simd';
+
+export function f32_fill(ptr: usize, n: i32, value: f32): void {
+  const count = <usize>n;
+  const v = f32x4.splat(value);
+  let i: usize = 0;
+  for (; i + 4 <= count; i += 4) store<v128>(ptr + (i << 2), v);
+  for (; i < count; i++) store<f32>(ptr + (i << 2), value);
+}
+
+export function f32_copy(dstPtr: usize, srcPtr: usize, n: i32): void {
+  memory.copy(dstPtr, srcPtr, <usize>n << 2);
+}
+
+export function f32_add(aPtr: usize, bPtr: usize, outPtr: usize, n: i32): void {
+  const count = <usize>n;
+  let i: usize = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o = i << 2;
+    store<v128>(outPtr + o, f32x4.add(load<v128>(aPtr + o), load<v128>(bPtr + o)));
+  }
+  for (; i < count; i++) {
+    const o = i << 2;
+    store<f32>(outPtr + o, load<f32>(aPtr + o) + load<f32>(bPtr + o));
+  }
+}
+
+export function f32_mul(aPtr: usize, bPtr: usize, outPtr: usize, n: i32): void {
+  const count = <usize>n;
+  let i: usize = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o = i << 2;
+    store<v128>(outPtr + o, f32x4.mul(load<v128>(aPtr + o), load<v128>(bPtr + o)));
+  }
+  for (; i < count; i++) {
+    const o = i << 2;
+    store<f32>(outPtr + o, load<f32>(aPtr + o) * load<f32>(bPtr + o));
+  }
+}
+
+export function f32_scale(xPtr: usize, outPtr: usize, n: i32, alpha: f32): void {
+  const count = <usize>n;
+  const va = f32x4.splat(alpha);
+  let i: usize = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o = i << 2;
+    store<v128>(outPtr + o, f32x4.mul(load<v128>(xPtr + o), va));
+  }
+  for (; i < count; i++) {
+    const o = i << 2;
+    store<f32>(outPtr + o, load<f32>(xPtr + o) * alpha);
+  }
+}
+
+export function f32_axpy(xPtr: usize, yPtr: usize, n: i32, alpha: f32): void {
+  const count = <usize>n;
+  const va = f32x4.splat(alpha);
+  let i: usize = 0;
+  for (; i + 8 <= count; i += 8) {
+    const o = i << 2;
+    store<v128>(yPtr + o, madd(va, load<v128>(xPtr + o), load<v128>(yPtr + o)));
+    store<v128>(yPtr + o, madd(va, load<v128>(xPtr + o, 16), load<v128>(yPtr + o, 16)), 16);
+  }
+  for (; i + 4 <= count; i += 4) {
+    const o = i << 2;
+    store<v128>(yPtr + o, madd(va, load<v128>(xPtr + o), load<v128>(yPtr + o)));
+  }
+  for (; i < count; i++) {
+    const o = i << 2;
+    store<f32>(yPtr + o, alpha * load<f32>(xPtr + o) + load<f32>(yPtr + o));
+  }
+}
+
+export function f32_gather_rows(srcPtr: usize, idxPtr: usize, dstPtr: usize, rows: i32, cols: i32): void {
+  const rowBytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const idx = <usize>load<i32>(idxPtr + (<usize>r << 2));
+    memory.copy(dstPtr + <usize>r * rowBytes, srcPtr + idx * rowBytes, rowBytes);
+  }
+}

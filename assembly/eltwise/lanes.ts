@@ -1,0 +1,59 @@
+// Helpers for f32x4 loops over arbitrary lengths: a tail of 1–3 floats is gathered into the low
+// lanes of one vector (other lanes 0) and scattered back, so no byte past the buffer is read or
+// written and the tail gets exactly the lane arithmetic of the body. Generic maps over "op" classes
+// (methods called on changetype<Op>(0): no instance, no allocation; everything inlines).
+
+@inline
+export function loadTail(ptr: usize, rem: usize): v128 {
+  let v = f32x4.splat(0);
+  v = f32x4.replace_lane(v, 0, load<f32>(ptr));
+  if (rem > 1) v = f32x4.replace_lane(v, 1, load<f32>(ptr, 4));
+  if (rem > 2) v = f32x4.replace_lane(v, 2, load<f32>(ptr, 8));
+  return v;
+}
+
+@inline
+export function storeTail(ptr: usize, v: v128, rem: usize): void {
+  store<f32>(ptr, f32x4.extract_lane(v, 0));
+  if (rem > 1) store<f32>(ptr, f32x4.extract_lane(v, 1), 4);
+  if (rem > 2) store<f32>(ptr, f32x4.extract_lane(v, 2), 8);
+}
+
+/** y[i] = op.fwd(x[i], a, b) over n floats. */
+@inline
+export function mapFwd<Op>(xPtr: usize, yPtr: usize, n: usize, a: v128, b: v128): void {
+  const op = changetype<Op>(0);
+  let i: usize = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = i << 2;
+    const vx0123 = load<v128>(xPtr + o);
+    const vx4567 = load<v128>(xPtr + o, 16);
+    store<v128>(yPtr + o, op.fwd(vx0123, a, b));
+    store<v128>(yPtr + o, op.fwd(vx4567, a, b), 16);
+  }
+  for (; i + 4 <= n; i += 4) {
+    const o = i << 2;
+    store<v128>(yPtr + o, op.fwd(load<v128>(xPtr + o), a, b));
+  }
+  const rem = n - i;
+  if (rem > 0) {
+    const o = i << 2;
+    storeTail(yPtr + o, op.fwd(loadTail(xPtr + o, rem), a, b), rem);
+  }
+}
+
+/** dx[i] = op.bwd(x[i], y[i], dy[i], a, b) over n floats. */
+@inline
+export function mapBwd<Op>(xPtr: usize, yPtr: usize, dyPtr: usize, dxPtr: usize, n: usize, a: v128, b: v128): void {
+  const op = changetype<Op>(0);
+  let i: usize = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = i << 2;
+    store<v128>(dxPtr + o, op.bwd(load<v128>(xPtr + o), load<v128>(yPtr + o), load<v128>(dyPtr + o), a, b));
+  }
+  const rem = n - i;
+  if (rem > 0) {
+    const o = i << 2;
+    storeTail(dxPtr + o, op.bwd(loadTail(xPtr + o, rem), loadTail(yPtr + o, rem), loadTail(dyPtr + o, rem), a, b), rem);
+  }
+}
