@@ -19,4 +19,3 @@ export { logLoss } from './logloss.js';
 export type { LogLossOptions } from './logloss.js';
 export { meanSquaredError, meanAbsoluteError, r2 } from './regression.js';
 export type { Targets } from './regression.js';
-export type { Label, Labels } from '../data/labels.js';
