@@ -42,7 +42,10 @@ export interface ClassCounts {
   present: Label[];
 }
 
-/** Per-class true/false positive/negative counts for `labels` (default: all present labels). */
+/**
+ * Per-class true/false positive/negative counts for `labels` (default: all present labels).
+ * @example classCounts([0, 1, 1], [0, 1, 0]).tp; // [1, 1]
+ */
 export function classCounts(yTrue: Labels, yPred: Labels, labelsOption?: Labels): ClassCounts {
   const kind = checkLabelPair(yTrue, yPred);
   const present = uniqueLabels(yTrue as ArrayLike<Label>, yPred as ArrayLike<Label>);
@@ -178,6 +181,7 @@ export type PerClassScoreOptions = ScoreOptions & { average: null };
  */
 export function precision(yTrue: Labels, yPred: Labels, options?: AveragedScoreOptions): number;
 export function precision(yTrue: Labels, yPred: Labels, options: PerClassScoreOptions): number[];
+export function precision(yTrue: Labels, yPred: Labels, options?: ScoreOptions): number | number[];
 export function precision(yTrue: Labels, yPred: Labels, options: ScoreOptions = {}): number | number[] {
   return score('precision', yTrue, yPred, options);
 }
@@ -189,6 +193,7 @@ export function precision(yTrue: Labels, yPred: Labels, options: ScoreOptions = 
  */
 export function recall(yTrue: Labels, yPred: Labels, options?: AveragedScoreOptions): number;
 export function recall(yTrue: Labels, yPred: Labels, options: PerClassScoreOptions): number[];
+export function recall(yTrue: Labels, yPred: Labels, options?: ScoreOptions): number | number[];
 export function recall(yTrue: Labels, yPred: Labels, options: ScoreOptions = {}): number | number[] {
   return score('recall', yTrue, yPred, options);
 }
@@ -203,6 +208,7 @@ export const sensitivity = recall;
  */
 export function specificity(yTrue: Labels, yPred: Labels, options?: AveragedScoreOptions): number;
 export function specificity(yTrue: Labels, yPred: Labels, options: PerClassScoreOptions): number[];
+export function specificity(yTrue: Labels, yPred: Labels, options?: ScoreOptions): number | number[];
 export function specificity(yTrue: Labels, yPred: Labels, options: ScoreOptions = {}): number | number[] {
   return score('specificity', yTrue, yPred, options);
 }
@@ -214,6 +220,7 @@ export function specificity(yTrue: Labels, yPred: Labels, options: ScoreOptions 
  */
 export function f1(yTrue: Labels, yPred: Labels, options?: AveragedScoreOptions): number;
 export function f1(yTrue: Labels, yPred: Labels, options: PerClassScoreOptions): number[];
+export function f1(yTrue: Labels, yPred: Labels, options?: ScoreOptions): number | number[];
 export function f1(yTrue: Labels, yPred: Labels, options: ScoreOptions = {}): number | number[] {
   return score('f1', yTrue, yPred, options);
 }
