@@ -18,3 +18,4 @@ export * from './loss/index';
 export * from './optim/index';
 export * from './layers/index';
 export * from './rng/index';
+export * from './bench/index';

@@ -1,5 +1,104 @@
-// PLACEHOLDER: replaced by the real pure-TS twin.
+// Pure-TS twin of the GEMM kernels (assembly/gemm): same names, byte pointers into one memory,
+// row-major f32. Written to be fair rather than literal: nt is a dot product per output (both
+// operands walk contiguous rows), tn and nn are rank-1 row updates (i-p-j order, the innermost
+// loop streams a row of B into a row of C). Sums are carried in f64 inside a dot product and
+// rounded to f32 when stored; results agree with the SIMD kernels to rounding, not bit for bit
+// (colsum excepted: same order, same f32 roundings). Needs no scratch: work bytes are 0.
+
+import { GEMM_ACCUMULATE, GEMM_RELU, type GemmAbi } from '../kernels/abi.js';
 import type { Views } from '../memory/views.js';
-export function makeGemmRef(_v: Views): Record<string, never> {
-  return {};
+
+/** relu that keeps NaN (matches f32x4.pmax(x, 0) in the SIMD kernels). */
+function finish(c: Float32Array, o: number, n: number, relu: boolean): void {
+  if (!relu) return;
+  for (let j = 0; j < n; j++) if (c[o + j]! < 0) c[o + j] = 0;
+}
+
+export function makeGemmRef(v: Views): GemmAbi {
+  /** Rows of C start from C (accumulate) or 0; shared by tn and nn. */
+  function initRow(c: Float32Array, o: number, n: number, acc: boolean): void {
+    if (!acc) c.fill(0, o, o + n);
+  }
+
+  return {
+    f32_gemm_nt(xPtr, wPtr, biasPtr, zPtr, m, n, k, flags, _workPtr) {
+      if (m <= 0 || n <= 0) return;
+      const f = v.f32;
+      const x0 = xPtr >>> 2, w0 = wPtr >>> 2, b0 = biasPtr >>> 2, z0 = zPtr >>> 2;
+      const acc = (flags & GEMM_ACCUMULATE) !== 0;
+      const relu = (flags & GEMM_RELU) !== 0;
+      for (let i = 0; i < m; i++) {
+        const xo = x0 + i * k;
+        const zo = z0 + i * n;
+        for (let j = 0; j < n; j++) {
+          const wo = w0 + j * k;
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          let p = 0;
+          for (; p + 4 <= k; p += 4) {
+            s0 += f[xo + p]! * f[wo + p]!;
+            s1 += f[xo + p + 1]! * f[wo + p + 1]!;
+            s2 += f[xo + p + 2]! * f[wo + p + 2]!;
+            s3 += f[xo + p + 3]! * f[wo + p + 3]!;
+          }
+          for (; p < k; p++) s0 += f[xo + p]! * f[wo + p]!;
+          let s = (s0 + s1) + (s2 + s3);
+          if (biasPtr !== 0) s += f[b0 + j]!;
+          if (acc) s += f[zo + j]!;
+          f[zo + j] = s;
+        }
+        finish(f, zo, n, relu);
+      }
+    },
+
+    f32_gemm_tn(aPtr, bPtr, cPtr, m, n, k, flags, _workPtr) {
+      if (m <= 0 || n <= 0) return;
+      const f = v.f32;
+      const a0 = aPtr >>> 2, b0 = bPtr >>> 2, c0 = cPtr >>> 2;
+      const acc = (flags & GEMM_ACCUMULATE) !== 0;
+      for (let i = 0; i < m; i++) {
+        const co = c0 + i * n;
+        initRow(f, co, n, acc);
+        for (let p = 0; p < k; p++) {
+          const aip = f[a0 + p * m + i]!;
+          const bo = b0 + p * n;
+          for (let j = 0; j < n; j++) f[co + j] += aip * f[bo + j]!;
+        }
+        finish(f, co, n, (flags & GEMM_RELU) !== 0);
+      }
+    },
+
+    f32_gemm_nn(aPtr, bPtr, cPtr, m, n, k, flags, _workPtr) {
+      if (m <= 0 || n <= 0) return;
+      const f = v.f32;
+      const a0 = aPtr >>> 2, b0 = bPtr >>> 2, c0 = cPtr >>> 2;
+      const acc = (flags & GEMM_ACCUMULATE) !== 0;
+      for (let i = 0; i < m; i++) {
+        const co = c0 + i * n;
+        const ao = a0 + i * k;
+        initRow(f, co, n, acc);
+        for (let p = 0; p < k; p++) {
+          const aip = f[ao + p]!;
+          const bo = b0 + p * n;
+          for (let j = 0; j < n; j++) f[co + j] += aip * f[bo + j]!;
+        }
+        finish(f, co, n, (flags & GEMM_RELU) !== 0);
+      }
+    },
+
+    f32_gemm_work_bytes(_m, _n, _k) {
+      return 0;
+    },
+
+    f32_colsum(aPtr, outPtr, m, n, flags) {
+      if (n <= 0) return;
+      const f = v.f32;
+      const a0 = aPtr >>> 2, o0 = outPtr >>> 2;
+      if ((flags & GEMM_ACCUMULATE) === 0) f.fill(0, o0, o0 + n);
+      for (let i = 0; i < m; i++) {
+        const ao = a0 + i * n;
+        for (let j = 0; j < n; j++) f[o0 + j] += f[ao + j]!;
+      }
+      finish(f, o0, n, (flags & GEMM_RELU) !== 0);
+    },
+  };
 }

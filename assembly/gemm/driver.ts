@@ -1,0 +1,147 @@
+// The GEMM driver shared by the nt, tn and nn layouts: C[m×n] (=|+=) A·B (+ bias), relu last.
+// GotoBLAS-style loops: columns in NC blocks, depth in KC blocks (B block packed into 8-column
+// panels), rows in MC blocks (A block packed into MR-row strips), then the MR×8 micro-kernel
+// over every (panel, strip). Full tiles are computed in place; edge tiles (rows past m or
+// columns past n) in a scratch tile at the start of the work buffer, copied back row by row,
+// so C is never read or written outside its m×n floats. Work buffer layout (64-byte aligned):
+// [scratch tile MR×8][A block ≤ MC×KC][B block ≤ NC×KC], see gemmWorkBytes.
+
+import { f32_ukernel_4x8, f32_ukernel_5x8, INIT_BIAS, INIT_C, INIT_C_BIAS, INIT_ZERO } from './kernel';
+import { packColsContiguous, packRowsInterleaved } from './pack';
+
+/** Rows of the micro-kernel tile (4 or 5; see bench/README.md for the measurements). */
+export const MR: i32 = 4;
+/** Columns of the micro-kernel tile (two f32x4). */
+export const NR: i32 = 8;
+export const KC: i32 = 256;
+export const MC: i32 = MR * 32;
+export const NC: i32 = 512;
+
+export const GEMM_RELU: i32 = 1;
+export const GEMM_ACCUMULATE: i32 = 2;
+
+const TILE_BYTES: usize = 256;
+
+@inline
+function align64(x: usize): usize {
+  return (x + 63) & ~(<usize>63);
+}
+
+@inline
+function roundUp(x: i32, to: i32): i32 {
+  return (x + to - 1) / to * to;
+}
+
+function aBlockBytes(m: i32, k: i32): usize {
+  return align64(<usize>min(roundUp(m, MR), MC) * <usize>min(k, KC) << 2);
+}
+
+function bBlockBytes(n: i32, k: i32): usize {
+  return align64(<usize>min(roundUp(n, NR), NC) * <usize>min(k, KC) << 2);
+}
+
+export function gemmWorkBytes(m: i32, n: i32, k: i32): usize {
+  if (m <= 0 || n <= 0 || k <= 0) return 0;
+  return TILE_BYTES + aBlockBytes(m, k) + bBlockBytes(n, k);
+}
+
+@inline
+function ukernel(kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool): void {
+  if (MR == 5) f32_ukernel_5x8(kc, a, b, c, ldc, init, biasPtr, relu);
+  else f32_ukernel_4x8(kc, a, b, c, ldc, init, biasPtr, relu);
+}
+
+/** An edge tile: mr ≤ MR valid rows, nr ≤ 8 valid columns of C at c. */
+function edgeTile(kc: i32, a: usize, b: usize, c: usize, ldc: usize, mr: i32, nr: i32, init: i32, biasPtr: usize, relu: bool, tile: usize): void {
+  for (let r = 0; r < MR; r++) {
+    const t = tile + (<usize>r << 5);
+    const cr = c + <usize>r * ldc;
+    for (let j = 0; j < NR; j++) {
+      let v: f32 = 0;
+      if (r < mr && j < nr) {
+        if (init & INIT_C) v = load<f32>(cr + (<usize>j << 2));
+        if (init & INIT_BIAS) v += load<f32>(biasPtr + (<usize>j << 2));
+      }
+      store<f32>(t + (<usize>j << 2), v);
+    }
+  }
+  ukernel(kc, a, b, tile, 32, INIT_C, 0, relu);
+  for (let r = 0; r < mr; r++) {
+    const t = tile + (<usize>r << 5);
+    const cr = c + <usize>r * ldc;
+    for (let j = 0; j < nr; j++) store<f32>(cr + (<usize>j << 2), load<f32>(t + (<usize>j << 2)));
+  }
+}
+
+/** k = 0: C = (accumulate ? C : 0) + bias, then relu. */
+function gemmNoDepth(biasPtr: usize, cPtr: usize, m: i32, n: i32, flags: i32): void {
+  const acc = (flags & GEMM_ACCUMULATE) != 0;
+  const relu = (flags & GEMM_RELU) != 0;
+  for (let i = 0; i < m; i++) {
+    const cr = cPtr + (<usize>i * <usize>n << 2);
+    for (let j = 0; j < n; j++) {
+      const o = <usize>j << 2;
+      let v: f32 = acc ? load<f32>(cr + o) : 0;
+      if (biasPtr) v += load<f32>(biasPtr + o);
+      if (relu && v < 0) v = 0;
+      store<f32>(cr + o, v);
+    }
+  }
+}
+
+/**
+ * C[m×n] (=|+=) A·B + bias. aTrans: A stored k×m (A^T), else m×k. bTrans: B stored n×k (B^T, the
+ * W of nt), else k×n.
+ */
+export function gemm(aPtr: usize, aTrans: bool, bPtr: usize, bTrans: bool, biasPtr: usize, cPtr: usize,
+  m: i32, n: i32, k: i32, flags: i32, workPtr: usize): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) { gemmNoDepth(biasPtr, cPtr, m, n, flags); return; }
+  const acc = (flags & GEMM_ACCUMULATE) != 0;
+  const relu = (flags & GEMM_RELU) != 0;
+  const tile = workPtr;
+  const aPack = workPtr + TILE_BYTES;
+  const bPack = aPack + aBlockBytes(m, k);
+  const ldc = <usize>n << 2;
+  const firstInit = acc ? (biasPtr ? INIT_C_BIAS : INIT_C) : (biasPtr ? INIT_BIAS : INIT_ZERO);
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const init = pc == 0 ? firstInit : INIT_C;
+      const reluNow = relu && pc + kc == k;
+      // B block → panels of 8 columns.
+      for (let jr = 0; jr < nc; jr += NR) {
+        const nr = min(NR, nc - jr);
+        const dst = bPack + (<usize>jr * <usize>kc << 2);
+        if (bTrans) packRowsInterleaved(dst, bPtr + (<usize>(jc + jr) * <usize>k << 2), k, nr, NR, pc, kc);
+        else packColsContiguous(dst, bPtr + (<usize>(jc + jr) << 2), n, nr, NR, pc, kc);
+      }
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        // A block → strips of MR rows.
+        for (let ir = 0; ir < mc; ir += MR) {
+          const mr = min(MR, mc - ir);
+          const dst = aPack + (<usize>ir * <usize>kc << 2);
+          if (aTrans) packColsContiguous(dst, aPtr + (<usize>(ic + ir) << 2), m, mr, MR, pc, kc);
+          else packRowsInterleaved(dst, aPtr + (<usize>(ic + ir) * <usize>k << 2), k, mr, MR, pc, kc);
+        }
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const b = bPack + (<usize>jr * <usize>kc << 2);
+          const bias = biasPtr ? biasPtr + (<usize>(jc + jr) << 2) : 0;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const a = aPack + (<usize>ir * <usize>kc << 2);
+            const c = cPtr + ((<usize>(ic + ir) * <usize>n + <usize>(jc + jr)) << 2);
+            if (mr == MR && nr == NR) {
+              ukernel(kc, a, b, c, ldc, init, bias, reluNow);
+            } else {
+              edgeTile(kc, a, b, c, ldc, mr, nr, init, bias, reluNow, tile);
+            }
+          }
+        }
+      }
+    }
+  }
+}

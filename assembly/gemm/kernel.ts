@@ -1,0 +1,143 @@
+// f32 GEMM micro-kernels: C[MR×8] (init) + Apack[MR×kc]·Bpack[kc×8], f32x4, splat variant.
+// Apack holds, for each depth p, the MR values A[0..MR, p] (MR·4 bytes per p); Bpack holds, for
+// each p, the 8 values B[p, 0..8] (32 bytes per p). Both are packed (see pack.ts), zero-padded,
+// so the kernel always computes a full tile. C rows are ldc bytes apart and must be MR×8 valid
+// floats: edge tiles go through a scratch tile (driver.ts). Init bits: INIT_C loads the current C,
+// INIT_BIAS adds bias[0..8] to every row (zero when neither). relu: max(0, ·) on the stored
+// result (pmax(x, 0), which keeps NaN).
+// Accumulators are named cRxLLLL: row R, lanes (columns) LLLL.
+
+import { madd } from '../simd';
+
+export const INIT_ZERO = 0;
+export const INIT_BIAS = 1;
+export const INIT_C = 2;
+/** C + bias (accumulate with a bias). */
+export const INIT_C_BIAS = 3;
+
+@inline
+function relu4(v: v128, on: bool): v128 {
+  return on ? f32x4.pmax(v, f32x4.splat(0)) : v;
+}
+
+export function f32_ukernel_4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool): void {
+  let c0x0123 = f32x4.splat(0), c0x4567 = f32x4.splat(0);
+  let c1x0123 = c0x0123, c1x4567 = c0x0123, c2x0123 = c0x0123, c2x4567 = c0x0123, c3x0123 = c0x0123, c3x4567 = c0x0123;
+  const c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+  if (init & INIT_C) {
+    c0x0123 = v128.load(c); c0x4567 = v128.load(c, 16);
+    c1x0123 = v128.load(c1); c1x4567 = v128.load(c1, 16);
+    c2x0123 = v128.load(c2); c2x4567 = v128.load(c2, 16);
+    c3x0123 = v128.load(c3); c3x4567 = v128.load(c3, 16);
+  }
+  if (init & INIT_BIAS) {
+    const vbias0123 = v128.load(biasPtr), vbias4567 = v128.load(biasPtr, 16);
+    c0x0123 = f32x4.add(c0x0123, vbias0123); c0x4567 = f32x4.add(c0x4567, vbias4567);
+    c1x0123 = f32x4.add(c1x0123, vbias0123); c1x4567 = f32x4.add(c1x4567, vbias4567);
+    c2x0123 = f32x4.add(c2x0123, vbias0123); c2x4567 = f32x4.add(c2x4567, vbias4567);
+    c3x0123 = f32x4.add(c3x0123, vbias0123); c3x4567 = f32x4.add(c3x4567, vbias4567);
+  }
+  let p = kc;
+  while (p >= 2) {
+    let vb0123 = v128.load(b), vb4567 = v128.load(b, 16);
+    let va = v128.load32_splat(a);
+    c0x0123 = madd(va, vb0123, c0x0123); c0x4567 = madd(va, vb4567, c0x4567);
+    va = v128.load32_splat(a, 4);
+    c1x0123 = madd(va, vb0123, c1x0123); c1x4567 = madd(va, vb4567, c1x4567);
+    va = v128.load32_splat(a, 8);
+    c2x0123 = madd(va, vb0123, c2x0123); c2x4567 = madd(va, vb4567, c2x4567);
+    va = v128.load32_splat(a, 12);
+    c3x0123 = madd(va, vb0123, c3x0123); c3x4567 = madd(va, vb4567, c3x4567);
+    vb0123 = v128.load(b, 32); vb4567 = v128.load(b, 48);
+    va = v128.load32_splat(a, 16);
+    c0x0123 = madd(va, vb0123, c0x0123); c0x4567 = madd(va, vb4567, c0x4567);
+    va = v128.load32_splat(a, 20);
+    c1x0123 = madd(va, vb0123, c1x0123); c1x4567 = madd(va, vb4567, c1x4567);
+    va = v128.load32_splat(a, 24);
+    c2x0123 = madd(va, vb0123, c2x0123); c2x4567 = madd(va, vb4567, c2x4567);
+    va = v128.load32_splat(a, 28);
+    c3x0123 = madd(va, vb0123, c3x0123); c3x4567 = madd(va, vb4567, c3x4567);
+    a += 32; b += 64; p -= 2;
+  }
+  if (p) {
+    const vb0123 = v128.load(b), vb4567 = v128.load(b, 16);
+    let va = v128.load32_splat(a);
+    c0x0123 = madd(va, vb0123, c0x0123); c0x4567 = madd(va, vb4567, c0x4567);
+    va = v128.load32_splat(a, 4);
+    c1x0123 = madd(va, vb0123, c1x0123); c1x4567 = madd(va, vb4567, c1x4567);
+    va = v128.load32_splat(a, 8);
+    c2x0123 = madd(va, vb0123, c2x0123); c2x4567 = madd(va, vb4567, c2x4567);
+    va = v128.load32_splat(a, 12);
+    c3x0123 = madd(va, vb0123, c3x0123); c3x4567 = madd(va, vb4567, c3x4567);
+  }
+  v128.store(c, relu4(c0x0123, relu)); v128.store(c, relu4(c0x4567, relu), 16);
+  v128.store(c1, relu4(c1x0123, relu)); v128.store(c1, relu4(c1x4567, relu), 16);
+  v128.store(c2, relu4(c2x0123, relu)); v128.store(c2, relu4(c2x4567, relu), 16);
+  v128.store(c3, relu4(c3x0123, relu)); v128.store(c3, relu4(c3x4567, relu), 16);
+}
+
+export function f32_ukernel_5x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool): void {
+  let c0x0123 = f32x4.splat(0), c0x4567 = f32x4.splat(0);
+  let c1x0123 = c0x0123, c1x4567 = c0x0123, c2x0123 = c0x0123, c2x4567 = c0x0123, c3x0123 = c0x0123, c3x4567 = c0x0123;
+  let c4x0123 = c0x0123, c4x4567 = c0x0123;
+  const c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc;
+  if (init & INIT_C) {
+    c0x0123 = v128.load(c); c0x4567 = v128.load(c, 16);
+    c1x0123 = v128.load(c1); c1x4567 = v128.load(c1, 16);
+    c2x0123 = v128.load(c2); c2x4567 = v128.load(c2, 16);
+    c3x0123 = v128.load(c3); c3x4567 = v128.load(c3, 16);
+    c4x0123 = v128.load(c4); c4x4567 = v128.load(c4, 16);
+  }
+  if (init & INIT_BIAS) {
+    const vbias0123 = v128.load(biasPtr), vbias4567 = v128.load(biasPtr, 16);
+    c0x0123 = f32x4.add(c0x0123, vbias0123); c0x4567 = f32x4.add(c0x4567, vbias4567);
+    c1x0123 = f32x4.add(c1x0123, vbias0123); c1x4567 = f32x4.add(c1x4567, vbias4567);
+    c2x0123 = f32x4.add(c2x0123, vbias0123); c2x4567 = f32x4.add(c2x4567, vbias4567);
+    c3x0123 = f32x4.add(c3x0123, vbias0123); c3x4567 = f32x4.add(c3x4567, vbias4567);
+    c4x0123 = f32x4.add(c4x0123, vbias0123); c4x4567 = f32x4.add(c4x4567, vbias4567);
+  }
+  let p = kc;
+  while (p >= 2) {
+    let vb0123 = v128.load(b), vb4567 = v128.load(b, 16);
+    let va = v128.load32_splat(a);
+    c0x0123 = madd(va, vb0123, c0x0123); c0x4567 = madd(va, vb4567, c0x4567);
+    va = v128.load32_splat(a, 4);
+    c1x0123 = madd(va, vb0123, c1x0123); c1x4567 = madd(va, vb4567, c1x4567);
+    va = v128.load32_splat(a, 8);
+    c2x0123 = madd(va, vb0123, c2x0123); c2x4567 = madd(va, vb4567, c2x4567);
+    va = v128.load32_splat(a, 12);
+    c3x0123 = madd(va, vb0123, c3x0123); c3x4567 = madd(va, vb4567, c3x4567);
+    va = v128.load32_splat(a, 16);
+    c4x0123 = madd(va, vb0123, c4x0123); c4x4567 = madd(va, vb4567, c4x4567);
+    vb0123 = v128.load(b, 32); vb4567 = v128.load(b, 48);
+    va = v128.load32_splat(a, 20);
+    c0x0123 = madd(va, vb0123, c0x0123); c0x4567 = madd(va, vb4567, c0x4567);
+    va = v128.load32_splat(a, 24);
+    c1x0123 = madd(va, vb0123, c1x0123); c1x4567 = madd(va, vb4567, c1x4567);
+    va = v128.load32_splat(a, 28);
+    c2x0123 = madd(va, vb0123, c2x0123); c2x4567 = madd(va, vb4567, c2x4567);
+    va = v128.load32_splat(a, 32);
+    c3x0123 = madd(va, vb0123, c3x0123); c3x4567 = madd(va, vb4567, c3x4567);
+    va = v128.load32_splat(a, 36);
+    c4x0123 = madd(va, vb0123, c4x0123); c4x4567 = madd(va, vb4567, c4x4567);
+    a += 40; b += 64; p -= 2;
+  }
+  if (p) {
+    const vb0123 = v128.load(b), vb4567 = v128.load(b, 16);
+    let va = v128.load32_splat(a);
+    c0x0123 = madd(va, vb0123, c0x0123); c0x4567 = madd(va, vb4567, c0x4567);
+    va = v128.load32_splat(a, 4);
+    c1x0123 = madd(va, vb0123, c1x0123); c1x4567 = madd(va, vb4567, c1x4567);
+    va = v128.load32_splat(a, 8);
+    c2x0123 = madd(va, vb0123, c2x0123); c2x4567 = madd(va, vb4567, c2x4567);
+    va = v128.load32_splat(a, 12);
+    c3x0123 = madd(va, vb0123, c3x0123); c3x4567 = madd(va, vb4567, c3x4567);
+    va = v128.load32_splat(a, 16);
+    c4x0123 = madd(va, vb0123, c4x0123); c4x4567 = madd(va, vb4567, c4x4567);
+  }
+  v128.store(c, relu4(c0x0123, relu)); v128.store(c, relu4(c0x4567, relu), 16);
+  v128.store(c1, relu4(c1x0123, relu)); v128.store(c1, relu4(c1x4567, relu), 16);
+  v128.store(c2, relu4(c2x0123, relu)); v128.store(c2, relu4(c2x4567, relu), 16);
+  v128.store(c3, relu4(c3x0123, relu)); v128.store(c3, relu4(c3x4567, relu), 16);
+  v128.store(c4, relu4(c4x0123, relu)); v128.store(c4, relu4(c4x4567, relu), 16);
+}

@@ -1,0 +1,155 @@
+// GEMM benchmark: GFLOPS (2·m·n·k / time, packing included) of f32_gemm_nt / _tn / _nn on the
+// simd and relaxed binaries and the pure-TS twin, best and median of several timed runs after a
+// warm-up, as a fraction of this machine's 128-bit SIMD peak (f32_peak_probe). Single thread.
+//   npm run bench:gemm                  table
+//   npm run bench:gemm -- --json        one JSON object per line
+//   npm run bench:gemm -- --quick       fewer runs
+//   npm run bench:gemm -- --wasm-dir D  take simd.wasm / relaxed.wasm from D instead of build/
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createBackendSync, type Backend } from '../src/backend.js';
+import type { BinaryName } from '../src/wasm/load.js';
+import { detectFeatures } from '../src/wasm/features.js';
+
+type Layout = 'nt' | 'tn' | 'nn';
+type Shape = [m: number, n: number, k: number];
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+const wasmDirIdx = args.indexOf('--wasm-dir');
+const wasmDir = wasmDirIdx >= 0 ? args[wasmDirIdx + 1] : undefined;
+const only = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]!.split(',') : undefined; };
+const onlyBinaries = only('--binary');
+const onlyLayouts = only('--layout') as Layout[] | undefined;
+
+const CUBES: Shape[] = [[128, 128, 128], [256, 256, 256], [512, 512, 512]];
+/** MLP 784 → 256 → 128 at batch 128: forward nt (m=batch, n=out, k=in), backward tn (dW: m=out,
+ *  n=in, k=batch) and nn (dX: m=batch, n=in, k=out). */
+const MLP: Record<Layout, Shape[]> = {
+  nt: [[128, 256, 784], [128, 128, 256]],
+  tn: [[256, 784, 128], [128, 256, 128]],
+  nn: [[128, 784, 256], [128, 256, 128]],
+};
+
+interface Row { layout: Layout; m: number; n: number; k: number; binary: string; gflopsBest: number; gflopsMedian: number; threads: 1 }
+
+function out(line: string): void {
+  if (!json) console.log(line);
+}
+
+function backendFor(binary: BinaryName | 'js'): Backend {
+  if (binary === 'js') return createBackendSync({ backend: 'js' });
+  if (wasmDir) return createBackendSync({ binary, wasm: new Uint8Array(readFileSync(join(wasmDir, `${binary}.wasm`))) });
+  return createBackendSync({ binary });
+}
+
+function fillRandom(b: Backend, ptr: number, n: number, seed: number): void {
+  const f = b.arena.views.f32;
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    f[(ptr >>> 2) + i] = s / 2 ** 31 - 1;
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+}
+
+/** Times one GEMM: each sample repeats the call until ≥ minMs elapsed, so tiny shapes are measurable. */
+function timeGemm(b: Backend, layout: Layout, [m, n, k]: Shape, samples: number, minMs: number): { best: number; median: number } {
+  const aLen = m * k, bLen = n * k;
+  const aPtr = b.arena.alloc(aLen * 4), bPtr = b.arena.alloc(bLen * 4), cPtr = b.arena.alloc(m * n * 4);
+  const biasPtr = b.arena.alloc(n * 4);
+  const workPtr = b.arena.alloc(b.k.f32_gemm_work_bytes(m, n, k));
+  fillRandom(b, aPtr, aLen, 1); fillRandom(b, bPtr, bLen, 2); fillRandom(b, biasPtr, n, 3);
+  const K = b.k;
+  const run = layout === 'nt' ? () => K.f32_gemm_nt(aPtr, bPtr, biasPtr, cPtr, m, n, k, 0, workPtr)
+    : layout === 'tn' ? () => K.f32_gemm_tn(aPtr, bPtr, cPtr, m, n, k, 0, workPtr)
+      : () => K.f32_gemm_nn(aPtr, bPtr, cPtr, m, n, k, 0, workPtr);
+  const flop = 2 * m * n * k;
+  // Warm-up: tier-up to optimized code and settle caches.
+  const warmEnd = performance.now() + Math.max(minMs, 50);
+  let reps = 0;
+  while (performance.now() < warmEnd || reps < 2) { run(); reps++; }
+  const rates: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    let calls = 0;
+    const t0 = performance.now();
+    let t1 = t0;
+    do { run(); calls++; t1 = performance.now(); } while (t1 - t0 < minMs);
+    rates.push((flop * calls) / ((t1 - t0) * 1e6));
+  }
+  for (const p of [aPtr, bPtr, cPtr, biasPtr, workPtr]) b.arena.free(p);
+  return { best: Math.max(...rates), median: median(rates) };
+}
+
+function peakProbe(b: Backend): { best: number; median: number } {
+  const probe = (b.k as unknown as { f32_peak_probe(iters: number): number }).f32_peak_probe;
+  const iters = 20_000_000;
+  probe(iters / 10);
+  const rates: number[] = [];
+  for (let s = 0; s < (quick ? 3 : 7); s++) {
+    const t0 = performance.now();
+    probe(iters);
+    rates.push((iters * 12 * 4 * 2) / ((performance.now() - t0) * 1e6));
+  }
+  return { best: Math.max(...rates), median: median(rates) };
+}
+
+function main(): void {
+  const f = detectFeatures();
+  const cpu = (() => {
+    try {
+      return /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
+    } catch { return 'unknown CPU'; }
+  })();
+  out(`simdnet GEMM benchmark — Node ${process.versions.node}, V8 ${process.versions.v8}, ${cpu}, single thread`);
+  const binaries: (BinaryName | 'js')[] = (['simd', 'relaxed', 'js'] as const).filter((x) => (x !== 'relaxed' || f.relaxedSimd) && (!onlyBinaries || onlyBinaries.includes(x)));
+  const layouts: Layout[] = onlyLayouts ?? ['nt', 'tn', 'nn'];
+  const rows: Row[] = [];
+  const peaks: Record<string, number> = {};
+  const tsRate = new Map<string, number>();
+  for (const binary of binaries) {
+    const b = backendFor(binary);
+    if (binary !== 'js') {
+      const p = peakProbe(b);
+      peaks[binary] = p.best;
+      out(`\n[${binary}] peak probe (12 independent f32x4 mul+add chains): best ${p.best.toFixed(1)} GFLOPS, median ${p.median.toFixed(1)}`);
+      if (json) console.log(JSON.stringify({ probe: 'peak', binary, gflopsBest: p.best, gflopsMedian: p.median, threads: 1 }));
+    } else {
+      out('\n[js] pure-TS twin (fewer runs, no 128³/512³)');
+    }
+    out(`${'layout'.padEnd(7)}${'m×n×k'.padEnd(16)}${'best'.padStart(8)}${'median'.padStart(9)}${'% peak'.padStart(9)}${'vs TS'.padStart(8)}`);
+    for (const layout of layouts) {
+      const shapes = binary === 'js' ? [[256, 256, 256] as Shape, ...MLP[layout]] : [...CUBES, ...MLP[layout]];
+      for (const shape of shapes) {
+        const samples = binary === 'js' ? 3 : quick ? 5 : 11;
+        const minMs = binary === 'js' ? 100 : quick ? 30 : 60;
+        const r = timeGemm(b, layout, shape, samples, minMs);
+        const key = `${layout} ${shape.join('x')}`;
+        if (binary === 'js') tsRate.set(key, r.best);
+        const row: Row = { layout, m: shape[0], n: shape[1], k: shape[2], binary, gflopsBest: r.best, gflopsMedian: r.median, threads: 1 };
+        rows.push(row);
+        if (json) console.log(JSON.stringify(row));
+        const peak = peaks[binary];
+        const pct = peak ? `${((100 * r.best) / peak).toFixed(0)}%` : '';
+        out(`${layout.padEnd(7)}${shape.join('×').padEnd(16)}${r.best.toFixed(1).padStart(8)}${r.median.toFixed(1).padStart(9)}${pct.padStart(9)}`);
+      }
+    }
+  }
+  if (tsRate.size && !json) {
+    out('\nWASM best vs pure-TS best (same shape):');
+    for (const row of rows) {
+      if (row.binary === 'js') continue;
+      const ts = tsRate.get(`${row.layout} ${row.m}x${row.n}x${row.k}`);
+      if (ts) out(`  ${row.binary.padEnd(8)}${row.layout.padEnd(4)}${`${row.m}×${row.n}×${row.k}`.padEnd(14)}${(row.gflopsBest / ts).toFixed(1)}×  (TS ${ts.toFixed(2)} GFLOPS)`);
+    }
+  }
+}
+
+main();
