@@ -1,0 +1,155 @@
+// Training and inference benchmark: Fashion-MNIST (from /usr/share/datasets/fashion-mnist when
+// installed, same-shaped synthetic data otherwise), 784-256-128-10 ReLU/softmax, batch 128.
+//
+//   npm run bench:train                 # throughput per binary, accuracy run, inference
+//   npm run bench:train -- --json       # one JSON object per line
+//   npm run bench:train -- --quick      # fewer samples (smoke run)
+//
+// Figures: samples/s best and median over several timed epochs (after a warm-up), per backend
+// and binary; test accuracy after 15 epochs of Adam; predict() throughput at batch 1024 and
+// single-sample latency (median of many calls). Not a test: nothing here asserts a timing.
+
+import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { cpus } from 'node:os';
+
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+const { createBackendSync, dense, Sequential, sgd, adam, readIdxImages, readIdxLabels } = await import('../src/index.js');
+type Backend = ReturnType<typeof createBackendSync>;
+type Matrix = { data: Float32Array; rows: number; cols: number };
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const quick = args.includes('--quick');
+const argValue = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const only = argValue('--only'); // throughput | accuracy | inference
+
+const DIR = '/usr/share/datasets/fashion-mnist';
+function loadData(): { Xtr: Matrix; ytr: Int32Array; Xte: Matrix; yte: Int32Array; source: string } {
+  if (existsSync(`${DIR}/train-images-idx3-ubyte.gz`)) {
+    return {
+      Xtr: readIdxImages(`${DIR}/train-images-idx3-ubyte.gz`, { normalize: true }),
+      ytr: readIdxLabels(`${DIR}/train-labels-idx1-ubyte.gz`),
+      Xte: readIdxImages(`${DIR}/t10k-images-idx3-ubyte.gz`, { normalize: true }),
+      yte: readIdxLabels(`${DIR}/t10k-labels-idx1-ubyte.gz`),
+      source: 'fashion-mnist',
+    };
+  }
+  // Same shape, learnable: each class is a noisy prototype.
+  let s = 12345;
+  const r = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const protos = Array.from({ length: 10 }, () => Float32Array.from({ length: 784 }, () => r()));
+  const make = (n: number) => {
+    const X = new Float32Array(n * 784);
+    const y = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = Math.floor(r() * 10);
+      y[i] = c;
+      for (let j = 0; j < 784; j++) X[i * 784 + j] = Math.min(1, Math.max(0, protos[c]![j]! + 0.5 * (r() - 0.5)));
+    }
+    return { X: { data: X, rows: n, cols: 784 }, y };
+  };
+  const tr = make(60000);
+  const te = make(10000);
+  return { Xtr: tr.X, ytr: tr.y, Xte: te.X, yte: te.y, source: 'synthetic (fashion-mnist not installed)' };
+}
+
+function subset(X: Matrix, y: Int32Array, n: number): [Matrix, Int32Array] {
+  n = Math.min(n, X.rows);
+  return [{ data: X.data.subarray(0, n * X.cols), rows: n, cols: X.cols }, y.subarray(0, n)];
+}
+
+function makeModel(backend: Backend, seed = 1) {
+  return new Sequential({
+    inputSize: 784, seed, backend,
+    layers: [dense(256, { activation: 'relu' }), dense(128, { activation: 'relu' }), dense(10, { activation: 'softmax' })],
+  });
+}
+
+const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2; };
+const rows: Record<string, unknown>[] = [];
+function emit(row: Record<string, unknown>, text: string): void {
+  rows.push(row);
+  if (json) console.log(JSON.stringify(row));
+  else console.log(text);
+}
+
+const data = loadData();
+const backends: { name: string; make: () => Backend }[] = [
+  { name: 'relaxed', make: () => createBackendSync({ binary: 'relaxed' }) },
+  { name: 'simd', make: () => createBackendSync({ binary: 'simd' }) },
+  { name: 'js', make: () => createBackendSync({ backend: 'js' }) },
+];
+
+if (!json) {
+  console.log(`simdnet training benchmark — Node ${process.versions.node}, V8 ${process.versions.v8}, ${cpus()[0]?.model ?? 'cpu'}, 1 thread`);
+  console.log(`data: ${data.source}; model 784-256-128-10 ReLU/softmax, batch 128\n`);
+}
+
+if (!only || only === 'throughput') {
+  for (const b of backends) {
+    const backend = b.make();
+    const isJs = b.name === 'js';
+    const n = quick ? (isJs ? 1024 : 8192) : (isJs ? 4096 : 60000);
+    const runs = quick ? 2 : isJs ? 3 : 5;
+    const [X, y] = subset(data.Xtr, data.ytr, n);
+    const model = makeModel(backend).compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1 }) });
+    model.fitSync(X, y, { epochs: 1, batchSize: 128 }); // warm-up (JIT, memory growth)
+    const rates: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      model.fitSync(X, y, { epochs: 1, batchSize: 128 });
+      rates.push(n / ((performance.now() - t0) / 1000));
+    }
+    const best = Math.max(...rates);
+    const med = median(rates);
+    const { accuracy } = model.evaluate(data.Xte, data.yte);
+    emit({ workload: 'train-sgd', backend: isJs ? 'js' : 'wasm', binary: b.name, threads: 1, batchSize: 128, samples: n, runs, samplesPerSecBest: Math.round(best), samplesPerSec: Math.round(med), testAccuracy: accuracy, epochs: runs + 1 },
+      `train SGD lr 0.1   ${b.name.padEnd(8)} ${Math.round(med).toLocaleString('en-US').padStart(8)} samples/s median, ${Math.round(best).toLocaleString('en-US').padStart(8)} best  (${runs} epochs of ${n} samples)`);
+    model.dispose();
+  }
+}
+
+if (!only || only === 'accuracy') {
+  const backend = createBackendSync({ binary: 'relaxed' });
+  const epochs = quick ? 2 : 15;
+  const [X, y] = quick ? subset(data.Xtr, data.ytr, 10000) : [data.Xtr, data.ytr];
+  const model = makeModel(backend, 7).compile({ loss: 'categoricalCrossentropy', optimizer: adam({ learningRate: 1e-3 }) });
+  const t0 = performance.now();
+  const h = model.fitSync(X, y, { epochs, batchSize: 128 });
+  const secs = (performance.now() - t0) / 1000;
+  const { accuracy } = model.evaluate(data.Xte, data.yte);
+  emit({ workload: 'train-adam-accuracy', backend: 'wasm', binary: 'relaxed', threads: 1, batchSize: 128, epochs, testAccuracy: accuracy, trainLoss: h.loss.at(-1), seconds: secs, samplesPerSec: Math.round(X.rows * epochs / secs) },
+    `accuracy  Adam 1e-3 relaxed   ${epochs} epochs: test accuracy ${(100 * accuracy!).toFixed(2)}% (train loss ${h.loss.at(-1)!.toFixed(4)}, ${secs.toFixed(1)} s)`);
+  model.dispose();
+}
+
+if (!only || only === 'inference') {
+  for (const b of backends) {
+    const backend = b.make();
+    const model = makeModel(backend).compile();
+    const isJs = b.name === 'js';
+    const [X] = subset(data.Xte, data.yte, 1024);
+    const runs = quick ? 3 : isJs ? 5 : 20;
+    model.predict(X);
+    const rates: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const t0 = performance.now();
+      model.predict(X);
+      rates.push(1024 / ((performance.now() - t0) / 1000));
+    }
+    const one = { data: X.data.subarray(0, 784), rows: 1, cols: 784 };
+    const calls = quick ? 200 : isJs ? 300 : 3000;
+    for (let i = 0; i < 200; i++) model.predict(one);
+    const lat: number[] = [];
+    for (let rep = 0; rep < 5; rep++) {
+      const t0 = performance.now();
+      for (let i = 0; i < calls; i++) model.predict(one);
+      lat.push(((performance.now() - t0) * 1000) / calls);
+    }
+    emit({ workload: 'inference', backend: isJs ? 'js' : 'wasm', binary: b.name, threads: 1, batch1024SamplesPerSec: Math.round(median(rates)), batch1024Best: Math.round(Math.max(...rates)), latencyMicros: +median(lat).toFixed(2), latencyBestMicros: +Math.min(...lat).toFixed(2) },
+      `inference ${b.name.padEnd(8)} batch 1024: ${Math.round(median(rates)).toLocaleString('en-US').padStart(8)} samples/s median (${Math.round(Math.max(...rates)).toLocaleString('en-US')} best); batch 1: ${median(lat).toFixed(1)} µs median (${Math.min(...lat).toFixed(1)} best)`);
+    model.dispose();
+  }
+}
