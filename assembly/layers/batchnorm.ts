@@ -29,15 +29,15 @@ function hi(v: v128): v128 {
 }
 
 export function f32_batchnorm_fwd_train(xPtr: usize, gammaPtr: usize, betaPtr: usize, yPtr: usize, xhatPtr: usize, invstdPtr: usize,
-  runMeanPtr: usize, runVarPtr: usize, m: i32, n: i32, momentum: f32, eps: f32): void {
+  runMeanPtr: usize, runVarPtr: usize, m: i32, n: i32, momentum: f64, eps: f32): void {
   if (m <= 0) return;
   const c = <usize>n;
   const rowBytes = c << 2;
   const vm = f64x2.splat(<f64>m);
   const veps = f64x2.splat(<f64>eps);
   const factor: f64 = m > 1 ? <f64>m / <f64>(m - 1) : 1;
-  const vmom = f32x4.splat(momentum);
-  const vkeep = f32x4.splat(1 - momentum);
+  const vmom = f32x4.splat(<f32>momentum);
+  const vkeep = f32x4.splat(<f32>(1 - momentum));
   for (let j: usize = 0; j < c; j += 4) {
     const rem = c - j < 4 ? c - j : 4;
     const col = j << 2;

@@ -1,5 +1,6 @@
 // Optimizer steps on one parameter buffer p[n] with its gradient g[n] (f32, any alignment) and
-// state buffers of n floats, PyTorch conventions (see src/kernels/abi.ts). f32x4 body; the tail of
+// state buffers of n floats, PyTorch conventions (see src/kernels/abi.ts). Decay rates arrive as f64
+// so 1 − β is formed before rounding to f32 (1 − f32(0.999) would be off by 1.3e-5 relative). f32x4 body; the tail of
 // 1–3 floats goes through the same lane arithmetic (lanes.ts), nothing past n is touched.
 
 import { madd } from '../simd';
@@ -52,18 +53,18 @@ export function f32_nesterov_step(pPtr: usize, gPtr: usize, vPtr: usize, n: i32,
   }
 }
 
-export function f32_adam_step(pPtr: usize, gPtr: usize, mPtr: usize, vPtr: usize, n: i32, lr: f32, b1: f32, b2: f32, eps: f32,
-  c1: f32, c2: f32, wd: f32): void {
+export function f32_adam_step(pPtr: usize, gPtr: usize, mPtr: usize, vPtr: usize, n: i32, lr: f64, b1: f64, b2: f64, eps: f64,
+  c1: f64, c2: f64, wd: f64): void {
   const count = <usize>n;
-  const vb1 = f32x4.splat(b1);
-  const vb2 = f32x4.splat(b2);
-  const v1b1 = f32x4.splat(1 - b1);
-  const v1b2 = f32x4.splat(1 - b2);
-  const veps = f32x4.splat(eps);
-  const vc1 = f32x4.splat(c1);
-  const vc2 = f32x4.splat(c2);
-  const vnlr = f32x4.splat(-lr);
-  const vdecay = f32x4.splat(1 - lr * wd);
+  const vb1 = f32x4.splat(<f32>b1);
+  const vb2 = f32x4.splat(<f32>b2);
+  const v1b1 = f32x4.splat(<f32>(1 - b1));
+  const v1b2 = f32x4.splat(<f32>(1 - b2));
+  const veps = f32x4.splat(<f32>eps);
+  const vc1 = f32x4.splat(<f32>c1);
+  const vc2 = f32x4.splat(<f32>c2);
+  const vnlr = f32x4.splat(<f32>-lr);
+  const vdecay = f32x4.splat(<f32>(1 - lr * wd));
   for (let i: usize = 0; i < count; i += 4) {
     const rem = count - i < 4 ? count - i : 4;
     const o = i << 2;
@@ -79,10 +80,10 @@ export function f32_adam_step(pPtr: usize, gPtr: usize, mPtr: usize, vPtr: usize
   }
 }
 
-export function f32_rmsprop_step(pPtr: usize, gPtr: usize, vPtr: usize, n: i32, lr: f32, rho: f32, eps: f32): void {
+export function f32_rmsprop_step(pPtr: usize, gPtr: usize, vPtr: usize, n: i32, lr: f32, rho: f64, eps: f32): void {
   const count = <usize>n;
-  const vrho = f32x4.splat(rho);
-  const v1rho = f32x4.splat(1 - rho);
+  const vrho = f32x4.splat(<f32>rho);
+  const v1rho = f32x4.splat(<f32>(1 - rho));
   const veps = f32x4.splat(eps);
   const vnlr = f32x4.splat(-lr);
   for (let i: usize = 0; i < count; i += 4) {
