@@ -6,11 +6,11 @@
 // so C is never read or written outside its m×n floats. Work buffer layout (64-byte aligned):
 // [scratch tile MR×8][A block ≤ MC×KC][B block ≤ NC×KC], see gemmWorkBytes.
 
-import { f32_ukernel_4x8, f32_ukernel_5x8, INIT_BIAS, INIT_C, INIT_C_BIAS, INIT_ZERO } from './kernel';
+import { f32_ukernel_5x8, INIT_BIAS, INIT_C, INIT_C_BIAS, INIT_ZERO } from './kernel';
 import { packColsContiguous, packRowsInterleaved } from './pack';
 
 /** Rows of the micro-kernel tile (4 or 5; see bench/README.md for the measurements). */
-export const MR: i32 = 4;
+export const MR: i32 = 5;
 /** Columns of the micro-kernel tile (two f32x4). */
 export const NR: i32 = 8;
 export const KC: i32 = 256;
@@ -20,7 +20,7 @@ export const NC: i32 = 512;
 export const GEMM_RELU: i32 = 1;
 export const GEMM_ACCUMULATE: i32 = 2;
 
-const TILE_BYTES: usize = 256;
+const TILE_BYTES: usize = 192;
 
 @inline
 function align64(x: usize): usize {
@@ -47,8 +47,7 @@ export function gemmWorkBytes(m: i32, n: i32, k: i32): usize {
 
 @inline
 function ukernel(kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool): void {
-  if (MR == 5) f32_ukernel_5x8(kc, a, b, c, ldc, init, biasPtr, relu);
-  else f32_ukernel_4x8(kc, a, b, c, ldc, init, biasPtr, relu);
+  f32_ukernel_5x8(kc, a, b, c, ldc, init, biasPtr, relu);
 }
 
 /** An edge tile: mr ≤ MR valid rows, nr ≤ 8 valid columns of C at c. */

@@ -20,62 +20,6 @@ function relu4(v: v128, on: bool): v128 {
   return on ? f32x4.pmax(v, f32x4.splat(0)) : v;
 }
 
-export function f32_ukernel_4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool): void {
-  let c0x0123 = f32x4.splat(0), c0x4567 = f32x4.splat(0);
-  let c1x0123 = c0x0123, c1x4567 = c0x0123, c2x0123 = c0x0123, c2x4567 = c0x0123, c3x0123 = c0x0123, c3x4567 = c0x0123;
-  const c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-  if (init & INIT_C) {
-    c0x0123 = v128.load(c); c0x4567 = v128.load(c, 16);
-    c1x0123 = v128.load(c1); c1x4567 = v128.load(c1, 16);
-    c2x0123 = v128.load(c2); c2x4567 = v128.load(c2, 16);
-    c3x0123 = v128.load(c3); c3x4567 = v128.load(c3, 16);
-  }
-  if (init & INIT_BIAS) {
-    const vbias0123 = v128.load(biasPtr), vbias4567 = v128.load(biasPtr, 16);
-    c0x0123 = f32x4.add(c0x0123, vbias0123); c0x4567 = f32x4.add(c0x4567, vbias4567);
-    c1x0123 = f32x4.add(c1x0123, vbias0123); c1x4567 = f32x4.add(c1x4567, vbias4567);
-    c2x0123 = f32x4.add(c2x0123, vbias0123); c2x4567 = f32x4.add(c2x4567, vbias4567);
-    c3x0123 = f32x4.add(c3x0123, vbias0123); c3x4567 = f32x4.add(c3x4567, vbias4567);
-  }
-  let p = kc;
-  while (p >= 2) {
-    let vb0123 = v128.load(b), vb4567 = v128.load(b, 16);
-    let va = v128.load32_splat(a);
-    c0x0123 = madd(va, vb0123, c0x0123); c0x4567 = madd(va, vb4567, c0x4567);
-    va = v128.load32_splat(a, 4);
-    c1x0123 = madd(va, vb0123, c1x0123); c1x4567 = madd(va, vb4567, c1x4567);
-    va = v128.load32_splat(a, 8);
-    c2x0123 = madd(va, vb0123, c2x0123); c2x4567 = madd(va, vb4567, c2x4567);
-    va = v128.load32_splat(a, 12);
-    c3x0123 = madd(va, vb0123, c3x0123); c3x4567 = madd(va, vb4567, c3x4567);
-    vb0123 = v128.load(b, 32); vb4567 = v128.load(b, 48);
-    va = v128.load32_splat(a, 16);
-    c0x0123 = madd(va, vb0123, c0x0123); c0x4567 = madd(va, vb4567, c0x4567);
-    va = v128.load32_splat(a, 20);
-    c1x0123 = madd(va, vb0123, c1x0123); c1x4567 = madd(va, vb4567, c1x4567);
-    va = v128.load32_splat(a, 24);
-    c2x0123 = madd(va, vb0123, c2x0123); c2x4567 = madd(va, vb4567, c2x4567);
-    va = v128.load32_splat(a, 28);
-    c3x0123 = madd(va, vb0123, c3x0123); c3x4567 = madd(va, vb4567, c3x4567);
-    a += 32; b += 64; p -= 2;
-  }
-  if (p) {
-    const vb0123 = v128.load(b), vb4567 = v128.load(b, 16);
-    let va = v128.load32_splat(a);
-    c0x0123 = madd(va, vb0123, c0x0123); c0x4567 = madd(va, vb4567, c0x4567);
-    va = v128.load32_splat(a, 4);
-    c1x0123 = madd(va, vb0123, c1x0123); c1x4567 = madd(va, vb4567, c1x4567);
-    va = v128.load32_splat(a, 8);
-    c2x0123 = madd(va, vb0123, c2x0123); c2x4567 = madd(va, vb4567, c2x4567);
-    va = v128.load32_splat(a, 12);
-    c3x0123 = madd(va, vb0123, c3x0123); c3x4567 = madd(va, vb4567, c3x4567);
-  }
-  v128.store(c, relu4(c0x0123, relu)); v128.store(c, relu4(c0x4567, relu), 16);
-  v128.store(c1, relu4(c1x0123, relu)); v128.store(c1, relu4(c1x4567, relu), 16);
-  v128.store(c2, relu4(c2x0123, relu)); v128.store(c2, relu4(c2x4567, relu), 16);
-  v128.store(c3, relu4(c3x0123, relu)); v128.store(c3, relu4(c3x4567, relu), 16);
-}
-
 export function f32_ukernel_5x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool): void {
   let c0x0123 = f32x4.splat(0), c0x4567 = f32x4.splat(0);
   let c1x0123 = c0x0123, c1x4567 = c0x0123, c2x0123 = c0x0123, c2x4567 = c0x0123, c3x0123 = c0x0123, c3x4567 = c0x0123;
@@ -96,44 +40,24 @@ export function f32_ukernel_5x8(kc: i32, a: usize, b: usize, c: usize, ldc: usiz
     c3x0123 = f32x4.add(c3x0123, vbias0123); c3x4567 = f32x4.add(c3x4567, vbias4567);
     c4x0123 = f32x4.add(c4x0123, vbias0123); c4x4567 = f32x4.add(c4x4567, vbias4567);
   }
-  let p = kc;
-  while (p >= 2) {
-    let vb0123 = v128.load(b), vb4567 = v128.load(b, 16);
-    let va = v128.load32_splat(a);
-    c0x0123 = madd(va, vb0123, c0x0123); c0x4567 = madd(va, vb4567, c0x4567);
-    va = v128.load32_splat(a, 4);
-    c1x0123 = madd(va, vb0123, c1x0123); c1x4567 = madd(va, vb4567, c1x4567);
-    va = v128.load32_splat(a, 8);
-    c2x0123 = madd(va, vb0123, c2x0123); c2x4567 = madd(va, vb4567, c2x4567);
-    va = v128.load32_splat(a, 12);
-    c3x0123 = madd(va, vb0123, c3x0123); c3x4567 = madd(va, vb4567, c3x4567);
-    va = v128.load32_splat(a, 16);
-    c4x0123 = madd(va, vb0123, c4x0123); c4x4567 = madd(va, vb4567, c4x4567);
-    vb0123 = v128.load(b, 32); vb4567 = v128.load(b, 48);
-    va = v128.load32_splat(a, 20);
-    c0x0123 = madd(va, vb0123, c0x0123); c0x4567 = madd(va, vb4567, c0x4567);
-    va = v128.load32_splat(a, 24);
-    c1x0123 = madd(va, vb0123, c1x0123); c1x4567 = madd(va, vb4567, c1x4567);
-    va = v128.load32_splat(a, 28);
-    c2x0123 = madd(va, vb0123, c2x0123); c2x4567 = madd(va, vb4567, c2x4567);
-    va = v128.load32_splat(a, 32);
-    c3x0123 = madd(va, vb0123, c3x0123); c3x4567 = madd(va, vb4567, c3x4567);
-    va = v128.load32_splat(a, 36);
-    c4x0123 = madd(va, vb0123, c4x0123); c4x4567 = madd(va, vb4567, c4x4567);
-    a += 40; b += 64; p -= 2;
-  }
-  if (p) {
+  // Rows 0-3 of A come as one vector and are splat by lane shuffles, row 4 by a load-splat: V8
+  // schedules every load of the loop body at its top, so four load-splats would keep 15 vectors
+  // live and spill; shuffles are placed next to their use (14 live: 10 accumulators, 2 B, A, splat).
+  const bEnd = b + (<usize>kc << 5);
+  while (b < bEnd) {
     const vb0123 = v128.load(b), vb4567 = v128.load(b, 16);
-    let va = v128.load32_splat(a);
+    const va0123 = v128.load(a);
+    let va = i32x4.shuffle(va0123, va0123, 0, 0, 0, 0);
     c0x0123 = madd(va, vb0123, c0x0123); c0x4567 = madd(va, vb4567, c0x4567);
-    va = v128.load32_splat(a, 4);
+    va = i32x4.shuffle(va0123, va0123, 1, 1, 1, 1);
     c1x0123 = madd(va, vb0123, c1x0123); c1x4567 = madd(va, vb4567, c1x4567);
-    va = v128.load32_splat(a, 8);
+    va = i32x4.shuffle(va0123, va0123, 2, 2, 2, 2);
     c2x0123 = madd(va, vb0123, c2x0123); c2x4567 = madd(va, vb4567, c2x4567);
-    va = v128.load32_splat(a, 12);
+    va = i32x4.shuffle(va0123, va0123, 3, 3, 3, 3);
     c3x0123 = madd(va, vb0123, c3x0123); c3x4567 = madd(va, vb4567, c3x4567);
     va = v128.load32_splat(a, 16);
     c4x0123 = madd(va, vb0123, c4x0123); c4x4567 = madd(va, vb4567, c4x4567);
+    a += 20; b += 32;
   }
   v128.store(c, relu4(c0x0123, relu)); v128.store(c, relu4(c0x4567, relu), 16);
   v128.store(c1, relu4(c1x0123, relu)); v128.store(c1, relu4(c1x4567, relu), 16);
