@@ -3,7 +3,7 @@
 // kernels. Forward and backward of each layer sit next to each other.
 
 import { ValidationError } from '../errors.js';
-import type { KernelAbi } from '../kernels/abi.js';
+import type { ActBwd, ActFwd, KernelAbi } from '../kernels/abi.js';
 import type { Arena } from '../memory/arena.js';
 import {
   activationKernel, checkActivation, defaultActivationParams, isReluFamily, type ActivationName,
@@ -147,9 +147,17 @@ export class DenseRuntime extends LayerRuntime {
   readonly W: ParamTensor;
   readonly b: ParamTensor;
   readonly slope?: ParamTensor;
+  private readonly actFwd?: ActFwd;
+  private readonly actBwd?: ActBwd;
 
   constructor(ctx: LayerContext, inSize: number, readonly spec: DenseSpec) {
     super(ctx, inSize, spec.units);
+    const name = activationKernel(spec.activation);
+    if (name) {
+      // Looked up once: building the export name per step would allocate a string per call.
+      this.actFwd = ctx.k[`f32_${name}_fwd`];
+      this.actBwd = ctx.k[`f32_${name}_bwd`];
+    }
     this.W = { name: 'W', size: spec.units * inSize, decay: true, ptr: 0, gradPtr: 0 };
     this.b = { name: 'b', size: spec.units, decay: false, ptr: 0, gradPtr: 0 };
     this.params.push(this.W, this.b);
@@ -198,10 +206,7 @@ export class DenseRuntime extends LayerRuntime {
         if (training) k.f32_rrelu_fwd_train(this.zPtr, this.aPtr, this.rreluSlopePtr, m * n, s.alpha, s.beta, this.ctx.rngPtr);
         else k.f32_leaky_relu_fwd(this.zPtr, this.aPtr, m, n, (s.alpha + s.beta) / 2, 0);
         return;
-      default: {
-        const name = activationKernel(s.activation)!;
-        k[`f32_${name}_fwd`](this.zPtr, this.aPtr, m, n, s.alpha, s.beta);
-      }
+      default: this.actFwd!(this.zPtr, this.aPtr, m, n, s.alpha, s.beta);
     }
   }
 
@@ -226,10 +231,7 @@ export class DenseRuntime extends LayerRuntime {
       case 'softmax': throw new ValidationError('loss', 'a softmax output is trained with categoricalCrossentropy (fused with the loss)');
       case 'prelu': k.f32_prelu_bwd(this.zPtr, this.slope!.ptr, dAPtr, this.dzPtr, this.slope!.gradPtr, m, n); return;
       case 'rrelu': k.f32_rrelu_bwd(this.zPtr, this.rreluSlopePtr, dAPtr, this.dzPtr, m * n); return;
-      default: {
-        const name = activationKernel(s.activation)!;
-        k[`f32_${name}_bwd`](this.zPtr, this.aPtr, dAPtr, this.dzPtr, m, n, s.alpha, s.beta);
-      }
+      default: this.actBwd!(this.zPtr, this.aPtr, dAPtr, this.dzPtr, m, n, s.alpha, s.beta);
     }
   }
 

@@ -30,6 +30,11 @@ export class Network {
   inPtr = 0;
   dOutPtr = 0;
   argPtr = 0;
+  /** The last trainStep's loss (+ L2 term after addL2). Kept in a typed array: a double returned
+   *  from a non-inlined call is boxed on the JS heap, and a training step must allocate nothing. */
+  readonly stepLoss = new Float64Array(1);
+  /** L2 strength λ, set by compile(). */
+  l2 = 0;
   private disposed = false;
 
   constructor(readonly backend: Backend, readonly inputSize: number, readonly specs: LayerSpec[]) {
@@ -105,9 +110,9 @@ export class Network {
 
   /**
    * Training forward + loss + backward on m rows (inputs at xPtr, targets at yPtr).
-   * Leaves every parameter gradient in the gradient block; returns the mean data loss.
+   * Leaves every parameter gradient in the gradient block and the mean data loss in stepLoss[0].
    */
-  trainStep(xPtr: number, yPtr: number, m: number, mode: OutputMode): number {
+  trainStep(xPtr: number, yPtr: number, m: number, mode: OutputMode): void {
     const { k, runtimes, workPtr } = this;
     const n = runtimes.length;
     const last = this.last;
@@ -128,7 +133,7 @@ export class Network {
     }
     let d = last.backwardLinear(m, n > 1, workPtr);
     for (let i = n - 2; i >= 0; i--) d = runtimes[i]!.backward(d, m, i > 0, workPtr);
-    return loss;
+    this.stepLoss[0] = loss;
   }
 
   /** Mean data loss of outputs already computed by forwardInfer (outPtr) or of logits, without gradients. */
@@ -143,9 +148,11 @@ export class Network {
     }
   }
 
-  /** Adds the L2 gradient (λ/m)·W to every weight gradient; returns the penalty (λ/2m)·ΣW². */
-  addL2(l2: number, m: number): number {
-    if (l2 === 0) return 0;
+  /** Adds the L2 gradient (λ/m)·W to every weight gradient and the penalty (λ/2m)·ΣW² to stepLoss[0]
+   *  (λ = this.l2, a field rather than an argument: passing a double to a call boxes it). */
+  addL2(m: number): void {
+    const l2 = this.l2;
+    if (l2 === 0) return;
     const { k } = this;
     let sq = 0;
     for (let i = 0; i < this.denseLayers.length; i++) {
@@ -153,7 +160,7 @@ export class Network {
       sq += k.f32_sumsq(W.ptr, W.size);
       k.f32_axpy(W.ptr, W.gradPtr, W.size, l2 / m);
     }
-    return (l2 / (2 * m)) * sq;
+    this.stepLoss[0] += (l2 / (2 * m)) * sq;
   }
 
   l2Penalty(l2: number, m: number): number {

@@ -144,6 +144,7 @@ export class Sequential {
     this.optimizer?.dispose();
     this.optimizer = new OptimizerRuntime(optimizer, this.net.k, this.net.arena, this.net.params);
     this.compiled = { loss, optimizer, l2, mode: this.net.outputMode(loss) };
+    this.net.l2 = l2;
     return this;
   }
 
@@ -215,7 +216,7 @@ export class Sequential {
     const d = this.inputSize;
     let lossSum = 0;
     let correct = 0;
-    let counted = 0;
+    let compared = 0;
     for (let start = 0; start < M.rows; start += chunk) {
       const m = Math.min(chunk, M.rows - start);
       const f32 = net.arena.views.f32;
@@ -223,12 +224,11 @@ export class Sequential {
       f32.set(T.Y.data.subarray(start * K, (start + m) * K), net.dOutPtr >>> 2);
       const outPtr = net.forwardInfer(net.inPtr, m);
       lossSum += net.inferLoss(outPtr, net.dOutPtr, m, c.mode) * m;
-      const acc = countCorrect(net, outPtr, net.dOutPtr, m, K, c.loss);
-      correct += acc.correct;
-      counted += acc.counted;
+      correct += countCorrect(net, outPtr, net.dOutPtr, m, K, c.loss);
+      compared += counted(m, K, c.loss);
     }
     const loss = lossSum / M.rows + net.l2Penalty(c.l2, M.rows);
-    return c.loss === 'meanSquaredError' ? { loss } : { loss, accuracy: correct / counted };
+    return c.loss === 'meanSquaredError' ? { loss } : { loss, accuracy: correct / compared };
   }
 
   /**
@@ -245,7 +245,7 @@ export class Sequential {
 
   /** fit(), synchronously (scripts, estimators). @example model.fitSync(X, y, { epochs: 5 }) */
   fitSync(X: MatrixLike, y: TargetsLike, options: FitOptions = {}): History {
-    return runSync(trainLoop(this, X, y, options));
+    return runSync(trainLoop(this, X, y, options, true));
   }
 
   /** The parameters of each layer that has some (dropout layers have none and are skipped). @example model.getWeights()[0].W */
@@ -371,8 +371,9 @@ export class Sequential {
       arena.views.f32.set(T.Y.data, yPtr >>> 2);
       const rngBefore = arena.views.u32.slice(net.rngPtr >>> 2, (net.rngPtr >>> 2) + 4);
       const stats = net.batchNorms().map((bn) => ({ bn, mean: arena.views.f32.slice(bn.runMeanPtr >>> 2, (bn.runMeanPtr >>> 2) + bn.outSize), vr: arena.views.f32.slice(bn.runVarPtr >>> 2, (bn.runVarPtr >>> 2) + bn.outSize) }));
-      let loss = net.trainStep(xPtr, yPtr, M.rows, c.mode);
-      loss += net.addL2(c.l2, M.rows);
+      net.trainStep(xPtr, yPtr, M.rows, c.mode);
+      net.addL2(M.rows);
+      const loss = net.stepLoss[0]!;
       for (const s of stats) { arena.views.f32.set(s.mean, s.bn.runMeanPtr >>> 2); arena.views.f32.set(s.vr, s.bn.runVarPtr >>> 2); }
       if (!options.keepRng) arena.views.u32.set(rngBefore, net.rngPtr >>> 2);
       return loss;
@@ -437,8 +438,9 @@ export class Sequential {
   }
 }
 
-/** Counts correct predictions of m rows: outputs at outPtr against targets at yPtr (both in the arena). */
-export function countCorrect(net: Network, outPtr: number, yPtr: number, m: number, K: number, loss: LossName): { correct: number; counted: number } {
+/** Counts correct predictions of m rows: outputs at outPtr against targets at yPtr (both in the arena).
+ *  Returns the number correct; `counted` tells how many predictions were compared (0 for regression). */
+export function countCorrect(net: Network, outPtr: number, yPtr: number, m: number, K: number, loss: LossName): number {
   const f32 = net.arena.views.f32;
   const o = outPtr >>> 2;
   const y = yPtr >>> 2;
@@ -453,12 +455,13 @@ export function countCorrect(net: Network, outPtr: number, yPtr: number, m: numb
       for (let j = 1; j < K; j++) if (f32[row + j]! > f32[row + best]!) best = j;
       if (i32[a + i] === best) correct++;
     }
-    return { correct, counted: m };
-  }
-  if (loss === 'binaryCrossentropy') {
+  } else if (loss === 'binaryCrossentropy') {
     for (let i = 0; i < m * K; i++) if ((f32[o + i]! >= 0.5) === (f32[y + i]! >= 0.5)) correct++;
-    return { correct, counted: m * K };
   }
-  return { correct: 0, counted: 0 };
+  return correct;
 }
 
+/** How many predictions countCorrect compares for m rows. */
+export function counted(m: number, K: number, loss: LossName): number {
+  return loss === 'categoricalCrossentropy' ? m : loss === 'binaryCrossentropy' ? m * K : 0;
+}

@@ -8,7 +8,7 @@ import { DivergenceError, ValidationError } from '../errors.js';
 import { Rng } from '../rng.js';
 import { DenseRuntime } from '../nn/layers.js';
 import type { Sequential } from '../nn/sequential.js';
-import { countCorrect } from '../nn/sequential.js';
+import { countCorrect, counted } from '../nn/sequential.js';
 import { toTargets, type Targets, type TargetsLike } from '../nn/targets.js';
 import { learningRateAt } from './optimizers.js';
 import { EpochPrinter } from './progress.js';
@@ -150,8 +150,75 @@ function diagnose(model: Sequential, m: number, epoch: number, momentsPtr: numbe
   return { epoch, layers };
 }
 
+interface Staging { xAll: number; yAll: number; idxPtr: number; xb: number; yb: number; safe: number }
+
+/**
+ * Runs the batches of an epoch. A plain class, not the generator: doubles in a generator's frame
+ * are boxed on the heap, so the per-step arithmetic lives here, with running sums in a Float64Array.
+ */
+class EpochSteps {
+  readonly batches: number;
+  /** loss·m summed, correct predictions, predictions compared. */
+  readonly totals = new Float64Array(3);
+  lastBatchSize = 0;
+  private epoch = 0;
+  private readonly batchLogs: BatchLogs = { batch: 0, size: 0, loss: 0.5 };
+
+  constructor(private readonly model: Sequential, private readonly s: Staging, private readonly N: number, private readonly B: number,
+    private readonly options: FitOptions, private readonly printer: EpochPrinter | undefined) {
+    this.batches = Math.ceil(N / B);
+  }
+
+  beginEpoch(epoch: number, lr: number): void {
+    this.epoch = epoch;
+    this.model.optimizer!.learningRate = lr;
+    this.totals.fill(0);
+  }
+
+  /** Runs `count` batches from `batch` (fewer at the epoch's end); returns the next batch. No clock is read
+   *  here: performance.now() returns a heap-allocated number, and a step must allocate nothing. */
+  run(batch: number, count: number): number {
+    const end = Math.min(this.batches, batch + count);
+    const { model, s, N, B, totals } = this;
+    const net = model.net;
+    const { k } = net;
+    const c = model.compiled!;
+    const opt = model.optimizer!;
+    const d = model.inputSize;
+    const K = model.outputSize;
+    const onBatchEnd = this.options.callbacks?.onBatchEnd;
+    while (batch < end) {
+      const start = batch * B;
+      const m = Math.min(B, N - start);
+      k.f32_gather_rows(s.xAll, s.idxPtr + start * 4, s.xb, m, d);
+      k.f32_gather_rows(s.yAll, s.idxPtr + start * 4, s.yb, m, K);
+      net.trainStep(s.xb, s.yb, m, c.mode);
+      net.addL2(m);
+      const loss = net.stepLoss[0]!;
+      if (!Number.isFinite(loss)) {
+        if (!net.paramsFinite()) net.copyParamsFrom(s.safe);
+        throw new DivergenceError(`training diverged: the loss became ${loss} in epoch ${this.epoch + 1}, batch ${batch + 1}. `
+          + 'Try a smaller learning rate, standardize the features, or clip gradients (clipNorm); the model keeps its last finite weights.');
+      }
+      opt.step();
+      totals[0] += loss * m;
+      totals[1] += countCorrect(net, c.mode === 'mseIdentity' ? net.last.zPtr : net.last.aPtr, s.yb, m, K, c.loss);
+      totals[2] += counted(m, K, c.loss);
+      this.lastBatchSize = m;
+      if (onBatchEnd) {
+        const logs = this.batchLogs;
+        logs.batch = batch; logs.size = m; logs.loss = loss;
+        onBatchEnd(batch, logs);
+      }
+      this.printer?.batch(this.epoch, batch, loss);
+      batch++;
+    }
+    return batch;
+  }
+}
+
 /** The loop itself; yields where fit() may give the event loop a turn. */
-export function* trainLoop(model: Sequential, X: MatrixLike, y: TargetsLike, options: FitOptions = {}): Generator<void, History, void> {
+export function* trainLoop(model: Sequential, X: MatrixLike, y: TargetsLike, options: FitOptions = {}, sync = false): Generator<void, History, void> {
   const c = model.requireCompiled();
   const net = model.net;
   const epochs = options.epochs ?? 10;
@@ -207,53 +274,38 @@ export function* trainLoop(model: Sequential, X: MatrixLike, y: TargetsLike, opt
     const perm = new Int32Array(N).map((_, i) => i);
     const rng = new Rng(seed);
     const shuffle = options.shuffle ?? true;
-    const batchLogs: BatchLogs = { batch: 0, size: 0, loss: 0 };
+    const steps = new EpochSteps(model, { xAll, yAll, idxPtr, xb, yb, safe }, N, B, options, printer);
     let best = higherBetter ? -Infinity : Infinity;
     let bestWeights: ReturnType<Sequential['getWeights']> | undefined;
     let wait = 0;
     let bestEpoch = -1;
-    let lastYield = now();
+    let chunk = 1;
     for (let epoch = 0; epoch < epochs; epoch++) {
       const t0 = now();
       const lr = learningRateAt(c.optimizer.learningRate, epoch);
       if (shuffle) rng.shuffle(perm);
       arena.views.i32.set(perm, idxPtr >>> 2);
       net.copyParamsTo(safe);
-      let lossSum = 0;
-      let correct = 0;
-      let counted = 0;
-      let m = 0;
-      for (let start = 0, batch = 0; start < N; start += B, batch++) {
-        m = Math.min(B, N - start);
-        k.f32_gather_rows(xAll, idxPtr + start * 4, xb, m, d);
-        k.f32_gather_rows(yAll, idxPtr + start * 4, yb, m, K);
-        let loss = net.trainStep(xb, yb, m, c.mode);
-        loss += net.addL2(c.l2, m);
-        if (!Number.isFinite(loss)) {
-          if (!net.paramsFinite()) net.copyParamsFrom(safe);
-          throw new DivergenceError(`training diverged: the loss became ${loss} in epoch ${epoch + 1}, batch ${batch + 1}. `
-            + 'Try a smaller learning rate, standardize the features, or clip gradients (clipNorm); the model keeps its last finite weights.');
-        }
-        opt.step(lr);
-        lossSum += loss * m;
-        const outPtr = c.mode === 'mseIdentity' ? net.last.zPtr : net.last.aPtr;
-        const acc = countCorrect(net, outPtr, yb, m, K, c.loss);
-        correct += acc.correct;
-        counted += acc.counted;
-        if (options.callbacks?.onBatchEnd) {
-          batchLogs.batch = batch; batchLogs.size = m; batchLogs.loss = loss;
-          options.callbacks.onBatchEnd(batch, batchLogs);
-        }
-        printer?.batch(epoch, batch, loss);
-        if (now() - lastYield >= yieldEvery) { yield; lastYield = now(); }
+      steps.beginEpoch(epoch, lr);
+      for (let batch = 0; batch < steps.batches;) {
+        if (sync) { batch = steps.run(batch, steps.batches); break; }
+        // Size each chunk from the last one's pace so the event loop gets a turn every `yieldEvery` ms.
+        const t = now();
+        const next = steps.run(batch, chunk);
+        const perBatch = (now() - t) / (next - batch);
+        chunk = Math.max(1, Math.min(steps.batches, Math.floor(yieldEvery / Math.max(perBatch, 1e-3))));
+        batch = next;
+        if (batch < steps.batches) yield;
       }
+      const m = steps.lastBatchSize;
+      const [lossSum, correct, compared] = steps.totals;
       if (!net.paramsFinite()) {
         net.copyParamsFrom(safe);
         throw new DivergenceError(`training diverged: a parameter became NaN or infinite in epoch ${epoch + 1}. Try a smaller learning rate or standardize the features; the model keeps its last finite weights.`);
       }
       if (options.diagnostics) history.diagnostics.push(diagnose(model, m, epoch, moments));
-      const logs: EpochLogs = { epoch, loss: lossSum / N, learningRate: lr, time: 0 };
-      if (counted) logs.accuracy = correct / counted;
+      const logs: EpochLogs = { epoch, loss: lossSum! / N, learningRate: lr, time: 0 };
+      if (compared) logs.accuracy = correct! / compared;
       if (val) {
         const ev = model.evaluateMatrices(val[0], val[1]);
         logs.valLoss = ev.loss;
@@ -287,8 +339,7 @@ export function* trainLoop(model: Sequential, X: MatrixLike, y: TargetsLike, opt
         history.bestEpoch = bestEpoch;
       }
       if (stop || history.stoppedEarly) break;
-      yield;
-      lastYield = now();
+      if (!sync) yield;
     }
     printer?.done();
     return history;

@@ -159,8 +159,11 @@ export class OptimizerRuntime {
   private state2: number[] = [];
   /** Steps taken (Adam's t). */
   t = 0;
+  /** The rate step() applies (a field, not an argument: passing a double to a call boxes it). */
+  learningRate: number;
 
   constructor(readonly spec: OptimizerSpec, private readonly k: KernelAbi, private readonly arena: Arena, private readonly params: ParamTensor[]) {
+    this.learningRate = learningRateAt(spec.learningRate, 0);
     const two = spec.type === 'adam' || spec.type === 'adamw';
     const one = spec.type !== 'sgd';
     for (const p of params) {
@@ -179,9 +182,10 @@ export class OptimizerRuntime {
     }
   }
 
-  /** Applies one update with learning rate `lr` to every tensor (gradients already complete). */
-  step(lr: number): void {
+  /** Applies one update with `learningRate` to every tensor (gradients already complete). */
+  step(): void {
     const { k, spec, params } = this;
+    const lr = this.learningRate;
     this.t++;
     if (spec.clipNorm !== undefined) {
       let sq = 0;

@@ -57,6 +57,11 @@ function baseHref(): string {
   return loc?.href ?? import.meta.url;
 }
 
+/** The instance's own exports: the loader's demangled wrappers take `...args` and would allocate an array per call. */
+function rawExports(instance: WebAssembly.Instance): WasmExports {
+  return instance.exports as unknown as WasmExports;
+}
+
 function imports(memory: WebAssembly.Memory): Imports {
   return { env: { memory } };
 }
@@ -65,8 +70,8 @@ function imports(memory: WebAssembly.Memory): Imports {
 export async function loadModule(binary: BinaryName, memory: WebAssembly.Memory, source?: WasmSource): Promise<LoadedModule> {
   const bytes = await bytesOf(source, binary);
   const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
-  const instance = await instantiate<WasmExports & Record<string, unknown>>(module, imports(memory));
-  return { exports: instance.exports as unknown as WasmExports, module };
+  const result = await instantiate<WasmExports & Record<string, unknown>>(module, imports(memory));
+  return { exports: rawExports(result.instance), module };
 }
 
 /** Synchronous variant for Node (reads build/<binary>.wasm) or a given Module / bytes. */
@@ -82,6 +87,6 @@ export function loadModuleSync(binary: BinaryName, memory: WebAssembly.Memory, s
     }
     module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   }
-  const instance = instantiateSync<WasmExports & Record<string, unknown>>(module, imports(memory));
-  return { exports: instance.exports as unknown as WasmExports, module };
+  const result = instantiateSync<WasmExports & Record<string, unknown>>(module, imports(memory));
+  return { exports: rawExports(result.instance), module };
 }

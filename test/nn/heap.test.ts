@@ -1,0 +1,37 @@
+// The JS heap during training. (1) A step allocates nothing: measured in a fresh process per
+// backend (test/helpers/heap-probe.ts) so this worker's other tests don't make the kernel call
+// sites polymorphic. (2) The live heap is flat across epochs (no leak), in this process.
+import { execFileSync } from 'node:child_process';
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { adam, batchNorm, createBackendSync, dense, dropout, Sequential } from '../../src/index.js';
+
+function probe(backend: 'js' | 'simd'): { bytesPerStep: number } {
+  const out = execFileSync(process.execPath, ['--import', './bench/ts-loader.mjs', 'test/helpers/heap-probe.ts', backend], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+describe('JS heap during training', () => {
+  it('a training step allocates nothing on the JS heap (WASM backend, fresh process)', () => {
+    const { bytesPerStep } = probe('simd');
+    expect(Number.isNaN(bytesPerStep)).toBe(false);
+    expect(bytesPerStep).toBeLessThan(2); // one boxed number per step would read 16
+  });
+
+  it('the live heap is flat across epochs (nothing retained per epoch beyond the history)', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const backend = createBackendSync({ binary: 'simd' });
+    const model = new Sequential({ inputSize: 8, seed: 1, backend, layers: [dense(16, { activation: 'relu' }), dropout(0.2), batchNorm(), dense(3, { activation: 'softmax' })] })
+      .compile({ optimizer: adam(), l2: 1e-4 });
+    const n = 16 * 200;
+    const X = { data: Float32Array.from({ length: n * 8 }, (_, i) => Math.sin(i)), rows: n, cols: 8 };
+    const y = Int32Array.from({ length: n }, (_, i) => i % 3);
+    const live: number[] = [];
+    model.fitSync(X, y, { epochs: 30, batchSize: 16, callbacks: { onEpochEnd: () => { gc(); live.push(process.memoryUsage().heapUsed); } } });
+    const growth = live[29]! - live[9]!;
+    expect(growth).toBeLessThan(20 * 1024); // 20 epochs × 200 steps: a byte retained per step would be 4 KB, history itself is ~2 KB
+    model.dispose();
+  });
+});
