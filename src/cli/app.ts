@@ -1,0 +1,102 @@
+// The command line's dispatcher: parse, run one command, turn every error into one line on
+// stderr and exit code 2 (with the stack under --debug).
+
+import { backendInfo, ready, type BackendKind } from '../backend.js';
+import { SimdnetError } from '../errors.js';
+import { optionsHelp, parseArgs, UsageError, type OptionSpec } from './args.js';
+import { DataError } from './data.js';
+import { processIo, type Io, type Mode } from './output.js';
+import { TRAIN_OPTIONS, train } from './train.js';
+import { EVALUATE_OPTIONS, PREDICT_OPTIONS, evaluate, predict } from './use.js';
+
+const INFO_OPTIONS: Record<string, OptionSpec> = {
+  backend: { type: 'string', choices: ['wasm', 'js'], help: 'report on this backend' },
+  json: { type: 'bool', help: 'print backendInfo() as JSON' },
+  debug: { type: 'bool', help: 'show stack traces on errors' },
+  help: { type: 'bool', help: 'show this help' },
+};
+
+const COMMANDS: Record<string, { usage: string; about: string; options: Record<string, OptionSpec>; args: number }> = {
+  train: { usage: 'simdnet train <data> [options]', about: 'Train a classifier on <data> (a CSV file, an IDX images file, or iris / digits), score it on a held-out part.', options: TRAIN_OPTIONS, args: 1 },
+  evaluate: { usage: 'simdnet evaluate <model.json> <data> [--json]', about: 'Score a saved model on labelled data.', options: EVALUATE_OPTIONS, args: 2 },
+  predict: { usage: 'simdnet predict <model.json> <data> [--proba] [--out predictions.csv]', about: 'Predict the class of every row of <data> (CSV out).', options: PREDICT_OPTIONS, args: 2 },
+  info: { usage: 'simdnet info [--json]', about: 'Show the backend, the WebAssembly binary, SIMD / relaxed SIMD / threads support and versions.', options: INFO_OPTIONS, args: 0 },
+};
+
+export const USAGE = `simdnet: neural networks on SIMD WebAssembly
+
+usage:
+  simdnet train <data> [--label COL] [--model mlp|softmax|logistic|perceptron] [--strategy ovr|ovo]
+                [--hidden 64,32] [--activation relu] [--optimizer adam|sgd|momentum|nesterov|rmsprop]
+                [--lr 0.001] [--epochs 50] [--batch-size 32] [--l2 0] [--dropout 0] [--batch-norm]
+                [--validation-split 0.2] [--test-split 0.25] [--standardize] [--seed 1]
+                [--backend wasm|js] [--out model.json] [--report report.html] [--json] [--quiet]
+  simdnet evaluate <model.json> <data> [--json]
+  simdnet predict  <model.json> <data> [--proba] [--out predictions.csv]
+  simdnet info
+
+<data>: a CSV file (label in the last column unless --label), an IDX images file (the labels
+file beside it), or a bundled data set: iris, digits.
+'simdnet <command> --help' lists a command's options. Errors exit with code 2.
+`;
+
+function help(command: string): string {
+  const c = COMMANDS[command]!;
+  return `usage: ${c.usage}\n\n${c.about}\n\noptions:\n${optionsHelp(c.options)}\n`;
+}
+
+async function info(io: Io, o: Record<string, unknown>): Promise<void> {
+  await ready(o.backend ? { backend: o.backend as BackendKind } : {});
+  const i = backendInfo();
+  if (o.json) { io.out(JSON.stringify(i) + '\n'); return; }
+  const yn = (b: boolean) => (b ? 'yes' : 'no');
+  io.out([
+    `backend        ${i.backend}`,
+    `binary         ${i.binary}${i.binary === 'js' ? '' : `.wasm`}`,
+    `why            ${i.why}`,
+    `WASM SIMD      ${yn(i.simd)}`,
+    `relaxed SIMD   ${yn(i.relaxedSimd)}`,
+    `threads        ${yn(i.threads)} (kernels use ${i.threadCount})`,
+    ...(i.node ? [`Node           ${i.node}`, `V8             ${i.v8}`] : []),
+  ].join('\n') + '\n');
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof UsageError || e instanceof DataError || e instanceof SimdnetError) return e.message;
+  const err = e as NodeJS.ErrnoException;
+  if (err && typeof err === 'object' && err.code && err.path) return `${err.path}: ${err.message.replace(/^[A-Z]+: /, '')}`;
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(e);
+}
+
+/** Runs the command line; returns the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.out(USAGE);
+      return 0;
+    }
+    if (command === '--version' || command === 'version') {
+      io.out('simdnet 0.1.0\n');
+      return 0;
+    }
+    const c = COMMANDS[command];
+    if (!c) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are train, evaluate, predict, info (see 'simdnet --help')`);
+    const { positionals, options } = parseArgs(command, rest, c.options, c.args);
+    if (options.help) { io.out(help(command)); return 0; }
+    if (options.json && options.quiet) throw new UsageError('--json and --quiet exclude each other');
+    const mode: Mode = options.json ? 'json' : options.quiet ? 'quiet' : 'text';
+    switch (command) {
+      case 'train': await train(io, mode, positionals[0], options); break;
+      case 'evaluate': await evaluate(io, mode, positionals, options); break;
+      case 'predict': await predict(io, positionals, options); break;
+      case 'info': await info(io, options); break;
+    }
+    return 0;
+  } catch (e) {
+    io.err(`simdnet: error: ${describeError(e).split('\n')[0]}\n`);
+    if (debug && e instanceof Error && e.stack) io.err(e.stack + '\n');
+    return 2;
+  }
+}

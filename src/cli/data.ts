@@ -1,0 +1,146 @@
+// `<data>` for the command line: a bundled data set (iris, digits), an IDX image file with its
+// labels file beside it, or a CSV file. Errors name the file.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { loadDigits, loadIris } from '../data/datasets/index.js';
+import { parseCsv, splitCsv } from '../data/csv.js';
+import { readIdxImages, readIdxLabels } from '../data/idx.js';
+import type { Label } from '../data/labels.js';
+import type { Matrix } from '../data/matrix.js';
+import { UsageError } from './args.js';
+
+export type DataKind = 'bundled' | 'csv' | 'idx';
+
+export interface LoadedData {
+  X: Matrix;
+  /** Raw labels as found (numbers or strings); null when the data has none. */
+  y: Label[] | null;
+  featureNames: string[];
+  labelName: string | null;
+  /** Class display names known from the source (bundled sets), index = label value. */
+  classNames?: string[];
+  source: string;
+  kind: DataKind;
+}
+
+export const BUNDLED = ['iris', 'digits'] as const;
+
+/** A data error: the CLI prints it as one line and exits with code 2. */
+export class DataError extends Error {
+  override name = 'DataError';
+}
+
+function bundled(name: string): LoadedData {
+  const d = name === 'iris' ? loadIris() : loadDigits();
+  return { X: d.X, y: Array.from(d.y), featureNames: d.featureNames, labelName: 'class', classNames: d.classNames, source: name, kind: 'bundled' };
+}
+
+/** The labels file beside an IDX images file: train-images-idx3-ubyte(.gz) ↔ train-labels-idx1-ubyte(.gz). */
+export function idxLabelsPath(imagesPath: string): string | undefined {
+  const base = basename(imagesPath);
+  const swapped = base.replace(/images([.-])idx3/, 'labels$1idx1');
+  if (swapped === base) return undefined;
+  const dir = dirname(imagesPath);
+  const stem = swapped.replace(/\.gz$/, '');
+  for (const cand of [stem, `${stem}.gz`]) if (existsSync(join(dir, cand))) return join(dir, cand);
+  return join(dir, swapped);
+}
+
+function isIdx(path: string): boolean {
+  return /idx\d[-.]?ubyte(\.gz)?$/i.test(path) || /\.idx\d?(\.gz)?$/i.test(path);
+}
+
+function fileText(path: string): string {
+  let bytes: Uint8Array = readFileSync(path);
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+function checkFile(path: string): void {
+  if (!existsSync(path)) {
+    throw new DataError(`${path}: no such file (and not a bundled data set: ${BUNDLED.join(', ')})`);
+  }
+  if (statSync(path).isDirectory()) throw new DataError(`${path}: is a directory, expected a CSV or IDX file`);
+}
+
+function wrap<T>(path: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof DataError || e instanceof UsageError) throw e;
+    const msg = (e as Error).message.replace(/^(csv|source|pathOrText): /, '');
+    throw new DataError(`${path}: ${msg}`);
+  }
+}
+
+export interface LoadOptions {
+  /** CSV label column: a name or a 0-based index (negative from the end); default the last column. */
+  label?: string;
+  /** Labels may be absent (predict): CSV then reads every column as a feature when the count fits. */
+  labelsOptional?: boolean;
+  /** Number of features the model expects (evaluate/predict): decides whether a CSV has a label column. */
+  featureCount?: number;
+}
+
+function labelColumn(label: string | undefined): string | number | undefined {
+  if (label === undefined) return undefined;
+  return /^-?\d+$/.test(label.trim()) ? Number(label) : label;
+}
+
+function loadCsv(path: string, o: LoadOptions): LoadedData {
+  const text = wrap(path, () => fileText(path));
+  return wrap(path, () => {
+    let lc: string | number | null | undefined = labelColumn(o.label);
+    if (o.featureCount !== undefined) {
+      const first = splitCsv(text)[0];
+      const width = first ? first.cells.length : 0;
+      if (width === o.featureCount) {
+        if (!o.labelsOptional) throw new DataError(`${path}: has ${width} columns, all features for this model; evaluating needs a label column too`);
+        lc = null;
+      } else if (width !== o.featureCount + 1) {
+        throw new DataError(`${path}: has ${width} columns, the model expects ${o.featureCount} features${o.labelsOptional ? ' (and optionally a label column)' : ' and a label column'}`);
+      }
+    }
+    const csv = parseCsv(text, lc === undefined ? {} : { labelColumn: lc });
+    return {
+      X: csv.X,
+      y: csv.labelName === null ? null : (csv.y as Label[]),
+      featureNames: csv.featureNames,
+      labelName: csv.labelName,
+      source: path,
+      kind: 'csv' as const,
+    };
+  });
+}
+
+function loadIdx(path: string, o: LoadOptions): LoadedData {
+  const X = wrap(path, () => readIdxImages(path));
+  const labelsPath = idxLabelsPath(path);
+  let y: Label[] | null = null;
+  if (labelsPath && existsSync(labelsPath)) {
+    const labels = wrap(labelsPath, () => readIdxLabels(labelsPath));
+    if (labels.length !== X.rows) throw new DataError(`${labelsPath}: has ${labels.length} labels, but ${path} has ${X.rows} images`);
+    y = Array.from(labels);
+  } else if (!o.labelsOptional) {
+    throw new DataError(`${path}: no labels file found beside it (looked for ${labelsPath ?? 'a name with images-idx3 → labels-idx1'})`);
+  }
+  const side = Math.round(Math.sqrt(X.cols));
+  const featureNames = Array.from({ length: X.cols }, (_, k) => (side * side === X.cols ? `pixel_${Math.floor(k / side)}_${k % side}` : `x${k}`));
+  return { X, y, featureNames, labelName: y ? 'label' : null, source: path, kind: 'idx' };
+}
+
+/** Loads `<data>`: 'iris', 'digits', an IDX images file or a CSV file. */
+export function loadData(spec: string, o: LoadOptions = {}): LoadedData {
+  if ((BUNDLED as readonly string[]).includes(spec) && !existsSync(spec)) {
+    if (o.label !== undefined) throw new UsageError(`--label applies to CSV files; the bundled data set ${spec} has its own labels`);
+    return bundled(spec);
+  }
+  checkFile(spec);
+  if (isIdx(spec)) {
+    if (o.label !== undefined) throw new UsageError('--label applies to CSV files; IDX labels come from the labels file beside the images');
+    return loadIdx(spec, o);
+  }
+  return loadCsv(spec, o);
+}
