@@ -102,11 +102,14 @@ export function gemm(aPtr: usize, aTrans: bool, bPtr: usize, bTrans: bool, biasP
   const aPack = workPtr + TILE_BYTES;
   const bPack = aPack + aBlockBytes(m, k);
   const ldc = <usize>n << 2;
+  // Depth blocks of equal size (784 → 2×392, not 512 + 272): no short block pays the per-tile cost alone.
+  const kBlocks = (k + KC - 1) / KC;
+  const kStep = (k + kBlocks - 1) / kBlocks;
   const firstInit = acc ? (biasPtr ? INIT_C_BIAS : INIT_C) : (biasPtr ? INIT_BIAS : INIT_ZERO);
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
-    for (let pc = 0; pc < k; pc += KC) {
-      const kc = min(KC, k - pc);
+    for (let pc = 0; pc < k; pc += kStep) {
+      const kc = min(kStep, k - pc);
       const init = pc == 0 ? firstInit : INIT_C;
       const reluNow = relu && pc + kc == k;
       // B block → panels of 8 columns.
