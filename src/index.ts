@@ -28,3 +28,4 @@ export type { GradientCheckOptions, GradientCheckResult, TensorCheck } from './t
 export * from './metrics/index.js';
 export * from './data/index.js';
 export * from './report/index.js';
+export * from './estimators/index.js';
