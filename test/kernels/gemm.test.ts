@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/backend.js';
 import { GEMM_ACCUMULATE, GEMM_RELU } from '../../src/kernels/abi.js';
+import { checkGemm, denseWorkBytes, gemmFlops } from '../../src/kernels/gemm.js';
 import { get, kernelBackends, maxRelError, put, randomArray } from '../helpers/backends.js';
 
 type Layout = 'nt' | 'tn' | 'nn';
@@ -227,3 +228,26 @@ for (const bk of kernelBackends()) {
     });
   });
 }
+
+describe('gemm facade (src/kernels/gemm.ts)', () => {
+  const ok = { m: 4, n: 8, k: 3, aPtr: 64, bPtr: 128, cPtr: 256, workPtr: 512, workBytes: 128 };
+  it('accepts a valid call and names the bad argument otherwise', () => {
+    expect(() => checkGemm('nt', ok, 4096)).not.toThrow();
+    expect(() => checkGemm('nt', { ...ok, m: -1 }, 4096)).toThrow(/^m: expected a non-negative integer dimension, got -1/);
+    expect(() => checkGemm('nn', { ...ok, k: 2.5 }, 4096)).toThrow(/^k: /);
+    expect(() => checkGemm('nt', { ...ok, aPtr: 66 }, 4096)).toThrow(/^X: expected a 4-byte aligned byte pointer, got 66/);
+    expect(() => checkGemm('tn', { ...ok, cPtr: 4000 }, 4096)).toThrow(/^C: 32 floats at 4000 end past the memory/);
+    expect(() => checkGemm('nn', { ...ok, biasPtr: 1024 }, 4096)).toThrow(/^bias: only f32_gemm_nt takes a bias/);
+    expect(() => checkGemm('nt', { ...ok, workPtr: 520 }, 4096)).toThrow(/^work: expected a 64-byte aligned pointer/);
+    expect(() => checkGemm('nt', { ...ok, m: 0, aPtr: 0 }, 4096)).not.toThrow();
+  });
+  it('denseWorkBytes covers the three GEMMs of a dense layer', () => {
+    for (const bk of kernelBackends()) {
+      const w = denseWorkBytes(bk.k, 128, 784, 256);
+      expect(w).toBeGreaterThanOrEqual(bk.k.f32_gemm_work_bytes(128, 256, 784));
+      expect(w).toBeGreaterThanOrEqual(bk.k.f32_gemm_work_bytes(256, 784, 128));
+      expect(w).toBeGreaterThanOrEqual(bk.k.f32_gemm_work_bytes(128, 784, 256));
+    }
+    expect(gemmFlops(2, 3, 4)).toBe(48);
+  });
+});
