@@ -1,10 +1,12 @@
-// f32 GEMM micro-kernels: C[MR×8] (init) + Apack[MR×kc]·Bpack[kc×8], f32x4, splat variant.
-// Apack holds, for each depth p, the MR values A[0..MR, p] (MR·4 bytes per p); Bpack holds, for
-// each p, the 8 values B[p, 0..8] (32 bytes per p). Both are packed (see pack.ts), zero-padded,
-// so the kernel always computes a full tile. C rows are ldc bytes apart and must be MR×8 valid
-// floats: edge tiles go through a scratch tile (driver.ts). Init bits: INIT_C loads the current C,
-// INIT_BIAS adds bias[0..8] to every row (zero when neither). relu: max(0, ·) on the stored
-// result (pmax(x, 0), which keeps NaN).
+// f32-gemm-5x8 micro-kernel, wasm SIMD (f32x4), splat variant: C[5×8] = init + Apack·Bpack.
+// Apack holds, for each depth p, the 5 values A[0..5, p] (20 bytes per p); Bpack holds, for each p,
+// the 8 values B[p, 0..8] (32 bytes per p). Both are packed by pack.ts and zero-padded, so the
+// kernel always computes a full tile; C rows are ldc bytes apart and must hold 5×8 valid floats
+// (edge tiles go through a scratch tile, see driver.ts). Init bits: INIT_C loads the current C,
+// INIT_BIAS adds bias[0..8] to every row (zeros when neither). relu: pmax(x, 0) before the store,
+// which keeps NaN. madd is mul + add, or relaxed_madd in the relaxed binary (simd.ts).
+// 5×8 rather than XNNPACK's 4×8: 10 accumulators cover the 4-cycle FMA latency at 2 FMA/cycle
+// with slack; 6×8 needs 17 live vectors and spills (x64 has 16). Figures in bench/README.md.
 // Accumulators are named cRxLLLL: row R, lanes (columns) LLLL.
 
 import { madd } from '../simd';
@@ -14,11 +16,6 @@ export const INIT_BIAS = 1;
 export const INIT_C = 2;
 /** C + bias (accumulate with a bias). */
 export const INIT_C_BIAS = 3;
-
-@inline
-function relu4(v: v128, on: bool): v128 {
-  return on ? f32x4.pmax(v, f32x4.splat(0)) : v;
-}
 
 export function f32_ukernel_5x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool): void {
   let c0x0123 = f32x4.splat(0), c0x4567 = f32x4.splat(0);
@@ -59,9 +56,17 @@ export function f32_ukernel_5x8(kc: i32, a: usize, b: usize, c: usize, ldc: usiz
     c4x0123 = madd(va, vb0123, c4x0123); c4x4567 = madd(va, vb4567, c4x4567);
     a += 20; b += 32;
   }
-  v128.store(c, relu4(c0x0123, relu)); v128.store(c, relu4(c0x4567, relu), 16);
-  v128.store(c1, relu4(c1x0123, relu)); v128.store(c1, relu4(c1x4567, relu), 16);
-  v128.store(c2, relu4(c2x0123, relu)); v128.store(c2, relu4(c2x4567, relu), 16);
-  v128.store(c3, relu4(c3x0123, relu)); v128.store(c3, relu4(c3x4567, relu), 16);
-  v128.store(c4, relu4(c4x0123, relu)); v128.store(c4, relu4(c4x4567, relu), 16);
+  if (relu) {
+    const zero = f32x4.splat(0);
+    c0x0123 = f32x4.pmax(c0x0123, zero); c0x4567 = f32x4.pmax(c0x4567, zero);
+    c1x0123 = f32x4.pmax(c1x0123, zero); c1x4567 = f32x4.pmax(c1x4567, zero);
+    c2x0123 = f32x4.pmax(c2x0123, zero); c2x4567 = f32x4.pmax(c2x4567, zero);
+    c3x0123 = f32x4.pmax(c3x0123, zero); c3x4567 = f32x4.pmax(c3x4567, zero);
+    c4x0123 = f32x4.pmax(c4x0123, zero); c4x4567 = f32x4.pmax(c4x4567, zero);
+  }
+  v128.store(c, c0x0123); v128.store(c, c0x4567, 16);
+  v128.store(c1, c1x0123); v128.store(c1, c1x4567, 16);
+  v128.store(c2, c2x0123); v128.store(c2, c2x4567, 16);
+  v128.store(c3, c3x0123); v128.store(c3, c3x4567, 16);
+  v128.store(c4, c4x0123); v128.store(c4, c4x4567, 16);
 }

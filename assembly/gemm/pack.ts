@@ -74,10 +74,11 @@ export function packColsContiguous(dst: usize, src: usize, ld: i32, cols: i32, w
       v128.store(d, v128.load(s, 16), 16);
       s += srcStride; d += 32;
     }
-  } else if (cols == 4 && width == 4) {
+  } else if (cols == 5 && width == 5) {
     for (let p = 0; p < kc; p++) {
       v128.store(d, v128.load(s));
-      s += srcStride; d += 16;
+      store<f32>(d, load<f32>(s, 16), 16);
+      s += srcStride; d += 20;
     }
   } else {
     for (let p = 0; p < kc; p++) {
