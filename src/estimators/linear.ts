@@ -31,7 +31,7 @@ export interface LinearOptions {
   maxIter?: number;
   /** λ of the penalty (λ/2m)·‖W‖² on the mean loss; 1 is scikit-learn's C = 1. Default 1. */
   l2?: number;
-  /** lbfgs/gd: stop when max |∂J/∂θ| ≤ tol; sgd: when the epoch loss improves by less than tol for 5 epochs. Default 1e-4. */
+  /** lbfgs/gd: stop when max |∂J/∂θ| ≤ tol; sgd: when the epoch loss improves by less than tol for 5 epochs in a row (0: run all maxIter epochs). Default 1e-4. */
   tol?: number;
   /** Mini-batch size of 'sgd'. Default 32. */
   batchSize?: number;
@@ -190,6 +190,7 @@ abstract class LinearClassifier implements Classifier {
       epochs: o.maxIter, batchSize: B, shuffle: true, seed: o.seed,
       callbacks: {
         onEpochEnd: (_e, logs) => {
+          if (o.tol === 0) return undefined;
           if (logs.loss > best - o.tol) noImprove++;
           else noImprove = 0;
           best = Math.min(best, logs.loss);
