@@ -2,7 +2,7 @@
 // stderr and exit code 2 (with the stack under --debug).
 
 import { backendInfo, ready, type BackendKind } from '../backend.js';
-import { SimdnetError } from '../errors.js';
+import { SimdnetError, setWarningHandler } from '../errors.js';
 import { optionsHelp, parseArgs, UsageError, type OptionSpec } from './args.js';
 import { DataError } from './data.js';
 import { processIo, type Io, type Mode } from './output.js';
@@ -87,6 +87,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     if (options.help) { io.out(help(command)); return 0; }
     if (options.json && options.quiet) throw new UsageError('--json and --quiet exclude each other');
     const mode: Mode = options.json ? 'json' : options.quiet ? 'quiet' : 'text';
+    setWarningHandler((w) => { if (mode !== 'quiet') io.err(`simdnet: warning: ${w.message}\n`); });
     switch (command) {
       case 'train': await train(io, mode, positionals[0], options); break;
       case 'evaluate': await evaluate(io, mode, positionals, options); break;

@@ -93,6 +93,23 @@ describe('simdnet on digits', () => {
   });
 });
 
+describe('estimators through the CLI', () => {
+  for (const args of [['--model', 'softmax'], ['--model', 'logistic', '--strategy', 'ovo'], ['--model', 'perceptron', '--strategy', 'ovr']]) {
+    it(args.join(' '), () => {
+      const file = p(`est-${args[1]}.json`);
+      const r = simdnet(['train', 'iris', '--standardize', ...args, '--json', '--out', file]);
+      expect(r.code).toBe(0);
+      const s = jsonLines(r.stdout).at(-1)!;
+      expect(s.model).toBe(args[1]);
+      expect(s.accuracy as number).toBeGreaterThan(args[1] === 'perceptron' ? 0.6 : 0.85);
+      const e = jsonLines(simdnet(['evaluate', file, 'iris', '--json']).stdout)[0]!;
+      expect(e.samples).toBe(150);
+      const pr = simdnet(['predict', file, 'iris', '--proba']);
+      expect(pr.stdout.split('\n')[0]).toBe('prediction,p_setosa,p_versicolor,p_virginica');
+    });
+  }
+});
+
 describe('CSV and IDX data', () => {
   const lines = ['petal_length,petal_width,species'];
   const irisRows = [[1.4, 0.2, 'setosa'], [1.3, 0.2, 'setosa'], [1.5, 0.3, 'setosa'], [1.7, 0.4, 'setosa'], [1.6, 0.2, 'setosa'], [1.4, 0.3, 'setosa'],
