@@ -1,7 +1,7 @@
 // Pure-TS twin of the GEMM kernels (assembly/gemm): same names, byte pointers into one memory,
 // row-major f32. Written to be fair rather than literal: nt is a dot product per output (both
-// operands walk contiguous rows), tn and nn are rank-1 row updates (i-p-j order, the innermost
-// loop streams a row of B into a row of C). Sums are carried in f64 inside a dot product and
+// operands walk contiguous rows), tn and nn are row updates (i-p-j order, the innermost loop
+// streams four rows of B into a row of C). Sums are carried in f64 inside a dot product and
 // rounded to f32 when stored; results agree with the SIMD kernels to rounding, not bit for bit
 // (colsum excepted: same order, same f32 roundings). Needs no scratch: work bytes are 0.
 
@@ -14,11 +14,23 @@ function finish(c: Float32Array, o: number, n: number, relu: boolean): void {
   for (let j = 0; j < n; j++) if (c[o + j]! < 0) c[o + j] = 0;
 }
 
-export function makeGemmRef(v: Views): GemmAbi {
-  /** Rows of C start from C (accumulate) or 0; shared by tn and nn. */
-  function initRow(c: Float32Array, o: number, n: number, acc: boolean): void {
-    if (!acc) c.fill(0, o, o + n);
+/** C row (n floats at co) += Σ_p a(p)·B[p, :] over B[k×n] at b0, four depths per pass over the row. */
+function rankUpdates(f: Float32Array, co: number, n: number, k: number, a: (p: number) => number, b0: number): void {
+  let p = 0;
+  for (; p + 4 <= k; p += 4) {
+    const x0 = a(p), x1 = a(p + 1), x2 = a(p + 2), x3 = a(p + 3);
+    const r0 = b0 + p * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+    for (let j = 0; j < n; j++) {
+      f[co + j] += x0 * f[r0 + j]! + x1 * f[r1 + j]! + x2 * f[r2 + j]! + x3 * f[r3 + j]!;
+    }
   }
+  for (; p < k; p++) {
+    const x = a(p), r = b0 + p * n;
+    for (let j = 0; j < n; j++) f[co + j] += x * f[r + j]!;
+  }
+}
+
+export function makeGemmRef(v: Views): GemmAbi {
 
   return {
     f32_gemm_nt(xPtr, wPtr, biasPtr, zPtr, m, n, k, flags, _workPtr) {
@@ -57,12 +69,8 @@ export function makeGemmRef(v: Views): GemmAbi {
       const acc = (flags & GEMM_ACCUMULATE) !== 0;
       for (let i = 0; i < m; i++) {
         const co = c0 + i * n;
-        initRow(f, co, n, acc);
-        for (let p = 0; p < k; p++) {
-          const aip = f[a0 + p * m + i]!;
-          const bo = b0 + p * n;
-          for (let j = 0; j < n; j++) f[co + j] += aip * f[bo + j]!;
-        }
+        if (!acc) f.fill(0, co, co + n);
+        rankUpdates(f, co, n, k, (p) => f[a0 + p * m + i]!, b0);
         finish(f, co, n, (flags & GEMM_RELU) !== 0);
       }
     },
@@ -75,12 +83,8 @@ export function makeGemmRef(v: Views): GemmAbi {
       for (let i = 0; i < m; i++) {
         const co = c0 + i * n;
         const ao = a0 + i * k;
-        initRow(f, co, n, acc);
-        for (let p = 0; p < k; p++) {
-          const aip = f[ao + p]!;
-          const bo = b0 + p * n;
-          for (let j = 0; j < n; j++) f[co + j] += aip * f[bo + j]!;
-        }
+        if (!acc) f.fill(0, co, co + n);
+        rankUpdates(f, co, n, k, (p) => f[ao + p]!, b0);
         finish(f, co, n, (flags & GEMM_RELU) !== 0);
       }
     },
