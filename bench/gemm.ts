@@ -3,7 +3,8 @@
 // warm-up, as a fraction of this machine's 128-bit SIMD peak (f32_peak_probe, measured with the
 // same binary: mul + add pipes for simd, fused pipes for relaxed). Single thread.
 //   npm run bench:gemm                  table
-//   npm run bench:gemm -- --json        one JSON object per line
+//   npm run bench:gemm -- --json        one JSON object per line (per layout, shape and binary)
+//   npm run bench:gemm -- --binary simd,js --layout nt   a subset
 //   npm run bench:gemm -- --quick       fewer runs
 //   npm run bench:gemm -- --wasm-dir D  take simd.wasm / relaxed.wasm from D instead of build/
 
@@ -34,7 +35,8 @@ const MLP: Record<Layout, Shape[]> = {
   nn: [[128, 784, 256], [128, 256, 128]],
 };
 
-interface Row { layout: Layout; m: number; n: number; k: number; binary: string; gflopsBest: number; gflopsMedian: number; threads: 1 }
+/** One JSON line per measurement; peakGflops is this binary's probe (absent for the TS twin). */
+interface Row { layout: Layout; m: number; n: number; k: number; binary: string; gflopsBest: number; gflopsMedian: number; threads: 1; peakGflops?: number }
 
 function out(line: string): void {
   if (!json) console.log(line);
@@ -122,7 +124,6 @@ function main(): void {
       peaks[binary] = p.best;
       const how = binary === 'relaxed' ? '12 independent relaxed_madd chains' : '6 f32x4.mul + 6 f32x4.add independent chains';
       out(`\n[${binary}] peak probe (${how}): best ${p.best.toFixed(1)} GFLOPS, median ${p.median.toFixed(1)}`);
-      if (json) console.log(JSON.stringify({ probe: 'peak', binary, gflopsBest: p.best, gflopsMedian: p.median, threads: 1 }));
     } else {
       out('\n[js] pure-TS twin (fewer runs, no 128³/512³)');
     }
@@ -135,10 +136,11 @@ function main(): void {
         const r = timeGemm(b, layout, shape, samples, minMs);
         const key = `${layout} ${shape.join('x')}`;
         if (binary === 'js') tsRate.set(key, r.best);
+        const peak = peaks[binary];
         const row: Row = { layout, m: shape[0], n: shape[1], k: shape[2], binary, gflopsBest: r.best, gflopsMedian: r.median, threads: 1 };
+        if (peak) row.peakGflops = peak;
         rows.push(row);
         if (json) console.log(JSON.stringify(row));
-        const peak = peaks[binary];
         const pct = peak ? `${((100 * r.best) / peak).toFixed(0)}%` : '';
         out(`${layout.padEnd(7)}${shape.join('×').padEnd(16)}${r.best.toFixed(1).padStart(8)}${r.median.toFixed(1).padStart(9)}${pct.padStart(9)}`);
       }
