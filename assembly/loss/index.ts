@@ -123,3 +123,18 @@ export function f32_mse(zPtr: usize, yPtr: usize, outPtr: usize, gradPtr: usize,
   }
   return hsum(vacc01, vacc23) / <f64>m;
 }
+
+// The same losses storing the mean at lossPtr (an f64) instead of returning it. Training calls
+// these: a JS caller receives an f64 result as a heap-allocated number whenever the engine does
+// not inline the call, and a training step must allocate nothing.
+export function f32_softmax_xent_to(zPtr: usize, yPtr: usize, outPtr: usize, gradPtr: usize, m: i32, n: i32, lossPtr: usize): void {
+  store<f64>(lossPtr, f32_softmax_xent(zPtr, yPtr, outPtr, gradPtr, m, n));
+}
+
+export function f32_sigmoid_bce_to(zPtr: usize, yPtr: usize, outPtr: usize, gradPtr: usize, m: i32, n: i32, lossPtr: usize): void {
+  store<f64>(lossPtr, f32_sigmoid_bce(zPtr, yPtr, outPtr, gradPtr, m, n));
+}
+
+export function f32_mse_to(zPtr: usize, yPtr: usize, outPtr: usize, gradPtr: usize, m: i32, n: i32, lossPtr: usize): void {
+  store<f64>(lossPtr, f32_mse(zPtr, yPtr, outPtr, gradPtr, m, n));
+}

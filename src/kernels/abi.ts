@@ -91,6 +91,11 @@ export interface LossAbi {
   f32_sigmoid_bce(zPtr: number, yPtr: number, outPtr: number, gradPtr: number, m: number, n: number): number;
   /** (1/m)·Σ_i ‖ŷ_i − y_i‖² (identity output: out = ŷ copy when outPtr ≠ 0); grad = 2(ŷ − y)/m. */
   f32_mse(zPtr: number, yPtr: number, outPtr: number, gradPtr: number, m: number, n: number): number;
+  /** The three losses again, storing the mean at lossPtr (an 8-byte aligned f64) and returning nothing: training
+   *  calls these, since an f64 result reaches JS as a heap-allocated number whenever the call is not inlined. */
+  f32_softmax_xent_to(zPtr: number, yPtr: number, outPtr: number, gradPtr: number, m: number, n: number, lossPtr: number): void;
+  f32_sigmoid_bce_to(zPtr: number, yPtr: number, outPtr: number, gradPtr: number, m: number, n: number, lossPtr: number): void;
+  f32_mse_to(zPtr: number, yPtr: number, outPtr: number, gradPtr: number, m: number, n: number, lossPtr: number): void;
 }
 
 /** Optimizer steps on one parameter buffer of n floats; g already holds every gradient term (L2 included). */

@@ -30,9 +30,9 @@ export class Network {
   inPtr = 0;
   dOutPtr = 0;
   argPtr = 0;
-  /** The last trainStep's loss (+ L2 term after addL2). Kept in a typed array: a double returned
-   *  from a non-inlined call is boxed on the JS heap, and a training step must allocate nothing. */
-  readonly stepLoss = new Float64Array(1);
+  /** The last trainStep's loss (+ L2 term after addL2), an f64 in the arena at lossPtr: a double
+   *  returned from a non-inlined call is boxed on the JS heap, and a training step must allocate nothing. */
+  readonly lossPtr: number;
   /** L2 strength λ, set by compile(). */
   l2 = 0;
   private disposed = false;
@@ -40,6 +40,7 @@ export class Network {
   constructor(readonly backend: Backend, readonly inputSize: number, readonly specs: LayerSpec[]) {
     const { arena, k } = backend;
     this.rngPtr = arena.allocZeroed(16);
+    this.lossPtr = arena.allocZeroed(8);
     const ctx = { k, arena, rngPtr: this.rngPtr };
     let size = inputSize;
     for (const spec of specs) {
@@ -120,20 +121,24 @@ export class Network {
     for (let i = 0; i < n - 1; i++) ptr = runtimes[i]!.forward(ptr, m, true, workPtr);
     last.forwardLinear(ptr, m, workPtr);
     const K = this.outputSize;
-    let loss: number;
+    const lossPtr = this.lossPtr;
     switch (mode) {
-      case 'softmaxXent': loss = k.f32_softmax_xent(last.zPtr, yPtr, last.aPtr, last.dzPtr, m, K); break;
-      case 'sigmoidBce': loss = k.f32_sigmoid_bce(last.zPtr, yPtr, last.aPtr, last.dzPtr, m, K); break;
-      case 'mseIdentity': loss = k.f32_mse(last.zPtr, yPtr, 0, last.dzPtr, m, K); break;
+      case 'softmaxXent': k.f32_softmax_xent_to(last.zPtr, yPtr, last.aPtr, last.dzPtr, m, K, lossPtr); break;
+      case 'sigmoidBce': k.f32_sigmoid_bce_to(last.zPtr, yPtr, last.aPtr, last.dzPtr, m, K, lossPtr); break;
+      case 'mseIdentity': k.f32_mse_to(last.zPtr, yPtr, 0, last.dzPtr, m, K, lossPtr); break;
       case 'mseActivation':
         last.activate(m, true);
-        loss = k.f32_mse(last.aPtr, yPtr, 0, this.dOutPtr, m, K);
+        k.f32_mse_to(last.aPtr, yPtr, 0, this.dOutPtr, m, K, lossPtr);
         last.backwardActivation(this.dOutPtr, m);
         break;
     }
     let d = last.backwardLinear(m, n > 1, workPtr);
     for (let i = n - 2; i >= 0; i--) d = runtimes[i]!.backward(d, m, i > 0, workPtr);
-    this.stepLoss[0] = loss;
+  }
+
+  /** The loss left by the last trainStep (+ addL2). */
+  get stepLoss(): number {
+    return this.arena.views.f64[this.lossPtr >>> 3]!;
   }
 
   /** Mean data loss of outputs already computed by forwardInfer (outPtr) or of logits, without gradients. */
@@ -160,7 +165,7 @@ export class Network {
       sq += k.f32_sumsq(W.ptr, W.size);
       k.f32_axpy(W.ptr, W.gradPtr, W.size, l2 / m);
     }
-    this.stepLoss[0] += (l2 / (2 * m)) * sq;
+    this.arena.views.f64[this.lossPtr >>> 3] += (l2 / (2 * m)) * sq;
   }
 
   l2Penalty(l2: number, m: number): number {
@@ -189,7 +194,7 @@ export class Network {
     if (this.disposed) return;
     const { arena } = this;
     for (const rt of this.runtimes) rt.dispose();
-    for (const p of [this.workPtr, this.inPtr, this.dOutPtr, this.argPtr, this.paramBlock, this.gradBlock, this.rngPtr]) if (p) arena.free(p);
+    for (const p of [this.workPtr, this.inPtr, this.dOutPtr, this.argPtr, this.paramBlock, this.gradBlock, this.rngPtr, this.lossPtr]) if (p) arena.free(p);
     this.disposed = true;
   }
 }

@@ -373,7 +373,7 @@ export class Sequential {
       const stats = net.batchNorms().map((bn) => ({ bn, mean: arena.views.f32.slice(bn.runMeanPtr >>> 2, (bn.runMeanPtr >>> 2) + bn.outSize), vr: arena.views.f32.slice(bn.runVarPtr >>> 2, (bn.runVarPtr >>> 2) + bn.outSize) }));
       net.trainStep(xPtr, yPtr, M.rows, c.mode);
       net.addL2(M.rows);
-      const loss = net.stepLoss[0]!;
+      const loss = net.stepLoss;
       for (const s of stats) { arena.views.f32.set(s.mean, s.bn.runMeanPtr >>> 2); arena.views.f32.set(s.vr, s.bn.runVarPtr >>> 2); }
       if (!options.keepRng) arena.views.u32.set(rngBefore, net.rngPtr >>> 2);
       return loss;

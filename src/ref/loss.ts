@@ -3,7 +3,7 @@ import type { LossAbi } from '../kernels/abi.js';
 import type { Views } from '../memory/views.js';
 
 export function makeLossRef(v: Views): LossAbi {
-  return {
+  const k: Pick<LossAbi, 'f32_softmax_xent' | 'f32_sigmoid_bce' | 'f32_mse'> = {
     f32_softmax_xent(zPtr, yPtr, outPtr, gradPtr, m, n) {
       if (m <= 0) return 0;
       const f = v.f32;
@@ -54,5 +54,11 @@ export function makeLossRef(v: Views): LossAbi {
       }
       return total / m;
     },
+  };
+  return {
+    ...k,
+    f32_softmax_xent_to(zPtr, yPtr, outPtr, gradPtr, m, n, lossPtr) { v.f64[lossPtr >>> 3] = k.f32_softmax_xent(zPtr, yPtr, outPtr, gradPtr, m, n); },
+    f32_sigmoid_bce_to(zPtr, yPtr, outPtr, gradPtr, m, n, lossPtr) { v.f64[lossPtr >>> 3] = k.f32_sigmoid_bce(zPtr, yPtr, outPtr, gradPtr, m, n); },
+    f32_mse_to(zPtr, yPtr, outPtr, gradPtr, m, n, lossPtr) { v.f64[lossPtr >>> 3] = k.f32_mse(zPtr, yPtr, outPtr, gradPtr, m, n); },
   };
 }

@@ -194,7 +194,7 @@ class EpochSteps {
       k.f32_gather_rows(s.yAll, s.idxPtr + start * 4, s.yb, m, K);
       net.trainStep(s.xb, s.yb, m, c.mode);
       net.addL2(m);
-      const loss = net.stepLoss[0]!;
+      const loss = net.stepLoss;
       if (!Number.isFinite(loss)) {
         if (!net.paramsFinite()) net.copyParamsFrom(s.safe);
         throw new DivergenceError(`training diverged: the loss became ${loss} in epoch ${this.epoch + 1}, batch ${batch + 1}. `

@@ -78,6 +78,20 @@ describe.each(kernelBackends().map((b) => [b.binary, b] as const))('losses on %s
     for (const name of NAMES) expect(b.k[name](put(b, [1]), put(b, [1]), 0, 0, 0, 1)).toBe(0);
   });
 
+  it('the _to variants store the same loss at lossPtr (an f64) and touch nothing else', () => {
+    const z = [0.3, -1.2, 2.5, 0.1, 0.7, -0.4];
+    const y = [0, 1, 0, 1, 0, 0];
+    for (const name of NAMES) {
+      const expected = run(b, name, z, y, 2, 3).loss;
+      const pz = put(b, z), py = put(b, y);
+      const lossPtr = b.arena.alloc(16);
+      b.arena.views.f64[(lossPtr >>> 3) + 1] = 12345; // sentinel right after the f64
+      b.k[`${name}_to`](pz, py, 0, 0, 2, 3, lossPtr);
+      expect(b.arena.views.f64[lossPtr >>> 3]).toBe(expected);
+      expect(b.arena.views.f64[(lossPtr >>> 3) + 1]).toBe(12345);
+    }
+  });
+
   it.each(NAMES.map((n) => [n]))('%s: loss vs f64 (1e-6), outputs, gradient vs finite differences', (name) => {
     for (const [m, n] of SHAPES) {
       const z = randomArray(m * n, m * 17 + n, -4, 4), y = targets(name, m, n, m + n);
