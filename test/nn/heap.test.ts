@@ -29,11 +29,11 @@ describe('JS heap during training', () => {
     const X = { data: Float32Array.from({ length: n * 8 }, (_, i) => Math.sin(i)), rows: n, cols: 8 };
     const y = Int32Array.from({ length: n }, (_, i) => i % 3);
     const live: number[] = [];
-    model.fitSync(X, y, { epochs: 60, batchSize: 16, callbacks: { onEpochEnd: () => { gc(); live.push(process.memoryUsage().heapUsed); } } });
-    const growth = live[59]! - live[19]!;
-    // 40 epochs × 200 steps after warm-up: 5 bytes retained per step would be 40 KB; the history's
-    // own arrays and late JIT code account for a few KB.
-    expect(growth).toBeLessThan(40 * 1024);
+    model.fitSync(X, y, { epochs: 100, batchSize: 16, callbacks: { onEpochEnd: () => { gc(); live.push(process.memoryUsage().heapUsed); } } });
+    // The first ~40 epochs include optimized code and feedback being built; after that the live heap
+    // is flat. 50 epochs × 200 steps: 2 bytes retained per step would be 20 KB.
+    const growth = live[99]! - live[49]!;
+    expect(growth).toBeLessThan(20 * 1024);
     model.dispose();
   });
 });
