@@ -1,11 +1,12 @@
 // The one place that instantiates simdnet's WebAssembly binaries (through @assemblyscript/loader,
-// which decodes abort messages). Bytes come from build/<binary>.wasm next to the package, or
-// from the caller: bytes, a compiled WebAssembly.Module, a Response, or a URL prefix.
+// which decodes abort messages). Bytes come from build/<binary>.wasm next to the package (from
+// src/ or dist/), from <binary>.wasm beside the browser bundle, from base64 inlined in the
+// bundle, or from the caller: bytes, a compiled WebAssembly.Module, a Response, or a URL prefix.
 
 import { instantiate, instantiateSync, type Imports } from '@assemblyscript/loader';
 import type { KernelAbi } from '../kernels/abi.js';
 
-export type BinaryName = 'simd' | 'relaxed' | 'debug';
+export type BinaryName = 'simd' | 'relaxed' | 'debug' | 'threads' | 'threads-relaxed';
 
 /** What the caller may hand over instead of letting simdnet find build/<binary>.wasm. */
 export type WasmSource = ArrayBuffer | Uint8Array | WebAssembly.Module | Response | Promise<Response> | URL | string;
@@ -20,9 +21,26 @@ export interface LoadedModule {
   module: WebAssembly.Module;
 }
 
-/** Where build/ is, relative to this file (src/wasm/ and dist/wasm/ are both two levels down). */
+// Set by the browser build (src/web/build.mjs) through esbuild's `define`; undeclared elsewhere.
+declare const __SIMDNET_WASM_BASE__: string;
+declare const __SIMDNET_WASM_INLINE__: Partial<Record<BinaryName, string>>;
+
+/** Binaries sit beside the bundle ('./'); from src/wasm/ and dist/wasm/, build/ is two levels up. */
+const WASM_BASE = typeof __SIMDNET_WASM_BASE__ === 'string' ? __SIMDNET_WASM_BASE__ : '../../build/';
+
+/** Where `<binary>.wasm` is found when the caller gives no source. */
 export function defaultBinaryUrl(binary: BinaryName): URL {
-  return new URL(`../../build/${binary}.wasm`, import.meta.url);
+  return new URL(`${WASM_BASE}${binary}.wasm`, import.meta.url);
+}
+
+/** The bytes of a binary inlined (base64) in the bundle, if this build has them. */
+export function inlinedBinary(binary: BinaryName): Uint8Array | undefined {
+  const b64 = typeof __SIMDNET_WASM_INLINE__ === 'object' ? __SIMDNET_WASM_INLINE__[binary] : undefined;
+  if (!b64) return undefined;
+  const text = atob(b64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
 }
 
 interface NodeFs { readFileSync(path: URL | string): Uint8Array }
@@ -40,11 +58,17 @@ async function bytesOf(source: WasmSource | undefined, binary: BinaryName): Prom
   if (source !== undefined && typeof (source as Promise<Response>).then === 'function') source = await (source as Promise<Response>);
   if (typeof Response !== 'undefined' && source instanceof Response) return new Uint8Array(await source.arrayBuffer());
   let url: URL;
-  if (source === undefined) url = defaultBinaryUrl(binary);
+  if (source === undefined) {
+    const inlined = inlinedBinary(binary);
+    if (inlined) return inlined;
+    url = defaultBinaryUrl(binary);
+  }
   else if (typeof source === 'string') url = source.endsWith('/') ? new URL(`${binary}.wasm`, new URL(source, baseHref())) : new URL(source, baseHref());
   else url = source as URL;
   if (url.protocol === 'file:') {
-    const fs = nodeFs() ?? (await import(/* @vite-ignore */ 'node:fs' as string) as NodeFs);
+    // A computed specifier: bundlers leave it alone, and browsers never reach it (no file: URLs there).
+    const fsId = ['node', 'fs'].join(':');
+    const fs = nodeFs() ?? (await import(/* @vite-ignore */ fsId) as NodeFs);
     return fs.readFileSync(url);
   }
   const response = await fetch(url);
@@ -79,7 +103,7 @@ export function loadModuleSync(binary: BinaryName, memory: WebAssembly.Memory, s
   let module: WebAssembly.Module;
   if (source instanceof WebAssembly.Module) module = source;
   else {
-    let bytes = source;
+    let bytes = source ?? inlinedBinary(binary);
     if (!bytes) {
       const fs = nodeFs();
       if (!fs) throw new Error('simdnet: call `await ready()` before using models in this environment (no synchronous file access here)');

@@ -1,0 +1,128 @@
+// Browser build (esbuild): the library bundle with its binaries beside it, the worker entry, a
+// single-file variant with everything inlined, and the demo page. Prints raw and gzip sizes.
+//
+//   node src/web/build.mjs [outDir]      (default dist/; writes <outDir>/browser and <outDir>/web)
+//
+// dist/browser/
+//   simdnet.js            ESM library; finds ./simd.wasm and ./relaxed.wasm via import.meta.url;
+//                         the digits data set is fetched on demand (./digits.txt, preloadDigits())
+//   simdnet.worker.js     module worker used by trainInWorker()
+//   simdnet.inline.js     one file: both binaries (base64) and the digits data inlined
+//   simdnet.inline.worker.js
+// dist/web/               the demo page (index.html, app.js, style.css); app.js imports ../browser/simdnet.js
+
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const BINARIES = ['simd', 'relaxed'];
+/** bundle + baseline binary, gzip -9 */
+export const BUDGET_GZIP = 100 * 1024;
+
+const lazyDigits = resolve(here, 'digits-lazy.ts');
+
+/** Swaps the embedded digits module for a stub that fetches digits.txt on demand. */
+const lazyDigitsPlugin = {
+  name: 'simdnet-lazy-digits',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]digits\.js$/ }, (args) => (
+      args.importer.endsWith(join('data', 'datasets', 'index.ts')) ? { path: lazyDigits } : undefined
+    ));
+  },
+};
+
+/** The page imports the library from the built bundle, not from source. */
+const pageExternalPlugin = {
+  name: 'simdnet-page-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/browser\.js$/ }, () => ({ path: '../browser/simdnet.js', external: true }));
+  },
+};
+
+function digitsText() {
+  const src = readFileSync(join(root, 'src/data/datasets/digits.ts'), 'utf8');
+  const m = /DIGITS_PACKED = `([^`]*)`/.exec(src);
+  if (!m) throw new Error('src/data/datasets/digits.ts: DIGITS_PACKED not found');
+  return m[1].replace(/\r\n/g, '\n');
+}
+
+function common(define, plugins = []) {
+  return {
+    bundle: true,
+    platform: 'browser',
+    format: 'esm',
+    target: ['es2022'],
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    define,
+    plugins,
+  };
+}
+
+function size(path) {
+  const bytes = readFileSync(path);
+  return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+/** Builds everything into outDir; returns the size table. */
+export async function buildWeb({ outDir = join(root, 'dist'), quiet = false } = {}) {
+  const browserDir = join(outDir, 'browser');
+  const webDir = join(outDir, 'web');
+  mkdirSync(browserDir, { recursive: true });
+  mkdirSync(webDir, { recursive: true });
+  for (const name of BINARIES) {
+    const from = join(root, 'build', `${name}.wasm`);
+    if (!existsSync(from)) throw new Error(`${relative(root, from)} is missing: run \`npm run build:wasm\` first`);
+    copyFileSync(from, join(browserDir, `${name}.wasm`));
+  }
+  const digits = digitsText();
+  writeFileSync(join(browserDir, 'digits.txt'), digits);
+
+  const base = { __SIMDNET_WASM_BASE__: '"./"' };
+  const inline = {
+    ...base,
+    __SIMDNET_DIGITS_EMBEDDED__: 'true',
+    __SIMDNET_WASM_INLINE__: JSON.stringify(Object.fromEntries(
+      BINARIES.map((n) => [n, readFileSync(join(root, 'build', `${n}.wasm`)).toString('base64')]),
+    )),
+  };
+  await Promise.all([
+    build({ ...common({ ...base, __SIMDNET_WORKER_FILE__: '"./simdnet.worker.js"' }, [lazyDigitsPlugin]),
+      entryPoints: [join(here, 'browser.ts')], outfile: join(browserDir, 'simdnet.js') }),
+    build({ ...common(base, [lazyDigitsPlugin]), entryPoints: [join(here, 'worker.ts')], outfile: join(browserDir, 'simdnet.worker.js') }),
+    build({ ...common({ ...inline, __SIMDNET_WORKER_FILE__: '"./simdnet.inline.worker.js"' }),
+      entryPoints: [join(here, 'browser.ts')], outfile: join(browserDir, 'simdnet.inline.js') }),
+    build({ ...common(inline, [lazyDigitsPlugin]), entryPoints: [join(here, 'worker.ts')], outfile: join(browserDir, 'simdnet.inline.worker.js') }),
+    build({ ...common({}, [pageExternalPlugin]), entryPoints: [join(here, 'app.ts')], outfile: join(webDir, 'app.js') }),
+  ]);
+  copyFileSync(join(here, 'index.html'), join(webDir, 'index.html'));
+  copyFileSync(join(here, 'style.css'), join(webDir, 'style.css'));
+
+  const files = ['simdnet.js', 'simd.wasm', 'relaxed.wasm', 'simdnet.worker.js', 'digits.txt', 'simdnet.inline.js', 'simdnet.inline.worker.js'];
+  const sizes = Object.fromEntries(files.map((f) => [f, size(join(browserDir, f))]));
+  sizes['web/app.js'] = size(join(webDir, 'app.js'));
+  const budget = sizes['simdnet.js'].gzip + sizes['simd.wasm'].gzip;
+  if (!quiet) {
+    const rows = Object.entries(sizes).map(([f, s]) => `  ${f.padEnd(26)} ${kb(s.raw).padStart(10)} ${kb(s.gzip).padStart(10)}`);
+    console.log(`browser build → ${relative(process.cwd(), outDir) || '.'}/browser, /web\n  ${'file'.padEnd(26)} ${'raw'.padStart(10)} ${'gzip -9'.padStart(10)}\n${rows.join('\n')}`);
+    console.log(`  simdnet.js + simd.wasm: ${kb(budget)} gzip (budget ${kb(BUDGET_GZIP)}${budget <= BUDGET_GZIP ? '' : ' — OVER BUDGET'})`);
+  }
+  if (budget > BUDGET_GZIP) throw new Error(`browser bundle over budget: simdnet.js + simd.wasm = ${kb(budget)} gzip > ${kb(BUDGET_GZIP)}`);
+  return { sizes, budget };
+}
+
+const invoked = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invoked) {
+  const out = process.argv[2] ? resolve(process.argv[2]) : undefined;
+  buildWeb({ outDir: out }).catch((e) => {
+    console.error(e.message ?? e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,118 @@
+// trainInWorker(): the page side of worker.ts. Posts the data and the model configuration to a
+// module worker, hands every epoch's progress to the onProgress listeners and resolves with the
+// trained model as JSON and the history, so the page's main thread never runs a training step.
+
+import type { BackendInfo, ReadyOptions } from '../backend.js';
+import { toMatrix, type Matrix, type MatrixLike } from '../data/matrix.js';
+import type { Labels } from '../data/labels.js';
+import type { LayerSpec } from '../nn/layers.js';
+import type { CompileOptions } from '../nn/sequential.js';
+import type { SequentialJSON } from '../nn/serialize.js';
+import type { History } from '../train/fit.js';
+import type { FromWorker, TrainRequest, WorkerFitOptions, WorkerProgress } from './protocol.js';
+
+// Set by the browser build (the worker bundle's file name); undeclared elsewhere.
+declare const __SIMDNET_WORKER_FILE__: string;
+
+export interface TrainInWorkerOptions {
+  X: MatrixLike;
+  /** Class labels (0..k−1) or a target matrix. */
+  y: Labels | MatrixLike;
+  layers: LayerSpec[];
+  seed?: number;
+  compile?: CompileOptions;
+  fit?: Omit<WorkerFitOptions, 'validationData'> & { validationData?: [MatrixLike, Labels | MatrixLike] };
+  /** Backend options for the worker (e.g. `{ wasm: 'https://cdn.example/simdnet/' }`). */
+  ready?: ReadyOptions;
+  /** Rows predicted after every epoch; their outputs arrive in progress.probe (decision regions). */
+  probe?: MatrixLike;
+  /** The worker script; default simdnet.worker.js beside the bundle. */
+  workerUrl?: string | URL;
+}
+
+export interface TrainInWorkerResult { modelJson: SequentialJSON; history: History; backend: BackendInfo }
+
+export interface WorkerTraining {
+  /** Adds a listener called once per epoch; returns the handle for chaining. */
+  onProgress(listener: (progress: WorkerProgress) => void): WorkerTraining;
+  /** Resolves when training ends (also after stop()); rejects on an error or terminate(). */
+  result: Promise<TrainInWorkerResult>;
+  /** Asks the worker to finish the current epoch and return the model as it is. */
+  stop(): void;
+  /** Kills the worker at once; result rejects. */
+  terminate(): void;
+}
+
+function defaultWorkerUrl(): URL {
+  if (typeof __SIMDNET_WORKER_FILE__ !== 'string') {
+    throw new Error('trainInWorker: pass workerUrl (the default, simdnet.worker.js beside the bundle, exists only in the browser build)');
+  }
+  return new URL(__SIMDNET_WORKER_FILE__, import.meta.url);
+}
+
+function targets(y: Labels | MatrixLike, arg: string): Labels | Matrix {
+  const isLabelVector = ArrayBuffer.isView(y) ? !('rows' in (y as object)) : Array.isArray(y) && !Array.isArray(y[0]);
+  return isLabelVector ? (y as Labels) : toMatrix(y as MatrixLike, arg);
+}
+
+/**
+ * Trains a Sequential model in a Web Worker and streams its progress.
+ * @example const t = trainInWorker({ X, y, layers: [dense(32, { activation: 'relu' }), dense(10, { activation: 'softmax' })], fit: { epochs: 20 } }).onProgress((p) => console.log(p.epoch, p.loss)); const { modelJson } = await t.result;
+ */
+export function trainInWorker(options: TrainInWorkerOptions): WorkerTraining {
+  const X = toMatrix(options.X, 'X');
+  const fit = options.fit ? { ...options.fit } : undefined;
+  let fitOut: WorkerFitOptions | undefined = fit as WorkerFitOptions | undefined;
+  if (fit?.validationData) {
+    const [vx, vy] = fit.validationData;
+    fitOut = { ...fit, validationData: [toMatrix(vx, 'fit.validationData[0]'), targets(vy, 'fit.validationData[1]')] };
+  }
+  const request: TrainRequest = {
+    type: 'train',
+    X,
+    y: targets(options.y, 'y'),
+    layers: options.layers,
+    seed: options.seed,
+    compile: options.compile,
+    fit: fitOut,
+    ready: options.ready,
+    probe: options.probe ? toMatrix(options.probe, 'probe') : undefined,
+  };
+  const worker = new Worker(options.workerUrl ?? defaultWorkerUrl(), { type: 'module', name: 'simdnet-trainer' });
+  const listeners: ((p: WorkerProgress) => void)[] = [];
+  let backend: BackendInfo | undefined;
+  let settle: { resolve(r: TrainInWorkerResult): void; reject(e: Error): void };
+  const result = new Promise<TrainInWorkerResult>((resolve, reject) => { settle = { resolve, reject }; });
+  let finished = false;
+  const finish = (): void => { finished = true; worker.terminate(); };
+  worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
+    const msg = e.data;
+    if (msg.type === 'ready') backend = msg.backend;
+    else if (msg.type === 'progress') for (const l of listeners) l(msg.progress);
+    else if (msg.type === 'done') { finish(); settle.resolve({ modelJson: msg.modelJson, history: msg.history, backend: backend! }); }
+    else if (msg.type === 'error') {
+      finish();
+      const err = new Error(msg.message);
+      err.name = msg.name;
+      settle.reject(err);
+    }
+  });
+  worker.addEventListener('error', (e: ErrorEvent) => {
+    if (finished) return;
+    finish();
+    settle.reject(new Error(`trainInWorker: the worker failed to start or crashed: ${e.message || 'could not load the worker script'}`));
+  });
+  result.catch(() => undefined); // a caller that never awaits result should not see an unhandled rejection
+  worker.postMessage(request);
+  const handle: WorkerTraining = {
+    onProgress(listener) { listeners.push(listener); return handle; },
+    result,
+    stop() { if (!finished) worker.postMessage({ type: 'stop' }); },
+    terminate() {
+      if (finished) return;
+      finish();
+      settle.reject(new Error('trainInWorker: terminated'));
+    },
+  };
+  return handle;
+}

@@ -1,0 +1,54 @@
+// Messages between trainInWorker() (client.ts, the page) and the worker entry (worker.ts).
+// Everything here survives structured cloning: no functions, typed arrays and plain objects only.
+
+import type { BackendInfo, ReadyOptions } from '../backend.js';
+import type { Matrix } from '../data/matrix.js';
+import type { Labels } from '../data/labels.js';
+import type { LayerSpec } from '../nn/layers.js';
+import type { CompileOptions } from '../nn/sequential.js';
+import type { SequentialJSON } from '../nn/serialize.js';
+import type { FitOptions, History } from '../train/fit.js';
+
+/** fit() options that can cross to a worker (callbacks stay on the page: use onProgress). */
+export type WorkerFitOptions = Omit<FitOptions, 'callbacks' | 'verbose' | 'validationData'> & {
+  validationData?: [Matrix, Labels | Matrix];
+};
+
+export interface TrainRequest {
+  type: 'train';
+  X: Matrix;
+  y: Labels | Matrix;
+  layers: LayerSpec[];
+  seed?: number;
+  compile?: CompileOptions;
+  fit?: WorkerFitOptions;
+  /** How the worker loads its backend; `wasm` may be a URL prefix, bytes or a compiled Module. */
+  ready?: ReadyOptions;
+  /** Rows predicted after every epoch (e.g. a grid over a 2-D plane); their outputs come with each progress. */
+  probe?: Matrix;
+}
+
+export interface StopRequest { type: 'stop' }
+
+export interface WorkerProgress {
+  /** 1-based. */
+  epoch: number;
+  epochs: number;
+  loss: number;
+  accuracy?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  learningRate: number;
+  /** Seconds the epoch took. */
+  time: number;
+  /** Training samples per second in this epoch. */
+  samplesPerSec: number;
+  /** Model outputs (rows × outputs, row-major) on the probe rows, when a probe was given. */
+  probe?: Float32Array;
+}
+
+export type FromWorker =
+  | { type: 'ready'; backend: BackendInfo }
+  | { type: 'progress'; progress: WorkerProgress }
+  | { type: 'done'; modelJson: SequentialJSON; history: History }
+  | { type: 'error'; name: string; message: string };

@@ -1,0 +1,106 @@
+// Shared setup of the browser tests: build the bundle and the demo page into a fresh directory
+// (esbuild, about a second; never the developer's dist/), serve it with src/web/serve.mjs, and
+// drive Debian's Chromium through playwright-core. No browser is downloaded: a missing Chromium
+// is a failure with the command that installs it, never a skip.
+
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { buildWeb } from '../../src/web/build.mjs';
+import { startServer } from '../../src/web/serve.mjs';
+
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+export const resultsDir = join(root, 'test-results');
+export const CHROMIUM = process.env.SIMDNET_CHROMIUM ?? '/usr/bin/chromium';
+
+const ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions',
+  '--metrics-recording-only', '--no-default-browser-check', '--disable-domain-reliability',
+];
+
+export function requireChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  throw new Error(
+    `Chromium was not found at ${CHROMIUM}. The browser tests (test/browser/) run in a real Chromium and need it installed:\n`
+    + '    sudo apt-get update && sudo apt-get install -y chromium\n'
+    + '(.ci/run installs it in CI; set SIMDNET_CHROMIUM to use a Chromium elsewhere.)',
+  );
+}
+
+export interface Served { origin: string; outDir: string; close(): Promise<void> }
+
+/** Builds dist-like browser/ and web/ into a temporary directory and serves it on a free port. */
+export async function buildAndServe(): Promise<Served> {
+  if (!existsSync(join(root, 'build/simd.wasm')) || !existsSync(join(root, 'build/relaxed.wasm'))) {
+    execSync('npm run build:wasm', { cwd: root, stdio: 'inherit' });
+  }
+  const outDir = mkdtempSync(join(tmpdir(), 'simdnet-web-'));
+  await buildWeb({ outDir, quiet: true });
+  const server = await startServer({ root: outDir, port: 0 });
+  return {
+    origin: server.origin,
+    outDir,
+    async close() {
+      await server.close();
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Browser { context: BrowserContext; close(): Promise<void> }
+
+export async function launch(): Promise<Browser> {
+  requireChromium();
+  const userDataDir = mkdtempSync(join(tmpdir(), 'simdnet-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1360, height: 1000 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A new page that records every request it (and its workers and frames) makes, and its console errors. */
+export async function recordedPage(browser: Browser): Promise<{ page: Page; requests: string[]; errors: string[] }> {
+  const page = await browser.context.newPage();
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r: Request) => requests.push(r.url()));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { page, requests, errors };
+}
+
+/** Requests that left localhost (data:, blob: and about: URLs stay in the page). */
+export function outsideLocalhost(requests: readonly string[]): string[] {
+  return requests.filter((u) => {
+    const url = new URL(u);
+    if (['data:', 'blob:', 'about:'].includes(url.protocol)) return false;
+    return !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  });
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(resultsDir, { recursive: true });
+  return join(resultsDir, name);
+}
+
+export type Simdnet = typeof import('../../src/web/browser.js');
+
+/** Imports a bundle into the page as window[global] (a module script tag: page.evaluate code must not
+ *  contain import(), which vitest would rewrite before it is sent to the page). */
+export async function importBundle(page: Page, url: string, global: string): Promise<void> {
+  await page.addScriptTag({ type: 'module', content: `import * as m from '${url}'; window.${global} = m;` });
+  await page.waitForFunction((g) => g in window, global);
+}
