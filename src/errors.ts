@@ -1,12 +1,12 @@
 // Error types. Messages name the argument, what was expected and what came:
 // "X has 63 columns, the model expects 64".
 
-/** Base class of every error simdnet throws on purpose. */
+/** Base class of every error simdnet throws on purpose. @example try { model.fitSync(X, y) } catch (e) { if (e instanceof SimdnetError) console.error(e.message) } */
 export class SimdnetError extends Error {
   override name = 'SimdnetError';
 }
 
-/** Bad input: a wrong shape, a NaN, an unknown option value, a label out of range... */
+/** Bad input: a wrong shape, a NaN, an unknown option value, a label out of range... `argument` names the culprit. @example catch (e) { if (e instanceof ValidationError) console.error(e.argument) } */
 export class ValidationError extends SimdnetError {
   override name = 'ValidationError';
   constructor(readonly argument: string, message: string) {
@@ -14,17 +14,17 @@ export class ValidationError extends SimdnetError {
   }
 }
 
-/** A model used before it was fitted (or compiled). */
+/** A model used before it was fitted (or compiled). @example new LogisticRegression().predict(X) // throws NotFittedError */
 export class NotFittedError extends SimdnetError {
   override name = 'NotFittedError';
 }
 
-/** Training produced a NaN or infinite loss. The model keeps its last finite weights. */
+/** Training produced a NaN or infinite loss. The model keeps its last finite weights. @example catch (e) { if (e instanceof DivergenceError) model.compile({ optimizer: sgd({ learningRate: 0.01 }) }) } */
 export class DivergenceError extends SimdnetError {
   override name = 'DivergenceError';
 }
 
-/** A model file or JSON that cannot be read back. */
+/** A model file or JSON that cannot be read back. @example await Sequential.load('broken.json') // throws ModelFormatError */
 export class ModelFormatError extends SimdnetError {
   override name = 'ModelFormatError';
 }

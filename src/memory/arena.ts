@@ -8,12 +8,17 @@ import { Views } from './views.js';
 export const ALIGN = 64;
 const PAGE = 65536;
 
+/** Misuse of the arena: double free, foreign pointer, out of memory. @example arena.free(p); arena.free(p) // throws ArenaError */
 export class ArenaError extends Error {
   override name = 'ArenaError';
 }
 
 interface Span { ptr: number; size: number }
 
+/**
+ * The allocator over WebAssembly linear memory that every model and kernel buffer comes from.
+ * @example const p = backend.arena.alloc(1024); backend.arena.free(p);
+ */
 export class Arena {
   readonly base: number;
   readonly views: Views;
@@ -114,7 +119,7 @@ export function alignUp(n: number, a: number): number {
   return Math.ceil(n / a) * a;
 }
 
-/** A Float32 region in the arena with an owner-held lifetime. */
+/** A Float32 region in the arena with an owner-held lifetime. @example const b = F32Buffer.alloc(backend.arena, 256); b.view().fill(1); b.dispose(); */
 export class F32Buffer {
   private disposed = false;
   constructor(readonly arena: Arena, readonly ptr: number, readonly length: number) {}

@@ -14,6 +14,7 @@ export type ActivationName =
   | 'identity' | 'linear' | 'step' | 'sigmoid' | 'tanh' | 'arctan' | 'relu' | 'leakyRelu' | 'prelu' | 'rrelu'
   | 'elu' | 'softsign' | 'softplus' | 'isru' | 'isrlu' | 'sqnl' | 'bipolarRelu' | 'gelu' | 'silu' | 'softmax';
 
+/** Every activation name dense() accepts. @example ACTIVATIONS.includes('gelu') // true */
 export const ACTIVATIONS: readonly ActivationName[] = [
   'identity', 'linear', 'step', 'sigmoid', 'tanh', 'arctan', 'relu', 'leakyRelu', 'prelu', 'rrelu',
   'elu', 'softsign', 'softplus', 'isru', 'isrlu', 'sqnl', 'bipolarRelu', 'gelu', 'silu', 'softmax',

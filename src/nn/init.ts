@@ -14,6 +14,7 @@ import { ValidationError } from '../errors.js';
 export type InitName = 'xavier' | 'glorot' | 'xavierUniform' | 'xavierNormal' | 'he' | 'heNormal' | 'heUniform'
   | 'lecun' | 'lecunNormal' | 'lecunUniform' | 'uniform' | 'normal' | 'zeros';
 
+/** Every initializer name dense() accepts. @example dense(64, { init: INITS[0] }) */
 export const INITS: readonly InitName[] = ['xavier', 'glorot', 'xavierUniform', 'xavierNormal', 'he', 'heNormal', 'heUniform',
   'lecun', 'lecunNormal', 'lecunUniform', 'uniform', 'normal', 'zeros'];
 

@@ -47,6 +47,10 @@ function resolveBackend(b: SequentialOptions['backend']): Backend {
   throw new ValidationError('backend', `expected a Backend, 'wasm' or 'js', got ${String(b)}`);
 }
 
+/**
+ * A feed-forward network: dense / dropout / batch-norm layers, trained by backpropagation.
+ * @example const model = new Sequential({ inputSize: 4, layers: [dense(8, { activation: 'relu' }), dense(3, { activation: 'softmax' })] }).compile()
+ */
 export class Sequential {
   readonly inputSize: number;
   readonly layers: readonly LayerSpec[];

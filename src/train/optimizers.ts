@@ -39,6 +39,7 @@ export function cosineDecay(o: { initial: number; epochs: number; min?: number }
   return { type: 'cosine', initial: o.initial, epochs: o.epochs, min: o.min ?? 0 };
 }
 
+/** The learning rate a number or schedule gives at an epoch (from 0). @example learningRateAt(stepDecay({ initial: 0.1 }), 10) // 0.05 */
 export function learningRateAt(lr: LearningRate, epoch: number): number {
   if (typeof lr === 'number') return lr;
   switch (lr.type) {
