@@ -189,6 +189,9 @@ async function train(): Promise<void> {
   $('regions-panel').hidden = !data.grid;
   $('confusion').innerHTML = '<p class="muted">Shown when training ends.</p>';
   $('report-button').setAttribute('disabled', '');
+  $('report').hidden = true;
+  $('report-download').hidden = true;
+  if (name !== 'digits') $('probs').innerHTML = '';
   if (data.grid) drawRegions(data, undefined, k);
   renderCharts(progress, epochs);
   renderStats(undefined, $('stat-binary')?.textContent ?? '');
@@ -279,9 +282,10 @@ async function main(): Promise<void> {
   const info = await ready();
   const isolated = globalThis.crossOriginIsolated === true;
   $('badges').innerHTML = [
-    `<span class="badge on" id="badge-binary" data-binary="${info.binary}">${binaryLabel(info)}</span>`,
+    `<span class="badge on" id="badge-binary" data-binary="${info.binary}" title="${info.why}">runs ${info.backend === 'wasm' ? `${info.binary}.wasm` : 'pure TS'}</span>`,
+    `<span class="badge ${info.simd ? 'on' : ''}">SIMD ${info.simd ? '✓' : '✗'}</span>`,
     `<span class="badge ${info.relaxedSimd ? 'on' : ''}">relaxed SIMD ${info.relaxedSimd ? '✓' : '✗'}</span>`,
-    `<span class="badge ${isolated ? 'on' : ''}" id="badge-isolated">cross-origin isolated ${isolated ? '✓' : '✗'}</span>`,
+    `<span class="badge ${isolated ? 'on' : ''}" id="badge-isolated" title="COOP/COEP headers: SharedArrayBuffer and threads available">cross-origin isolated ${isolated ? '✓' : '✗'}</span>`,
   ].join('');
   renderStats(undefined, binaryLabel(backendInfo()));
   renderCharts([], Number(value('epochs')) || 20);

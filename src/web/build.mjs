@@ -20,6 +20,8 @@ import { gzipSync } from 'node:zlib';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const BINARIES = ['simd', 'relaxed'];
+/** Copied beside the bundle when build:wasm made them (fetched only by a threaded backend; not inlined). */
+const OPTIONAL_BINARIES = ['threads', 'threads-relaxed'];
 /** bundle + baseline binary, gzip -9 */
 export const BUDGET_GZIP = 100 * 1024;
 
@@ -82,6 +84,8 @@ export async function buildWeb({ outDir = join(root, 'dist'), quiet = false } = 
     if (!existsSync(from)) throw new Error(`${relative(root, from)} is missing: run \`npm run build:wasm\` first`);
     copyFileSync(from, join(browserDir, `${name}.wasm`));
   }
+  const optional = OPTIONAL_BINARIES.filter((name) => existsSync(join(root, 'build', `${name}.wasm`)));
+  for (const name of optional) copyFileSync(join(root, 'build', `${name}.wasm`), join(browserDir, `${name}.wasm`));
   const digits = digitsText();
   writeFileSync(join(browserDir, 'digits.txt'), digits);
 
@@ -93,9 +97,9 @@ export async function buildWeb({ outDir = join(root, 'dist'), quiet = false } = 
       BINARIES.map((n) => [n, readFileSync(join(root, 'build', `${n}.wasm`)).toString('base64')]),
     )),
   };
-  await Promise.all([
+  const [main] = await Promise.all([
     build({ ...common({ ...base, __SIMDNET_WORKER_FILE__: '"./simdnet.worker.js"' }, [lazyDigitsPlugin]),
-      entryPoints: [join(here, 'browser.ts')], outfile: join(browserDir, 'simdnet.js') }),
+      entryPoints: [join(here, 'browser.ts')], outfile: join(browserDir, 'simdnet.js'), metafile: true }),
     build({ ...common(base, [lazyDigitsPlugin]), entryPoints: [join(here, 'worker.ts')], outfile: join(browserDir, 'simdnet.worker.js') }),
     build({ ...common({ ...inline, __SIMDNET_WORKER_FILE__: '"./simdnet.inline.worker.js"' }),
       entryPoints: [join(here, 'browser.ts')], outfile: join(browserDir, 'simdnet.inline.js') }),
@@ -105,7 +109,9 @@ export async function buildWeb({ outDir = join(root, 'dist'), quiet = false } = 
   copyFileSync(join(here, 'index.html'), join(webDir, 'index.html'));
   copyFileSync(join(here, 'style.css'), join(webDir, 'style.css'));
 
-  const files = ['simdnet.js', 'simd.wasm', 'relaxed.wasm', 'simdnet.worker.js', 'digits.txt', 'simdnet.inline.js', 'simdnet.inline.worker.js'];
+  // Imports left in the bundle (a Node built-in would be one): there must be none.
+  const imports = Object.values(main.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
+  const files = ['simdnet.js', 'simd.wasm', 'relaxed.wasm', ...optional.map((n) => `${n}.wasm`), 'simdnet.worker.js', 'digits.txt', 'simdnet.inline.js', 'simdnet.inline.worker.js'];
   const sizes = Object.fromEntries(files.map((f) => [f, size(join(browserDir, f))]));
   sizes['web/app.js'] = size(join(webDir, 'app.js'));
   const budget = sizes['simdnet.js'].gzip + sizes['simd.wasm'].gzip;
@@ -115,7 +121,8 @@ export async function buildWeb({ outDir = join(root, 'dist'), quiet = false } = 
     console.log(`  simdnet.js + simd.wasm: ${kb(budget)} gzip (budget ${kb(BUDGET_GZIP)}${budget <= BUDGET_GZIP ? '' : ' — OVER BUDGET'})`);
   }
   if (budget > BUDGET_GZIP) throw new Error(`browser bundle over budget: simdnet.js + simd.wasm = ${kb(budget)} gzip > ${kb(BUDGET_GZIP)}`);
-  return { sizes, budget };
+  if (imports.length) throw new Error(`simdnet.js must be self-contained, but imports ${imports.join(', ')}`);
+  return { sizes, budget, imports };
 }
 
 const invoked = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url);

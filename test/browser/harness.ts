@@ -31,7 +31,7 @@ export function requireChromium(): void {
   );
 }
 
-export interface Served { origin: string; outDir: string; close(): Promise<void> }
+export interface Served { origin: string; outDir: string; imports: string[]; close(): Promise<void> }
 
 /** Builds dist-like browser/ and web/ into a temporary directory and serves it on a free port. */
 export async function buildAndServe(): Promise<Served> {
@@ -39,11 +39,12 @@ export async function buildAndServe(): Promise<Served> {
     execSync('npm run build:wasm', { cwd: root, stdio: 'inherit' });
   }
   const outDir = mkdtempSync(join(tmpdir(), 'simdnet-web-'));
-  await buildWeb({ outDir, quiet: true });
+  const { imports } = await buildWeb({ outDir, quiet: true });
   const server = await startServer({ root: outDir, port: 0 });
   return {
     origin: server.origin,
     outDir,
+    imports,
     async close() {
       await server.close();
       rmSync(outDir, { recursive: true, force: true });
