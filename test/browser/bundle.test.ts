@@ -6,21 +6,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAndServe, importBundle, launch, outsideLocalhost, recordedPage, type Browser, type Served, type Simdnet } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { importBundle, outsideLocalhost, useBrowser, type Simdnet } from './harness.js';
 
-let served: Served;
-let browser: Browser;
-let page: Page;
-let requests: string[];
-let errors: string[];
-
-beforeAll(async () => {
-  served = await buildAndServe();
-  mkdirSync(join(served.outDir, 'fixture'), { recursive: true });
-  writeFileSync(join(served.outDir, 'fixture/index.html'), '<!doctype html><meta charset="utf-8"><title>fixture</title><link rel="icon" href="data:,"><p>fixture</p>');
+const env = useBrowser((s) => `${s.origin}/fixture/`, (s) => {
+  mkdirSync(join(s.outDir, 'fixture'), { recursive: true });
+  writeFileSync(join(s.outDir, 'fixture/index.html'), '<!doctype html><meta charset="utf-8"><title>fixture</title><link rel="icon" href="data:,"><p>fixture</p>');
   // A module worker that imports the bundle itself and trains XOR.
-  writeFileSync(join(served.outDir, 'fixture/worker.js'), `
+  writeFileSync(join(s.outDir, 'fixture/worker.js'), `
     import * as s from '../browser/simdnet.js';
     const info = await s.ready();
     const model = new s.Sequential({ inputSize: 2, seed: 3, layers: [s.dense(8, { activation: 'tanh' }), s.dense(1, { activation: 'sigmoid' })] });
@@ -28,32 +21,34 @@ beforeAll(async () => {
     model.fitSync([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0], { epochs: 400, batchSize: 4 });
     postMessage({ binary: info.binary, classes: Array.from(model.predictClasses([[0, 0], [0, 1], [1, 0], [1, 1]])) });
   `);
-  browser = await launch();
-  ({ page, requests, errors } = await recordedPage(browser));
-  await page.goto(`${served.origin}/fixture/`);
-  await importBundle(page, '/browser/simdnet.js', 'simdnet');
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
 });
+let bundleImported = false;
+
+/** The page with simdnet.js imported as window.simdnet. */
+async function page(): Promise<Page> {
+  const { page: p } = env();
+  if (!bundleImported) {
+    await importBundle(p, '/browser/simdnet.js', 'simdnet');
+    bundleImported = true;
+  }
+  return p;
+}
 
 describe('browser bundle (dist/browser/simdnet.js) in Chromium', () => {
   it('has no Node built-in imports and fits the size budget', () => {
-    const code = readFileSync(join(served.outDir, 'browser/simdnet.js'), 'utf8');
+    const code = readFileSync(join(env().served.outDir, 'browser/simdnet.js'), 'utf8');
     // esbuild's metafile: nothing left to import (a Node built-in would be); no static node: import,
     // no esbuild require shim. (Strings may mention node: modules: Node-only paths reach them through
     // process.getBuiltinModule, and the thread pool's worker source is text.)
-    expect(served.imports).toEqual([]);
+    expect(env().served.imports).toEqual([]);
     expect(code).not.toMatch(/\bimport\s*[^;()]*from\s*["']node:/);
     expect(code).not.toMatch(/Dynamic require of/);
-    const gz = (f: string) => gzipSync(readFileSync(join(served.outDir, 'browser', f)), { level: 9 }).length;
+    const gz = (f: string) => gzipSync(readFileSync(join(env().served.outDir, 'browser', f)), { level: 9 }).length;
     expect(gz('simdnet.js') + gz('simd.wasm')).toBeLessThanOrEqual(100 * 1024);
   });
 
   it('loads in a page, picks relaxed SIMD, fetches the binary beside the bundle and trains', async () => {
-    const out = await page.evaluate(async () => {
+    const out = await (await page()).evaluate(async () => {
       const s = (window as unknown as { simdnet: Simdnet }).simdnet;
       const info = await s.ready();
       const model = new s.Sequential({ inputSize: 2, seed: 3, layers: [s.dense(8, { activation: 'tanh' }), s.dense(1, { activation: 'sigmoid' })] });
@@ -67,11 +62,11 @@ describe('browser bundle (dist/browser/simdnet.js) in Chromium', () => {
     expect(out.info.userAgent).toMatch(/Chrome/);
     expect(out.isolated).toBe(true);
     expect(out.classes).toEqual([0, 1, 1, 0]);
-    expect(requests.some((u) => u.endsWith('/browser/relaxed.wasm'))).toBe(true);
+    expect(env().requests.some((u) => u.endsWith('/browser/relaxed.wasm'))).toBe(true);
   });
 
   it('takes a URL prefix, bytes or a compiled Module instead', async () => {
-    const binaries = await page.evaluate(async () => {
+    const binaries = await (await page()).evaluate(async () => {
       const s = (window as unknown as { simdnet: Simdnet }).simdnet;
       const out: string[] = [];
       const run = (b: { kind: string; memory: WebAssembly.Memory }) => b.kind === 'wasm' && b.memory.buffer.byteLength > 0;
@@ -92,7 +87,7 @@ describe('browser bundle (dist/browser/simdnet.js) in Chromium', () => {
   });
 
   it('loads in a module worker', async () => {
-    const out = await page.evaluate(() => new Promise((resolve, reject) => {
+    const out = await (await page()).evaluate(() => new Promise((resolve, reject) => {
       const w = new Worker('/fixture/worker.js', { type: 'module' });
       w.onmessage = (e) => { resolve(e.data); w.terminate(); };
       w.onerror = (e) => reject(new Error(e.message));
@@ -101,7 +96,7 @@ describe('browser bundle (dist/browser/simdnet.js) in Chromium', () => {
   });
 
   it('trainInWorker streams progress per epoch and returns the model as JSON', async () => {
-    const out = await page.evaluate(async () => {
+    const out = await (await page()).evaluate(async () => {
       const s = (window as unknown as { simdnet: Simdnet }).simdnet;
       await s.ready();
       const { X, y } = s.loadIris();
@@ -129,7 +124,7 @@ describe('browser bundle (dist/browser/simdnet.js) in Chromium', () => {
   });
 
   it('trainInWorker: stop() ends after the current epoch with a model; terminate() rejects', async () => {
-    const out = await page.evaluate(async () => {
+    const out = await (await page()).evaluate(async () => {
       const s = (window as unknown as { simdnet: Simdnet }).simdnet;
       const X = Array.from({ length: 256 }, (_, i) => [Math.sin(i), Math.cos(i)]);
       const y = X.map(([a, b]) => (a * b > 0 ? 1 : 0));
@@ -151,7 +146,7 @@ describe('browser bundle (dist/browser/simdnet.js) in Chromium', () => {
   });
 
   it('loadDigits needs preloadDigits() in simdnet.js, and says so', async () => {
-    const out = await page.evaluate(async () => {
+    const out = await (await page()).evaluate(async () => {
       const s = (window as unknown as { simdnet: Simdnet }).simdnet;
       let before = '';
       try { s.loadDigits(); } catch (e) { before = (e as Error).message; }
@@ -164,9 +159,10 @@ describe('browser bundle (dist/browser/simdnet.js) in Chromium', () => {
   });
 
   it('the inline variant loads with no request for a binary or data file', async () => {
+    const { requests } = env();
     const before = requests.length;
-    await importBundle(page, '/browser/simdnet.inline.js', 'inline');
-    const out = await page.evaluate(async () => {
+    await importBundle(await page(), '/browser/simdnet.inline.js', 'inline');
+    const out = await (await page()).evaluate(async () => {
       const s = (window as unknown as { inline: Simdnet }).inline;
       const b = await s.createBackend({ binary: 'simd' });
       const d = s.loadDigits();
@@ -178,6 +174,7 @@ describe('browser bundle (dist/browser/simdnet.js) in Chromium', () => {
   });
 
   it('made no request outside localhost and logged no error', () => {
+    const { requests, errors } = env();
     expect(outsideLocalhost(requests)).toEqual([]);
     expect(errors).toEqual([]);
   });

@@ -4,27 +4,17 @@
 // test-results/ (gitignored) as artifacts.
 
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildAndServe, launch, outsideLocalhost, recordedPage, screenshotPath, type Browser, type Served } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { outsideLocalhost, screenshotPath, useBrowser } from './harness.js';
 
-let served: Served;
-let browser: Browser;
-let page: Page;
-let requests: string[];
-let errors: string[];
+const env = useBrowser((s) => `${s.origin}/`);
 
-beforeAll(async () => {
-  served = await buildAndServe();
-  browser = await launch();
-  ({ page, requests, errors } = await recordedPage(browser));
-  await page.goto(`${served.origin}/`);
-  await page.waitForSelector('#status[data-state="idle"]', { timeout: 30_000 });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-});
+/** The demo page, once it has loaded its kernels. */
+async function demo(): Promise<Page> {
+  const { page } = env();
+  await page.waitForSelector('#status[data-state="idle"], #status[data-state="done"]', { timeout: 30_000 });
+  return page;
+}
 
 async function trainAndWait(p: Page, settings: Record<string, string>): Promise<void> {
   for (const [id, v] of Object.entries(settings)) {
@@ -41,12 +31,14 @@ async function trainAndWait(p: Page, settings: Record<string, string>): Promise<
 
 describe('demo page (dist/web/) in Chromium', () => {
   it('is served cross-origin isolated and runs the relaxed SIMD binary', async () => {
-    expect(page.url()).toBe(`${served.origin}/web/`);
+    const page = await demo();
+    expect(page.url()).toBe(`${env().served.origin}/web/`);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await page.$eval('#badge-binary', (el) => (el as HTMLElement).dataset.binary)).toBe('relaxed');
   });
 
   it('trains on digits in a worker to ≥ 90 % while the page stays responsive', async () => {
+    const page = await demo();
     await page.evaluate(() => {
       const w = window as unknown as { ticks: number[] };
       w.ticks = [];
@@ -76,6 +68,7 @@ describe('demo page (dist/web/) in Chromium', () => {
   });
 
   it('classifies a digit drawn with the mouse: 10 probabilities that sum to 1', async () => {
+    const page = await demo();
     const box = (await page.locator('#pad').boundingBox())!;
     const at = (fx: number, fy: number): [number, number] => [box.x + fx * box.width, box.y + fy * box.height];
     // A "7": the top bar, then the diagonal down.
@@ -101,6 +94,7 @@ describe('demo page (dist/web/) in Chromium', () => {
   });
 
   it('renders the training report with non-empty SVG charts', async () => {
+    const page = await demo();
     await page.click('#report-button');
     const frame = page.frameLocator('#report');
     await frame.locator('svg').first().waitFor();
@@ -122,6 +116,7 @@ describe('demo page (dist/web/) in Chromium', () => {
   });
 
   it('redraws decision regions each epoch for a 2-D set', async () => {
+    const page = await demo();
     await page.selectOption('#dataset', 'circles');
     await trainAndWait(page, { epochs: '40' });
     expect(await page.isVisible('#regions')).toBe(true);
@@ -138,6 +133,7 @@ describe('demo page (dist/web/) in Chromium', () => {
   });
 
   it('made no request outside localhost and logged no error', () => {
+    const { requests, errors } = env();
     expect(requests.length).toBeGreaterThan(5);
     expect(outsideLocalhost(requests)).toEqual([]);
     expect(errors).toEqual([]);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { buildWeb } from '../../src/web/build.mjs';
 import { startServer } from '../../src/web/serve.mjs';
 
@@ -104,4 +105,39 @@ export type Simdnet = typeof import('../../src/web/browser.js');
 export async function importBundle(page: Page, url: string, global: string): Promise<void> {
   await page.addScriptTag({ type: 'module', content: `import * as m from '${url}'; window.${global} = m;` });
   await page.waitForFunction((g) => g in window, global);
+}
+
+export interface BrowserEnv { served: Served; browser: Browser; page: Page; requests: string[]; errors: string[] }
+
+/**
+ * beforeAll/afterAll for a browser test file. A setup failure (no Chromium, a failed build) is
+ * rethrown by every test that calls env(), so each test fails with the message instead of being
+ * reported as skipped.
+ */
+export function useBrowser(open: (served: Served) => string, prepare?: (served: Served) => void): () => BrowserEnv {
+  let env: BrowserEnv | undefined;
+  let failure: unknown;
+  let served: Served | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    try {
+      requireChromium();
+      served = await buildAndServe();
+      prepare?.(served);
+      browser = await launch();
+      const { page, requests, errors } = await recordedPage(browser);
+      await page.goto(open(served));
+      env = { served, browser, page, requests, errors };
+    } catch (e) {
+      failure = e;
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+  });
+  return () => {
+    if (!env) throw failure ?? new Error('browser setup did not run');
+    return env;
+  };
 }
