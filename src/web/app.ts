@@ -102,14 +102,24 @@ function drawRegions(data: Prepared, probs: Float32Array | undefined, k: number)
   const grid = data.grid!;
   const [x0, x1, y0, y1] = grid.bounds;
   if (probs) {
-    const cell = W / grid.G;
-    for (let i = 0; i < grid.G * grid.G; i++) {
+    // One pixel per grid cell (class colour over white, stronger where the model is sure), scaled up smoothly.
+    const G = grid.G;
+    const cells = new ImageData(G, G);
+    for (let i = 0; i < G * G; i++) {
       let best = 0;
       for (let c = 1; c < k; c++) if (probs[i * k + c]! > probs[i * k + best]!) best = c;
-      ctx.fillStyle = PALETTE[best % PALETTE.length]!;
-      ctx.globalAlpha = 0.15 + 0.35 * Math.max(0, (probs[i * k + best]! - 1 / k) / (1 - 1 / k));
-      ctx.fillRect((i % grid.G) * cell, Math.floor(i / grid.G) * cell, cell + 0.5, cell + 0.5);
+      const alpha = 0.18 + 0.4 * Math.max(0, (probs[i * k + best]! - 1 / k) / (1 - 1 / k));
+      const hex = PALETTE[best % PALETTE.length]!;
+      for (let ch = 0; ch < 3; ch++) {
+        const v = parseInt(hex.slice(1 + 2 * ch, 3 + 2 * ch), 16);
+        cells.data[4 * i + ch] = Math.round(255 * (1 - alpha) + v * alpha);
+      }
+      cells.data[4 * i + 3] = 255;
     }
+    const off = new OffscreenCanvas(G, G);
+    off.getContext('2d')!.putImageData(cells, 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(off, 0, 0, W, H);
   }
   ctx.globalAlpha = 1;
   const M = data.XTrain;

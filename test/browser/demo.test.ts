@@ -130,6 +130,7 @@ describe('demo page (dist/web/) in Chromium', () => {
     const acc = Number(await page.$eval('#stat-val-accuracy', (el) => (el as HTMLElement).dataset.value));
     expect(acc).toBeGreaterThan(0.9);
     await page.screenshot({ path: screenshotPath('demo-circles.png'), fullPage: true });
+    await page.locator('#regions').screenshot({ path: screenshotPath('demo-regions.png') });
   });
 
   it('made no request outside localhost and logged no error', () => {
