@@ -221,7 +221,10 @@ async function train(): Promise<void> {
     progress.push(p);
     renderCharts(progress, epochs);
     renderStats(p, $('stat-binary').textContent ?? '');
-    if (data.grid) drawRegions(data, p.probe, k);
+    if (data.grid) {
+      drawRegions(data, p.probe, k);
+      $('regions').dataset.epoch = String(p.epoch);
+    }
   });
   try {
     const { modelJson, history, backend } = await running.result;
@@ -306,10 +309,11 @@ async function main(): Promise<void> {
   $('report-button').addEventListener('click', showReport);
   $('dataset').addEventListener('change', () => {
     const toy = !['digits', 'iris'].includes(value('dataset'));
-    ($('hidden') as HTMLInputElement).value = toy ? '16, 16' : value('dataset') === 'iris' ? '8' : '32';
-    ($('lr') as HTMLInputElement).value = toy ? '0.03' : '0.01';
-    ($('epochs') as HTMLInputElement).value = toy ? '60' : '20';
-    ($('activation') as HTMLSelectElement).value = toy ? 'tanh' : 'relu';
+    // Settings that reach ≥ 95 % on each set (seed 1); the user can change them before training.
+    ($('hidden') as HTMLInputElement).value = toy ? '32, 32' : value('dataset') === 'iris' ? '8' : '32';
+    ($('lr') as HTMLInputElement).value = value('dataset') === 'iris' ? '0.02' : '0.01';
+    ($('epochs') as HTMLInputElement).value = toy ? '100' : value('dataset') === 'iris' ? '40' : '20';
+    ($('activation') as HTMLSelectElement).value = 'relu';
   });
   setStatus('idle', 'Ready. Pick a data set and press Train.');
 }

@@ -115,10 +115,18 @@ describe('demo page (dist/web/) in Chromium', () => {
     await page.screenshot({ path: screenshotPath('demo-digits.png'), fullPage: true });
   });
 
-  it('redraws decision regions each epoch for a 2-D set', async () => {
+  it('redraws decision regions each epoch for a 2-D set (spirals, with the page\'s defaults)', async () => {
     const page = await demo();
-    await page.selectOption('#dataset', 'circles');
-    await trainAndWait(page, { epochs: '40' });
+    await page.selectOption('#dataset', 'spirals');
+    await page.evaluate(() => {
+      const w = window as unknown as { redraws: string[] };
+      w.redraws = [];
+      new MutationObserver(() => w.redraws.push(document.getElementById('regions')!.dataset.epoch!))
+        .observe(document.getElementById('regions')!, { attributes: true, attributeFilter: ['data-epoch'] });
+    });
+    await trainAndWait(page, {});
+    const redraws = await page.evaluate(() => (window as unknown as { redraws: string[] }).redraws.map(Number));
+    expect(redraws).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     expect(await page.isVisible('#regions')).toBe(true);
     const colours = await page.$eval('#regions', (c) => {
       const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 320, 320).data;
@@ -129,7 +137,7 @@ describe('demo page (dist/web/) in Chromium', () => {
     expect(colours).toBeGreaterThan(3);
     const acc = Number(await page.$eval('#stat-val-accuracy', (el) => (el as HTMLElement).dataset.value));
     expect(acc).toBeGreaterThan(0.9);
-    await page.screenshot({ path: screenshotPath('demo-circles.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('demo-spirals.png'), fullPage: true });
     await page.locator('#regions').screenshot({ path: screenshotPath('demo-regions.png') });
   });
 
