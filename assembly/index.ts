@@ -19,3 +19,4 @@ export * from './optim/index';
 export * from './layers/index';
 export * from './rng/index';
 export * from './bench/index';
+export * from './threads/index';

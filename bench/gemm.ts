@@ -7,6 +7,7 @@
 //   npm run bench:gemm -- --binary simd,js --layout nt   a subset
 //   npm run bench:gemm -- --quick       fewer runs
 //   npm run bench:gemm -- --wasm-dir D  take simd.wasm / relaxed.wasm from D instead of build/
+//   npm run bench:gemm -- --threads 2   split each GEMM over 2 threads (threads binaries, worker pool)
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,6 +26,8 @@ const wasmDir = wasmDirIdx >= 0 ? args[wasmDirIdx + 1] : undefined;
 const only = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]!.split(',') : undefined; };
 const onlyBinaries = only('--binary');
 const onlyLayouts = only('--layout') as Layout[] | undefined;
+const threadsIdx = args.indexOf('--threads');
+const threads = threadsIdx >= 0 ? Number(args[threadsIdx + 1]) : 1;
 
 const CUBES: Shape[] = [[128, 128, 128], [256, 256, 256], [512, 512, 512]];
 /** MLP 784 → 256 → 128 at batch 128: forward nt (m=batch, n=out, k=in), backward tn (dW: m=out,
@@ -36,7 +39,7 @@ const MLP: Record<Layout, Shape[]> = {
 };
 
 /** One JSON line per measurement; peakGflops is this binary's probe (absent for the TS twin). */
-interface Row { layout: Layout; m: number; n: number; k: number; binary: string; gflopsBest: number; gflopsMedian: number; threads: 1; peakGflops?: number }
+interface Row { layout: Layout; m: number; n: number; k: number; binary: string; gflopsBest: number; gflopsMedian: number; threads: number; peakGflops?: number }
 
 function out(line: string): void {
   if (!json) console.log(line);
@@ -44,8 +47,9 @@ function out(line: string): void {
 
 function backendFor(binary: BinaryName | 'js'): Backend {
   if (binary === 'js') return createBackendSync({ backend: 'js' });
-  if (wasmDir) return createBackendSync({ binary, wasm: new Uint8Array(readFileSync(join(wasmDir, `${binary}.wasm`))) });
-  return createBackendSync({ binary });
+  const file = threads > 1 ? (binary === 'relaxed' ? 'threads-relaxed' : 'threads') : binary;
+  if (wasmDir) return createBackendSync({ binary, threads, wasm: new Uint8Array(readFileSync(join(wasmDir, `${file}.wasm`))) });
+  return createBackendSync({ binary, threads });
 }
 
 function fillRandom(b: Backend, ptr: number, n: number, seed: number): void {
@@ -111,8 +115,8 @@ function main(): void {
       return /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
     } catch { return 'unknown CPU'; }
   })();
-  out(`simdnet GEMM benchmark — Node ${process.versions.node}, V8 ${process.versions.v8}, ${cpu}, single thread`);
-  const binaries: (BinaryName | 'js')[] = (['simd', 'relaxed', 'js'] as const).filter((x) => (x !== 'relaxed' || f.relaxedSimd) && (!onlyBinaries || onlyBinaries.includes(x)));
+  out(`simdnet GEMM benchmark — Node ${process.versions.node}, V8 ${process.versions.v8}, ${cpu}, ${threads > 1 ? `${threads} threads (peak probe: one thread)` : 'single thread'}`);
+  const binaries: (BinaryName | 'js')[] = (['simd', 'relaxed', 'js'] as const).filter((x) => (x !== 'relaxed' || f.relaxedSimd) && (!onlyBinaries || onlyBinaries.includes(x)) && (threads === 1 || x !== 'js'));
   const layouts: Layout[] = onlyLayouts ?? ['nt', 'tn', 'nn'];
   const rows: Row[] = [];
   const peaks: Record<string, number> = {};
@@ -145,13 +149,14 @@ function main(): void {
       const key = `${layout} ${shape.join('x')}`;
       if (binary === 'js') tsRate.set(key, best);
       const peak = peaks[binary];
-      const row: Row = { layout, m: shape[0], n: shape[1], k: shape[2], binary, gflopsBest: best, gflopsMedian: med, threads: 1 };
+      const row: Row = { layout, m: shape[0], n: shape[1], k: shape[2], binary, gflopsBest: best, gflopsMedian: med, threads: b.threadCount };
       if (peak) row.peakGflops = peak;
       rows.push(row);
       if (json) console.log(JSON.stringify(row));
       const pct = peak ? `${((100 * best) / peak).toFixed(0)}%` : '';
       out(`${layout.padEnd(7)}${shape.join('×').padEnd(16)}${best.toFixed(1).padStart(8)}${med.toFixed(1).padStart(9)}${pct.padStart(9)}`);
     }
+    b.dispose();
   }
   if (tsRate.size && !json) {
     out('\nWASM best vs pure-TS best (same shape):');

@@ -1,12 +1,17 @@
 // Chooses and holds the compute backend: the WebAssembly kernels (relaxed SIMD when the host
 // validates it, else baseline SIMD) or the pure-TS twins. Both run on an arena in a
 // WebAssembly.Memory, so every layer above calls the same pointer-based kernels either way.
+// With `threads` > 1 (and a host that allows it) the memory is shared, the binary is the threads
+// build, and `k` splits the large kernels over a pool of workers (src/threads/).
 
 import { Arena } from './memory/arena.js';
 import type { KernelAbi } from './kernels/abi.js';
 import { createRefKernels } from './ref/index.js';
 import { detectFeatures, type Features } from './wasm/features.js';
-import { loadModule, loadModuleSync, type BinaryName, type WasmSource } from './wasm/load.js';
+import { loadModule, loadModuleSync, type BinaryName, type WasmExports, type WasmSource } from './wasm/load.js';
+import { threadHost, type ThreadHost } from './threads/host.js';
+import { ThreadPool } from './threads/pool.js';
+import { poolOpNames, threadedKernels, type ThreadExports } from './threads/kernels.js';
 
 export type BackendKind = 'wasm' | 'js';
 export type BinaryChoice = BinaryName | 'js';
@@ -16,8 +21,12 @@ export interface ReadyOptions {
   backend?: BackendKind;
   /** Force a binary: 'relaxed', 'simd' or 'debug' (assertions on). Default: relaxed when it validates. */
   binary?: BinaryName;
-  /** Bytes, a compiled Module, a Response, a URL, or a URL prefix ending in '/' where <binary>.wasm lives. */
+  /** Bytes, a compiled Module, a Response, a URL, or a URL prefix ending in '/' where <binary>.wasm lives.
+   *  With threads, bytes or a Module must be a threads binary (else the backend stays single-threaded). */
   wasm?: WasmSource;
+  /** Threads for the kernels, the caller included: a number, or 'auto' (the number of cores). Default 1.
+   *  More than 1 needs shared memory (Node ≥ 20, or a cross-origin isolated page, inside a Worker). */
+  threads?: number | 'auto';
 }
 
 export interface Backend {
@@ -26,6 +35,12 @@ export interface Backend {
   readonly memory: WebAssembly.Memory;
   readonly arena: Arena;
   readonly k: KernelAbi;
+  /** Threads the kernels use, the caller included (1: single-threaded). */
+  readonly threadCount: number;
+  /** Why this many threads ("threads: 2 (worker_threads, shared memory)", "single-threaded: ..."). */
+  readonly threadWhy: string;
+  /** Ends the worker pool (if any); the backend keeps working single-threaded. Idempotent. */
+  dispose(): void;
 }
 
 export interface BackendInfo {
@@ -64,15 +79,25 @@ function newMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: 16 });
 }
 
-function wasmBackend(binary: BinaryName, memory: WebAssembly.Memory, exports: KernelAbi & { heap_base(): number }): Backend {
-  const arena = new Arena(memory, exports.heap_base());
-  return { kind: 'wasm', binary, memory, arena, k: exports };
+/** Pages of a shared memory: it cannot move, so its maximum is reserved up front (2 GiB). */
+export const SHARED_MAX_PAGES = 32768;
+const PAGE = 65536;
+
+function newSharedMemory(): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
 }
 
-function jsBackend(): Backend {
+const SINGLE = { threadCount: 1, dispose(): void {} };
+
+function wasmBackend(binary: BinaryName, memory: WebAssembly.Memory, exports: KernelAbi & { heap_base(): number }, threadWhy: string): Backend {
+  const arena = new Arena(memory, exports.heap_base());
+  return { kind: 'wasm', binary, memory, arena, k: exports, ...SINGLE, threadWhy };
+}
+
+function jsBackend(threadWhy: string): Backend {
   const memory = newMemory();
   const arena = new Arena(memory, JS_HEAP_BASE);
-  return { kind: 'js', binary: 'js', memory, arena, k: createRefKernels(arena.views) };
+  return { kind: 'js', binary: 'js', memory, arena, k: createRefKernels(arena.views), ...SINGLE, threadWhy };
 }
 
 function resolveKind(opts: ReadyOptions, features: Features): { kind: BackendKind; why?: string } {
@@ -87,27 +112,114 @@ function resolveKind(opts: ReadyOptions, features: Features): { kind: BackendKin
   return { kind: 'wasm' };
 }
 
-/** Creates an independent backend (own memory and arena). Most code uses the default one from `ready()`. */
+/** Cores of this host (Node: os.availableParallelism; browsers: navigator.hardwareConcurrency). */
+export function coreCount(): number {
+  const g = globalThis as { process?: { getBuiltinModule?: (id: string) => unknown }; navigator?: { hardwareConcurrency?: number } };
+  const os = g.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number; cpus(): unknown[] } | undefined;
+  if (os) return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  return Math.max(1, g.navigator?.hardwareConcurrency ?? 1);
+}
+
+interface ThreadPlan { threads: number; why: string; host?: ThreadHost; strict: boolean }
+
+/** How many threads a backend gets, and why; `host` is set when a pool is to be started. */
+function planThreads(opts: ReadyOptions, features: Features, kind: BackendKind, sync: boolean): ThreadPlan {
+  const req = opts.threads ?? 1;
+  if (req !== 'auto' && !(Number.isInteger(req) && req >= 1)) {
+    throw new BackendError(`threads must be a positive integer or 'auto', got ${JSON.stringify(req)}`);
+  }
+  const strict = req !== 'auto';
+  const single = (why: string): ThreadPlan => ({ threads: 1, why: `single-threaded: ${why}`, strict });
+  if (req === 1) return single('threads: 1 requested');
+  const n = req === 'auto' ? coreCount() : req;
+  if (n === 1) return single(`threads: 'auto' found 1 core`);
+  if (kind === 'js') return single('the pure-TS backend runs on one thread');
+  if (opts.binary === 'debug') return single('the debug binary has no threads build');
+  const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean };
+  if (typeof g.SharedArrayBuffer !== 'function') return single('SharedArrayBuffer unavailable');
+  if (g.crossOriginIsolated === false) return single('not cross-origin isolated (serve the page with COOP/COEP headers)');
+  if (!features.threads) return single('this host does not validate shared WebAssembly memory');
+  const host = threadHost();
+  if (typeof host === 'string') return single(host);
+  if (!host.canBlock) return single('Atomics.wait is not allowed on a page\'s main thread: create the model in a Worker');
+  if (sync && !host.startsWhileBlocked) return single('workers start asynchronously here: use `await ready({ threads })` or createBackend');
+  return { threads: n, why: `threads: ${n} (${host.name}, shared memory)`, host, strict };
+}
+
+function threadsBinary(binary: BinaryName): BinaryName {
+  return binary === 'relaxed' ? 'threads-relaxed' : 'threads';
+}
+
+/** A threaded backend on a started pool; the pool's start-up is the caller's (sync or async). */
+function threadedBackend(binary: BinaryName, memory: WebAssembly.Memory, exports: WasmExports, plan: ThreadPlan,
+  startPool: (arena: Arena, names: string[]) => ThreadPool): Backend {
+  const arena = new Arena(memory, exports.heap_base(), SHARED_MAX_PAGES * PAGE);
+  const base = exports as unknown as ThreadExports;
+  const pool = startPool(arena, poolOpNames(exports));
+  return {
+    kind: 'wasm', binary, memory, arena, k: threadedKernels(base, pool), threadCount: plan.threads, threadWhy: plan.why,
+    dispose(): void { pool.dispose(); },
+  };
+}
+
+function isLinkError(e: unknown): boolean {
+  return e instanceof WebAssembly.LinkError;
+}
+
+/** Creates an independent backend (own memory and arena). Most code uses the default one from `ready()`.
+ *  @example const b = await createBackend({ threads: 'auto' }); ...; b.dispose(); */
 export async function createBackend(opts: ReadyOptions = {}): Promise<Backend> {
   const features = detectFeatures();
   const { kind } = resolveKind(opts, features);
-  if (kind === 'js') return jsBackend();
+  const plan = planThreads(opts, features, kind, false);
+  if (kind === 'js') return jsBackend(plan.why);
   const { binary } = chooseBinary(opts, features);
+  if (plan.host) {
+    const tb = threadsBinary(binary);
+    const memory = newSharedMemory();
+    try {
+      const { exports, module } = await loadModule(tb, memory, opts.wasm);
+      const arena = new Arena(memory, exports.heap_base(), SHARED_MAX_PAGES * PAGE);
+      const pool = await ThreadPool.start(plan.host, module, memory, arena, plan.threads, poolOpNames(exports));
+      const base = exports as unknown as ThreadExports;
+      return {
+        kind: 'wasm', binary: tb, memory, arena, k: threadedKernels(base, pool), threadCount: plan.threads, threadWhy: plan.why,
+        dispose(): void { pool.dispose(); },
+      };
+    } catch (e) {
+      if (plan.strict && !isLinkError(e)) throw new BackendError(`threads: ${plan.threads} could not start: ${(e as Error).message}`);
+      plan.why = `single-threaded: ${isLinkError(e) ? 'the given wasm is not a threads binary' : (e as Error).message}`;
+    }
+  }
   const memory = newMemory();
   const { exports } = await loadModule(binary, memory, opts.wasm);
-  return wasmBackend(binary, memory, exports);
+  return wasmBackend(binary, memory, exports, plan.why);
 }
 
-/** Synchronous variant (Node ≥ 20.16, or `wasm` given as bytes / a Module). */
+/** Synchronous variant (Node ≥ 20.16, or `wasm` given as bytes / a Module).
+ *  @example const b = createBackendSync({ threads: 2 }); */
 export function createBackendSync(opts: ReadyOptions = {}): Backend {
   const features = detectFeatures();
   const { kind } = resolveKind(opts, features);
-  if (kind === 'js') return jsBackend();
+  const plan = planThreads(opts, features, kind, true);
+  if (kind === 'js') return jsBackend(plan.why);
   const { binary } = chooseBinary(opts, features);
-  const memory = newMemory();
   const src = opts.wasm instanceof WebAssembly.Module || opts.wasm instanceof Uint8Array ? opts.wasm : undefined;
+  if (plan.host) {
+    const tb = threadsBinary(binary);
+    const host = plan.host;
+    const memory = newSharedMemory();
+    try {
+      const { exports, module } = loadModuleSync(tb, memory, src);
+      return threadedBackend(tb, memory, exports, plan, (arena, names) => ThreadPool.startSync(host, module, memory, arena, plan.threads, names));
+    } catch (e) {
+      if (plan.strict && !isLinkError(e)) throw new BackendError(`threads: ${plan.threads} could not start: ${(e as Error).message}`);
+      plan.why = `single-threaded: ${isLinkError(e) ? 'the given wasm is not a threads binary' : (e as Error).message}`;
+    }
+  }
+  const memory = newMemory();
   const { exports } = loadModuleSync(binary, memory, src);
-  return wasmBackend(binary, memory, exports);
+  return wasmBackend(binary, memory, exports, plan.why);
 }
 
 let current: Backend | undefined;
@@ -115,11 +227,14 @@ let currentWhy = '';
 
 /**
  * Loads the best backend and makes it the default for new models.
- * @example await ready(); // or ready({ backend: 'js' }), ready({ binary: 'simd' })
+ * @example await ready(); // or ready({ backend: 'js' }), ready({ binary: 'simd' }), ready({ threads: 'auto' })
  */
 export async function ready(opts: ReadyOptions = {}): Promise<BackendInfo> {
   const features = detectFeatures();
-  current = await createBackend(opts);
+  const next = await createBackend(opts);
+  // Models made on the previous default keep working, single-threaded.
+  current?.dispose();
+  current = next;
   currentWhy = whyOf(opts, features);
   return backendInfo();
 }
@@ -152,11 +267,20 @@ export function backendInfo(backend: Backend = defaultBackend()): BackendInfo {
     simd: f.simd,
     relaxedSimd: f.relaxedSimd,
     threads: f.threads,
-    threadCount: 1,
-    why: backend === current ? currentWhy : `backend ${backend.kind} (${backend.binary})`,
+    threadCount: backend.threadCount,
+    why: `${backend === current ? currentWhy : `backend ${backend.kind} (${backend.binary})`}; ${backend.threadWhy}`,
   };
   const versions = g.process?.versions;
   if (versions?.node) { info.node = versions.node; info.v8 = versions.v8; }
   else if (g.navigator?.userAgent) info.userAgent = g.navigator.userAgent;
   return info;
+}
+
+/**
+ * Ends the default backend's worker pool; models keep working on one thread. A Node script does
+ * not need it to exit (the workers do not keep the process alive).
+ * @example await ready({ threads: 'auto' }); ...; shutdown();
+ */
+export function shutdown(): void {
+  current?.dispose();
 }

@@ -1,0 +1,60 @@
+// The control block the pool's threads share: CONTROL_BYTES in the arena (shared linear memory),
+// read as Int32 (counters, op description) and Float64 (call arguments: pointers, sizes and
+// floats all fit a double exactly). One call = one generation: the caller writes the op, bumps
+// GEN and notifies; each worker runs its share and adds 1 to DONE; the caller, after its own
+// share, waits until DONE = workers. Workers do not post messages per call.
+//
+// A call describes a split generically, so the worker code knows no kernel: export OP, ARGC
+// arguments, the argument SPLIT_ARG holds a count of TOTAL units cut into QUANTUM-sized pieces;
+// thread t of THREADS gets [lo, hi) and calls the export with that argument set to hi − lo and
+// every argument i advanced by lo·STRIDE[i] bytes (0: unchanged). WORK_ARG, if ≥ 0, gets the
+// worker's own scratch region: WORK_BASE + (t − 1)·WORK_STRIDE.
+
+/** Int32 slots. */
+export const GEN = 0;
+export const DONE = 1;
+export const READY = 2;
+/** 0, or 1 + the thread id of the first worker that failed (its message is in the ERROR_TEXT slots). */
+export const ERROR = 3;
+export const OP = 4;
+export const ARGC = 5;
+export const THREADS = 6;
+export const SPLIT_ARG = 7;
+export const TOTAL = 8;
+export const QUANTUM = 9;
+export const WORK_ARG = 10;
+export const WORK_STRIDE = 11;
+/** Microseconds a parked worker polls before sleeping in Atomics.wait (0: sleep at once). */
+export const SPIN = 12;
+export const STRIDE = 16; // 16 slots: bytes per unit for argument i
+export const MAX_ARGS = 16;
+/** Float64 slots. */
+export const ARGS_F64 = 16; // 16 doubles at byte 128
+export const WORK_BASE_F64 = 32; // byte 256
+/** Int32 slots holding the UTF-16 code units of a worker's error message. */
+export const ERROR_LEN = 80;
+export const ERROR_TEXT = 81;
+export const ERROR_MAX = 300;
+export const CONTROL_BYTES = 2048;
+
+/** OP value that makes the workers leave their loop. */
+export const OP_EXIT = -1;
+/** OP value for a barrier without work (tests, start-up). */
+export const OP_NOOP = -2;
+/** OP value that makes worker 1 throw (tests of error surfacing). */
+export const OP_FAIL = -3;
+
+/**
+ * The units [lo, hi) of thread t among `threads` (0 is the caller): TOTAL cut into whole quanta,
+ * as even as possible, earlier threads taking the extra quantum. Written out in the worker source
+ * too (worker-source.ts): keep the two identical.
+ */
+export function splitRange(total: number, quantum: number, threads: number, t: number, out: Int32Array): void {
+  const pieces = Math.ceil(total / quantum);
+  const base = Math.floor(pieces / threads);
+  const extra = pieces - base * threads;
+  const first = t * base + Math.min(t, extra);
+  const count = base + (t < extra ? 1 : 0);
+  out[0] = Math.min(total, first * quantum);
+  out[1] = Math.min(total, (first + count) * quantum);
+}

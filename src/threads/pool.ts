@@ -1,0 +1,215 @@
+// A pool of N − 1 workers sharing one WebAssembly.Memory with the calling thread, which is
+// thread 0 and does its own share of every call. Start-up passes the compiled Module and the
+// Memory once; afterwards a call is: prepare(op) → write args/strides → launch(...) → the caller
+// runs range 0 → finish() (waits for DONE, rethrows a worker's error). No allocation per call
+// (JS or arena) once the scratch regions have reached their size.
+
+import type { Arena } from '../memory/arena.js';
+import * as C from './control.js';
+import type { ThreadHost, WorkerHandle } from './host.js';
+
+export class ThreadPoolError extends Error {
+  override name = 'ThreadPoolError';
+}
+
+/** Microseconds a parked worker polls before it sleeps: covers the gap between two kernel calls
+ *  of a training step. Short, because a spinning thread on an oversubscribed machine takes the
+ *  core the thread it waits for needs. */
+const WORKER_SPIN_US = 200;
+/** Microseconds the caller polls for the workers before it sleeps. */
+const CALLER_SPIN_US = 50;
+const START_TIMEOUT_MS = 20_000;
+
+export class ThreadPool {
+  /** Threads per call at most, the caller included. */
+  readonly size: number;
+  readonly ctrlPtr: number;
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
+  /** Call arguments (Float64 slots) and per-argument byte strides per split unit. */
+  readonly args: Float64Array;
+  readonly strides: Int32Array;
+  /** [lo, hi) of the caller's share after launch(). */
+  readonly range = new Int32Array(2);
+  private workers: WorkerHandle[] = [];
+  private readonly exits: Promise<void>[] = [];
+  private scratchPtr = 0;
+  private scratchStride = 0;
+  private disposed = false;
+  private readonly opIndex = new Map<string, number>();
+
+  private constructor(readonly host: ThreadHost, readonly arena: Arena, readonly memory: WebAssembly.Memory, threads: number, readonly names: readonly string[]) {
+    this.size = threads;
+    this.ctrlPtr = arena.allocZeroed(C.CONTROL_BYTES);
+    this.i32 = new Int32Array(memory.buffer, this.ctrlPtr, C.CONTROL_BYTES >> 2);
+    this.f64 = new Float64Array(memory.buffer, this.ctrlPtr, C.CONTROL_BYTES >> 3);
+    this.args = this.f64.subarray(C.ARGS_F64, C.ARGS_F64 + C.MAX_ARGS);
+    this.strides = this.i32.subarray(C.STRIDE, C.STRIDE + C.MAX_ARGS);
+    this.i32[C.SPIN] = WORKER_SPIN_US;
+    names.forEach((n, i) => this.opIndex.set(n, i));
+  }
+
+  private spawnAll(module: WebAssembly.Module): Promise<unknown>[] {
+    const firsts: Promise<unknown>[] = [];
+    for (let tid = 1; tid < this.size; tid++) {
+      const w = this.host.spawn();
+      this.workers.push(w);
+      this.exits.push(new Promise((resolve) => w.onExit(resolve)));
+      firsts.push(new Promise((resolve) => w.onFirstMessage(resolve)));
+      w.post({ module, memory: this.memory, ctrlPtr: this.ctrlPtr, tid, names: this.names });
+    }
+    return firsts;
+  }
+
+  /** Starts the workers and blocks until each has instantiated the module (Node). */
+  static startSync(host: ThreadHost, module: WebAssembly.Module, memory: WebAssembly.Memory, arena: Arena, threads: number, names: readonly string[]): ThreadPool {
+    const pool = new ThreadPool(host, arena, memory, threads, names);
+    for (const p of pool.spawnAll(module)) p.catch(() => {});
+    const deadline = performance.now() + START_TIMEOUT_MS;
+    let ready: number;
+    while ((ready = Atomics.load(pool.i32, C.READY)) < threads - 1) {
+      const left = deadline - performance.now();
+      if (left <= 0) { pool.dispose(); throw new ThreadPoolError(`worker threads did not start within ${START_TIMEOUT_MS / 1000} s (${ready} of ${threads - 1} ready)`); }
+      Atomics.wait(pool.i32, C.READY, ready, left);
+    }
+    pool.checkStartup();
+    return pool;
+  }
+
+  /** Starts the workers and waits for their first message (browsers, where workers need this event loop to start). */
+  static async start(host: ThreadHost, module: WebAssembly.Module, memory: WebAssembly.Memory, arena: Arena, threads: number, names: readonly string[]): Promise<ThreadPool> {
+    const pool = new ThreadPool(host, arena, memory, threads, names);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new ThreadPoolError(`worker threads did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([Promise.all(pool.spawnAll(module)), timeout]);
+    } catch (e) {
+      pool.dispose();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+    pool.checkStartup();
+    return pool;
+  }
+
+  private checkStartup(): void {
+    if (Atomics.load(this.i32, C.ERROR) === 0) return;
+    const message = this.errorText();
+    this.dispose();
+    throw new ThreadPoolError(`a worker thread could not start: ${message}`);
+  }
+
+  /** Index of an export in `names` (the op code of a call). */
+  op(name: string): number {
+    const i = this.opIndex.get(name);
+    if (i === undefined) throw new ThreadPoolError(`no pool op for export ${name}`);
+    return i;
+  }
+
+  get alive(): boolean { return !this.disposed; }
+
+  /** Microseconds a parked worker polls before sleeping (0: sleep at once; saves CPU, adds wake-up latency). */
+  set spin(micros: number) { this.i32[C.SPIN] = micros; }
+  get spin(): number { return this.i32[C.SPIN]!; }
+
+  /** Begins describing a call of export `op` with `argc` arguments; strides reset to 0. */
+  prepare(op: number, argc: number): void {
+    if (this.disposed) throw new ThreadPoolError('the thread pool was shut down (backend disposed)');
+    const i32 = this.i32;
+    i32[C.OP] = op;
+    i32[C.ARGC] = argc;
+    for (let i = 0; i < argc; i++) i32[C.STRIDE + i] = 0;
+    i32[C.WORK_ARG] = -1;
+  }
+
+  /**
+   * Sets the split and wakes the workers: argument `splitArg` holds `total` units cut into
+   * `quantum`-sized pieces among `threads` threads; argument `workArg` (or −1) gets a private
+   * scratch region of `workBytes` per worker. Afterwards `range` holds the caller's share.
+   */
+  launch(splitArg: number, total: number, quantum: number, threads: number, workArg: number, workBytes: number): void {
+    const i32 = this.i32;
+    if (workArg >= 0) {
+      this.ensureScratch(workBytes);
+      i32[C.WORK_ARG] = workArg;
+      i32[C.WORK_STRIDE] = this.scratchStride;
+      this.f64[C.WORK_BASE_F64] = this.scratchPtr;
+    }
+    i32[C.SPLIT_ARG] = splitArg;
+    i32[C.TOTAL] = total;
+    i32[C.QUANTUM] = quantum;
+    i32[C.THREADS] = threads;
+    Atomics.store(i32, C.DONE, 0);
+    Atomics.add(i32, C.GEN, 1);
+    Atomics.notify(i32, C.GEN);
+    C.splitRange(total, quantum, threads, 0, this.range);
+  }
+
+  /** Waits for every worker to finish the current call; throws the first worker error. */
+  finish(): void {
+    const i32 = this.i32;
+    const want = this.size - 1;
+    let done: number;
+    const until = performance.now() + CALLER_SPIN_US / 1000;
+    for (let i = 1; (done = Atomics.load(i32, C.DONE)) < want; i++) if ((i & 63) === 0 && performance.now() > until) break;
+    while ((done = Atomics.load(i32, C.DONE)) < want) Atomics.wait(i32, C.DONE, done);
+    if (Atomics.load(i32, C.ERROR) !== 0) {
+      const message = this.errorText();
+      Atomics.store(i32, C.ERROR, 0);
+      throw new ThreadPoolError(message);
+    }
+  }
+
+  /** A barrier with no work (start-up checks, tests); OP_FAIL makes worker 1 throw. */
+  barrier(op: number = C.OP_NOOP): void {
+    this.prepare(op, 0);
+    this.launch(0, 0, 1, this.size, -1, 0);
+    this.finish();
+  }
+
+  private errorText(): string {
+    const n = this.i32[C.ERROR_LEN]!;
+    let s = '';
+    for (let i = 0; i < n; i++) s += String.fromCharCode(this.i32[C.ERROR_TEXT + i]!);
+    return s || 'a worker thread failed';
+  }
+
+  private ensureScratch(bytes: number): void {
+    const stride = Math.ceil(bytes / 64) * 64;
+    if (stride <= this.scratchStride) return;
+    if (this.scratchPtr) this.arena.free(this.scratchPtr);
+    // Round up so a slightly larger call later does not reallocate.
+    this.scratchStride = Math.max(stride, 64 * 1024);
+    this.scratchPtr = this.arena.alloc(this.scratchStride * (this.size - 1));
+  }
+
+  /** Ends the workers and returns the control block and scratch to the arena. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    const i32 = this.i32;
+    i32[C.OP] = C.OP_EXIT;
+    Atomics.store(i32, C.DONE, 0);
+    Atomics.add(i32, C.GEN, 1);
+    Atomics.notify(i32, C.GEN);
+    // Workers that were running leave at once; wait briefly so none still reads the control block
+    // when the arena hands it out again.
+    const want = Math.min(this.workers.length, Atomics.load(i32, C.READY));
+    const deadline = performance.now() + 1000;
+    let done: number;
+    while ((done = Atomics.load(i32, C.DONE)) < want && performance.now() < deadline) Atomics.wait(i32, C.DONE, done, 10);
+    for (const w of this.workers) w.terminate();
+    this.workers = [];
+    if (this.scratchPtr) this.arena.free(this.scratchPtr);
+    this.scratchPtr = 0;
+    this.arena.free(this.ctrlPtr);
+  }
+
+  /** Resolves when every worker has exited (after dispose). */
+  async exited(): Promise<void> {
+    await Promise.all(this.exits);
+  }
+}

@@ -1,0 +1,98 @@
+// The code every pool worker runs, as one self-contained JavaScript source: Node evaluates it
+// (`new Worker(source, { eval: true })`), browsers load it from a Blob URL, so no file has to be
+// found next to the bundle. It receives {module, memory, ctrlPtr, tid, names} once, instantiates
+// the module on the shared memory, then serves calls described in the control block (control.ts)
+// until OP_EXIT. Errors (a trap in a kernel, a failed instantiation) go to the ERROR slots as text.
+
+import * as C from './control.js';
+
+const body = `'use strict';
+const C = ${JSON.stringify({
+  GEN: C.GEN, DONE: C.DONE, READY: C.READY, ERROR: C.ERROR, OP: C.OP, ARGC: C.ARGC, THREADS: C.THREADS,
+  SPLIT_ARG: C.SPLIT_ARG, TOTAL: C.TOTAL, QUANTUM: C.QUANTUM, WORK_ARG: C.WORK_ARG, WORK_STRIDE: C.WORK_STRIDE,
+  SPIN: C.SPIN, STRIDE: C.STRIDE, ARGS_F64: C.ARGS_F64, WORK_BASE_F64: C.WORK_BASE_F64, ERROR_LEN: C.ERROR_LEN,
+  ERROR_TEXT: C.ERROR_TEXT, ERROR_MAX: C.ERROR_MAX, CONTROL_BYTES: C.CONTROL_BYTES, OP_EXIT: C.OP_EXIT,
+  OP_NOOP: C.OP_NOOP, OP_FAIL: C.OP_FAIL,
+})};
+function serve(init, reply) {
+  const { module, memory, ctrlPtr, tid, names } = init;
+  const i32 = new Int32Array(memory.buffer, ctrlPtr, C.CONTROL_BYTES >> 2);
+  const f64 = new Float64Array(memory.buffer, ctrlPtr, C.CONTROL_BYTES >> 3);
+  function fail(e) {
+    const text = 'worker ' + tid + ': ' + (e && e.name ? e.name + ': ' : '') + (e && e.message !== undefined ? e.message : String(e));
+    if (Atomics.compareExchange(i32, C.ERROR, 0, tid + 1) !== 0) return;
+    const n = Math.min(text.length, C.ERROR_MAX);
+    for (let i = 0; i < n; i++) i32[C.ERROR_TEXT + i] = text.charCodeAt(i);
+    i32[C.ERROR_LEN] = n;
+  }
+  let fns;
+  try {
+    const instance = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('abort called'); } } });
+    fns = names.map((name) => instance.exports[name]);
+  } catch (e) {
+    fail(e);
+  }
+  let seen = Atomics.load(i32, C.GEN);
+  Atomics.add(i32, C.READY, 1);
+  Atomics.notify(i32, C.READY);
+  reply(fns ? 'ready' : 'failed');
+  if (!fns) return;
+  const args = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  function run(op) {
+    if (op === C.OP_NOOP) return;
+    if (op === C.OP_FAIL) { if (tid === 1) throw new Error('failed on purpose (OP_FAIL)'); return; }
+    const threads = i32[C.THREADS];
+    if (tid >= threads) return;
+    const total = i32[C.TOTAL], quantum = i32[C.QUANTUM];
+    const pieces = Math.ceil(total / quantum);
+    const base = Math.floor(pieces / threads);
+    const extra = pieces - base * threads;
+    const first = tid * base + Math.min(tid, extra);
+    const count = base + (tid < extra ? 1 : 0);
+    const lo = Math.min(total, first * quantum), hi = Math.min(total, (first + count) * quantum);
+    if (lo >= hi) return;
+    const argc = i32[C.ARGC];
+    for (let i = 0; i < argc; i++) args[i] = f64[C.ARGS_F64 + i] + lo * i32[C.STRIDE + i];
+    args[i32[C.SPLIT_ARG]] = hi - lo;
+    const w = i32[C.WORK_ARG];
+    if (w >= 0) args[w] = f64[C.WORK_BASE_F64] + (tid - 1) * i32[C.WORK_STRIDE];
+    const fn = fns[op];
+    switch (argc) {
+      case 1: fn(args[0]); break;
+      case 2: fn(args[0], args[1]); break;
+      case 3: fn(args[0], args[1], args[2]); break;
+      case 4: fn(args[0], args[1], args[2], args[3]); break;
+      case 5: fn(args[0], args[1], args[2], args[3], args[4]); break;
+      case 6: fn(args[0], args[1], args[2], args[3], args[4], args[5]); break;
+      case 7: fn(args[0], args[1], args[2], args[3], args[4], args[5], args[6]); break;
+      case 8: fn(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7]); break;
+      case 9: fn(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8]); break;
+      default: fn.apply(null, args.slice(0, argc));
+    }
+  }
+  for (;;) {
+    const until = performance.now() + i32[C.SPIN] / 1000;
+    for (let i = 1; Atomics.load(i32, C.GEN) === seen; i++) if ((i & 63) === 0 && performance.now() > until) break;
+    while (Atomics.load(i32, C.GEN) === seen) Atomics.wait(i32, C.GEN, seen);
+    seen = Atomics.load(i32, C.GEN);
+    const op = i32[C.OP];
+    if (op === C.OP_EXIT) break;
+    try { run(op); } catch (e) { fail(e); }
+    Atomics.add(i32, C.DONE, 1);
+    Atomics.notify(i32, C.DONE);
+  }
+  Atomics.add(i32, C.DONE, 1);
+  Atomics.notify(i32, C.DONE);
+}
+if (typeof require === 'function') {
+  const { parentPort } = require('node:worker_threads');
+  parentPort.once('message', (init) => { serve(init, (m) => parentPort.postMessage(m)); parentPort.close(); });
+} else {
+  self.onmessage = (event) => { self.onmessage = null; serve(event.data, (m) => self.postMessage(m)); self.close(); };
+}
+`;
+
+/** The worker's JavaScript source (Node: eval; browsers: Blob URL). */
+export function workerSource(): string {
+  return body;
+}
