@@ -1,6 +1,6 @@
 // simdnet: neural networks in TypeScript on SIMD WebAssembly kernels.
 
-export { ready, backendInfo, createBackend, createBackendSync, defaultBackend, BackendError } from './backend.js';
+export { ready, backendInfo, createBackend, createBackendSync, defaultBackend, shutdown, BackendError } from './backend.js';
 export type { Backend, BackendInfo, BackendKind, ReadyOptions } from './backend.js';
 export { SimdnetError, ValidationError, NotFittedError, DivergenceError, ModelFormatError, setWarningHandler } from './errors.js';
 export type { ConvergenceWarning } from './errors.js';
