@@ -1,0 +1,165 @@
+// Writes bench/RESULTS.md from the rows of run.mjs: machine and versions, a headline table of
+// ratios, then one section per workload with median, spread (min–max), runs and simdnet ÷ peer.
+
+import { writeFileSync } from 'node:fs';
+
+const REF = 'simdnet-wasm-relaxed';
+const LOWER_IS_BETTER = /latency|ms|bytes/;
+
+const fmtInt = (x) => Math.round(x).toLocaleString('en-US');
+function fmt(metric, x) {
+  if (x === null || x === undefined) return '';
+  if (metric === 'GFLOPS') return x.toFixed(1);
+  if (metric === 'test accuracy') return `${(100 * x).toFixed(2)} %`;
+  if (metric === 'bytes') return x >= 1e6 ? `${(x / 1e6).toFixed(2)} MB` : `${(x / 1e3).toFixed(1)} kB`;
+  if (metric.startsWith('latency')) return x.toFixed(1);
+  if (metric.startsWith('ms')) return x.toFixed(0);
+  return fmtInt(x);
+}
+const spread = (r) => (r.runs > 1 ? `${fmt(r.metric, r.min)}–${fmt(r.metric, r.max)}` : '');
+const esc = (s) => String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** simdnet's row to compare `r` with: relaxed at the same thread count when it ran, else 1 thread. */
+function refFor(rows, r, refSystem = REF) {
+  const same = rows.find((x) => x.system === refSystem && x.workload === r.workload && x.threads === r.threads && x.median !== null);
+  if (same) return { ref: same, note: '' };
+  const one = rows.find((x) => x.system === refSystem && x.workload === r.workload && x.threads === 1 && x.median !== null);
+  return { ref: one, note: one && r.threads !== 1 ? ' (vs 1 thread)' : '' };
+}
+function ratio(rows, r, refSystem = REF) {
+  if (r.median === null || r.system === refSystem) return '';
+  const { ref, note } = refFor(rows, r, refSystem);
+  if (!ref) return '';
+  const q = ref.median / r.median;
+  return `${q >= 10 ? q.toFixed(0) : q >= 1 ? q.toFixed(2) : q.toFixed(3)}×${note}`;
+}
+
+function table(rows, workload, { refSystem = REF, title } = {}) {
+  const rs = rows.filter((r) => r.workload === workload);
+  if (!rs.length) return '';
+  const metric = rs.find((r) => r.metric)?.metric ?? '';
+  const better = LOWER_IS_BETTER.test(metric) ? '< 1: simdnet better' : '> 1: simdnet better';
+  const lines = [
+    title ? `**${title}** (${metric})\n` : '',
+    `| system | threads | median | min–max | runs | simdnet ÷ this (${better}) | notes |`,
+    '|---|---:|---:|---:|---:|---:|---|',
+  ];
+  for (const r of rs) {
+    const notes = r.error ? `**not run:** ${esc(r.error)}` : `${r.extrapolated ? '*extrapolated* — ' : ''}${esc(r.note)}`;
+    lines.push(`| ${r.system} | ${r.threads} | ${r.error ? '—' : fmt(metric, r.median)} | ${spread(r)} | ${r.runs || ''} | ${ratio(rows, r, refSystem)} | ${notes} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function gemmMatrix(rows) {
+  const workloads = [...new Set(rows.filter((r) => r.workload.startsWith('gemm-')).map((r) => r.workload))];
+  if (!workloads.length) return '';
+  const systems = [...new Set(rows.filter((r) => r.workload.startsWith('gemm')).map((r) => `${r.system}|${r.threads}`))];
+  const head = `| system | threads | ${workloads.map((w) => w.replace('gemm-', '')).join(' | ')} |`;
+  const sep = `|---|---:|${workloads.map(() => '---:').join('|')}|`;
+  const cell = (sys, th, w, kind) => {
+    const r = rows.find((x) => x.system === sys && x.threads === th && (x.workload === w || x.workload === 'gemm'));
+    if (!r) return '';
+    if (r.error) return kind === 'value' ? 'n/a' : '';
+    return kind === 'value' ? `${fmt('GFLOPS', r.median)} (${spread(r)})` : ratio(rows, r);
+  };
+  const body = (kind) => systems.map((s) => { const [sys, th] = s.split('|'); return `| ${sys} | ${th} | ${workloads.map((w) => cell(sys, +th, w, kind)).join(' | ')} |`; }).join('\n');
+  const errors = rows.filter((r) => r.workload.startsWith('gemm') && r.error);
+  const errLines = [...new Map(errors.map((r) => [`${r.system}|${r.threads}`, `- ${r.system} (${r.threads} thread${r.threads > 1 ? 's' : ''}): ${esc(r.error)}`])).values()].join('\n');
+  const notes = [...new Set(rows.filter((r) => r.workload.startsWith('gemm-') && r.note).map((r) => `- ${r.system}: ${esc(r.note)}`))].join('\n');
+  return [
+    'GFLOPS = 2·m·n·k / time, median (min–max) of the timed samples; m×n×k; `nn` plain A·B, `tn` Aᵀ·B (dW), `nt` A·Bᵀ (forward).\n',
+    head, sep, body('value'), '',
+    `simdnet-wasm-relaxed ÷ this (> 1: simdnet faster):\n`, head, sep, body('ratio'), '',
+    errLines ? `Not run:\n${errLines}\n` : '', notes ? `Notes:\n${notes}\n` : '',
+  ].join('\n');
+}
+
+function headline(rows) {
+  const peers = ['tfjs-wasm', 'tfjs-cpu', 'onnxruntime-web', 'pytorch', 'brain.js', 'synaptic', 'simdnet-ts'];
+  const cols = [
+    ['GEMM nt 128×784×256', 'gemm-nt-128x784x256'],
+    ['train samples/s', 'train-sgd'],
+    ['infer batch 1024', 'infer-b1024'],
+    ['batch-1 latency', 'infer-b1'],
+    ['cold start', 'cold-start'],
+  ];
+  const lines = [
+    `| peer (threads) | ${cols.map((c) => c[0]).join(' | ')} |`,
+    `|---|${cols.map(() => '---:').join('|')}|`,
+  ];
+  for (const p of peers) {
+    for (const th of [...new Set(rows.filter((r) => r.system === p).map((r) => r.threads))].sort()) {
+      const cells = cols.map(([, w]) => {
+        const r = rows.find((x) => x.system === p && x.threads === th && (x.workload === w || (w.startsWith('gemm') && x.workload === 'gemm') || (w === 'cold-start' && x.workload === w)));
+        if (!r) return th > 1 && w === 'cold-start' ? '' : 'n/a';
+        if (r.error) return 'n/a';
+        if (LOWER_IS_BETTER.test(r.metric)) {
+          const { ref } = refFor(rows, r);
+          if (!ref || r.system === REF) return '';
+          const q = r.median / ref.median;
+          return `${q >= 10 ? q.toFixed(0) : q.toFixed(2)}×`;
+        }
+        return `${ratio(rows, r)}${r.extrapolated ? ' (extrap.)' : ''}`;
+      });
+      lines.push(`| ${p} (${th}) | ${cells.join(' | ')} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function writeReport(path, meta, rows) {
+  const v = meta.versions;
+  const threadsNote = rows.some((r) => r.system.startsWith('simdnet') && r.threads > 1 && r.median !== null)
+    ? 'simdnet ran with 1 and 2 kernel threads.'
+    : 'simdnet multi-threaded kernels are not in this build: every simdnet figure is **single-threaded**; 2-thread peers are compared with 1-thread simdnet (marked "vs 1 thread").';
+  const md = `# simdnet vs peers — results
+
+Generated by \`npm run bench:peers${meta.quick ? ' -- --quick' : ''}\` (bench/peers/run.mjs) on ${meta.date}, ${meta.wallSeconds} s wall.${meta.quick ? ' **Quick run: small subsets and few runs; indicative only.**' : ''}
+Each system runs in its own process on the same workloads; every figure is a median of several timed runs after a warm-up, with its spread (min–max).
+Ratios are **simdnet-wasm-relaxed ÷ peer** (same thread count when simdnet ran it).
+
+## Machine and versions
+
+- CPU: ${meta.cpu}, ${meta.cores} cores (${meta.coresDetail}); ${meta.flags}
+- Node ${meta.node}, V8 ${meta.v8}; simdnet ${meta.simdnet}
+- @tensorflow/tfjs ${v['@tensorflow/tfjs']}, @tensorflow/tfjs-backend-wasm ${v['@tensorflow/tfjs-backend-wasm']}, onnxruntime-web ${v['onnxruntime-web']}, brain.js ${v['brain.js']}, synaptic ${v.synaptic}
+- PyTorch ${v.torch} (Debian python3-torch, Python ${v.python}), BLAS: ${v.blas}
+- Data: ${meta.data}; model 784-256-128-10, ReLU hidden, softmax output, batch 128
+- Load average after the run: ${meta.load} (this machine is shared: other jobs may have competed for the 2 cores, which widens the spread, above all of 2-thread figures)
+- ${threadsNote}
+
+## Headline: simdnet-wasm-relaxed against each peer
+
+Throughput columns: simdnet ÷ peer (> 1: simdnet faster). Latency and cold start: peer time ÷ simdnet time (> 1: simdnet faster). n/a: the peer cannot do it (see its section).
+
+${headline(rows)}
+
+## 1. GEMM
+
+${gemmMatrix(rows)}
+## 2. Training throughput (SGD lr 0.1, batch 128)
+
+Samples per second over one pass of the stated subset, after one warm-up pass. brain.js and synaptic train one sample at a time (their only mode) on a tiny subset: their samples/s are extrapolated to the full epoch and labelled so.
+
+${table(rows, 'train-sgd')}
+## 3. Accuracy after the same training (Adam 1e-3, batch 128, same epochs)
+
+Test accuracy on the 10,000 test images after the same number of epochs over the same training rows; each library's default initialization and its own shuffling. One run each (the spread between seeds is about ±0.5 %).
+
+${table(rows, 'accuracy-adam')}
+## 4. Inference
+
+${table(rows, 'infer-b1024', { title: 'Batch 1024 throughput' })}
+${table(rows, 'infer-b1', { title: 'Batch-1 latency (mean over back-to-back calls; median of repetitions)' })}
+## 5. Cold start and size
+
+Cold start: a fresh process per run; "import→first prediction" is measured inside it (from before the library's import to the first output of an untrained model); "spawn→exit" is the whole process as seen from the harness (runtime start-up included).
+
+${table(rows, 'cold-start', { title: 'Import → first prediction' })}
+${table(rows, 'cold-start-process', { title: 'Process spawn → exit' })}
+${table(rows, 'size-bundle', { refSystem: 'simdnet', title: 'Minified browser bundle + binaries' })}
+${table(rows, 'size-install', { refSystem: 'simdnet', title: 'Installed on disk (package + dependency closure)' })}
+`;
+  writeFileSync(path, md.replace(/\n{3,}/g, '\n\n'));
+}
