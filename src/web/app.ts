@@ -196,7 +196,10 @@ async function train(): Promise<void> {
   const learningRate = Number(value('lr')) || 0.01;
   const k = data.classNames.length;
   const progress: WorkerProgress[] = [];
-  $('regions-panel').hidden = !data.grid;
+  $('regions').hidden = !data.grid;
+  $('regions-hint').textContent = data.grid
+    ? 'Redrawn after every epoch from the worker\'s predictions on a 72×72 grid; points are the training set.'
+    : 'Pick a 2-D set (XOR, circles, spirals) to watch the decision regions form: they are redrawn after every epoch from the worker\'s predictions on a 72×72 grid.';
   $('confusion').innerHTML = '<p class="muted">Shown when training ends.</p>';
   $('report-button').setAttribute('disabled', '');
   $('report').hidden = true;
