@@ -4,6 +4,7 @@
 //   npm run bench:train                 # throughput per binary, accuracy run, inference
 //   npm run bench:train -- --json       # one JSON object per line
 //   npm run bench:train -- --quick      # fewer samples (smoke run)
+//   npm run bench:train -- --threads 2  # 1 vs 2 threads, epochs interleaved; --batch 32,128,512 (default)
 //
 // Figures: samples/s best and median over several timed epochs (after a warm-up), per backend
 // and binary; test accuracy after 15 epochs of Adam; predict() throughput at batch 1024 and
@@ -24,6 +25,7 @@ const json = args.includes('--json');
 const quick = args.includes('--quick');
 const argValue = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
 const only = argValue('--only'); // throughput | accuracy | inference
+const threadsArg = argValue('--threads');
 
 const DIR = '/usr/share/datasets/fashion-mnist';
 function loadData(): { Xtr: Matrix; ytr: Int32Array; Xte: Matrix; yte: Int32Array; source: string } {
@@ -82,12 +84,12 @@ const backends: { name: string; make: () => Backend }[] = [
   { name: 'js', make: () => createBackendSync({ backend: 'js' }) },
 ];
 
-if (!json) {
+if (!json && !threadsArg) {
   console.log(`simdnet training benchmark — Node ${process.versions.node}, V8 ${process.versions.v8}, ${cpus()[0]?.model ?? 'cpu'}, 1 thread`);
   console.log(`data: ${data.source}; model 784-256-128-10 ReLU/softmax, batch 128\n`);
 }
 
-if (!only || only === 'throughput') {
+if (!threadsArg && (!only || only === 'throughput')) {
   for (const b of backends) {
     const backend = b.make();
     const isJs = b.name === 'js';
@@ -111,7 +113,7 @@ if (!only || only === 'throughput') {
   }
 }
 
-if (!only || only === 'accuracy') {
+if (!threadsArg && (!only || only === 'accuracy')) {
   const backend = createBackendSync({ binary: 'relaxed' });
   const epochs = quick ? 2 : 15;
   const [X, y] = quick ? subset(data.Xtr, data.ytr, 10000) : [data.Xtr, data.ytr];
@@ -125,7 +127,7 @@ if (!only || only === 'accuracy') {
   model.dispose();
 }
 
-if (!only || only === 'inference') {
+if (!threadsArg && (!only || only === 'inference')) {
   for (const b of backends) {
     const backend = b.make();
     const model = makeModel(backend).compile();
@@ -152,4 +154,71 @@ if (!only || only === 'inference') {
       `inference ${b.name.padEnd(8)} batch 1024: ${Math.round(median(rates)).toLocaleString('en-US').padStart(8)} samples/s median (${Math.round(Math.max(...rates)).toLocaleString('en-US')} best); batch 1: ${median(lat).toFixed(1)} µs median (${Math.min(...lat).toFixed(1)} best)`);
     model.dispose();
   }
+}
+
+// --threads N: each thread count beside one thread, on the same binary, with the timed epochs
+// interleaved (1, N, 1, N, ...) so that load from other processes hits both alike.
+if (threadsArg) {
+  const counts = [...new Set([1, ...threadsArg.split(',').map(Number)])].sort((a, b) => a - b);
+  const batches = (argValue('--batch') ?? '32,128,512').split(',').map(Number);
+  const binary = 'relaxed' as const;
+  const made = counts.map((t) => createBackendSync({ binary, threads: t }));
+  if (!json) {
+    console.log(`simdnet training benchmark — Node ${process.versions.node}, V8 ${process.versions.v8}, ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, threads ${counts.join(' vs ')}`);
+    console.log(`data: ${data.source}; model 784-256-128-10 ReLU/softmax, SGD; ${made.map((b) => `${b.threadCount}: ${b.binary}`).join(', ')}\n`);
+  }
+  const fmt = (x: number) => Math.round(x).toLocaleString('en-US').padStart(8);
+  if (!only || only === 'throughput') {
+    for (const batchSize of batches) {
+      const n = quick ? 8192 : batchSize < 128 ? 20000 : 60000;
+      const runs = quick ? 3 : 5;
+      const [X, y] = subset(data.Xtr, data.ytr, n);
+      const models = made.map((b) => makeModel(b).compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.05 }) }));
+      for (const m of models) m.fitSync(X, y, { epochs: 1, batchSize }); // warm-up
+      const rates = models.map(() => [] as number[]);
+      for (let r = 0; r < runs; r++) {
+        models.forEach((m, i) => {
+          const t0 = performance.now();
+          m.fitSync(X, y, { epochs: 1, batchSize });
+          rates[i]!.push(n / ((performance.now() - t0) / 1000));
+        });
+      }
+      const base = { best: Math.max(...rates[0]!), median: median(rates[0]!) };
+      models.forEach((m, i) => {
+        const best = Math.max(...rates[i]!), med = median(rates[i]!);
+        emit({ workload: 'train-sgd', backend: 'wasm', binary: made[i]!.binary, threads: made[i]!.threadCount, batchSize, samples: n, runs, samplesPerSecBest: Math.round(best), samplesPerSec: Math.round(med), speedupBest: +(best / base.best).toFixed(2), speedupMedian: +(med / base.median).toFixed(2) },
+          `train SGD batch ${String(batchSize).padEnd(4)} ${made[i]!.threadCount} thread(s) ${fmt(med)} samples/s median, ${fmt(best)} best  (×${(med / base.median).toFixed(2)} median, ×${(best / base.best).toFixed(2)} best; ${runs} epochs of ${n})`);
+        m.dispose();
+      });
+    }
+  }
+  if (!only || only === 'inference') {
+    const models = made.map((b) => makeModel(b).compile());
+    const [X] = subset(data.Xte, data.yte, 1024);
+    const runs = quick ? 5 : 30;
+    for (const m of models) for (let i = 0; i < 5; i++) m.predict(X);
+    const rates = models.map(() => [] as number[]);
+    for (let r = 0; r < runs; r++) {
+      models.forEach((m, i) => {
+        const t0 = performance.now();
+        m.predict(X);
+        rates[i]!.push(1024 / ((performance.now() - t0) / 1000));
+      });
+    }
+    const one = { data: X.data.subarray(0, 784), rows: 1, cols: 784 };
+    models.forEach((m, i) => {
+      for (let j = 0; j < 200; j++) m.predict(one);
+      const lat: number[] = [];
+      for (let rep = 0; rep < 5; rep++) {
+        const t0 = performance.now();
+        for (let j = 0; j < 2000; j++) m.predict(one);
+        lat.push(((performance.now() - t0) * 1000) / 2000);
+      }
+      const best = Math.max(...rates[i]!), med = median(rates[i]!);
+      emit({ workload: 'inference', backend: 'wasm', binary: made[i]!.binary, threads: made[i]!.threadCount, batch1024SamplesPerSec: Math.round(med), batch1024Best: Math.round(best), latencyMicros: +median(lat).toFixed(2), latencyBestMicros: +Math.min(...lat).toFixed(2) },
+        `inference batch 1024, ${made[i]!.threadCount} thread(s): ${fmt(med)} samples/s median, ${fmt(best)} best; batch 1: ${median(lat).toFixed(1)} µs median (${Math.min(...lat).toFixed(1)} best)`);
+      m.dispose();
+    });
+  }
+  for (const b of made) b.dispose();
 }

@@ -45,16 +45,16 @@ export const OP_NOOP = -2;
 export const OP_FAIL = -3;
 
 /**
- * The units [lo, hi) of thread t among `threads` (0 is the caller): TOTAL cut into whole quanta,
- * as even as possible, earlier threads taking the extra quantum. Written out in the worker source
- * too (worker-source.ts): keep the two identical.
+ * The units [lo, hi) of thread t among `threads` (0 is the caller): boundaries at t·total/threads
+ * rounded to the nearest multiple of `quantum` (32 rows in tiles of 5: 15 + 17, not 20 + 12).
+ * Written out in the worker source too (worker-source.ts): keep the two identical.
  */
 export function splitRange(total: number, quantum: number, threads: number, t: number, out: Int32Array): void {
-  const pieces = Math.ceil(total / quantum);
-  const base = Math.floor(pieces / threads);
-  const extra = pieces - base * threads;
-  const first = t * base + Math.min(t, extra);
-  const count = base + (t < extra ? 1 : 0);
-  out[0] = Math.min(total, first * quantum);
-  out[1] = Math.min(total, (first + count) * quantum);
+  out[0] = splitBound(total, quantum, threads, t);
+  out[1] = splitBound(total, quantum, threads, t + 1);
+}
+
+export function splitBound(total: number, quantum: number, threads: number, t: number): number {
+  if (t >= threads) return total;
+  return Math.min(total, Math.round((t * total) / threads / quantum) * quantum);
 }

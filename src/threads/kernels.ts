@@ -8,6 +8,7 @@
 // Below a work threshold a call runs on the caller alone, so tiny layers do not pay a barrier.
 
 import { ACTIVATION_KERNELS, type ActBwd, type ActFwd, type KernelAbi } from '../kernels/abi.js';
+import { splitBound } from './control.js';
 import type { ThreadPool } from './pool.js';
 
 export interface ThreadExports extends KernelAbi {
@@ -56,7 +57,12 @@ export function threadedKernels(base: ThreadExports, pool: ThreadPool): Threaded
    *  kernel's SIMD body and its scalar tail, so results stay bit-identical. */
   const rowQuantum = (cols: number): number => { let g = 16; while (cols % g !== 0) g >>= 1; return 16 / g; };
   const flatArgs4 = (x0: number, x1: number, x2: number, x3: number) => { a[0] = x0; a[1] = x1; a[2] = x2; a[3] = x3; };
-  const workBytes = (rows: number, t: number, n: number, k: number) => base.f32_gemm_work_bytes(Math.ceil(Math.ceil(rows / q) / t) * q, n, k);
+  /** Scratch for the largest worker share (threads 1..t−1). */
+  const workBytes = (rows: number, t: number, n: number, k: number): number => {
+    let most = 0;
+    for (let i = 1; i < t; i++) most = Math.max(most, splitBound(rows, q, t, i + 1) - splitBound(rows, q, t, i));
+    return base.f32_gemm_work_bytes(most, n, k);
+  };
 
   const opNt = pool.op('f32_gemm_nt');
   const opNn = pool.op('f32_gemm_nn');

@@ -44,12 +44,8 @@ function serve(init, reply) {
     const threads = i32[C.THREADS];
     if (tid >= threads) return;
     const total = i32[C.TOTAL], quantum = i32[C.QUANTUM];
-    const pieces = Math.ceil(total / quantum);
-    const base = Math.floor(pieces / threads);
-    const extra = pieces - base * threads;
-    const first = tid * base + Math.min(tid, extra);
-    const count = base + (tid < extra ? 1 : 0);
-    const lo = Math.min(total, first * quantum), hi = Math.min(total, (first + count) * quantum);
+    const bound = (t) => t >= threads ? total : Math.min(total, Math.round((t * total) / threads / quantum) * quantum);
+    const lo = bound(tid), hi = bound(tid + 1);
     if (lo >= hi) return;
     const argc = i32[C.ARGC];
     for (let i = 0; i < argc; i++) args[i] = f64[C.ARGS_F64 + i] + lo * i32[C.STRIDE + i];
