@@ -1,6 +1,6 @@
 // Pure-TS twin of the GEMM kernels (assembly/gemm): same names, byte pointers into one memory,
-// row-major f32. Written to be fair rather than literal: nt is a dot product per output (both
-// operands walk contiguous rows), tn and nn are row updates (i-p-j order, the innermost loop
+// row-major f32. Written to be fair rather than literal: nt computes dot products, 2×2 outputs
+// per pass (all four operand rows walk contiguously), tn and nn are row updates (i-p-j order, the innermost loop
 // streams four rows of B into a row of C). Sums are carried in f64 inside a dot product and
 // rounded to f32 when stored; results agree with the SIMD kernels to rounding, not bit for bit
 // (colsum excepted: same order, same f32 roundings). Needs no scratch: work bytes are 0.
@@ -31,7 +31,6 @@ function rankUpdates(f: Float32Array, co: number, n: number, k: number, a: (p: n
 }
 
 export function makeGemmRef(v: Views): GemmAbi {
-
   return {
     f32_gemm_nt(xPtr, wPtr, biasPtr, zPtr, m, n, k, flags, _workPtr) {
       if (m <= 0 || n <= 0) return;
@@ -39,26 +38,35 @@ export function makeGemmRef(v: Views): GemmAbi {
       const x0 = xPtr >>> 2, w0 = wPtr >>> 2, b0 = biasPtr >>> 2, z0 = zPtr >>> 2;
       const acc = (flags & GEMM_ACCUMULATE) !== 0;
       const relu = (flags & GEMM_RELU) !== 0;
-      for (let i = 0; i < m; i++) {
-        const xo = x0 + i * k;
-        const zo = z0 + i * n;
-        for (let j = 0; j < n; j++) {
-          const wo = w0 + j * k;
-          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-          let p = 0;
-          for (; p + 4 <= k; p += 4) {
-            s0 += f[xo + p]! * f[wo + p]!;
-            s1 += f[xo + p + 1]! * f[wo + p + 1]!;
-            s2 += f[xo + p + 2]! * f[wo + p + 2]!;
-            s3 += f[xo + p + 3]! * f[wo + p + 3]!;
+      const put = (zi: number, j: number, s: number) => {
+        if (biasPtr !== 0) s += f[b0 + j]!;
+        if (acc) s += f[zi + j]!;
+        f[zi + j] = s;
+      };
+      // 2×2 outputs per pass: four loads feed four multiply-adds. An odd last row or column is
+      // computed twice (as its own pair) and stored once.
+      for (let i = 0; i < m; i += 2) {
+        const i1 = i + 1 < m ? i + 1 : i;
+        const xa = x0 + i * k, xb = x0 + i1 * k;
+        const za = z0 + i * n, zb = z0 + i1 * n;
+        for (let j = 0; j < n; j += 2) {
+          const j1 = j + 1 < n ? j + 1 : j;
+          const wa = w0 + j * k, wb = w0 + j1 * k;
+          let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+          for (let p = 0; p < k; p++) {
+            const xap = f[xa + p]!, xbp = f[xb + p]!, wap = f[wa + p]!, wbp = f[wb + p]!;
+            s00 += xap * wap; s01 += xap * wbp;
+            s10 += xbp * wap; s11 += xbp * wbp;
           }
-          for (; p < k; p++) s0 += f[xo + p]! * f[wo + p]!;
-          let s = (s0 + s1) + (s2 + s3);
-          if (biasPtr !== 0) s += f[b0 + j]!;
-          if (acc) s += f[zo + j]!;
-          f[zo + j] = s;
+          put(za, j, s00);
+          if (j1 !== j) put(za, j1, s01);
+          if (i1 !== i) {
+            put(zb, j, s10);
+            if (j1 !== j) put(zb, j1, s11);
+          }
         }
-        finish(f, zo, n, relu);
+        finish(f, za, n, relu);
+        if (i1 !== i) finish(f, zb, n, relu);
       }
     },
 
