@@ -1,14 +1,30 @@
-// Exports for the thread pool (src/threads/): the pieces a row split of the GEMMs needs.
+// Exports for the thread pool (src/threads/): the GEMMs with leading dimensions that row and
+// column splits need (gemm_ld.ts), and the tile sizes the splits are made of.
 
-import { MR } from '../gemm/driver';
-import { gemmTnRows } from './tn_rows';
+import { MR, NR } from '../gemm/driver';
+import { gemmLd } from './gemm_ld';
 
 /** Rows of the GEMM micro-kernel tile: row splits are made of whole tiles. */
 export function f32_gemm_row_quantum(): i32 {
   return MR;
 }
 
-/** C[m×n] (=|+=) A[:, 0:m]ᵀ·B[k×n] with A stored k×lda (lda ≥ m); f32_gemm_tn when lda = m. */
-export function f32_gemm_tn_ld(aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32, lda: i32, flags: i32, workPtr: usize): void {
-  gemmTnRows(aPtr, bPtr, cPtr, m, n, k, lda, flags, workPtr);
+/** Columns of the GEMM micro-kernel tile (one packed B panel): column splits are made of whole panels. */
+export function f32_gemm_col_quantum(): i32 {
+  return NR;
+}
+
+/** f32_gemm_nt writing Z with row stride ldz (≥ n): Z[m×n] (=|+=) X[m×k]·W[n×k]ᵀ + bias[n]. */
+export function f32_gemm_nt_ld(xPtr: usize, wPtr: usize, biasPtr: usize, zPtr: usize, m: i32, n: i32, k: i32, ldz: i32, flags: i32, workPtr: usize): void {
+  gemmLd(xPtr, false, k, wPtr, true, k, biasPtr, zPtr, ldz, m, n, k, flags, workPtr);
+}
+
+/** f32_gemm_tn with strides: C[m×n] (row stride ldc) (=|+=) A[k×m]ᵀ·B[k×n], A row stride lda, B row stride ldb. */
+export function f32_gemm_tn_ld(aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32, flags: i32, workPtr: usize): void {
+  gemmLd(aPtr, true, lda, bPtr, false, ldb, 0, cPtr, ldc, m, n, k, flags, workPtr);
+}
+
+/** f32_gemm_nn with strides: C[m×n] (row stride ldc) (=|+=) A[m×k]·B[k×n], B row stride ldb. */
+export function f32_gemm_nn_ld(aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32, ldb: i32, ldc: i32, flags: i32, workPtr: usize): void {
+  gemmLd(aPtr, false, k, bPtr, false, ldb, 0, cPtr, ldc, m, n, k, flags, workPtr);
 }

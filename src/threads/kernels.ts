@@ -1,9 +1,9 @@
 // The kernel ABI of a threaded backend: the single-threaded exports, with the kernels that pay
 // replaced by wrappers that split the work over the pool. The caller (thread 0) always takes the
 // first range, so its share is the same call on the same pointers with a smaller count.
-//   GEMM nt, nn: row blocks of the output (whole MR-row tiles), bit-identical to one thread.
-//   GEMM tn (dW = dZᵀ·X): row blocks of C through f32_gemm_tn_ld (assembly/threads/), which
-//     reads a column block of A with A's full row stride: bit-identical as well.
+//   GEMM nt, nn, tn: blocks of output rows (whole MR-row tiles) or of output columns (whole
+//     8-column panels) when m < n, through the leading-dimension variants (assembly/threads/)
+//     where a block is not contiguous. Same blocking and micro-kernel: bit-identical to one thread.
 //   Optimizer steps, activations, softmax, element-wise ops, row gathers: contiguous ranges.
 // Below a work threshold a call runs on the caller alone, so tiny layers do not pay a barrier.
 
@@ -13,7 +13,10 @@ import type { ThreadPool } from './pool.js';
 
 export interface ThreadExports extends KernelAbi {
   f32_gemm_row_quantum(): number;
-  f32_gemm_tn_ld(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, lda: number, flags: number, workPtr: number): void;
+  f32_gemm_col_quantum(): number;
+  f32_gemm_nt_ld(xPtr: number, wPtr: number, biasPtr: number, zPtr: number, m: number, n: number, k: number, ldz: number, flags: number, workPtr: number): void;
+  f32_gemm_tn_ld(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, flags: number, workPtr: number): void;
+  f32_gemm_nn_ld(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, ldb: number, ldc: number, flags: number, workPtr: number): void;
 }
 
 /** Split thresholds: a thread must get at least this much work. Measured on a 2-core EPYC (bench/README.md). */
@@ -35,20 +38,26 @@ export interface ThreadTuning {
   gemmMinFlopsPerThread: number;
   /** An element-wise thread gets at least this many elements. */
   eltwiseMinPerThread: number;
+  /** GEMM split: 'auto' cuts columns when m < n (each thread then repacks the smaller operand), else rows. */
+  gemmSplit: 'auto' | 'rows' | 'cols';
 }
 
 export function threadedKernels(base: ThreadExports, pool: ThreadPool): ThreadedKernels {
   const size = pool.size;
   const q = base.f32_gemm_row_quantum();
+  const nq = base.f32_gemm_col_quantum();
   const a = pool.args;
   const s = pool.strides;
   const range = pool.range;
 
-  const tuning: ThreadTuning = { gemmMinFlopsPerThread: GEMM_MIN_FLOPS_PER_THREAD, eltwiseMinPerThread: ELTWISE_MIN_PER_THREAD };
+  const tuning: ThreadTuning = { gemmMinFlopsPerThread: GEMM_MIN_FLOPS_PER_THREAD, eltwiseMinPerThread: ELTWISE_MIN_PER_THREAD, gemmSplit: 'auto' };
+  let byCols = false;
   const gemmThreads = (m: number, n: number, k: number): number => {
     if (!pool.alive) return 1;
+    byCols = tuning.gemmSplit === 'cols' || (tuning.gemmSplit === 'auto' && m < n);
+    const units = byCols ? Math.ceil(n / nq) : Math.ceil(m / q);
     const byWork = Math.floor((2 * m * n * k) / tuning.gemmMinFlopsPerThread);
-    return Math.max(1, Math.min(size, byWork, Math.ceil(m / q)));
+    return Math.max(1, Math.min(size, byWork, units));
   };
   const eltThreads = (n: number): number => pool.alive ? Math.max(1, Math.min(size, Math.floor(n / tuning.eltwiseMinPerThread))) : 1;
   /** Rows per thread so that each gets ≥ ELTWISE_MIN_PER_THREAD elements. */
@@ -57,47 +66,75 @@ export function threadedKernels(base: ThreadExports, pool: ThreadPool): Threaded
    *  kernel's SIMD body and its scalar tail, so results stay bit-identical. */
   const rowQuantum = (cols: number): number => { let g = 16; while (cols % g !== 0) g >>= 1; return 16 / g; };
   const flatArgs4 = (x0: number, x1: number, x2: number, x3: number) => { a[0] = x0; a[1] = x1; a[2] = x2; a[3] = x3; };
-  /** Scratch for the largest worker share (threads 1..t−1). */
-  const workBytes = (rows: number, t: number, n: number, k: number): number => {
+  /** Scratch for the largest worker share (threads 1..t−1) of a row or a column split. */
+  const largestShare = (total: number, quantum: number, t: number): number => {
     let most = 0;
-    for (let i = 1; i < t; i++) most = Math.max(most, splitBound(rows, q, t, i + 1) - splitBound(rows, q, t, i));
-    return base.f32_gemm_work_bytes(most, n, k);
+    for (let i = 1; i < t; i++) most = Math.max(most, splitBound(total, quantum, t, i + 1) - splitBound(total, quantum, t, i));
+    return most;
   };
+  const rowWorkBytes = (m: number, t: number, n: number, k: number): number => base.f32_gemm_work_bytes(largestShare(m, q, t), n, k);
+  const colWorkBytes = (m: number, n: number, t: number, k: number): number => base.f32_gemm_work_bytes(m, largestShare(n, nq, t), k);
 
   const opNt = pool.op('f32_gemm_nt');
   const opNn = pool.op('f32_gemm_nn');
-  const opTn = pool.op('f32_gemm_tn_ld');
+  const opNtLd = pool.op('f32_gemm_nt_ld');
+  const opNnLd = pool.op('f32_gemm_nn_ld');
+  const opTnLd = pool.op('f32_gemm_tn_ld');
   const k: ThreadedKernels = { ...base, gemmThreads, pool, tuning } as ThreadedKernels;
   const anyK = k as unknown as Record<string, unknown>;
 
+  // Rows split: every thread packs all of B (n·k floats); columns: all of A (m·k). Take the
+  // split that repacks less. gemmThreads() leaves its choice in byCols.
   k.f32_gemm_nt = (xPtr, wPtr, biasPtr, zPtr, m, n, kk, flags, workPtr) => {
     const t = gemmThreads(m, n, kk);
     if (t < 2) { base.f32_gemm_nt(xPtr, wPtr, biasPtr, zPtr, m, n, kk, flags, workPtr); return; }
+    if (byCols) {
+      pool.prepare(opNtLd, 10);
+      a[0] = xPtr; a[1] = wPtr; a[2] = biasPtr; a[3] = zPtr; a[4] = m; a[5] = n; a[6] = kk; a[7] = n; a[8] = flags; a[9] = workPtr;
+      s[1] = kk * 4; s[2] = biasPtr ? 4 : 0; s[3] = 4;
+      pool.launch(5, n, nq, t, 9, colWorkBytes(m, n, t, kk));
+      try { base.f32_gemm_nt_ld(xPtr, wPtr, biasPtr, zPtr, m, range[1]!, kk, n, flags, workPtr); } finally { pool.finish(); }
+      return;
+    }
     pool.prepare(opNt, 9);
     a[0] = xPtr; a[1] = wPtr; a[2] = biasPtr; a[3] = zPtr; a[4] = m; a[5] = n; a[6] = kk; a[7] = flags; a[8] = workPtr;
     s[0] = kk * 4; s[3] = n * 4;
-    pool.launch(4, m, q, t, 8, workBytes(m, t, n, kk));
+    pool.launch(4, m, q, t, 8, rowWorkBytes(m, t, n, kk));
     try { base.f32_gemm_nt(xPtr, wPtr, biasPtr, zPtr, range[1]!, n, kk, flags, workPtr); } finally { pool.finish(); }
   };
 
   k.f32_gemm_nn = (aPtr, bPtr, cPtr, m, n, kk, flags, workPtr) => {
     const t = gemmThreads(m, n, kk);
     if (t < 2) { base.f32_gemm_nn(aPtr, bPtr, cPtr, m, n, kk, flags, workPtr); return; }
+    if (byCols) {
+      pool.prepare(opNnLd, 10);
+      a[0] = aPtr; a[1] = bPtr; a[2] = cPtr; a[3] = m; a[4] = n; a[5] = kk; a[6] = n; a[7] = n; a[8] = flags; a[9] = workPtr;
+      s[1] = 4; s[2] = 4;
+      pool.launch(4, n, nq, t, 9, colWorkBytes(m, n, t, kk));
+      try { base.f32_gemm_nn_ld(aPtr, bPtr, cPtr, m, range[1]!, kk, n, n, flags, workPtr); } finally { pool.finish(); }
+      return;
+    }
     pool.prepare(opNn, 8);
     a[0] = aPtr; a[1] = bPtr; a[2] = cPtr; a[3] = m; a[4] = n; a[5] = kk; a[6] = flags; a[7] = workPtr;
     s[0] = kk * 4; s[2] = n * 4;
-    pool.launch(3, m, q, t, 7, workBytes(m, t, n, kk));
+    pool.launch(3, m, q, t, 7, rowWorkBytes(m, t, n, kk));
     try { base.f32_gemm_nn(aPtr, bPtr, cPtr, range[1]!, n, kk, flags, workPtr); } finally { pool.finish(); }
   };
 
   k.f32_gemm_tn = (aPtr, bPtr, cPtr, m, n, kk, flags, workPtr) => {
     const t = gemmThreads(m, n, kk);
     if (t < 2) { base.f32_gemm_tn(aPtr, bPtr, cPtr, m, n, kk, flags, workPtr); return; }
-    pool.prepare(opTn, 9);
-    a[0] = aPtr; a[1] = bPtr; a[2] = cPtr; a[3] = m; a[4] = n; a[5] = kk; a[6] = m; a[7] = flags; a[8] = workPtr;
+    pool.prepare(opTnLd, 11);
+    a[0] = aPtr; a[1] = bPtr; a[2] = cPtr; a[3] = m; a[4] = n; a[5] = kk; a[6] = m; a[7] = n; a[8] = n; a[9] = flags; a[10] = workPtr;
+    if (byCols) {
+      s[1] = 4; s[2] = 4;
+      pool.launch(4, n, nq, t, 10, colWorkBytes(m, n, t, kk));
+      try { base.f32_gemm_tn_ld(aPtr, bPtr, cPtr, m, range[1]!, kk, m, n, n, flags, workPtr); } finally { pool.finish(); }
+      return;
+    }
     s[0] = 4; s[2] = n * 4;
-    pool.launch(3, m, q, t, 8, workBytes(m, t, n, kk));
-    try { base.f32_gemm_tn_ld(aPtr, bPtr, cPtr, range[1]!, n, kk, m, flags, workPtr); } finally { pool.finish(); }
+    pool.launch(3, m, q, t, 10, rowWorkBytes(m, t, n, kk));
+    try { base.f32_gemm_tn_ld(aPtr, bPtr, cPtr, range[1]!, n, kk, m, n, n, flags, workPtr); } finally { pool.finish(); }
   };
 
   /** Launches a flat split of argument nArg (n elements) over pointer arguments with 4-byte strides. */

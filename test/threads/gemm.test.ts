@@ -1,4 +1,5 @@
-// Threaded GEMMs (row splits of the output; tn through f32_gemm_tn_ld) and the split element-wise
+// Threaded GEMMs (row and column splits of the output, through the _ld variants where a block is
+// not contiguous) and the split element-wise
 // and optimizer kernels give the single-threaded results bit for bit, for 1, 2 and 3 threads on
 // odd shapes, every flag combination.
 
@@ -30,9 +31,10 @@ function runGemm(b: Backend, layout: Layout, m: number, n: number, k: number, fl
 
 describe('threaded GEMM', () => {
   for (const layout of ['nt', 'tn', 'nn'] as const) {
-    for (const threads of THREAD_COUNTS) {
-      it(`${layout} with ${threads} thread(s) is bit-identical to one thread`, () => {
+    for (const threads of THREAD_COUNTS) for (const split of ['rows', 'cols'] as const) {
+      it(`${layout} with ${threads} thread(s), split by ${split}, is bit-identical to one thread`, () => {
         const b = backends.get(threads)!;
+        if (threads > 1) threaded(b).tuning.gemmSplit = split;
         for (const [m, n, k] of SHAPES) {
           for (const flags of [0, 1, 2, 3]) {
             const seed = m * 1000 + n * 10 + k + flags;
@@ -41,7 +43,8 @@ describe('threaded GEMM', () => {
             expect(firstBitDifference(got, want), `${layout} ${m}×${n}×${k} flags ${flags}`).toBe(-1);
           }
         }
-        if (threads > 1) expect(threaded(b).gemmThreads(37, 19, 101)).toBe(threads);
+        if (threads > 1) expect(threaded(b).gemmThreads(37, 19, 101)).toBe(split === 'rows' ? threads : Math.min(threads, 3));
+        if (threads > 1) threaded(b).tuning.gemmSplit = 'auto';
       });
     }
   }
@@ -52,7 +55,8 @@ describe('threaded GEMM', () => {
     t.gemmMinFlopsPerThread = 400_000;
     expect(threaded(b).gemmThreads(37, 19, 101)).toBe(1);
     expect(threaded(b).gemmThreads(128, 256, 784)).toBe(2);
-    expect(threaded(b).gemmThreads(4, 4096, 4096)).toBe(1); // one tile of rows: nothing to split
+    expect(threaded(b).gemmThreads(4, 4096, 4096)).toBe(2); // one tile of rows: split by columns
+    expect(threaded(b).gemmThreads(3, 5, 100_000)).toBe(1); // one tile, one panel: nothing to split
     b.dispose();
   });
 });
