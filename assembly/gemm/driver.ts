@@ -9,12 +9,15 @@
 import { f32_ukernel_5x8, INIT_BIAS, INIT_C, INIT_C_BIAS, INIT_ZERO } from './kernel';
 import { packColsContiguous, packRowsInterleaved } from './pack';
 
-/** Rows of the micro-kernel tile (4 or 5; see bench/README.md for the measurements). */
+/** Rows of the micro-kernel tile (f32_ukernel_5x8; 4×8 and 5×8 variants measured in bench/README.md). */
 export const MR: i32 = 5;
 /** Columns of the micro-kernel tile (two f32x4). */
 export const NR: i32 = 8;
+/** Depth block: a B panel (KC×8, 8 KB) stays in L1 while every A strip of the block streams past it. */
 export const KC: i32 = 256;
+/** Row block: the packed A block (MC×KC, 160 KB) stays in L2 across all column panels. */
 export const MC: i32 = MR * 32;
+/** Column block: bounds the packed B block (NC×KC, 512 KB) and so the work buffer. */
 export const NC: i32 = 512;
 
 export const GEMM_RELU: i32 = 1;
@@ -33,21 +36,16 @@ function roundUp(x: i32, to: i32): i32 {
 }
 
 function aBlockBytes(m: i32, k: i32): usize {
-  return align64(<usize>min(roundUp(m, MR), MC) * <usize>min(k, KC) << 2);
+  return align64(<usize>roundUp(min(m, MC), MR) * <usize>min(k, KC) << 2);
 }
 
 function bBlockBytes(n: i32, k: i32): usize {
-  return align64(<usize>min(roundUp(n, NR), NC) * <usize>min(k, KC) << 2);
+  return align64(<usize>roundUp(min(n, NC), NR) * <usize>min(k, KC) << 2);
 }
 
 export function gemmWorkBytes(m: i32, n: i32, k: i32): usize {
   if (m <= 0 || n <= 0 || k <= 0) return 0;
   return TILE_BYTES + aBlockBytes(m, k) + bBlockBytes(n, k);
-}
-
-@inline
-function ukernel(kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool): void {
-  f32_ukernel_5x8(kc, a, b, c, ldc, init, biasPtr, relu);
 }
 
 /** An edge tile: mr ≤ MR valid rows, nr ≤ 8 valid columns of C at c. */
@@ -64,7 +62,7 @@ function edgeTile(kc: i32, a: usize, b: usize, c: usize, ldc: usize, mr: i32, nr
       store<f32>(t + (<usize>j << 2), v);
     }
   }
-  ukernel(kc, a, b, tile, 32, INIT_C, 0, relu);
+  f32_ukernel_5x8(kc, a, b, tile, 32, INIT_C, 0, relu);
   for (let r = 0; r < mr; r++) {
     const t = tile + (<usize>r << 5);
     const cr = c + <usize>r * ldc;
@@ -137,7 +135,7 @@ export function gemm(aPtr: usize, aTrans: bool, bPtr: usize, bTrans: bool, biasP
             const a = aPack + (<usize>ir * <usize>kc << 2);
             const c = cPtr + ((<usize>(ic + ir) * <usize>n + <usize>(jc + jr)) << 2);
             if (mr == MR && nr == NR) {
-              ukernel(kc, a, b, c, ldc, init, bias, reluNow);
+              f32_ukernel_5x8(kc, a, b, c, ldc, init, bias, reluNow);
             } else {
               edgeTile(kc, a, b, c, ldc, mr, nr, init, bias, reluNow, tile);
             }
