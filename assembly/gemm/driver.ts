@@ -100,7 +100,7 @@ export function gemm(aPtr: usize, aTrans: bool, bPtr: usize, bTrans: bool, biasP
   const aPack = workPtr + TILE_BYTES;
   const bPack = aPack + aBlockBytes(m, k);
   const ldc = <usize>n << 2;
-  // Depth blocks of equal size (784 → 2×392, not 512 + 272): no short block pays the per-tile cost alone.
+  // Depth blocks of equal size (784 → 4×196, not 3×256 + 16): no short block pays the per-tile cost alone.
   const kBlocks = (k + KC - 1) / KC;
   const kStep = (k + kBlocks - 1) / kBlocks;
   const firstInit = acc ? (biasPtr ? INIT_C_BIAS : INIT_C) : (biasPtr ? INIT_BIAS : INIT_ZERO);
