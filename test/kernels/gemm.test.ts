@@ -167,6 +167,27 @@ for (const bk of kernelBackends()) {
       });
     }
 
+    it('an infinity in A reaches only its own row of C, one in B only its own column', () => {
+      const m = 13, n = 19, k = 11;
+      for (const layout of LAYOUTS) {
+        for (const which of ['a', 'b'] as const) {
+          const a = randomArray(m * k, 3), b = randomArray(n * k, 4);
+          const row = 7, col = 9, p = 5;
+          if (which === 'a') a[layout === 'tn' ? p * m + row : row * k + p] = Infinity;
+          else b[layout === 'nt' ? col * k + p : p * n + col] = Infinity;
+          const aPtr = put(bk, a), bPtr = put(bk, b), cPtr = put(bk, new Float32Array(m * n));
+          const workPtr = bk.arena.alloc(bk.k.f32_gemm_work_bytes(m, n, k));
+          call(bk, { layout, m, n, k, flags: 0, bias: false }, aPtr, bPtr, 0, cPtr, workPtr);
+          const c = get(bk, cPtr, m * n);
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+            const hit = which === 'a' ? i === row : j === col;
+            expect(Number.isFinite(c[i * n + j]!), `${layout} ${which} (${i}, ${j})`).toBe(!hit);
+          }
+          for (const q of [aPtr, bPtr, cPtr, workPtr]) bk.arena.free(q);
+        }
+      }
+    });
+
     it('work bytes: 0 without work, monotone in m, n and k, a multiple of 64 (wasm)', () => {
       expect(bk.k.f32_gemm_work_bytes(0, 5, 5)).toBe(0);
       let prev = 0;
