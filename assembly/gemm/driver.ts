@@ -48,8 +48,28 @@ export function gemmWorkBytes(m: i32, n: i32, k: i32): usize {
   return TILE_BYTES + aBlockBytes(m, k) + bBlockBytes(n, k);
 }
 
-/** An edge tile: mr ≤ MR valid rows, nr ≤ 8 valid columns of C at c. */
+/** An edge tile: mr ≤ MR valid rows, nr ≤ 8 valid columns of C at c. The scratch tile holds the
+ *  valid part of C (or zeros), the kernel runs on it, the valid part is copied back. */
 function edgeTile(kc: i32, a: usize, b: usize, c: usize, ldc: usize, mr: i32, nr: i32, init: i32, biasPtr: usize, relu: bool, tile: usize): void {
+  if (nr == NR) {
+    // Row tail only (m not a multiple of MR): whole rows move as vectors; bias has 8 valid floats.
+    const zero = f32x4.splat(0);
+    for (let r = 0; r < MR; r++) {
+      const t = tile + (<usize>r << 5);
+      const cr = c + <usize>r * ldc;
+      const load = r < mr && (init & INIT_C) != 0;
+      v128.store(t, load ? v128.load(cr) : zero);
+      v128.store(t, load ? v128.load(cr, 16) : zero, 16);
+    }
+    f32_ukernel_5x8(kc, a, b, tile, 32, INIT_C | (init & INIT_BIAS), biasPtr, relu);
+    for (let r = 0; r < mr; r++) {
+      const t = tile + (<usize>r << 5);
+      const cr = c + <usize>r * ldc;
+      v128.store(cr, v128.load(t));
+      v128.store(cr, v128.load(t, 16), 16);
+    }
+    return;
+  }
   for (let r = 0; r < MR; r++) {
     const t = tile + (<usize>r << 5);
     const cr = c + <usize>r * ldc;
