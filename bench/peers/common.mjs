@@ -29,11 +29,13 @@ export const SIZES = {
   trainSamples: { fast: quick ? 4096 : 60000, medium: quick ? 1024 : 8192, slow: quick ? 512 : 2048, tiny: quick ? 64 : 256, micro: quick ? 16 : 64 },
   trainRuns: quick ? 2 : 5,
   accuracyEpochs: quick ? 1 : 3,
+  /** Seeds of the accuracy run (tfjs-wasm, ~25× slower to train, takes the first two). */
+  accuracySeeds: quick ? [7] : [7, 8, 9],
   accuracyTrainRows: quick ? 10000 : 60000,
   adamLr: 1e-3,
   inferRuns: quick ? 3 : 9,
-  latencyCalls: quick ? 100 : 1000,
-  latencyReps: quick ? 3 : 7,
+  latencyCalls: quick ? 100 : 400,
+  latencyReps: quick ? 3 : 15,
 };
 
 export function emit(row) {

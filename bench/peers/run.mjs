@@ -94,6 +94,15 @@ const lastLine = (s) => s.split('\n').map((l) => l.trim()).filter((l) => l && !l
 const errorLine = (s) => s.split('\n').map((l) => l.trim()).find((l) => /Error|error:|Traceback|timed out|No module/.test(l)) ?? lastLine(s);
 
 const started = performance.now();
+/** Cores busy with other work just before a job (sampled over 0.5 s while this harness idles). */
+async function load1() {
+  const read = () => { try { const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number); return { idle: f[3] + f[4], total: f.reduce((a, b) => a + b, 0) }; } catch { return null; } };
+  const a = read();
+  await new Promise((r) => setTimeout(r, 500));
+  const b = read();
+  if (!a || !b || b.total === a.total) return null;
+  return +((1 - (b.idle - a.idle) / (b.total - a.total)) * cpus().length).toFixed(2);
+}
 const rawRows = [];
 
 // PyTorch exports the ONNX model that onnxruntime-web runs; ort.mjs hand-encodes one otherwise.
@@ -106,9 +115,10 @@ if (selected('onnxruntime-web')) {
 
 for (const job of jobs) {
   if (!selected(job.system)) continue;
-  log(`▶ ${job.system} (${job.threads} thread${job.threads > 1 ? 's' : ''})…`);
+  const load = await load1();
+  log(`▶ ${job.system} (${job.threads} thread${job.threads > 1 ? 's' : ''}), other work before it: ${load} cores…`);
   const r = await runChild(job, (quick ? 4 : 8) * 60_000);
-  rawRows.push(...r.rows);
+  rawRows.push(...r.rows.map((x) => ({ ...x, load })));
   const workloads = (job.argv.includes('--workloads') ? job.argv[job.argv.indexOf('--workloads') + 1] : ALL).split(',');
   const prefix = { gemm: 'gemm', train: 'train', accuracy: 'accuracy', inference: 'infer' };
   if (r.code !== 0 || r.rows.length === 0) {
@@ -125,12 +135,14 @@ for (const job of jobs) {
 const coldRuns = quick ? 3 : 5;
 for (const c of COLD) {
   if (!selected(c.system)) continue;
-  log(`▶ cold start ${c.system} ×${coldRuns}…`);
+  log(`▶ cold start ${c.system}…`);
   const inProcess = [];
   const wall = [];
   let error;
   let note;
-  for (let i = 0; i < coldRuns; i++) {
+  const n = c.system === 'synaptic' ? Math.min(2, coldRuns) : coldRuns; // ~20 s per synaptic start
+  const load = await load1();
+  for (let i = 0; i < n; i++) {
     const r = await runChild(c, 120_000);
     const row = r.rows.find((x) => x.workload === 'cold-start');
     if (!row || row.error) { error = row?.error ?? `process failed: ${errorLine(r.stderr) || 'exit ' + r.code}`; break; }
@@ -142,8 +154,8 @@ for (const c of COLD) {
   if (error) {
     rawRows.push({ ...base, workload: 'cold-start', metric: 'ms import→first prediction', error });
   } else {
-    rawRows.push({ ...base, workload: 'cold-start', metric: 'ms import→first prediction', values: inProcess, note });
-    rawRows.push({ ...base, workload: 'cold-start-process', metric: 'ms spawn→exit (whole process)', values: wall, note: c.cmd === PY ? 'python3 interpreter' : 'node' });
+    rawRows.push({ ...base, workload: 'cold-start', metric: 'ms import→first prediction', values: inProcess, note, load });
+    rawRows.push({ ...base, workload: 'cold-start-process', metric: 'ms spawn→exit (whole process)', values: wall, note: c.cmd === PY ? 'python3 interpreter' : 'node', load });
   }
 }
 
@@ -151,12 +163,28 @@ log('▶ package and bundle sizes…');
 rawRows.push(...(await measureSizes(ROOT, HERE)));
 
 const median = (a) => { const s = [...a].sort((x, y) => x - y); const h = s.length >> 1; return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
-const rows = rawRows.map(({ values, ...r }) => (values && values.length
+let merged = rawRows;
+if (only && existsSync(join(ROOT, 'bench', 'results.json'))) {
+  // --only reruns some systems: keep the other systems' rows of the last results.json.
+  try {
+    const prev = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8'));
+    if (!!prev.meta?.quick === quick) {
+      const kept = prev.rows.filter((r) => !selected(r.system) && !r.workload.startsWith('size-')).map(({ median, min, max, runs, ...r }) => r);
+      merged = [...kept, ...rawRows];
+      log(`kept ${kept.length} rows of other systems from the previous results.json`);
+    }
+  } catch (e) { log(`previous results.json unreadable (${e.message}): writing only this run`); }
+}
+const ORDER = ['simdnet-wasm-relaxed', 'simdnet-wasm-simd', 'simdnet-ts', 'simdnet', 'tfjs-wasm', 'tfjs-cpu', 'tfjs (wasm + cpu)', 'onnxruntime-web', 'pytorch', 'brain.js', 'synaptic'];
+const rank = (r) => { const i = ORDER.indexOf(r.system); return (i < 0 ? ORDER.length : i) * 10 + (r.threads ?? 1); };
+merged = merged.map((r, i) => [r, i]).sort((a, b) => rank(a[0]) - rank(b[0]) || a[1] - b[1]).map(([r]) => r);
+const rows = merged.map(({ values, ...r }) => (values && values.length
   ? { workload: r.workload, system: r.system, threads: r.threads, metric: r.metric, median: median(values), min: Math.min(...values), max: Math.max(...values), runs: values.length, ...r, values }
   : { workload: r.workload, system: r.system, threads: r.threads, metric: r.metric, median: null, min: null, max: null, runs: 0, ...r }));
 
 const meta = collectMeta();
 meta.wallSeconds = Math.round((performance.now() - started) / 1000);
+if (only) meta.rerun = `systems rerun with --only ${only.join(',')} (others from the previous run)`;
 writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ meta, rows }, null, 2) + '\n');
 writeReport(join(ROOT, 'bench', 'RESULTS.md'), meta, rows);
 log(`wrote bench/results.json and bench/RESULTS.md (${rows.length} rows, ${meta.wallSeconds} s)`);
