@@ -1,15 +1,16 @@
 // The GEMM driver shared by the nt, tn and nn layouts: C[m×n] (=|+=) A·B (+ bias), relu last.
 // GotoBLAS-style loops: columns in NC blocks, depth in KC blocks (B block packed into 8-column
-// panels), rows in MC blocks (A block packed into MR-row strips), then the MR×8 micro-kernel
-// over every (panel, strip). Full tiles are computed in place; edge tiles (rows past m or
-// columns past n) in a scratch tile at the start of the work buffer, copied back row by row,
-// so C is never read or written outside its m×n floats. Work buffer layout (64-byte aligned):
-// [scratch tile MR×8][A block ≤ MC×KC][B block ≤ NC×KC], see gemmWorkBytes.
+// panels), rows in MC blocks (A block packed into strips of 5 rows, then of 4, so that m needs
+// no padding rows), then the 5×8 or 4×8 micro-kernel over every (panel, strip). Full tiles are
+// computed in place; edge tiles (rows past m or columns past n) in a scratch tile at the start
+// of the work buffer, copied back row by row, so C is never read or written outside its m×n
+// floats. Work buffer layout (64-byte aligned): [scratch tile 5×8][A block ≤ MC×KC][B block
+// ≤ NC×KC], see gemmWorkBytes.
 
-import { f32_ukernel_5x8, INIT_BIAS, INIT_C, INIT_C_BIAS, INIT_ZERO } from './kernel';
+import { f32_ukernel_4x8, f32_ukernel_5x8, INIT_BIAS, INIT_C, INIT_C_BIAS, INIT_ZERO } from './kernel';
 import { packColsContiguous, packRowsInterleaved } from './pack';
 
-/** Rows of the micro-kernel tile (f32_ukernel_5x8; 4×8 and 5×8 variants measured in bench/README.md). */
+/** Rows of the main micro-kernel tile (f32_ukernel_5x8; f32_ukernel_4x8 completes m, see fiveRowSpan). */
 export const MR: i32 = 5;
 /** Columns of the micro-kernel tile (two f32x4). */
 export const NR: i32 = 8;
@@ -48,9 +49,27 @@ export function gemmWorkBytes(m: i32, n: i32, k: i32): usize {
   return TILE_BYTES + aBlockBytes(m, k) + bBlockBytes(n, k);
 }
 
+/** The micro-kernel for a strip of h rows (5 or 4). */
+@inline
+function ukernel(h: i32, kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool): void {
+  if (h == MR) f32_ukernel_5x8(kc, a, b, c, ldc, init, biasPtr, relu);
+  else f32_ukernel_4x8(kc, a, b, c, ldc, init, biasPtr, relu);
+}
+
+/**
+ * Rows of the 5-row strips at the start of a block of mc rows; 4-row strips follow. m = 5a + 4b
+ * exactly whenever b = 4m mod 5 fits (every mc ≥ 12, and 4, 5, 8, 9, 10): no zero-padded rows
+ * (m = 128 → 24 strips of 5 + 2 of 4, m = 32 → 4 + 3). Otherwise (mc = 1–3, 6, 7, 11) all strips
+ * have 4 rows and the last is padded: never more rows than roundUp(mc, 5), as aBlockBytes assumes.
+ */
+function fiveRowSpan(mc: i32): i32 {
+  const fours = (4 * mc) % 5;
+  return 4 * fours <= mc ? mc - 4 * fours : 0;
+}
+
 /** An edge tile: mr ≤ MR valid rows, nr ≤ 8 valid columns of C at c. The scratch tile holds the
  *  valid part of C (or zeros), the kernel runs on it, the valid part is copied back. */
-function edgeTile(kc: i32, a: usize, b: usize, c: usize, ldc: usize, mr: i32, nr: i32, init: i32, biasPtr: usize, relu: bool, tile: usize): void {
+function edgeTile(h: i32, kc: i32, a: usize, b: usize, c: usize, ldc: usize, mr: i32, nr: i32, init: i32, biasPtr: usize, relu: bool, tile: usize): void {
   if (nr == NR) {
     // Row tail only (m not a multiple of MR): whole rows move as vectors; bias has 8 valid floats.
     const zero = f32x4.splat(0);
@@ -61,7 +80,7 @@ function edgeTile(kc: i32, a: usize, b: usize, c: usize, ldc: usize, mr: i32, nr
       v128.store(t, load ? v128.load(cr) : zero);
       v128.store(t, load ? v128.load(cr, 16) : zero, 16);
     }
-    f32_ukernel_5x8(kc, a, b, tile, 32, INIT_C | (init & INIT_BIAS), biasPtr, relu);
+    ukernel(h, kc, a, b, tile, 32, INIT_C | (init & INIT_BIAS), biasPtr, relu);
     for (let r = 0; r < mr; r++) {
       const t = tile + (<usize>r << 5);
       const cr = c + <usize>r * ldc;
@@ -82,7 +101,7 @@ function edgeTile(kc: i32, a: usize, b: usize, c: usize, ldc: usize, mr: i32, nr
       store<f32>(t + (<usize>j << 2), v);
     }
   }
-  f32_ukernel_5x8(kc, a, b, tile, 32, INIT_C, 0, relu);
+  ukernel(h, kc, a, b, tile, 32, INIT_C, 0, relu);
   for (let r = 0; r < mr; r++) {
     const t = tile + (<usize>r << 5);
     const cr = c + <usize>r * ldc;
@@ -139,26 +158,31 @@ export function gemm(aPtr: usize, aTrans: bool, bPtr: usize, bTrans: bool, biasP
       }
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        // A block → strips of MR rows.
-        for (let ir = 0; ir < mc; ir += MR) {
-          const mr = min(MR, mc - ir);
+        // A block → strips of 5 rows, then of 4.
+        const five = fiveRowSpan(mc);
+        for (let ir = 0; ir < mc;) {
+          const h = ir < five ? MR : 4;
+          const mr = min(h, mc - ir);
           const dst = aPack + (<usize>ir * <usize>kc << 2);
-          if (aTrans) packColsContiguous(dst, aPtr + (<usize>(ic + ir) << 2), m, mr, MR, pc, kc);
-          else packRowsInterleaved(dst, aPtr + (<usize>(ic + ir) * <usize>k << 2), k, mr, MR, pc, kc);
+          if (aTrans) packColsContiguous(dst, aPtr + (<usize>(ic + ir) << 2), m, mr, h, pc, kc);
+          else packRowsInterleaved(dst, aPtr + (<usize>(ic + ir) * <usize>k << 2), k, mr, h, pc, kc);
+          ir += h;
         }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const b = bPack + (<usize>jr * <usize>kc << 2);
           const bias = biasPtr ? biasPtr + (<usize>(jc + jr) << 2) : 0;
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
+          for (let ir = 0; ir < mc;) {
+            const h = ir < five ? MR : 4;
+            const mr = min(h, mc - ir);
             const a = aPack + (<usize>ir * <usize>kc << 2);
             const c = cPtr + ((<usize>(ic + ir) * <usize>n + <usize>(jc + jr)) << 2);
-            if (mr == MR && nr == NR) {
-              f32_ukernel_5x8(kc, a, b, c, ldc, init, bias, reluNow);
+            if (mr == h && nr == NR) {
+              ukernel(h, kc, a, b, c, ldc, init, bias, reluNow);
             } else {
-              edgeTile(kc, a, b, c, ldc, mr, nr, init, bias, reluNow, tile);
+              edgeTile(h, kc, a, b, c, ldc, mr, nr, init, bias, reluNow, tile);
             }
+            ir += h;
           }
         }
       }

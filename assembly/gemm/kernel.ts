@@ -70,3 +70,49 @@ export function f32_ukernel_5x8(kc: i32, a: usize, b: usize, c: usize, ldc: usiz
   v128.store(c3, c3x0123); v128.store(c3, c3x4567, 16);
   v128.store(c4, c4x0123); v128.store(c4, c4x4567, 16);
 }
+
+/** The 4-row twin of f32_ukernel_5x8 (Apack: 16 bytes per p), for strips that make m an exact sum
+ *  of 5- and 4-row strips (see driver.ts): same operations per element, so the same results. */
+export function f32_ukernel_4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool): void {
+  let c0x0123 = f32x4.splat(0), c0x4567 = f32x4.splat(0);
+  let c1x0123 = c0x0123, c1x4567 = c0x0123, c2x0123 = c0x0123, c2x4567 = c0x0123, c3x0123 = c0x0123, c3x4567 = c0x0123;
+  const c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+  if (init & INIT_C) {
+    c0x0123 = v128.load(c); c0x4567 = v128.load(c, 16);
+    c1x0123 = v128.load(c1); c1x4567 = v128.load(c1, 16);
+    c2x0123 = v128.load(c2); c2x4567 = v128.load(c2, 16);
+    c3x0123 = v128.load(c3); c3x4567 = v128.load(c3, 16);
+  }
+  if (init & INIT_BIAS) {
+    const vbias0123 = v128.load(biasPtr), vbias4567 = v128.load(biasPtr, 16);
+    c0x0123 = f32x4.add(c0x0123, vbias0123); c0x4567 = f32x4.add(c0x4567, vbias4567);
+    c1x0123 = f32x4.add(c1x0123, vbias0123); c1x4567 = f32x4.add(c1x4567, vbias4567);
+    c2x0123 = f32x4.add(c2x0123, vbias0123); c2x4567 = f32x4.add(c2x4567, vbias4567);
+    c3x0123 = f32x4.add(c3x0123, vbias0123); c3x4567 = f32x4.add(c3x4567, vbias4567);
+  }
+  const bEnd = b + (<usize>kc << 5);
+  while (b < bEnd) {
+    const vb0123 = v128.load(b), vb4567 = v128.load(b, 16);
+    const va0123 = v128.load(a);
+    let va = i32x4.shuffle(va0123, va0123, 0, 0, 0, 0);
+    c0x0123 = madd(va, vb0123, c0x0123); c0x4567 = madd(va, vb4567, c0x4567);
+    va = i32x4.shuffle(va0123, va0123, 1, 1, 1, 1);
+    c1x0123 = madd(va, vb0123, c1x0123); c1x4567 = madd(va, vb4567, c1x4567);
+    va = i32x4.shuffle(va0123, va0123, 2, 2, 2, 2);
+    c2x0123 = madd(va, vb0123, c2x0123); c2x4567 = madd(va, vb4567, c2x4567);
+    va = i32x4.shuffle(va0123, va0123, 3, 3, 3, 3);
+    c3x0123 = madd(va, vb0123, c3x0123); c3x4567 = madd(va, vb4567, c3x4567);
+    a += 16; b += 32;
+  }
+  if (relu) {
+    const zero = f32x4.splat(0);
+    c0x0123 = f32x4.pmax(c0x0123, zero); c0x4567 = f32x4.pmax(c0x4567, zero);
+    c1x0123 = f32x4.pmax(c1x0123, zero); c1x4567 = f32x4.pmax(c1x4567, zero);
+    c2x0123 = f32x4.pmax(c2x0123, zero); c2x4567 = f32x4.pmax(c2x4567, zero);
+    c3x0123 = f32x4.pmax(c3x0123, zero); c3x4567 = f32x4.pmax(c3x4567, zero);
+  }
+  v128.store(c, c0x0123); v128.store(c, c0x4567, 16);
+  v128.store(c1, c1x0123); v128.store(c1, c1x4567, 16);
+  v128.store(c2, c2x0123); v128.store(c2, c2x4567, 16);
+  v128.store(c3, c3x0123); v128.store(c3, c3x4567, 16);
+}

@@ -130,7 +130,9 @@ for (const bk of kernelBackends()) {
       });
 
       it(`${layout}: every flag combination, tails and several depth / row / column blocks`, () => {
-        const shapes: [number, number, number][] = [[5, 9, 7], [33, 65, 31], [4, 8, 300], [13, 21, 777], [300, 600, 600]];
+        // m = 6, 11, 12, 13: row strips of 4 and 5 with and without a padded last strip; 300 > MC,
+        // 600 > NC, k = 300, 600, 777 > KC.
+        const shapes: [number, number, number][] = [[5, 9, 7], [6, 17, 9], [11, 8, 40], [12, 3, 5], [33, 65, 31], [4, 8, 300], [13, 21, 777], [300, 600, 600]];
         for (const [m, n, k] of shapes) {
           for (let flags = 0; flags < 4; flags++) {
             for (const bias of layout === 'nt' ? [false, true] : [false]) {
