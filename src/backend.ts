@@ -11,6 +11,7 @@ import { detectFeatures, type Features } from './wasm/features.js';
 import { loadModule, loadModuleSync, type BinaryName, type WasmExports, type WasmSource } from './wasm/load.js';
 import { threadHost, type ThreadHost } from './threads/host.js';
 import { ThreadPool } from './threads/pool.js';
+import { MAX_THREADS } from './threads/control.js';
 import { poolOpNames, threadedKernels, type ThreadExports } from './threads/kernels.js';
 
 export type BackendKind = 'wasm' | 'js';
@@ -131,7 +132,7 @@ function planThreads(opts: ReadyOptions, features: Features, kind: BackendKind, 
   const strict = req !== 'auto';
   const single = (why: string): ThreadPlan => ({ threads: 1, why: `single-threaded: ${why}`, strict });
   if (req === 1) return single('threads: 1 requested');
-  const n = req === 'auto' ? coreCount() : req;
+  const n = Math.min(req === 'auto' ? coreCount() : req, MAX_THREADS);
   if (n === 1) return single(`threads: 'auto' found 1 core`);
   if (kind === 'js') return single('the pure-TS backend runs on one thread');
   if (opts.binary === 'debug') return single('the debug binary has no threads build');
@@ -180,7 +181,7 @@ export async function createBackend(opts: ReadyOptions = {}): Promise<Backend> {
     try {
       const { exports, module } = await loadModule(tb, memory, opts.wasm);
       const arena = new Arena(memory, exports.heap_base(), SHARED_MAX_PAGES * PAGE);
-      const pool = await ThreadPool.start(plan.host, module, memory, arena, plan.threads, poolOpNames(exports));
+      const pool = await ThreadPool.start(plan.host, module, exports, memory, arena, plan.threads, poolOpNames(exports));
       const base = exports as unknown as ThreadExports;
       return {
         kind: 'wasm', binary: tb, memory, arena, k: threadedKernels(base, pool), threadCount: plan.threads, threadWhy: plan.why,
@@ -211,7 +212,7 @@ export function createBackendSync(opts: ReadyOptions = {}): Backend {
     const memory = newSharedMemory();
     try {
       const { exports, module } = loadModuleSync(tb, memory, src);
-      return threadedBackend(tb, memory, exports, plan, (arena, names) => ThreadPool.startSync(host, module, memory, arena, plan.threads, names));
+      return threadedBackend(tb, memory, exports, plan, (arena, names) => ThreadPool.startSync(host, module, exports, memory, arena, plan.threads, names));
     } catch (e) {
       if (plan.strict && !isLinkError(e)) throw new BackendError(`threads: ${plan.threads} could not start: ${(e as Error).message}`);
       plan.why = `single-threaded: ${isLinkError(e) ? 'the given wasm is not a threads binary' : (e as Error).message}`;

@@ -1,18 +1,22 @@
 // The control block the pool's threads share: CONTROL_BYTES in the arena (shared linear memory),
 // read as Int32 (counters, op description) and Float64 (call arguments: pointers, sizes and
-// floats all fit a double exactly). One call = one generation: the caller writes the op, bumps
-// GEN and notifies; each worker runs its share and adds 1 to DONE; the caller, after its own
-// share, waits until DONE = workers. Workers do not post messages per call.
+// floats all fit a double exactly). Workers do not post messages per call.
+//
+// One call = one generation g. The caller writes the call, marks each worker's share available
+// (CLAIM[t] = g), bumps GEN and notifies. A worker that wakes claims its share by
+// compareExchange(CLAIM[t], g → −1), runs it and stores FIN[t] = g. The caller runs share 0,
+// then takes every share still unclaimed (g → −2) and runs it too, then waits only for the shares
+// workers claimed. So a worker the OS has not scheduled (a loaded machine) costs the caller its
+// share's time, never a stall; and no worker touches a call it did not claim.
 //
 // A call describes a split generically, so the worker code knows no kernel: export OP, ARGC
 // arguments, the argument SPLIT_ARG holds a count of TOTAL units cut into QUANTUM-sized pieces;
-// thread t of THREADS gets [lo, hi) and calls the export with that argument set to hi − lo and
-// every argument i advanced by lo·STRIDE[i] bytes (0: unchanged). WORK_ARG, if ≥ 0, gets the
-// worker's own scratch region: WORK_BASE + (t − 1)·WORK_STRIDE.
+// share t of THREADS gets [lo, hi) and calls the export with that argument set to hi − lo and
+// every argument i advanced by lo·STRIDE[i] bytes (0: unchanged). WORK_ARG, if ≥ 0, gets share
+// t's own scratch region: WORK_BASE + (t − 1)·WORK_STRIDE.
 
 /** Int32 slots. */
 export const GEN = 0;
-export const DONE = 1;
 export const READY = 2;
 /** 0, or 1 + the thread id of the first worker that failed (its message is in the ERROR_TEXT slots). */
 export const ERROR = 3;
@@ -26,6 +30,8 @@ export const WORK_ARG = 10;
 export const WORK_STRIDE = 11;
 /** Microseconds a parked worker polls before sleeping in Atomics.wait (0: sleep at once). */
 export const SPIN = 12;
+/** Workers that have left their loop (after OP_EXIT). */
+export const EXITED = 13;
 export const STRIDE = 16; // 16 slots: bytes per unit for argument i
 export const MAX_ARGS = 16;
 /** Float64 slots. */
@@ -35,13 +41,21 @@ export const WORK_BASE_F64 = 32; // byte 256
 export const ERROR_LEN = 80;
 export const ERROR_TEXT = 81;
 export const ERROR_MAX = 300;
+/** Per-thread slots (index t): share claims and finished generations. */
+export const CLAIM = 384;
+export const FIN = 448;
+/** Threads per pool at most, the caller included. */
+export const MAX_THREADS = 64;
 export const CONTROL_BYTES = 2048;
+/** CLAIM values besides a generation: taken by its worker, or by the caller. */
+export const CLAIMED_BY_WORKER = -1;
+export const CLAIMED_BY_CALLER = -2;
 
 /** OP value that makes the workers leave their loop. */
 export const OP_EXIT = -1;
 /** OP value for a barrier without work (tests, start-up). */
 export const OP_NOOP = -2;
-/** OP value that makes worker 1 throw (tests of error surfacing). */
+/** OP value whose share 1 throws (tests of error surfacing). */
 export const OP_FAIL = -3;
 
 /**

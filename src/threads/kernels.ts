@@ -53,13 +53,13 @@ export function threadedKernels(base: ThreadExports, pool: ThreadPool): Threaded
   const tuning: ThreadTuning = { gemmMinFlopsPerThread: GEMM_MIN_FLOPS_PER_THREAD, eltwiseMinPerThread: ELTWISE_MIN_PER_THREAD, gemmSplit: 'auto' };
   let byCols = false;
   const gemmThreads = (m: number, n: number, k: number): number => {
-    if (!pool.alive) return 1;
+    if (!pool.alive || pool.degraded) return 1;
     byCols = tuning.gemmSplit === 'cols' || (tuning.gemmSplit === 'auto' && m < n);
     const units = byCols ? Math.ceil(n / nq) : Math.ceil(m / q);
     const byWork = Math.floor((2 * m * n * k) / tuning.gemmMinFlopsPerThread);
     return Math.max(1, Math.min(size, byWork, units));
   };
-  const eltThreads = (n: number): number => pool.alive ? Math.max(1, Math.min(size, Math.floor(n / tuning.eltwiseMinPerThread))) : 1;
+  const eltThreads = (n: number): number => pool.alive && !pool.degraded ? Math.max(1, Math.min(size, Math.floor(n / tuning.eltwiseMinPerThread))) : 1;
   /** Rows per thread so that each gets ≥ ELTWISE_MIN_PER_THREAD elements. */
   const rowThreads = (rows: number, cols: number): number => Math.min(eltThreads(rows * cols), rows);
   /** Rows whose floats fill whole 64-byte pieces: a split never moves an element between a

@@ -1,8 +1,9 @@
 // A pool of N − 1 workers sharing one WebAssembly.Memory with the calling thread, which is
 // thread 0 and does its own share of every call. Start-up passes the compiled Module and the
 // Memory once; afterwards a call is: prepare(op) → write args/strides → launch(...) → the caller
-// runs range 0 → finish() (waits for DONE, rethrows a worker's error). No allocation per call
-// (JS or arena) once the scratch regions have reached their size.
+// runs range 0 → finish() (runs the shares no worker has claimed yet, waits for the claimed ones,
+// rethrows a worker's error). See control.ts for the protocol. No allocation per call (JS or
+// arena) once the scratch regions have reached their size.
 
 import type { Arena } from '../memory/arena.js';
 import * as C from './control.js';
@@ -18,6 +19,9 @@ export class ThreadPoolError extends Error {
 const WORKER_SPIN_US = 200;
 /** Microseconds the caller polls for the workers before it sleeps. */
 const CALLER_SPIN_US = 50;
+/** One thread for this long (doubling up to the max while it persists) when calls keep waiting on workers. */
+const BACKOFF_MIN_MS = 20;
+const BACKOFF_MAX_MS = 1000;
 const START_TIMEOUT_MS = 20_000;
 
 export class ThreadPool {
@@ -37,8 +41,24 @@ export class ThreadPool {
   private scratchStride = 0;
   private disposed = false;
   private readonly opIndex = new Map<string, number>();
+  private readonly fns: ((...args: number[]) => unknown)[];
+  private readonly shareArgs = new Float64Array(C.MAX_ARGS);
+  private gen = 0;
+  /** The caller runs shares no worker has claimed when its own is done (off: always wait for the workers). */
+  steal = true;
+  /** Back off to one thread while the workers keep the caller waiting (a machine busy with other work). */
+  adaptive = true;
+  private tLaunch = 0;
+  private callerUnits = 0;
+  private workerUnits = 0;
+  private slowAverage = 0;
+  private degradedUntil = 0;
+  private backoffMs = BACKOFF_MIN_MS;
 
-  private constructor(readonly host: ThreadHost, readonly arena: Arena, readonly memory: WebAssembly.Memory, threads: number, readonly names: readonly string[]) {
+  private constructor(readonly host: ThreadHost, readonly arena: Arena, readonly memory: WebAssembly.Memory, threads: number,
+    readonly names: readonly string[], exports: object) {
+    if (threads > C.MAX_THREADS) throw new ThreadPoolError(`at most ${C.MAX_THREADS} threads, got ${threads}`);
+    this.fns = names.map((n) => (exports as Record<string, (...args: number[]) => unknown>)[n]!);
     this.size = threads;
     this.ctrlPtr = arena.allocZeroed(C.CONTROL_BYTES);
     this.i32 = new Int32Array(memory.buffer, this.ctrlPtr, C.CONTROL_BYTES >> 2);
@@ -62,8 +82,8 @@ export class ThreadPool {
   }
 
   /** Starts the workers and blocks until each has instantiated the module (Node). */
-  static startSync(host: ThreadHost, module: WebAssembly.Module, memory: WebAssembly.Memory, arena: Arena, threads: number, names: readonly string[]): ThreadPool {
-    const pool = new ThreadPool(host, arena, memory, threads, names);
+  static startSync(host: ThreadHost, module: WebAssembly.Module, exports: object, memory: WebAssembly.Memory, arena: Arena, threads: number, names: readonly string[]): ThreadPool {
+    const pool = new ThreadPool(host, arena, memory, threads, names, exports);
     for (const p of pool.spawnAll(module)) p.catch(() => {});
     const deadline = performance.now() + START_TIMEOUT_MS;
     let ready: number;
@@ -77,8 +97,8 @@ export class ThreadPool {
   }
 
   /** Starts the workers and waits for their first message (browsers, where workers need this event loop to start). */
-  static async start(host: ThreadHost, module: WebAssembly.Module, memory: WebAssembly.Memory, arena: Arena, threads: number, names: readonly string[]): Promise<ThreadPool> {
-    const pool = new ThreadPool(host, arena, memory, threads, names);
+  static async start(host: ThreadHost, module: WebAssembly.Module, exports: object, memory: WebAssembly.Memory, arena: Arena, threads: number, names: readonly string[]): Promise<ThreadPool> {
+    const pool = new ThreadPool(host, arena, memory, threads, names, exports);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise((_, reject) => {
       timer = setTimeout(() => reject(new ThreadPoolError(`worker threads did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
@@ -111,6 +131,19 @@ export class ThreadPool {
 
   get alive(): boolean { return !this.disposed; }
 
+  /**
+   * True while the pool backs off to one thread: most recent calls waited on workers much longer
+   * than their share should take (other processes hold the cores), or found them asleep. Then
+   * splitting is slower than not splitting; after the back-off the next calls probe again.
+   */
+  get degraded(): boolean {
+    if (this.degradedUntil === 0) return false;
+    if (performance.now() < this.degradedUntil) return true;
+    this.degradedUntil = 0;
+    this.slowAverage = 0;
+    return false;
+  }
+
   /** Microseconds a parked worker polls before sleeping (0: sleep at once; saves CPU, adds wake-up latency). */
   set spin(micros: number) { this.i32[C.SPIN] = micros; }
   get spin(): number { return this.i32[C.SPIN]!; }
@@ -142,28 +175,95 @@ export class ThreadPool {
     i32[C.TOTAL] = total;
     i32[C.QUANTUM] = quantum;
     i32[C.THREADS] = threads;
-    Atomics.store(i32, C.DONE, 0);
-    Atomics.add(i32, C.GEN, 1);
+    const g = ++this.gen;
+    for (let t = 1; t < threads; t++) Atomics.store(i32, C.CLAIM + t, g);
+    Atomics.store(i32, C.GEN, g);
     Atomics.notify(i32, C.GEN);
     C.splitRange(total, quantum, threads, 0, this.range);
+    this.tLaunch = performance.now();
+    this.callerUnits = this.range[1]! - this.range[0]!;
+    let most = 0;
+    for (let t = 1; t < threads; t++) most = Math.max(most, C.splitBound(total, quantum, threads, t + 1) - C.splitBound(total, quantum, threads, t));
+    this.workerUnits = most;
   }
 
-  /** Waits for every worker to finish the current call; throws the first worker error. */
+  /** Runs the shares no worker has claimed, waits for the claimed ones; throws the first error. */
   finish(): void {
     const i32 = this.i32;
-    const want = this.size - 1;
-    let done: number;
-    const until = performance.now() + CALLER_SPIN_US / 1000;
-    for (let i = 1; (done = Atomics.load(i32, C.DONE)) < want; i++) if ((i & 63) === 0 && performance.now() > until) break;
-    while ((done = Atomics.load(i32, C.DONE)) < want) Atomics.wait(i32, C.DONE, done);
+    const g = this.gen;
+    const threads = i32[C.THREADS]!;
+    let callerError: unknown;
+    let stole = false;
+    if (this.steal) {
+      for (let t = 1; t < threads; t++) {
+        if (Atomics.compareExchange(i32, C.CLAIM + t, g, C.CLAIMED_BY_CALLER) !== g) continue;
+        stole = true;
+        try { this.runShare(t); } catch (e) { callerError ??= e; }
+      }
+    }
+    const tOwn = performance.now();
+    for (let t = 1; t < threads; t++) {
+      if (Atomics.load(i32, C.CLAIM + t) === C.CLAIMED_BY_CALLER) continue;
+      const until = performance.now() + CALLER_SPIN_US / 1000;
+      let fin: number;
+      for (let i = 1; (fin = Atomics.load(i32, C.FIN + t)) !== g; i++) if ((i & 63) === 0 && performance.now() > until) break;
+      while ((fin = Atomics.load(i32, C.FIN + t)) !== g) Atomics.wait(i32, C.FIN + t, fin);
+    }
+    if (this.adaptive && this.callerUnits > 0) this.judge(tOwn - this.tLaunch, performance.now() - tOwn, stole);
     if (Atomics.load(i32, C.ERROR) !== 0) {
       const message = this.errorText();
       Atomics.store(i32, C.ERROR, 0);
       throw new ThreadPoolError(message);
     }
+    if (callerError !== undefined) throw callerError;
   }
 
-  /** A barrier with no work (start-up checks, tests); OP_FAIL makes worker 1 throw. */
+  /** Was this call slow for its size? A moving average of the answers decides the back-off. */
+  private judge(ownMs: number, waitMs: number, stole: boolean): void {
+    const expected = Math.max(ownMs, (ownMs / this.callerUnits) * this.workerUnits);
+    const slow = stole || ownMs + waitMs > 1.5 * expected + 0.05;
+    this.slowAverage = 0.9 * this.slowAverage + (slow ? 0.1 : 0);
+    if (this.slowAverage > 0.5) {
+      this.degradedUntil = performance.now() + this.backoffMs;
+      this.backoffMs = Math.min(2 * this.backoffMs, BACKOFF_MAX_MS);
+      this.slowAverage = 0;
+    } else if (this.slowAverage < 0.05) {
+      this.backoffMs = BACKOFF_MIN_MS;
+    }
+  }
+
+  /** Share t of the current call, on this thread (the same arithmetic as the worker source). */
+  private runShare(t: number): void {
+    const i32 = this.i32;
+    const f64 = this.f64;
+    const op = i32[C.OP]!;
+    if (op === C.OP_NOOP) return;
+    if (op === C.OP_FAIL) { if (t === 1) throw new ThreadPoolError('share 1 (run by the caller): failed on purpose (OP_FAIL)'); return; }
+    const threads = i32[C.THREADS]!, total = i32[C.TOTAL]!, quantum = i32[C.QUANTUM]!;
+    const lo = C.splitBound(total, quantum, threads, t), hi = C.splitBound(total, quantum, threads, t + 1);
+    if (lo >= hi) return;
+    const argc = i32[C.ARGC]!;
+    const a = this.shareArgs;
+    for (let i = 0; i < argc; i++) a[i] = f64[C.ARGS_F64 + i]! + lo * i32[C.STRIDE + i]!;
+    a[i32[C.SPLIT_ARG]!] = hi - lo;
+    const w = i32[C.WORK_ARG]!;
+    if (w >= 0) a[w] = f64[C.WORK_BASE_F64]! + (t - 1) * i32[C.WORK_STRIDE]!;
+    const fn = this.fns[op]!;
+    switch (argc) {
+      case 4: fn(a[0]!, a[1]!, a[2]!, a[3]!); break;
+      case 5: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!); break;
+      case 6: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!); break;
+      case 7: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!); break;
+      case 8: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!); break;
+      case 9: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!); break;
+      case 10: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!); break;
+      case 11: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!); break;
+      case 12: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!); break;
+      default: fn(...Array.from(a.subarray(0, argc)));
+    }
+  }
+
+  /** A barrier with no work (start-up checks, tests); OP_FAIL makes share 1 throw. */
   barrier(op: number = C.OP_NOOP): void {
     this.prepare(op, 0);
     this.launch(0, 0, 1, this.size, -1, 0);
@@ -192,15 +292,16 @@ export class ThreadPool {
     this.disposed = true;
     const i32 = this.i32;
     i32[C.OP] = C.OP_EXIT;
-    Atomics.store(i32, C.DONE, 0);
-    Atomics.add(i32, C.GEN, 1);
+    const g = ++this.gen;
+    for (let t = 1; t < this.size; t++) Atomics.store(i32, C.CLAIM + t, g);
+    Atomics.store(i32, C.GEN, g);
     Atomics.notify(i32, C.GEN);
-    // Workers that were running leave at once; wait briefly so none still reads the control block
-    // when the arena hands it out again.
+    // Workers leave at once; wait briefly so that none still reads the control block when the
+    // arena hands it out again (terminate() below ends any that did not start).
     const want = Math.min(this.workers.length, Atomics.load(i32, C.READY));
     const deadline = performance.now() + 1000;
-    let done: number;
-    while ((done = Atomics.load(i32, C.DONE)) < want && performance.now() < deadline) Atomics.wait(i32, C.DONE, done, 10);
+    let exited: number;
+    while ((exited = Atomics.load(i32, C.EXITED)) < want && performance.now() < deadline) Atomics.wait(i32, C.EXITED, exited, 10);
     for (const w of this.workers) w.terminate();
     this.workers = [];
     if (this.scratchPtr) this.arena.free(this.scratchPtr);

@@ -8,7 +8,7 @@ import * as C from './control.js';
 
 const body = `'use strict';
 const C = ${JSON.stringify({
-  GEN: C.GEN, DONE: C.DONE, READY: C.READY, ERROR: C.ERROR, OP: C.OP, ARGC: C.ARGC, THREADS: C.THREADS,
+  GEN: C.GEN, READY: C.READY, EXITED: C.EXITED, CLAIM: C.CLAIM, FIN: C.FIN, CLAIMED_BY_WORKER: C.CLAIMED_BY_WORKER, ERROR: C.ERROR, OP: C.OP, ARGC: C.ARGC, THREADS: C.THREADS,
   SPLIT_ARG: C.SPLIT_ARG, TOTAL: C.TOTAL, QUANTUM: C.QUANTUM, WORK_ARG: C.WORK_ARG, WORK_STRIDE: C.WORK_STRIDE,
   SPIN: C.SPIN, STRIDE: C.STRIDE, ARGS_F64: C.ARGS_F64, WORK_BASE_F64: C.WORK_BASE_F64, ERROR_LEN: C.ERROR_LEN,
   ERROR_TEXT: C.ERROR_TEXT, ERROR_MAX: C.ERROR_MAX, CONTROL_BYTES: C.CONTROL_BYTES, OP_EXIT: C.OP_EXIT,
@@ -63,6 +63,9 @@ function serve(init, reply) {
       case 7: fn(args[0], args[1], args[2], args[3], args[4], args[5], args[6]); break;
       case 8: fn(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7]); break;
       case 9: fn(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8]); break;
+      case 10: fn(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9]); break;
+      case 11: fn(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10]); break;
+      case 12: fn(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11]); break;
       default: fn.apply(null, args.slice(0, argc));
     }
   }
@@ -71,14 +74,16 @@ function serve(init, reply) {
     for (let i = 1; Atomics.load(i32, C.GEN) === seen; i++) if ((i & 63) === 0 && performance.now() > until) break;
     while (Atomics.load(i32, C.GEN) === seen) Atomics.wait(i32, C.GEN, seen);
     seen = Atomics.load(i32, C.GEN);
+    // Not ours (fewer threads in this call), taken by the caller, or superseded: back to waiting.
+    if (Atomics.compareExchange(i32, C.CLAIM + tid, seen, C.CLAIMED_BY_WORKER) !== seen) continue;
     const op = i32[C.OP];
     if (op === C.OP_EXIT) break;
     try { run(op); } catch (e) { fail(e); }
-    Atomics.add(i32, C.DONE, 1);
-    Atomics.notify(i32, C.DONE);
+    Atomics.store(i32, C.FIN + tid, seen);
+    Atomics.notify(i32, C.FIN + tid);
   }
-  Atomics.add(i32, C.DONE, 1);
-  Atomics.notify(i32, C.DONE);
+  Atomics.add(i32, C.EXITED, 1);
+  Atomics.notify(i32, C.EXITED);
 }
 if (typeof require === 'function') {
   const { parentPort } = require('node:worker_threads');

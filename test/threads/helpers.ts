@@ -11,13 +11,15 @@ export function singleBackend(): Backend {
   return createBackendSync({ binary: 'simd' });
 }
 
-/** A backend with `threads` threads that splits every kernel it can (thresholds at 1). */
+/** A backend with `threads` threads that splits every kernel it can (thresholds at 1, no back-off). */
 export function forcedBackend(threads: number): Backend {
   const b = createBackendSync({ binary: 'simd', threads });
   if (threads > 1) {
     const t = (b.k as ThreadedKernels).tuning;
     t.gemmMinFlopsPerThread = 1;
     t.eltwiseMinPerThread = 1;
+    // Tiny calls find workers asleep; the back-off to one thread would hide the splits under test.
+    (b.k as ThreadedKernels).pool.adaptive = false;
   }
   return b;
 }

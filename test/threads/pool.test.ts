@@ -55,13 +55,38 @@ describe('errors in workers', () => {
   it('a worker exception surfaces in the caller with its message; the pool keeps working', () => {
     const b = forcedBackend(2);
     const pool = threaded(b).pool;
+    pool.steal = false; // the worker, not the caller, must run share 1
     expect(() => pool.barrier(OP_FAIL)).toThrow(/worker 1: Error: failed on purpose/);
     pool.barrier();
+    pool.steal = true; // share 1 may now run on either thread: same failure either way
+    expect(() => pool.barrier(OP_FAIL)).toThrow(/failed on purpose/);
+    pool.barrier();
+    b.dispose();
+  });
+
+  it('the caller runs the shares of workers that are not scheduled: no stall', () => {
+    const b = forcedBackend(3);
+    const pool = threaded(b).pool;
+    pool.spin = 0; // workers sleep at once; the caller takes whatever they have not claimed yet
+    const one = singleBackend();
+    for (let i = 0; i < 200; i++) {
+      const m = 37 + (i % 5), n = 19, k = 101;
+      const X = put(b, randomArray(m * k, i)), W = put(b, randomArray(n * k, i + 1)), Z = b.arena.alloc(m * n * 4);
+      const w = b.arena.alloc(b.k.f32_gemm_work_bytes(m, n, k));
+      b.k.f32_gemm_nt(X, W, 0, Z, m, n, k, 0, w);
+      if (i % 50 === 0) {
+        const X1 = put(one, randomArray(m * k, i)), W1 = put(one, randomArray(n * k, i + 1)), Z1 = one.arena.alloc(m * n * 4);
+        one.k.f32_gemm_nt(X1, W1, 0, Z1, m, n, k, 0, one.arena.alloc(one.k.f32_gemm_work_bytes(m, n, k)));
+        expect(firstBitDifference(get(b, Z, m * n), get(one, Z1, m * n))).toBe(-1);
+      }
+      for (const p of [X, W, Z, w]) b.arena.free(p);
+    }
     b.dispose();
   });
 
   it('a trap in a worker\'s share (out-of-bounds rows) surfaces as a RuntimeError message', () => {
     const b = forcedBackend(2);
+    threaded(b).pool.steal = false;
     const m = 20, n = 8, k = 16;
     const end = b.memory.buffer.byteLength;
     // Rows 0..9 (the caller's share) sit at the end of memory; rows 10.. (the worker's) lie past it.
@@ -74,6 +99,29 @@ describe('errors in workers', () => {
     const X1 = put(one, randomArray(m * k, 2)), W1 = put(one, randomArray(n * k, 1)), Z1 = one.arena.alloc(m * n * 4);
     one.k.f32_gemm_nt(X1, W1, 0, Z1, m, n, k, 0, one.arena.alloc(one.k.f32_gemm_work_bytes(m, n, k)));
     expect(firstBitDifference(get(b, Z, m * n), get(one, Z1, m * n))).toBe(-1);
+    b.dispose();
+  });
+});
+
+describe('back-off under contention', () => {
+  it('runs on one thread for a while when calls keep waiting on workers, then probes again', async () => {
+    const b = forcedBackend(2);
+    const pool = threaded(b).pool;
+    pool.adaptive = true;
+    pool.spin = 0; // workers sleep between calls: tiny calls find them asleep, as on a busy machine
+    const m = 12, n = 6, k = 8;
+    const X = put(b, randomArray(m * k, 1)), W = put(b, randomArray(n * k, 2)), Z = b.arena.alloc(m * n * 4);
+    const w = b.arena.alloc(b.k.f32_gemm_work_bytes(m, n, k));
+    let backedOff = false;
+    for (let i = 0; i < 500 && !backedOff; i++) {
+      b.k.f32_gemm_nt(X, W, 0, Z, m, n, k, 0, w);
+      backedOff = pool.degraded;
+    }
+    expect(backedOff).toBe(true);
+    expect(threaded(b).gemmThreads(m, n, k)).toBe(1);
+    await new Promise((r) => setTimeout(r, 1100)); // longest back-off
+    expect(pool.degraded).toBe(false);
+    expect(threaded(b).gemmThreads(m, n, k)).toBe(2);
     b.dispose();
   });
 });
