@@ -1,5 +1,5 @@
-// Packing for the GEMM driver. A block (rows i0..i0+mc, depth p0..p0+kc) becomes strips of MR
-// rows: strip s holds, for each p, A[i0+s·MR+0..MR, p] (MR floats), rows past m zero-filled.
+// Packing for the GEMM driver. A block (rows i0..i0+mc, depth p0..p0+kc) becomes strips of h = 5
+// or 4 rows: a strip holds, for each p, its h values A[i, p] (h floats), rows past m zero-filled.
 // B block (columns j0..j0+nc, depth p0..p0+kc) becomes panels of 8 columns: panel t holds, for
 // each p, B[p, j0+8t+0..8] (8 floats), columns past n zero-filled. Sources are row-major f32:
 //   A "normal" m×k (lda = k), A "transposed" stored k×m (A^T, lda = m);
@@ -20,7 +20,7 @@ function transpose4x4Store(dst: usize, stride: usize, r0: v128, r1: v128, r2: v1
 }
 
 /** Gathers `rows` source rows (stride ld floats) at depth p0..p0+kc into an interleaved block of
- *  `width` floats per depth (rows ≥ `rows` zero). Used for A (width MR) and for W of nt (width 8). */
+ *  `width` floats per depth (rows ≥ `rows` zero). Used for A (width 5 or 4) and W of nt (width 8). */
 export function packRowsInterleaved(dst: usize, src: usize, ld: i32, rows: i32, width: i32, p0: i32, kc: i32): void {
   const dstStride = <usize>width << 2;
   let r = 0;
