@@ -190,6 +190,25 @@ for (const bk of kernelBackends()) {
       }
     });
 
+    it('nt and nn: a row of C is bit-identical whatever the number of rows (batch size) around it', () => {
+      const m = 37, n = 29, k = 300;
+      for (const layout of ['nt', 'nn'] as const) {
+        const a = randomArray(m * k, 21), b = randomArray(n * k, 22), bias = randomArray(n, 23);
+        const aPtr = put(bk, a), bPtr = put(bk, b), biasPtr = put(bk, bias), cPtr = put(bk, new Float32Array(m * n));
+        const workPtr = bk.arena.alloc(bk.k.f32_gemm_work_bytes(m, n, k));
+        const run = (row0: number, rows: number) => {
+          call(bk, { layout, m: rows, n, k, flags: GEMM_RELU, bias: layout === 'nt' }, aPtr + row0 * k * 4, bPtr, layout === 'nt' ? biasPtr : 0, cPtr, workPtr);
+          return get(bk, cPtr, rows * n);
+        };
+        const all = run(0, m);
+        for (const [row0, rows] of [[0, 1], [36, 1], [3, 4], [10, 5], [7, 13], [20, 17]] as const) {
+          const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
+          expect(bits(run(row0, rows)), `${layout} rows ${row0}..${row0 + rows}`).toEqual(bits(all.slice(row0 * n, (row0 + rows) * n)));
+        }
+        for (const q of [aPtr, bPtr, biasPtr, cPtr, workPtr]) bk.arena.free(q);
+      }
+    });
+
     it('work bytes: 0 without work, monotone in m, n and k, a multiple of 64 (wasm)', () => {
       expect(bk.k.f32_gemm_work_bytes(0, 5, 5)).toBe(0);
       let prev = 0;
