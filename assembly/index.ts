@@ -20,3 +20,4 @@ export * from './layers/index';
 export * from './rng/index';
 export * from './bench/index';
 export * from './threads/index';
+export * from './gemm/direct';

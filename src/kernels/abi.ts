@@ -23,6 +23,11 @@ export interface GemmAbi {
   f32_colsum(aPtr: number, outPtr: number, m: number, n: number, flags: number): void;
 }
 
+export interface GemmDirectAbi {
+  /** f32_gemm_nt without packing, for a few rows (inference latency): each W row is read once, in place. */
+  f32_gemm_nt_direct(xPtr: number, wPtr: number, biasPtr: number, zPtr: number, m: number, n: number, k: number, flags: number): void;
+}
+
 export interface EltwiseAbi {
   f32_fill(ptr: number, n: number, value: number): void;
   f32_copy(dstPtr: number, srcPtr: number, n: number): void;
@@ -137,4 +142,4 @@ export interface RngAbi {
   f32_rand_uniform(rngPtr: number, outPtr: number, n: number, lo: number, hi: number): void;
 }
 
-export type KernelAbi = GemmAbi & EltwiseAbi & ReduceAbi & ActivationAbi & LossAbi & OptimAbi & LayerAbi & RngAbi;
+export type KernelAbi = GemmAbi & GemmDirectAbi & EltwiseAbi & ReduceAbi & ActivationAbi & LossAbi & OptimAbi & LayerAbi & RngAbi;

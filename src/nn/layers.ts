@@ -98,6 +98,9 @@ export interface LayerContext {
   rngPtr: number;
 }
 
+/** Up to this many rows, dense layers use the unpacked GEMM (measured crossover: bench/README.md). */
+export const DIRECT_MAX_ROWS = 4;
+
 export abstract class LayerRuntime {
   readonly params: ParamTensor[] = [];
   protected buffers: number[] = [];
@@ -187,10 +190,13 @@ export class DenseRuntime extends LayerRuntime {
     this.rreluSlopePtr = this.spec.activation === 'rrelu' ? this.buf(n) : 0;
   }
 
-  /** Z = X·Wᵀ + b (optionally with fused ReLU, for inference). */
+  /** Z = X·Wᵀ + b (optionally with fused ReLU, for inference). A few rows skip the packed GEMM:
+   *  packing all of W costs more than the arithmetic of one or two samples. */
   forwardLinear(inPtr: number, m: number, workPtr: number, fusedRelu = false): void {
     this.inPtr = inPtr;
-    this.ctx.k.f32_gemm_nt(inPtr, this.W.ptr, this.b.ptr, this.zPtr, m, this.outSize, this.inSize, fusedRelu ? 1 : 0, workPtr);
+    const flags = fusedRelu ? 1 : 0;
+    if (m <= DIRECT_MAX_ROWS) this.ctx.k.f32_gemm_nt_direct(inPtr, this.W.ptr, this.b.ptr, this.zPtr, m, this.outSize, this.inSize, flags);
+    else this.ctx.k.f32_gemm_nt(inPtr, this.W.ptr, this.b.ptr, this.zPtr, m, this.outSize, this.inSize, flags, workPtr);
   }
 
   /** A = f(Z). softmax here is the plain (unfused) output transform. */

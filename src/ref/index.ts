@@ -13,8 +13,12 @@ import { makeLayerRef } from './layers.js';
 import { makeRngRef } from './rng.js';
 
 export function createRefKernels(v: Views): KernelAbi {
+  const gemm = makeGemmRef(v);
   return {
-    ...makeGemmRef(v),
+    ...gemm,
+    // The TS twin has no packing to skip: the direct variant is the same computation.
+    f32_gemm_nt_direct: (x: number, w: number, b: number, z: number, m: number, n: number, k: number, flags: number) =>
+      gemm.f32_gemm_nt(x, w, b, z, m, n, k, flags, 0),
     ...makeEltwiseRef(v),
     ...makeReduceRef(v),
     ...makeActivationRef(v),
