@@ -4,13 +4,14 @@
 //   A: m×k with row stride lda, or (aTrans) stored k×m with row stride lda;
 //   B: k×n with row stride ldb, or (bTrans) stored n×k with row stride ldb.
 // With lda, ldb, ldc equal to the natural strides this is gemm() of assembly/gemm/driver.ts. The
-// loops, blocking (NC, equal-size KC depth blocks, MC), packing and micro-kernel are that
-// driver's, in the same order, and the depth blocks depend on k only: every element of C is
-// summed exactly as the single-threaded GEMM sums it, so row and column splits are bit-identical.
+// loops, blocking (NC, equal-size KC depth blocks, MC, strips of 5 rows then of 4), packing and
+// micro-kernels are that driver's, in the same order, and the depth blocks depend on k only:
+// every element of C is summed exactly as the single-threaded GEMM sums it, so row and column
+// splits are bit-identical. Keep this file in step with driver.ts.
 // workPtr: f32_gemm_work_bytes(m, n, k) bytes, 64-byte aligned, laid out as the driver's.
 // Edge tiles go through its first 192 bytes; C is never touched outside its m×n block.
 
-import { f32_ukernel_5x8, INIT_BIAS, INIT_C, INIT_C_BIAS, INIT_ZERO } from '../gemm/kernel';
+import { f32_ukernel_4x8, f32_ukernel_5x8, INIT_BIAS, INIT_C, INIT_C_BIAS, INIT_ZERO } from '../gemm/kernel';
 import { packColsContiguous, packRowsInterleaved } from '../gemm/pack';
 import { GEMM_ACCUMULATE, GEMM_RELU, KC, MC, MR, NC, NR } from '../gemm/driver';
 
@@ -21,7 +22,37 @@ function align64(x: usize): usize {
   return (x + 63) & ~(<usize>63);
 }
 
-function edgeTile(kc: i32, a: usize, b: usize, c: usize, ldc: usize, mr: i32, nr: i32, init: i32, biasPtr: usize, relu: bool, tile: usize): void {
+@inline
+function ukernel(h: i32, kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool): void {
+  if (h == MR) f32_ukernel_5x8(kc, a, b, c, ldc, init, biasPtr, relu);
+  else f32_ukernel_4x8(kc, a, b, c, ldc, init, biasPtr, relu);
+}
+
+/** Rows of the 5-row strips at the start of a block of mc rows; 4-row strips follow (driver.ts). */
+function fiveRowSpan(mc: i32): i32 {
+  const fours = (4 * mc) % 5;
+  return 4 * fours <= mc ? mc - 4 * fours : 0;
+}
+
+function edgeTile(h: i32, kc: i32, a: usize, b: usize, c: usize, ldc: usize, mr: i32, nr: i32, init: i32, biasPtr: usize, relu: bool, tile: usize): void {
+  if (nr == NR) {
+    const zero = f32x4.splat(0);
+    for (let r = 0; r < MR; r++) {
+      const t = tile + (<usize>r << 5);
+      const cr = c + <usize>r * ldc;
+      const load = r < mr && (init & INIT_C) != 0;
+      v128.store(t, load ? v128.load(cr) : zero);
+      v128.store(t, load ? v128.load(cr, 16) : zero, 16);
+    }
+    ukernel(h, kc, a, b, tile, 32, INIT_C | (init & INIT_BIAS), biasPtr, relu);
+    for (let r = 0; r < mr; r++) {
+      const t = tile + (<usize>r << 5);
+      const cr = c + <usize>r * ldc;
+      v128.store(cr, v128.load(t));
+      v128.store(cr, v128.load(t, 16), 16);
+    }
+    return;
+  }
   for (let r = 0; r < MR; r++) {
     const t = tile + (<usize>r << 5);
     const cr = c + <usize>r * ldc;
@@ -34,7 +65,7 @@ function edgeTile(kc: i32, a: usize, b: usize, c: usize, ldc: usize, mr: i32, nr
       store<f32>(t + (<usize>j << 2), v);
     }
   }
-  f32_ukernel_5x8(kc, a, b, tile, 32, INIT_C, 0, relu);
+  ukernel(h, kc, a, b, tile, 32, INIT_C, 0, relu);
   for (let r = 0; r < mr; r++) {
     const t = tile + (<usize>r << 5);
     const cr = c + <usize>r * ldc;
@@ -65,7 +96,7 @@ export function gemmLd(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, bTrans:
   const relu = (flags & GEMM_RELU) != 0;
   const tile = workPtr;
   const aPack = workPtr + TILE_BYTES;
-  const bPack = aPack + align64(<usize>min((m + MR - 1) / MR * MR, MC) * <usize>min(k, KC) << 2);
+  const bPack = aPack + align64(<usize>((min(m, MC) + MR - 1) / MR * MR) * <usize>min(k, KC) << 2);
   const ldcBytes = <usize>ldc << 2;
   const kBlocks = (k + KC - 1) / KC;
   const kStep = (k + kBlocks - 1) / kBlocks;
@@ -84,22 +115,27 @@ export function gemmLd(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, bTrans:
       }
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        for (let ir = 0; ir < mc; ir += MR) {
-          const mr = min(MR, mc - ir);
+        const five = fiveRowSpan(mc);
+        for (let ir = 0; ir < mc;) {
+          const h = ir < five ? MR : 4;
+          const mr = min(h, mc - ir);
           const dst = aPack + (<usize>ir * <usize>kc << 2);
-          if (aTrans) packColsContiguous(dst, aPtr + (<usize>(ic + ir) << 2), lda, mr, MR, pc, kc);
-          else packRowsInterleaved(dst, aPtr + (<usize>(ic + ir) * <usize>lda << 2), lda, mr, MR, pc, kc);
+          if (aTrans) packColsContiguous(dst, aPtr + (<usize>(ic + ir) << 2), lda, mr, h, pc, kc);
+          else packRowsInterleaved(dst, aPtr + (<usize>(ic + ir) * <usize>lda << 2), lda, mr, h, pc, kc);
+          ir += h;
         }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const b = bPack + (<usize>jr * <usize>kc << 2);
           const bias = biasPtr ? biasPtr + (<usize>(jc + jr) << 2) : 0;
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
+          for (let ir = 0; ir < mc;) {
+            const h = ir < five ? MR : 4;
+            const mr = min(h, mc - ir);
             const a = aPack + (<usize>ir * <usize>kc << 2);
             const c = cPtr + ((<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2);
-            if (mr == MR && nr == NR) f32_ukernel_5x8(kc, a, b, c, ldcBytes, init, bias, reluNow);
-            else edgeTile(kc, a, b, c, ldcBytes, mr, nr, init, bias, reluNow, tile);
+            if (mr == h && nr == NR) ukernel(h, kc, a, b, c, ldcBytes, init, bias, reluNow);
+            else edgeTile(h, kc, a, b, c, ldcBytes, mr, nr, init, bias, reluNow, tile);
+            ir += h;
           }
         }
       }
