@@ -21,7 +21,9 @@ const WORKER_SPIN_US = 200;
 const CALLER_SPIN_US = 50;
 /** One thread for this long (doubling up to the max while it persists) when calls keep waiting on workers. */
 const BACKOFF_MIN_MS = 20;
-const BACKOFF_MAX_MS = 1000;
+const BACKOFF_MAX_MS = 250;
+/** Calls not judged after start-up: workers run unoptimized code at first (JS and wasm tiers). */
+const WARMUP_CALLS = 64;
 const START_TIMEOUT_MS = 20_000;
 
 export class ThreadPool {
@@ -54,6 +56,7 @@ export class ThreadPool {
   private slowAverage = 0;
   private degradedUntil = 0;
   private backoffMs = BACKOFF_MIN_MS;
+  private calls = 0;
 
   private constructor(readonly host: ThreadHost, readonly arena: Arena, readonly memory: WebAssembly.Memory, threads: number,
     readonly names: readonly string[], exports: object) {
@@ -209,7 +212,7 @@ export class ThreadPool {
       for (let i = 1; (fin = Atomics.load(i32, C.FIN + t)) !== g; i++) if ((i & 63) === 0 && performance.now() > until) break;
       while ((fin = Atomics.load(i32, C.FIN + t)) !== g) Atomics.wait(i32, C.FIN + t, fin);
     }
-    if (this.adaptive && this.callerUnits > 0) this.judge(tOwn - this.tLaunch, performance.now() - tOwn, stole);
+    if (this.adaptive && this.callerUnits > 0 && ++this.calls > WARMUP_CALLS) this.judge(tOwn - this.tLaunch, performance.now() - tOwn, stole);
     if (Atomics.load(i32, C.ERROR) !== 0) {
       const message = this.errorText();
       Atomics.store(i32, C.ERROR, 0);
