@@ -38,6 +38,13 @@ export const SIZES = {
   latencyReps: quick ? 3 : 15,
 };
 
+// The harness subtracts this process's own CPU time from the machine's busy time during the job,
+// which leaves the cores other work took meanwhile (the "contended" flag of RESULTS.md).
+process.on('exit', () => {
+  const u = process.cpuUsage();
+  console.log('@@cpu ' + JSON.stringify({ seconds: (u.user + u.system) / 1e6 }));
+});
+
 export function emit(row) {
   console.log('@@row ' + JSON.stringify(row));
 }

@@ -45,7 +45,7 @@ function table(rows, workload, { refSystem = REF, title } = {}) {
     '|---|---:|---:|---:|---:|---:|---|',
   ];
   for (const r of rs) {
-    const busy = r.load > 0.3 ? ` (contended: ${r.load.toFixed(1)} cores busy with other work before the job)` : '';
+    const busy = r.load > 0.3 ? ` (contended: other work took ${r.load.toFixed(1)} cores during the job)` : '';
     const notes = r.error ? `**not run:** ${esc(r.error)}` : `${r.extrapolated ? '*extrapolated* — ' : ''}${esc(r.note)}${busy}`;
     lines.push(`| ${r.system} | ${r.threads} | ${r.error ? '—' : fmt(metric, r.median)} | ${spread(r)} | ${r.runs || ''} | ${ratio(rows, r, refSystem)} | ${notes} |`);
   }
@@ -73,14 +73,14 @@ function gemmMatrix(rows) {
     'GFLOPS = 2·m·n·k / time, median (min–max) of the timed samples; m×n×k; `nn` plain A·B, `tn` Aᵀ·B (dW), `nt` A·Bᵀ (forward).\n',
     head, sep, body('value'), caption,
     `simdnet-wasm-relaxed ÷ this (> 1: simdnet faster):\n`, head, sep, body('ratio'), caption,
-    errLines ? `Not run:\n${errLines}\n` : '', notes ? `Notes:\n${notes}\n` : '', busy ? `Contended (cores busy with other work just before the job): ${busy}.\n` : '',
+    errLines ? `Not run:\n${errLines}\n` : '', notes ? `Notes:\n${notes}\n` : '', busy ? `Contended (cores other work took during the job): ${busy}.\n` : '',
   ].join('\n');
 }
 
 function headline(rows) {
   const peers = ['tfjs-wasm', 'tfjs-cpu', 'onnxruntime-web', 'pytorch', 'brain.js', 'synaptic', 'simdnet-ts'];
   const cols = [
-    ['GEMM nt 128×784×256', 'gemm-nt-128x784x256'],
+    ['GEMM (geomean of 6)', 'gemm*'],
     ['train samples/s', 'train-sgd'],
     ['infer batch 1024', 'infer-b1024'],
     ['batch-1 latency', 'infer-b1'],
@@ -90,7 +90,20 @@ function headline(rows) {
     `| peer (threads) | ${cols.map((c) => c[0]).join(' | ')} |`,
     `|---|${cols.map(() => '---:').join('|')}|`,
   ];
+  const gemmGeo = (sys, th) => {
+    const rs = rows.filter((x) => x.system === sys && x.threads === th && x.workload.startsWith('gemm-') && x.median !== null);
+    return rs.length ? Math.exp(rs.reduce((a, x) => a + Math.log(x.median), 0) / rs.length) : null;
+  };
+  const gemmRatio = (p, th) => {
+    const mine = gemmGeo(p, th);
+    const ref = gemmGeo(REF, th) ?? gemmGeo(REF, 1);
+    if (mine === null) return 'n/a';
+    if (ref === null) return '';
+    const q = ref / mine;
+    return `${q >= 10 ? q.toFixed(0) : q >= 1 ? q.toFixed(2) : q.toFixed(3)}×${gemmGeo(REF, th) === null && th !== 1 ? ' (vs 1 thread)' : ''}`;
+  };
   const abs = (th) => cols.map(([, w]) => {
+    if (w === 'gemm*') { const g = gemmGeo(REF, th); return g === null ? '' : `${g.toFixed(1)} GFLOPS`; }
     const r = rows.find((x) => x.system === REF && x.threads === th && x.workload === w && x.median !== null);
     return r ? `${fmt(r.metric, r.median)} ${r.metric === 'samples/s' || r.metric === 'GFLOPS' ? r.metric : r.metric.startsWith('latency') ? 'µs' : 'ms'}` : '';
   });
@@ -100,6 +113,7 @@ function headline(rows) {
   for (const p of peers) {
     for (const th of [...new Set(rows.filter((r) => r.system === p).map((r) => r.threads))].sort()) {
       const cells = cols.map(([, w]) => {
+        if (w === 'gemm*') return gemmRatio(p, th);
         const r = rows.find((x) => x.system === p && x.threads === th && (x.workload === w || (w.startsWith('gemm') && x.workload === 'gemm') || (w === 'cold-start' && x.workload === w)));
         if (!r) return th > 1 && w === 'cold-start' ? '' : 'n/a';
         if (r.error) return 'n/a';
@@ -140,7 +154,7 @@ Ratios are **simdnet-wasm-relaxed ÷ peer** (same thread count when simdnet ran 
 - @tensorflow/tfjs ${v['@tensorflow/tfjs']}, @tensorflow/tfjs-backend-wasm ${v['@tensorflow/tfjs-backend-wasm']}, onnxruntime-web ${v['onnxruntime-web']}, brain.js ${v['brain.js']}, synaptic ${v.synaptic}
 - PyTorch ${v.torch} (Debian python3-torch, Python ${v.python}), BLAS: ${v.blas}
 - Data: ${meta.data}; model 784-256-128-10, ReLU hidden, softmax output, batch 128
-- Load average after the run: ${meta.load}. This machine is shared: when another job competes for the 2 cores the spread widens, above all for 2-thread figures; the harness samples /proc/stat for 0.5 s before each job, and rows whose job started with more than 0.3 of a core busy with other work say "contended" (results.json: \`load\`, in cores).
+- Load average after the run: ${meta.load}. This machine is shared: when another job competes for the 2 cores the spread widens, above all for 2-thread figures; the harness takes the machine's busy time (/proc/stat) over each job minus the job's own CPU time, and rows whose job shared the machine with more than 0.3 of a core of other work say "contended" (results.json: \`load\`, in cores).
 - ${threadsNote}
 
 ## Headline: simdnet-wasm-relaxed against each peer

@@ -1,7 +1,7 @@
 // Side-by-side benchmark of simdnet against the libraries users would pick instead.
 //   npm run bench:peers                 full run (~10–15 min on 2 cores)
-//   npm run bench:peers -- --quick      smoke run (smaller subsets, fewer runs)
-//   npm run bench:peers -- --only tfjs-wasm,pytorch    a subset of the systems
+//   npm run bench:peers -- --quick      smoke run (smaller subsets, fewer runs), written to $TMPDIR/simdnet-peers/
+//   npm run bench:peers -- --only tfjs-wasm,pytorch    rerun some systems, keep the others' last rows
 // Installs bench/peers' own dependencies when missing (peers never become simdnet dependencies),
 // runs every system in its own process (each prints `@@row` lines, see common.mjs), then writes
 // bench/results.json and bench/RESULTS.md (report.mjs).
@@ -69,6 +69,7 @@ const selected = (system) => !only || only.some((o) => system === o || system.st
 function runChild({ cmd, argv, env }, timeoutMs) {
   return new Promise((resolve) => {
     const t0 = performance.now();
+    const stat0 = procStat();
     let child;
     try {
       child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -84,8 +85,13 @@ function runChild({ cmd, argv, env }, timeoutMs) {
     child.on('error', (e) => { err += `\n${e.message}`; });
     child.on('close', (code) => {
       clearTimeout(timer);
+      const ms = performance.now() - t0;
       const rows = out.split('\n').filter((l) => l.startsWith('@@row ')).map((l) => JSON.parse(l.slice(6)));
-      resolve({ rows, stderr: err, code, ms: performance.now() - t0 });
+      const cpu = out.split('\n').filter((l) => l.startsWith('@@cpu ')).map((l) => JSON.parse(l.slice(6)).seconds)[0];
+      const stat1 = procStat();
+      // Cores other work kept busy while the child ran: machine busy time minus the child's own.
+      const others = stat0 && stat1 && cpu !== undefined ? Math.max(0, ((stat1.busy - stat0.busy) / 100 - cpu) / (ms / 1000)) : null;
+      resolve({ rows, stderr: err, code, ms, others: others === null ? null : +others.toFixed(2) });
     });
   });
 }
@@ -94,14 +100,13 @@ const lastLine = (s) => s.split('\n').map((l) => l.trim()).filter((l) => l && !l
 const errorLine = (s) => s.split('\n').map((l) => l.trim()).find((l) => /Error|error:|Traceback|timed out|No module/.test(l)) ?? lastLine(s);
 
 const started = performance.now();
-/** Cores busy with other work just before a job (sampled over 0.5 s while this harness idles). */
-async function load1() {
-  const read = () => { try { const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number); return { idle: f[3] + f[4], total: f.reduce((a, b) => a + b, 0) }; } catch { return null; } };
-  const a = read();
-  await new Promise((r) => setTimeout(r, 500));
-  const b = read();
-  if (!a || !b || b.total === a.total) return null;
-  return +((1 - (b.idle - a.idle) / (b.total - a.total)) * cpus().length).toFixed(2);
+/** Machine-wide CPU jiffies (USER_HZ = 100 per core-second): busy and total. */
+function procStat() {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = f.reduce((x, y) => x + y, 0);
+    return { busy: total - f[3] - f[4], total };
+  } catch { return null; }
 }
 const rawRows = [];
 
@@ -115,21 +120,21 @@ if (selected('onnxruntime-web')) {
 
 for (const job of jobs) {
   if (!selected(job.system)) continue;
-  const load = await load1();
-  log(`▶ ${job.system} (${job.threads} thread${job.threads > 1 ? 's' : ''}), other work before it: ${load} cores…`);
+  log(`▶ ${job.system} (${job.threads} thread${job.threads > 1 ? 's' : ''})…`);
   const r = await runChild(job, (quick ? 4 : 8) * 60_000);
-  rawRows.push(...r.rows.map((x) => ({ ...x, load })));
+  rawRows.push(...r.rows.map((x) => ({ ...x, load: r.others })));
   const workloads = (job.argv.includes('--workloads') ? job.argv[job.argv.indexOf('--workloads') + 1] : ALL).split(',');
   const prefix = { gemm: 'gemm', train: 'train', accuracy: 'accuracy', inference: 'infer' };
   if (r.code !== 0 || r.rows.length === 0) {
     const msg = errorLine(r.stderr) || `exit code ${r.code}`;
     for (const w of workloads) {
       if (!r.rows.some((x) => x.workload.startsWith(prefix[w]))) {
-        rawRows.push({ workload: w === 'train' ? 'train-sgd' : w === 'accuracy' ? 'accuracy-adam' : w === 'inference' ? 'infer-b1024' : 'gemm', system: job.system, threads: job.threads, metric: '', error: `process failed: ${msg}`.slice(0, 300) });
+        const names = { gemm: ['gemm'], train: ['train-sgd'], accuracy: ['accuracy-adam'], inference: ['infer-b1024', 'infer-b1'] }[w] ?? [w];
+        for (const name of names) rawRows.push({ workload: name, system: job.system, threads: job.threads, metric: '', error: `process failed: ${msg}`.slice(0, 300) });
       }
     }
   }
-  log(`  ${r.rows.length} rows in ${(r.ms / 1000).toFixed(1)} s${r.code ? `, exit ${r.code}: ${errorLine(r.stderr)}` : ''}`);
+  log(`  ${r.rows.length} rows in ${(r.ms / 1000).toFixed(1)} s, other work meanwhile ${r.others ?? '?'} cores${r.code ? `, exit ${r.code}: ${errorLine(r.stderr)}` : ''}`);
 }
 
 const coldRuns = quick ? 3 : 5;
@@ -141,16 +146,18 @@ for (const c of COLD) {
   let error;
   let note;
   const n = c.system === 'synaptic' ? Math.min(2, coldRuns) : coldRuns; // ~20 s per synaptic start
-  const load = await load1();
+  const loads = [];
   for (let i = 0; i < n; i++) {
     const r = await runChild(c, 120_000);
     const row = r.rows.find((x) => x.workload === 'cold-start');
     if (!row || row.error) { error = row?.error ?? `process failed: ${errorLine(r.stderr) || 'exit ' + r.code}`; break; }
     inProcess.push(...row.values);
+    if (r.others !== null) loads.push(r.others);
     wall.push(r.ms);
     note = row.note;
   }
   const base = { system: c.system, threads: 1 };
+  const load = loads.length ? Math.max(...loads) : null;
   if (error) {
     rawRows.push({ ...base, workload: 'cold-start', metric: 'ms import→first prediction', error });
   } else {
@@ -164,10 +171,11 @@ rawRows.push(...(await measureSizes(ROOT, HERE)));
 
 const median = (a) => { const s = [...a].sort((x, y) => x - y); const h = s.length >> 1; return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2; };
 let merged = rawRows;
-if (only && existsSync(join(ROOT, 'bench', 'results.json'))) {
+const prevPath = join(quick ? dirname(onnxPath) : join(ROOT, 'bench'), 'results.json');
+if (only && existsSync(prevPath)) {
   // --only reruns some systems: keep the other systems' rows of the last results.json.
   try {
-    const prev = JSON.parse(readFileSync(join(ROOT, 'bench', 'results.json'), 'utf8'));
+    const prev = JSON.parse(readFileSync(prevPath, 'utf8'));
     if (!!prev.meta?.quick === quick) {
       const kept = prev.rows.filter((r) => !selected(r.system) && !r.workload.startsWith('size-')).map(({ median, min, max, runs, ...r }) => r);
       merged = [...kept, ...rawRows];
@@ -185,9 +193,11 @@ const rows = merged.map(({ values, ...r }) => (values && values.length
 const meta = collectMeta();
 meta.wallSeconds = Math.round((performance.now() - started) / 1000);
 if (only) meta.rerun = `systems rerun with --only ${only.join(',')} (others from the previous run)`;
-writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ meta, rows }, null, 2) + '\n');
-writeReport(join(ROOT, 'bench', 'RESULTS.md'), meta, rows);
-log(`wrote bench/results.json and bench/RESULTS.md (${rows.length} rows, ${meta.wallSeconds} s)`);
+// A quick run is a smoke test: it leaves the committed full results alone.
+const outDir = quick ? dirname(onnxPath) : join(ROOT, 'bench');
+writeFileSync(join(outDir, 'results.json'), JSON.stringify({ meta, rows }, null, 2) + '\n');
+writeReport(join(outDir, 'RESULTS.md'), meta, rows);
+log(`wrote ${join(outDir, 'results.json')} and ${join(outDir, 'RESULTS.md')} (${rows.length} rows, ${meta.wallSeconds} s)`);
 
 function collectMeta() {
   const pkg = (p) => { try { return JSON.parse(readFileSync(join(p, 'package.json'), 'utf8')).version; } catch { return 'not installed'; } };
