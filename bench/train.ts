@@ -167,6 +167,14 @@ if (threadsArg) {
     console.log(`data: ${data.source}; model 784-256-128-10 ReLU/softmax, SGD; ${made.map((b) => `${b.threadCount}: ${b.binary}`).join(', ')}\n`);
   }
   const fmt = (x: number) => Math.round(x).toLocaleString('en-US').padStart(8);
+  /** Back-offs to one thread so far (the pool does it while other processes hold the cores). */
+  const seen = new Map<Backend, number>();
+  const backoffCount = (b: Backend): number => {
+    const total = (b.k as { pool?: { backoffs: number } }).pool?.backoffs ?? 0;
+    const d = total - (seen.get(b) ?? 0);
+    seen.set(b, total);
+    return d;
+  };
   if (!only || only === 'throughput') {
     for (const batchSize of batches) {
       const n = quick ? 8192 : batchSize < 128 ? 20000 : 60000;
@@ -188,8 +196,9 @@ if (threadsArg) {
       const base = { best: Math.max(...rates[0]!), median: median(rates[0]!) };
       models.forEach((m, i) => {
         const best = Math.max(...rates[i]!), med = median(rates[i]!);
-        emit({ workload: 'train-sgd', backend: 'wasm', binary: made[i]!.binary, threads: made[i]!.threadCount, batchSize, samples: n, runs, samplesPerSecBest: Math.round(best), samplesPerSec: Math.round(med), speedupBest: +(best / base.best).toFixed(2), speedupMedian: +(med / base.median).toFixed(2) },
-          `train SGD batch ${String(batchSize).padEnd(4)} ${made[i]!.threadCount} thread(s) ${fmt(med)} samples/s median, ${fmt(best)} best  (×${(med / base.median).toFixed(2)} median, ×${(best / base.best).toFixed(2)} best; ${runs} epochs of ${n})`);
+        const backoffs = backoffCount(made[i]!);
+        emit({ workload: 'train-sgd', backend: 'wasm', binary: made[i]!.binary, threads: made[i]!.threadCount, batchSize, samples: n, runs, samplesPerSecBest: Math.round(best), samplesPerSec: Math.round(med), speedupBest: +(best / base.best).toFixed(2), speedupMedian: +(med / base.median).toFixed(2), backoffs },
+          `train SGD batch ${String(batchSize).padEnd(4)} ${made[i]!.threadCount} thread(s) ${fmt(med)} samples/s median, ${fmt(best)} best  (×${(med / base.median).toFixed(2)} median, ×${(best / base.best).toFixed(2)} best; ${runs} epochs of ${n}${backoffs ? `; ${backoffs} back-offs to 1 thread: machine busy` : ''})`);
         m.dispose();
       });
     }

@@ -24,6 +24,8 @@ const BACKOFF_MIN_MS = 20;
 const BACKOFF_MAX_MS = 250;
 /** Calls not judged after start-up: workers run unoptimized code at first (JS and wasm tiers). */
 const WARMUP_CALLS = 64;
+/** Judged calls without a back-off after which the back-off starts short again. */
+const HEALTHY_CALLS = 2000;
 const START_TIMEOUT_MS = 20_000;
 
 export class ThreadPool {
@@ -57,6 +59,9 @@ export class ThreadPool {
   private degradedUntil = 0;
   private backoffMs = BACKOFF_MIN_MS;
   private calls = 0;
+  private healthyCalls = 0;
+  /** Times the pool backed off to one thread (a sign of a busy machine). */
+  backoffs = 0;
 
   private constructor(readonly host: ThreadHost, readonly arena: Arena, readonly memory: WebAssembly.Memory, threads: number,
     readonly names: readonly string[], exports: object) {
@@ -225,13 +230,16 @@ export class ThreadPool {
   private judge(ownMs: number, waitMs: number, stole: boolean): void {
     const expected = Math.max(ownMs, (ownMs / this.callerUnits) * this.workerUnits);
     const slow = stole || ownMs + waitMs > 1.5 * expected + 0.05;
-    this.slowAverage = 0.9 * this.slowAverage + (slow ? 0.1 : 0);
-    if (this.slowAverage > 0.5) {
+    // A few slow calls are normal (the OS runs something else for a moment); a run of them is not.
+    this.slowAverage = 0.95 * this.slowAverage + (slow ? 0.05 : 0);
+    if (this.slowAverage > 0.6) {
       this.degradedUntil = performance.now() + this.backoffMs;
+      this.backoffs++;
       this.backoffMs = Math.min(2 * this.backoffMs, BACKOFF_MAX_MS);
       this.slowAverage = 0;
-    } else if (this.slowAverage < 0.05) {
-      this.backoffMs = BACKOFF_MIN_MS;
+      this.healthyCalls = 0;
+    } else if (++this.healthyCalls > HEALTHY_CALLS) {
+      this.backoffMs = BACKOFF_MIN_MS; // a long run without back-off: the machine is quiet again
     }
   }
 
