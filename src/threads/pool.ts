@@ -226,10 +226,13 @@ export class ThreadPool {
     if (callerError !== undefined) throw callerError;
   }
 
-  /** Was this call slow for its size? A moving average of the answers decides the back-off. */
-  private judge(ownMs: number, waitMs: number, stole: boolean): void {
+  /** Was this call slow for its size? A moving average of the answers decides the back-off.
+   *  (Public for tests: the caller's own time, its wait for workers, whether it took a share.) */
+  judge(ownMs: number, waitMs: number, stole: boolean): void {
     const expected = Math.max(ownMs, (ownMs / this.callerUnits) * this.workerUnits);
-    const slow = stole || ownMs + waitMs > 1.5 * expected + 0.05;
+    // Taking a share is normal for short calls (a parked worker wakes in ~30 µs), a sign of a
+    // busy machine for long ones.
+    const slow = (stole && ownMs > 0.2) || ownMs + waitMs > 1.5 * expected + 0.05;
     // A few slow calls are normal (the OS runs something else for a moment); a run of them is not.
     this.slowAverage = 0.95 * this.slowAverage + (slow ? 0.05 : 0);
     if (this.slowAverage > 0.6) {

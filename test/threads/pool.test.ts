@@ -108,16 +108,20 @@ describe('back-off under contention', () => {
     const b = forcedBackend(2);
     const pool = threaded(b).pool;
     pool.adaptive = true;
-    pool.spin = 0; // workers sleep between calls: tiny calls find them asleep, as on a busy machine
-    const m = 12, n = 6, k = 8;
-    const X = put(b, randomArray(m * k, 1)), W = put(b, randomArray(n * k, 2)), Z = b.arena.alloc(m * n * 4);
-    const w = b.arena.alloc(b.k.f32_gemm_work_bytes(m, n, k));
-    let backedOff = false;
-    for (let i = 0; i < 1000 && !backedOff; i++) {
-      b.k.f32_gemm_nt(X, W, 0, Z, m, n, k, 0, w);
-      backedOff = pool.degraded;
-    }
-    expect(backedOff).toBe(true);
+    const m = 40, n = 30, k = 20;
+    expect(threaded(b).gemmThreads(m, n, k)).toBe(2);
+    // Balanced calls (the workers finish with the caller), and short calls whose share the caller
+    // took (a parked worker wakes late): no back-off.
+    for (let i = 0; i < 500; i++) pool.judge(1, 0.1, false);
+    for (let i = 0; i < 500; i++) pool.judge(0.05, 0, true);
+    expect(pool.degraded).toBe(false);
+    expect(pool.backoffs).toBe(0);
+    // A run of calls that wait on workers far longer than their share: one thread for a while.
+    let calls = 0;
+    while (!pool.degraded && calls < 100) { pool.judge(1, 3, false); calls++; }
+    expect(pool.degraded).toBe(true);
+    expect(calls).toBeGreaterThan(10); // a few slow calls are not enough
+    expect(pool.backoffs).toBe(1);
     expect(threaded(b).gemmThreads(m, n, k)).toBe(1);
     await new Promise((r) => setTimeout(r, 300)); // longest back-off
     expect(pool.degraded).toBe(false);
