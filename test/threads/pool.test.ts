@@ -110,6 +110,8 @@ describe('back-off under contention', () => {
     pool.adaptive = true;
     const m = 40, n = 30, k = 20;
     expect(threaded(b).gemmThreads(m, n, k)).toBe(2);
+    const X = put(b, randomArray(m * k, 1)), W = put(b, randomArray(n * k, 2)), Z = b.arena.alloc(m * n * 4);
+    b.k.f32_gemm_nt(X, W, 0, Z, m, n, k, 0, b.arena.alloc(b.k.f32_gemm_work_bytes(m, n, k))); // sets the shares judged below
     // Balanced calls (the workers finish with the caller), and short calls whose share the caller
     // took (a parked worker wakes late): no back-off.
     for (let i = 0; i < 500; i++) pool.judge(1, 0.1, false);
