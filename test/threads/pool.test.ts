@@ -51,6 +51,28 @@ describe('thread pool life cycle', () => {
   });
 });
 
+describe('shared memory growth', () => {
+  it('the arena grows the shared memory; views follow; workers compute on the new pages', () => {
+    const b = forcedBackend(2);
+    const before = b.memory.buffer;
+    expect(before).toBeInstanceOf(SharedArrayBuffer);
+    const big = b.arena.alloc(48 * 2 ** 20); // grows well past the initial 1 MiB
+    const after = b.memory.buffer;
+    expect(after.byteLength).toBeGreaterThan(before.byteLength);
+    expect(b.arena.views.f32.buffer).toBe(after);
+    const m = 33, n = 21, k = 17;
+    const X = put(b, randomArray(m * k, 1)), W = put(b, randomArray(n * k, 2)), Z = b.arena.alloc(m * n * 4);
+    expect(Z).toBeGreaterThan(before.byteLength); // operands on pages that did not exist when the worker started
+    b.k.f32_gemm_nt(X, W, 0, Z, m, n, k, 0, b.arena.alloc(b.k.f32_gemm_work_bytes(m, n, k)));
+    const one = singleBackend();
+    const X1 = put(one, randomArray(m * k, 1)), W1 = put(one, randomArray(n * k, 2)), Z1 = one.arena.alloc(m * n * 4);
+    one.k.f32_gemm_nt(X1, W1, 0, Z1, m, n, k, 0, one.arena.alloc(one.k.f32_gemm_work_bytes(m, n, k)));
+    expect(firstBitDifference(get(b, Z, m * n), get(one, Z1, m * n))).toBe(-1);
+    b.arena.free(big);
+    b.dispose();
+  });
+});
+
 describe('errors in workers', () => {
   it('a worker exception surfaces in the caller with its message; the pool keeps working', () => {
     const b = forcedBackend(2);
