@@ -1,9 +1,9 @@
 // The command line's dispatcher: parse, run one command, turn every error into one line on
 // stderr and exit code 2 (with the stack under --debug).
 
-import { backendInfo, ready, type BackendKind } from '../backend.js';
+import { backendInfo, ready } from '../backend.js';
 import { SimdnetError, setWarningHandler } from '../errors.js';
-import { optionsHelp, parseArgs, UsageError, type OptionSpec } from './args.js';
+import { optionsHelp, parseArgs, readyOptions, THREADS_OPTION, UsageError, type OptionSpec } from './args.js';
 import { DataError } from './data.js';
 import { processIo, type Io, type Mode } from './output.js';
 import { TRAIN_OPTIONS, train } from './train.js';
@@ -11,6 +11,7 @@ import { EVALUATE_OPTIONS, PREDICT_OPTIONS, evaluate, predict } from './use.js';
 
 const INFO_OPTIONS: Record<string, OptionSpec> = {
   backend: { type: 'string', choices: ['wasm', 'js'], help: 'report on this backend' },
+  threads: THREADS_OPTION,
   json: { type: 'bool', help: 'print backendInfo() as JSON' },
   debug: { type: 'bool', help: 'show stack traces on errors' },
   help: { type: 'bool', help: 'show this help' },
@@ -30,7 +31,7 @@ usage:
                 [--hidden 64,32] [--activation relu] [--optimizer adam|sgd|momentum|nesterov|rmsprop]
                 [--lr 0.001] [--epochs 50] [--batch-size 32] [--l2 0] [--dropout 0] [--batch-norm]
                 [--validation-split 0.2] [--test-split 0.25] [--standardize] [--seed 1]
-                [--backend wasm|js] [--out model.json] [--report report.html] [--json] [--quiet]
+                [--backend wasm|js] [--threads N|auto] [--out model.json] [--report report.html] [--json] [--quiet]
   simdnet evaluate <model.json> <data> [--json]
   simdnet predict  <model.json> <data> [--proba] [--out predictions.csv]
   simdnet info
@@ -46,7 +47,7 @@ function help(command: string): string {
 }
 
 async function info(io: Io, o: Record<string, unknown>): Promise<void> {
-  await ready(o.backend ? { backend: o.backend as BackendKind } : {});
+  await ready(readyOptions(o));
   const i = backendInfo();
   if (o.json) { io.out(JSON.stringify(i) + '\n'); return; }
   const yn = (b: boolean) => (b ? 'yes' : 'no');

@@ -111,3 +111,19 @@ export function optionsHelp(specs: Record<string, OptionSpec>): string {
   const width = Math.max(...rows.map(([a]) => a.length)) + 2;
   return rows.map(([a, b]) => a.padEnd(width) + b).join('\n');
 }
+
+/** `--threads N|auto`, shared by every command that computes. */
+export const THREADS_OPTION: OptionSpec = { type: 'string', value: 'N|auto', help: "worker threads for the kernels (default 1; 'auto': one per core, when the host allows shared memory)" };
+
+/** The ready() options the common flags ask for (--backend, --threads). */
+export function readyOptions(o: Record<string, unknown>): { backend?: 'wasm' | 'js'; threads?: number | 'auto' } {
+  const out: { backend?: 'wasm' | 'js'; threads?: number | 'auto' } = {};
+  if (o.backend !== undefined) out.backend = o.backend as 'wasm' | 'js';
+  if (o.threads !== undefined) {
+    const raw = String(o.threads);
+    if (raw === 'auto') out.threads = 'auto';
+    else if (/^[1-9][0-9]*$/.test(raw) && Number(raw) <= 64) out.threads = Number(raw);
+    else throw new UsageError(`--threads expects a whole number from 1 to 64 or 'auto', got ${JSON.stringify(raw)}`);
+  }
+  return out;
+}

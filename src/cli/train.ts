@@ -3,7 +3,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { backendInfo, ready, type BackendKind } from '../backend.js';
+import { backendInfo, ready } from '../backend.js';
 import { takeRows, type Matrix } from '../data/matrix.js';
 import { StandardScaler } from '../data/scalers.js';
 import { trainTestSplit } from '../data/split.js';
@@ -11,7 +11,7 @@ import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
 import { trainingReport } from '../report/report.js';
 import type { OptimizerName } from '../train/optimizers.js';
 import type { OptionSpec } from './args.js';
-import { UsageError } from './args.js';
+import { readyOptions, THREADS_OPTION, UsageError } from './args.js';
 import { loadData } from './data.js';
 import { classesOf, encodeLabels } from './encode.js';
 import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, type CliModelFile, type ModelKind } from './modelfile.js';
@@ -36,6 +36,7 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   standardize: { type: 'bool', help: 'scale features to zero mean and unit variance (fitted on the training part)' },
   seed: { type: 'int', min: 0, value: 'N', help: 'seed for the split, the initialization and shuffling (default 1)' },
   backend: { type: 'string', choices: ['wasm', 'js'], help: 'compute backend (default wasm when the host runs WASM SIMD)' },
+  threads: THREADS_OPTION,
   out: { type: 'string', value: 'model.json', help: 'save the trained model (with its preprocessing) here' },
   report: { type: 'string', value: 'report.html', help: 'write the HTML training report here' },
   json: { type: 'bool', help: 'print JSON lines: one per epoch, then a summary' },
@@ -68,7 +69,7 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
   if (!dataSpec) throw new UsageError("'simdnet train' needs <data>: a CSV file, an IDX images file, or iris / digits");
   const s = settingsFrom(o);
   const testSplit = (o['test-split'] as number | undefined) ?? 0.25;
-  await ready(o.backend ? { backend: o.backend as BackendKind } : {});
+  await ready(readyOptions(o));
   const info = backendInfo();
   const say = (line: string) => { if (mode === 'text') io.out(line + '\n'); };
 
@@ -161,7 +162,7 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
     }) + '\n');
   } else if (mode === 'text') {
     io.out('\n' + formatScores(scores, on) + '\n');
-    io.out(`speed: training ${rate(trainRate)}, prediction ${rate(predictRate)} · ${trainSeconds.toFixed(2)} s · backend ${info.backend}, binary ${info.binary}\n`);
+    io.out(`speed: training ${rate(trainRate)}, prediction ${rate(predictRate)} · ${trainSeconds.toFixed(2)} s · backend ${info.backend}, binary ${info.binary}, ${info.threadCount} thread${info.threadCount === 1 ? "" : "s"}\n`);
     if (outPath) io.out(`model saved to ${outPath}\n`);
     if (reportPath) io.out(`report written to ${reportPath}\n`);
   }

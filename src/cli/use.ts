@@ -3,9 +3,9 @@
 
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { backendInfo, ready, type BackendKind } from '../backend.js';
+import { backendInfo, ready } from '../backend.js';
 import type { OptionSpec } from './args.js';
-import { UsageError } from './args.js';
+import { readyOptions, THREADS_OPTION, UsageError } from './args.js';
 import { DataError, loadData, type LoadedData } from './data.js';
 import { encodeLabels } from './encode.js';
 import { readModelFile, scalerOf, type CliModelFile } from './modelfile.js';
@@ -14,6 +14,7 @@ import { formatScores, rate, score, type Io, type Mode } from './output.js';
 
 const COMMON: Record<string, OptionSpec> = {
   backend: { type: 'string', choices: ['wasm', 'js'], help: 'compute backend (default wasm when the host runs WASM SIMD)' },
+  threads: THREADS_OPTION,
   debug: { type: 'bool', help: 'show stack traces on errors' },
   help: { type: 'bool', help: 'show this help' },
 };
@@ -34,7 +35,7 @@ async function open(modelPath: string | undefined, dataSpec: string | undefined,
   Promise<{ file: CliModelFile; data: LoadedData; model: TrainedModel }> {
   if (!modelPath || !dataSpec) throw new UsageError(`'simdnet ${command}' needs <model.json> <data>`);
   const file = readModelFile(modelPath);
-  await ready(o.backend ? { backend: o.backend as BackendKind } : {});
+  await ready(readyOptions(o));
   const data = loadData(dataSpec, { labelsOptional, featureCount: file.featureNames.length, label: file.dataKind === 'csv' ? file.labelColumn : undefined });
   if (data.X.cols !== file.featureNames.length) {
     throw new DataError(`${data.source}: has ${data.X.cols} features, the model in ${modelPath} expects ${file.featureNames.length}`);

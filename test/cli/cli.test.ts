@@ -174,6 +174,7 @@ describe('errors: one line on stderr, exit code 2', () => {
     ['missing value', ['train', 'iris', '--epochs'], /--epochs needs a value/],
     ['not a model file', ['evaluate', badCsv, 'iris'], /bad\.csv: not a model file/],
     ['missing model file', ['evaluate', p('none.json'), 'iris'], /none\.json: no such model file/],
+    ['bad thread count', ['train', 'iris', '--threads', 'lots'], /--threads expects a whole number from 1 to 64 or 'auto', got "lots"/],
   ];
   for (const [name, args, message] of cases) {
     it(name, () => {
@@ -196,6 +197,19 @@ describe('errors: one line on stderr, exit code 2', () => {
     const r = simdnet(['train', badCsv, '--debug']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('threads', () => {
+  it('--threads 2 trains on two threads, reports it, and the process exits on its own', () => {
+    const r = simdnet(['train', 'digits', '--epochs', '3', '--threads', '2', '--quiet']);
+    expect(r.code).toBe(0);
+    const i = JSON.parse(simdnet(['info', '--json', '--threads', '2']).stdout) as Record<string, unknown>;
+    expect(i.threadCount).toBe(2);
+    expect(String(i.why)).toMatch(/threads: 2/);
+    const t = simdnet(['train', 'iris', '--epochs', '3', '--threads', '2']);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/2 threads/);
   });
 });
 
