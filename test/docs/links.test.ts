@@ -5,13 +5,11 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../cli/run.js';
 
-// bench/README.md is written with the benchmark figures by the benchmark work; the README already points there.
-const PENDING = new Set(['bench/README.md']);
 const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 
 describe('documentation links', () => {
   it('has a page per topic', () => {
-    for (const p of ['getting-started', 'models', 'training', 'data', 'metrics', 'cli', 'report', 'backends-and-memory']) {
+    for (const p of ['getting-started', 'models', 'training', 'data', 'metrics', 'cli', 'report', 'backends-and-memory', 'browser', 'threads', 'estimators']) {
       expect(existsSync(join(ROOT, 'docs', `${p}.md`)), p).toBe(true);
     }
   });
@@ -20,7 +18,7 @@ describe('documentation links', () => {
       const text = readFileSync(join(ROOT, page), 'utf8').replace(/```[\s\S]*?```/g, '');
       for (const m of text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
         const target = m[1]!;
-        if (/^[a-z]+:/.test(target) || (PENDING.has(target) && page === 'README.md')) continue;
+        if (/^[a-z]+:/.test(target)) continue;
         expect(existsSync(join(ROOT, dirname(page), target)), `${page} → ${target}`).toBe(true);
       }
     });
