@@ -109,12 +109,12 @@ function edgeTile(h: i32, kc: i32, a: usize, b: usize, c: usize, ldc: usize, mr:
   }
 }
 
-/** k = 0: C = (accumulate ? C : 0) + bias, then relu. */
-function gemmNoDepth(biasPtr: usize, cPtr: usize, m: i32, n: i32, flags: i32): void {
+/** k = 0: C = (accumulate ? C : 0) + bias, then relu (C rows ldc floats apart). */
+function gemmNoDepth(biasPtr: usize, cPtr: usize, ldc: i32, m: i32, n: i32, flags: i32): void {
   const acc = (flags & GEMM_ACCUMULATE) != 0;
   const relu = (flags & GEMM_RELU) != 0;
   for (let i = 0; i < m; i++) {
-    const cr = cPtr + (<usize>i * <usize>n << 2);
+    const cr = cPtr + (<usize>i * <usize>ldc << 2);
     for (let j = 0; j < n; j++) {
       const o = <usize>j << 2;
       let v: f32 = acc ? load<f32>(cr + o) : 0;
@@ -127,18 +127,28 @@ function gemmNoDepth(biasPtr: usize, cPtr: usize, m: i32, n: i32, flags: i32): v
 
 /**
  * C[m×n] (=|+=) A·B + bias. aTrans: A stored k×m (A^T), else m×k. bTrans: B stored n×k (B^T, the
- * W of nt), else k×n.
+ * W of nt), else k×n. Natural row strides.
  */
 export function gemm(aPtr: usize, aTrans: bool, bPtr: usize, bTrans: bool, biasPtr: usize, cPtr: usize,
   m: i32, n: i32, k: i32, flags: i32, workPtr: usize): void {
+  gemmLd(aPtr, aTrans, aTrans ? m : k, bPtr, bTrans, bTrans ? k : n, biasPtr, cPtr, n, m, n, k, flags, workPtr);
+}
+
+/**
+ * gemm() with leading dimensions (row strides in floats): A rows lda apart, B rows ldb apart, C
+ * rows ldc apart. The thread pool computes blocks of rows or columns of C in place with it; the
+ * blocking depends on k only, so every element is summed in the same order whatever the block.
+ */
+export function gemmLd(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, bTrans: bool, ldb: i32, biasPtr: usize,
+  cPtr: usize, ldc: i32, m: i32, n: i32, k: i32, flags: i32, workPtr: usize): void {
   if (m <= 0 || n <= 0) return;
-  if (k <= 0) { gemmNoDepth(biasPtr, cPtr, m, n, flags); return; }
+  if (k <= 0) { gemmNoDepth(biasPtr, cPtr, ldc, m, n, flags); return; }
   const acc = (flags & GEMM_ACCUMULATE) != 0;
   const relu = (flags & GEMM_RELU) != 0;
   const tile = workPtr;
   const aPack = workPtr + TILE_BYTES;
   const bPack = aPack + aBlockBytes(m, k);
-  const ldc = <usize>n << 2;
+  const ldcBytes = <usize>ldc << 2;
   // Depth blocks of equal size (784 → 4×196, not 3×256 + 16): no short block pays the per-tile cost alone.
   const kBlocks = (k + KC - 1) / KC;
   const kStep = (k + kBlocks - 1) / kBlocks;
@@ -153,8 +163,8 @@ export function gemm(aPtr: usize, aTrans: bool, bPtr: usize, bTrans: bool, biasP
       for (let jr = 0; jr < nc; jr += NR) {
         const nr = min(NR, nc - jr);
         const dst = bPack + (<usize>jr * <usize>kc << 2);
-        if (bTrans) packRowsInterleaved(dst, bPtr + (<usize>(jc + jr) * <usize>k << 2), k, nr, NR, pc, kc);
-        else packColsContiguous(dst, bPtr + (<usize>(jc + jr) << 2), n, nr, NR, pc, kc);
+        if (bTrans) packRowsInterleaved(dst, bPtr + (<usize>(jc + jr) * <usize>ldb << 2), ldb, nr, NR, pc, kc);
+        else packColsContiguous(dst, bPtr + (<usize>(jc + jr) << 2), ldb, nr, NR, pc, kc);
       }
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
@@ -164,8 +174,8 @@ export function gemm(aPtr: usize, aTrans: bool, bPtr: usize, bTrans: bool, biasP
           const h = ir < five ? MR : 4;
           const mr = min(h, mc - ir);
           const dst = aPack + (<usize>ir * <usize>kc << 2);
-          if (aTrans) packColsContiguous(dst, aPtr + (<usize>(ic + ir) << 2), m, mr, h, pc, kc);
-          else packRowsInterleaved(dst, aPtr + (<usize>(ic + ir) * <usize>k << 2), k, mr, h, pc, kc);
+          if (aTrans) packColsContiguous(dst, aPtr + (<usize>(ic + ir) << 2), lda, mr, h, pc, kc);
+          else packRowsInterleaved(dst, aPtr + (<usize>(ic + ir) * <usize>lda << 2), lda, mr, h, pc, kc);
           ir += h;
         }
         for (let jr = 0; jr < nc; jr += NR) {
@@ -176,11 +186,11 @@ export function gemm(aPtr: usize, aTrans: bool, bPtr: usize, bTrans: bool, biasP
             const h = ir < five ? MR : 4;
             const mr = min(h, mc - ir);
             const a = aPack + (<usize>ir * <usize>kc << 2);
-            const c = cPtr + ((<usize>(ic + ir) * <usize>n + <usize>(jc + jr)) << 2);
+            const c = cPtr + ((<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2);
             if (mr == h && nr == NR) {
-              ukernel(h, kc, a, b, c, ldc, init, bias, reluNow);
+              ukernel(h, kc, a, b, c, ldcBytes, init, bias, reluNow);
             } else {
-              edgeTile(h, kc, a, b, c, ldc, mr, nr, init, bias, reluNow, tile);
+              edgeTile(h, kc, a, b, c, ldcBytes, mr, nr, init, bias, reluNow, tile);
             }
             ir += h;
           }
