@@ -5,8 +5,12 @@ import { ACTIVATION_KERNELS, type ActBwd, type ActFwd, type ActivationAbi, type 
 import type { Views } from '../memory/views.js';
 import { xoshiroUniform } from '../rng.js';
 
-type Scalar = (x: number, a: number, b: number) => number;
-type ScalarBwd = (x: number, y: number, a: number, b: number) => number;
+/** A whole-array loop: m is the f32 heap; x, y (and dy, dx) float indices; n elements. Each
+ *  activation has its own loop (not one loop calling a per-element function): a shared loop's call
+ *  site sees every activation, is not inlined, and then boxes a number per element. */
+type LoopFwd = (m: Float32Array, x: number, y: number, n: number, a: number, b: number) => void;
+/** dx = dy·f'(x) (0 where f' is 0, so 0·∞ never makes NaN), given x and y = f(x). */
+type LoopBwd = (m: Float32Array, x: number, y: number, dy: number, dx: number, n: number, a: number, b: number) => void;
 
 const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
@@ -26,66 +30,70 @@ export function phi(x: number): number {
 
 const rsq = (x: number, a: number): number => 1 / Math.sqrt(1 + a * x * x);
 
-const FWD: Record<ActivationKernel, Scalar> = {
-  identity: (x) => x,
-  step: (x) => (x >= 0 ? 1 : 0),
-  sigmoid: (x) => sigmoid(x),
-  tanh: (x) => Math.tanh(x),
-  arctan: (x) => Math.atan(x),
-  relu: (x) => (x >= 0 ? x : 0),
-  leaky_relu: (x, a) => (x >= 0 ? x : a * x),
-  elu: (x, a) => (x > 0 ? x : a * Math.expm1(x)),
-  softsign: (x) => x / (1 + Math.abs(x)),
-  softplus: (x, _a, b) => (Math.max(b * x, 0) + Math.log1p(Math.exp(-Math.abs(b * x)))) / b,
-  isru: (x, a) => x * rsq(x, a),
-  isrlu: (x, a) => (x >= 0 ? x : x * rsq(x, a)),
-  sqnl: (x) => (x > 2 ? 1 : x < -2 ? -1 : x - (x * Math.abs(x)) / 4),
-  bipolar_relu: (x) => x, // per column, see below
-  gelu: (x) => x * phi(x),
-  silu: (x) => x * sigmoid(x),
+const FWD: Record<ActivationKernel, LoopFwd> = {
+  identity: (m, x, y, n) => { m.copyWithin(y, x, x + n); },
+  step: (m, x, y, n) => { for (let i = 0; i < n; i++) m[y + i] = m[x + i]! >= 0 ? 1 : 0; },
+  sigmoid: (m, x, y, n) => { for (let i = 0; i < n; i++) m[y + i] = sigmoid(m[x + i]!); },
+  tanh: (m, x, y, n) => { for (let i = 0; i < n; i++) m[y + i] = Math.tanh(m[x + i]!); },
+  arctan: (m, x, y, n) => { for (let i = 0; i < n; i++) m[y + i] = Math.atan(m[x + i]!); },
+  relu: (m, x, y, n) => { for (let i = 0; i < n; i++) { const v = m[x + i]!; m[y + i] = v >= 0 ? v : 0; } },
+  leaky_relu: (m, x, y, n, a) => { for (let i = 0; i < n; i++) { const v = m[x + i]!; m[y + i] = v >= 0 ? v : a * v; } },
+  elu: (m, x, y, n, a) => { for (let i = 0; i < n; i++) { const v = m[x + i]!; m[y + i] = v > 0 ? v : a * Math.expm1(v); } },
+  softsign: (m, x, y, n) => { for (let i = 0; i < n; i++) { const v = m[x + i]!; m[y + i] = v / (1 + Math.abs(v)); } },
+  softplus: (m, x, y, n, _a, b) => {
+    for (let i = 0; i < n; i++) { const v = b * m[x + i]!; m[y + i] = (Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)))) / b; }
+  },
+  isru: (m, x, y, n, a) => { for (let i = 0; i < n; i++) { const v = m[x + i]!; m[y + i] = v * rsq(v, a); } },
+  isrlu: (m, x, y, n, a) => { for (let i = 0; i < n; i++) { const v = m[x + i]!; m[y + i] = v >= 0 ? v : v * rsq(v, a); } },
+  sqnl: (m, x, y, n) => { for (let i = 0; i < n; i++) { const v = m[x + i]!; m[y + i] = v > 2 ? 1 : v < -2 ? -1 : v - (v * Math.abs(v)) / 4; } },
+  bipolar_relu: (m, x, y, n) => { m.copyWithin(y, x, x + n); }, // per column: replaced below
+  gelu: (m, x, y, n) => { for (let i = 0; i < n; i++) { const v = m[x + i]!; m[y + i] = v * phi(v); } },
+  silu: (m, x, y, n) => { for (let i = 0; i < n; i++) { const v = m[x + i]!; m[y + i] = v * sigmoid(v); } },
 };
 
-const BWD: Record<ActivationKernel, ScalarBwd> = {
-  identity: () => 1,
-  step: () => 0,
-  sigmoid: (_x, y) => y * (1 - y),
-  tanh: (_x, y) => 1 - y * y,
-  arctan: (x) => 1 / (1 + x * x),
-  relu: (x) => (x >= 0 ? 1 : 0),
-  leaky_relu: (x, _y, a) => (x >= 0 ? 1 : a),
-  elu: (x, _y, a) => (x > 0 ? 1 : a * Math.exp(x)),
-  softsign: (x) => 1 / ((1 + Math.abs(x)) * (1 + Math.abs(x))),
-  softplus: (x, _y, _a, b) => sigmoid(b * x),
-  isru: (x, _y, a) => rsq(x, a) ** 3,
-  isrlu: (x, _y, a) => (x >= 0 ? 1 : rsq(x, a) ** 3),
-  sqnl: (x) => (Math.abs(x) <= 2 ? 1 - Math.abs(x) / 2 : 0),
-  bipolar_relu: () => 1, // per column, see below
-  gelu: (x) => phi(x) + x * Math.exp(-0.5 * x * x) * 0.3989422804014327,
-  silu: (x) => {
-    const s = sigmoid(x);
-    return s * (1 + x * (1 - s));
+/** Stores dy·g, or 0 where the derivative g is 0 (as the SIMD kernels do). */
+const BWD: Record<ActivationKernel, LoopBwd> = {
+  identity: (m, _x, _y, dy, dx, n) => { m.copyWithin(dx, dy, dy + n); },
+  step: (m, _x, _y, _dy, dx, n) => { m.fill(0, dx, dx + n); },
+  sigmoid: (m, _x, y, dy, dx, n) => { for (let i = 0; i < n; i++) { const s = m[y + i]!; const g = s * (1 - s); m[dx + i] = g === 0 ? 0 : m[dy + i]! * g; } },
+  tanh: (m, _x, y, dy, dx, n) => { for (let i = 0; i < n; i++) { const t = m[y + i]!; const g = 1 - t * t; m[dx + i] = g === 0 ? 0 : m[dy + i]! * g; } },
+  arctan: (m, x, _y, dy, dx, n) => { for (let i = 0; i < n; i++) { const v = m[x + i]!; m[dx + i] = m[dy + i]! / (1 + v * v); } },
+  relu: (m, x, _y, dy, dx, n) => { for (let i = 0; i < n; i++) m[dx + i] = m[x + i]! >= 0 ? m[dy + i]! : 0; },
+  leaky_relu: (m, x, _y, dy, dx, n, a) => {
+    for (let i = 0; i < n; i++) { const g = m[x + i]! >= 0 ? 1 : a; m[dx + i] = g === 0 ? 0 : m[dy + i]! * g; }
+  },
+  elu: (m, x, _y, dy, dx, n, a) => {
+    for (let i = 0; i < n; i++) { const v = m[x + i]!; const g = v > 0 ? 1 : a * Math.exp(v); m[dx + i] = g === 0 ? 0 : m[dy + i]! * g; }
+  },
+  softsign: (m, x, _y, dy, dx, n) => { for (let i = 0; i < n; i++) { const d = 1 + Math.abs(m[x + i]!); m[dx + i] = m[dy + i]! / (d * d); } },
+  softplus: (m, x, _y, dy, dx, n, _a, b) => {
+    for (let i = 0; i < n; i++) { const g = sigmoid(b * m[x + i]!); m[dx + i] = g === 0 ? 0 : m[dy + i]! * g; }
+  },
+  isru: (m, x, _y, dy, dx, n, a) => {
+    for (let i = 0; i < n; i++) { const r = rsq(m[x + i]!, a); const g = r * r * r; m[dx + i] = g === 0 ? 0 : m[dy + i]! * g; }
+  },
+  isrlu: (m, x, _y, dy, dx, n, a) => {
+    for (let i = 0; i < n; i++) { const v = m[x + i]!; const r = rsq(v, a); const g = v >= 0 ? 1 : r * r * r; m[dx + i] = g === 0 ? 0 : m[dy + i]! * g; }
+  },
+  sqnl: (m, x, _y, dy, dx, n) => {
+    for (let i = 0; i < n; i++) { const v = Math.abs(m[x + i]!); const g = v <= 2 ? 1 - v / 2 : 0; m[dx + i] = g === 0 ? 0 : m[dy + i]! * g; }
+  },
+  bipolar_relu: (m, _x, _y, dy, dx, n) => { m.copyWithin(dx, dy, dy + n); }, // per column: replaced below
+  gelu: (m, x, _y, dy, dx, n) => {
+    for (let i = 0; i < n; i++) { const v = m[x + i]!; const g = phi(v) + v * Math.exp(-0.5 * v * v) * 0.3989422804014327; m[dx + i] = g === 0 ? 0 : m[dy + i]! * g; }
+  },
+  silu: (m, x, _y, dy, dx, n) => {
+    for (let i = 0; i < n; i++) { const v = m[x + i]!; const s = sigmoid(v); const g = s * (1 + v * (1 - s)); m[dx + i] = g === 0 ? 0 : m[dy + i]! * g; }
   },
 };
 
-function mapFwd(v: Views, f: Scalar): ActFwd {
-  return (xPtr, yPtr, rows, cols, alpha, beta) => {
-    const a = Math.fround(alpha), b = Math.fround(beta);
-    const m = v.f32;
-    const x = xPtr >>> 2, y = yPtr >>> 2, n = rows * cols;
-    for (let i = 0; i < n; i++) m[y + i] = f(m[x + i]!, a, b);
-  };
+function mapFwd(v: Views, loop: LoopFwd): ActFwd {
+  return (xPtr, yPtr, rows, cols, alpha, beta) => loop(v.f32, xPtr >>> 2, yPtr >>> 2, rows * cols, Math.fround(alpha), Math.fround(beta));
 }
 
-function mapBwd(v: Views, d: ScalarBwd): ActBwd {
-  return (xPtr, yPtr, dyPtr, dxPtr, rows, cols, alpha, beta) => {
-    const a = Math.fround(alpha), b = Math.fround(beta);
-    const m = v.f32;
-    const x = xPtr >>> 2, y = yPtr >>> 2, dy = dyPtr >>> 2, dx = dxPtr >>> 2, n = rows * cols;
-    for (let i = 0; i < n; i++) {
-      const g = d(m[x + i]!, m[y + i]!, a, b);
-      m[dx + i] = g === 0 ? 0 : m[dy + i]! * g;
-    }
-  };
+function mapBwd(v: Views, loop: LoopBwd): ActBwd {
+  return (xPtr, yPtr, dyPtr, dxPtr, rows, cols, alpha, beta) =>
+    loop(v.f32, xPtr >>> 2, yPtr >>> 2, dyPtr >>> 2, dxPtr >>> 2, rows * cols, Math.fround(alpha), Math.fround(beta));
 }
 
 export function makeActivationRef(v: Views): ActivationAbi {

@@ -14,18 +14,27 @@ function finish(c: Float32Array, o: number, n: number, relu: boolean): void {
   for (let j = 0; j < n; j++) if (c[o + j]! < 0) c[o + j] = 0;
 }
 
-/** C row (n floats at co) += Σ_p a(p)·B[p, :] over B[k×n] at b0, four depths per pass over the row. */
-function rankUpdates(f: Float32Array, co: number, n: number, k: number, a: (p: number) => number, b0: number): void {
+/** Stores a finished dot product s at index zi (+ bias[bi], + the old value when accumulating). */
+function put(f: Float32Array, zi: number, s: number, bias: boolean, bi: number, acc: boolean): void {
+  if (bias) s += f[bi]!;
+  if (acc) s += f[zi]!;
+  f[zi] = s;
+}
+
+/** C row (n floats at co) += Σ_p a_p·B[p, :] over B[k×n] at b0, four depths per pass over the row;
+ *  a_p = f[aBase + p·aStride] (A's row or column, read in place: no accessor call per element). */
+function rankUpdates(f: Float32Array, co: number, n: number, k: number, aBase: number, aStride: number, b0: number): void {
   let p = 0;
   for (; p + 4 <= k; p += 4) {
-    const x0 = a(p), x1 = a(p + 1), x2 = a(p + 2), x3 = a(p + 3);
+    const ap = aBase + p * aStride;
+    const x0 = f[ap]!, x1 = f[ap + aStride]!, x2 = f[ap + 2 * aStride]!, x3 = f[ap + 3 * aStride]!;
     const r0 = b0 + p * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
     for (let j = 0; j < n; j++) {
       f[co + j] += x0 * f[r0 + j]! + x1 * f[r1 + j]! + x2 * f[r2 + j]! + x3 * f[r3 + j]!;
     }
   }
   for (; p < k; p++) {
-    const x = a(p), r = b0 + p * n;
+    const x = f[aBase + p * aStride]!, r = b0 + p * n;
     for (let j = 0; j < n; j++) f[co + j] += x * f[r + j]!;
   }
 }
@@ -38,11 +47,7 @@ export function makeGemmRef(v: Views): GemmAbi {
       const x0 = xPtr >>> 2, w0 = wPtr >>> 2, b0 = biasPtr >>> 2, z0 = zPtr >>> 2;
       const acc = (flags & GEMM_ACCUMULATE) !== 0;
       const relu = (flags & GEMM_RELU) !== 0;
-      const put = (zi: number, j: number, s: number) => {
-        if (biasPtr !== 0) s += f[b0 + j]!;
-        if (acc) s += f[zi + j]!;
-        f[zi + j] = s;
-      };
+      const bias = biasPtr !== 0;
       // 2×2 outputs per pass: four loads feed four multiply-adds. An odd last row or column is
       // computed twice (as its own pair) and stored once.
       for (let i = 0; i < m; i += 2) {
@@ -58,11 +63,11 @@ export function makeGemmRef(v: Views): GemmAbi {
             s00 += xap * wap; s01 += xap * wbp;
             s10 += xbp * wap; s11 += xbp * wbp;
           }
-          put(za, j, s00);
-          if (j1 !== j) put(za, j1, s01);
+          put(f, za + j, s00, bias, b0 + j, acc);
+          if (j1 !== j) put(f, za + j1, s01, bias, b0 + j1, acc);
           if (i1 !== i) {
-            put(zb, j, s10);
-            if (j1 !== j) put(zb, j1, s11);
+            put(f, zb + j, s10, bias, b0 + j, acc);
+            if (j1 !== j) put(f, zb + j1, s11, bias, b0 + j1, acc);
           }
         }
         finish(f, za, n, relu);
@@ -78,7 +83,7 @@ export function makeGemmRef(v: Views): GemmAbi {
       for (let i = 0; i < m; i++) {
         const co = c0 + i * n;
         if (!acc) f.fill(0, co, co + n);
-        rankUpdates(f, co, n, k, (p) => f[a0 + p * m + i]!, b0);
+        rankUpdates(f, co, n, k, a0 + i, m, b0);
         finish(f, co, n, (flags & GEMM_RELU) !== 0);
       }
     },
@@ -92,7 +97,7 @@ export function makeGemmRef(v: Views): GemmAbi {
         const co = c0 + i * n;
         const ao = a0 + i * k;
         if (!acc) f.fill(0, co, co + n);
-        rankUpdates(f, co, n, k, (p) => f[ao + p]!, b0);
+        rankUpdates(f, co, n, k, ao, 1, b0);
         finish(f, co, n, (flags & GEMM_RELU) !== 0);
       }
     },

@@ -187,6 +187,10 @@ class EpochSteps {
     const d = model.inputSize;
     const K = model.outputSize;
     const onBatchEnd = this.options.callbacks?.onBatchEnd;
+    // The loss is read straight from the arena's f64 view: a getter returning a double would box it
+    // whenever the engine does not inline the getter. Memory does not grow inside this loop.
+    const lossView = net.arena.views.f64;
+    const lossAt = net.lossPtr >>> 3;
     while (batch < end) {
       const start = batch * B;
       const m = Math.min(B, N - start);
@@ -194,7 +198,7 @@ class EpochSteps {
       k.f32_gather_rows(s.yAll, s.idxPtr + start * 4, s.yb, m, K);
       net.trainStep(s.xb, s.yb, m, c.mode);
       net.addL2(m);
-      const loss = net.stepLoss;
+      const loss = lossView[lossAt]!;
       if (!Number.isFinite(loss)) {
         if (!net.paramsFinite()) net.copyParamsFrom(s.safe);
         throw new DivergenceError(`training diverged: the loss became ${loss} in epoch ${this.epoch + 1}, batch ${batch + 1}. `
