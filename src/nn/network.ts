@@ -8,6 +8,7 @@ import {
   BatchNormRuntime, createRuntime, DenseRuntime, type LayerRuntime, type LayerSpec, type ParamTensor,
 } from './layers.js';
 import type { LossName } from './targets.js';
+import { hasZeroGradient } from './activations.js';
 
 const PAD = 16; // floats: every tensor starts 64-byte aligned inside the blocks
 
@@ -75,6 +76,16 @@ export class Network {
 
   checkAlive(): void {
     if (this.disposed) throw new ValidationError('model', 'was disposed; its memory has been returned to the arena');
+  }
+
+  /** Backpropagation needs a usable derivative in every dense layer. */
+  assertTrainable(): void {
+    for (const d of this.denseLayers) {
+      if (hasZeroGradient(d.activation)) {
+        throw new ValidationError('layers', `a ${d.activation} activation has zero gradient almost everywhere, so backpropagation cannot train it; `
+          + 'use sigmoid or tanh (step is for hand-set networks and predict)');
+      }
+    }
   }
 
   /** Makes every batch buffer hold at least `m` rows (grows only). */

@@ -361,11 +361,7 @@ export class Sequential {
     const net = this.net;
     const M = this.toInput(X);
     const T = toTargets(y, M.rows, this.outputSize, c.loss);
-    for (const rt of net.runtimes) {
-      if (rt instanceof DenseRuntime && (rt.activation === 'step')) {
-        throw new ValidationError('layers', 'a step activation has zero gradient almost everywhere, so backpropagation cannot train through it; use sigmoid or tanh');
-      }
-    }
+    net.assertTrainable();
     net.ensureCapacity(M.rows);
     const { arena } = net;
     const xPtr = arena.alloc(M.data.length * 4);

@@ -227,11 +227,7 @@ export function* trainLoop(model: Sequential, X: MatrixLike, y: TargetsLike, opt
   const net = model.net;
   const epochs = options.epochs ?? 10;
   if (!Number.isInteger(epochs) || epochs < 0) throw new ValidationError('epochs', `expected an integer ≥ 0, got ${epochs}`);
-  for (const rt of net.runtimes) {
-    if (rt instanceof DenseRuntime && rt.activation === 'step') {
-      throw new ValidationError('layers', 'a step activation has zero gradient almost everywhere, so backpropagation cannot train it; use sigmoid or tanh (step is for hand-set networks and predict)');
-    }
-  }
+  net.assertTrainable();
   const seed = options.seed ?? model.seed;
   let M = model.toInput(X);
   let T = toTargets(y, M.rows, model.outputSize, c.loss);
