@@ -19,6 +19,18 @@ export function storeTail(ptr: usize, v: v128, rem: usize): void {
   if (rem > 2) store<f32>(ptr, f32x4.extract_lane(v, 2), 8);
 }
 
+/** `rem` (1–4) floats at ptr: a full vector, or the tail gathered into the low lanes. */
+@inline
+export function loadN(ptr: usize, rem: usize): v128 {
+  return rem == 4 ? load<v128>(ptr) : loadTail(ptr, rem);
+}
+
+/** Stores the low `rem` (1–4) lanes of v at ptr. */
+@inline
+export function storeN(ptr: usize, v: v128, rem: usize): void {
+  if (rem == 4) store<v128>(ptr, v); else storeTail(ptr, v, rem);
+}
+
 /** y[i] = op.fwd(x[i], a, b) over n floats. */
 @inline
 export function mapFwd<Op>(xPtr: usize, yPtr: usize, n: usize, a: v128, b: v128): void {

@@ -6,17 +6,7 @@
 // Backward: dgamma = Σ dy·xhat, dbeta = Σ dy (overwritten); dx = (gamma·invstd/m)·(m·dy − dbeta − xhat·dgamma).
 
 import { madd } from '../simd';
-import { loadTail, storeTail } from '../eltwise/lanes';
-
-@inline
-function loadN(ptr: usize, rem: usize): v128 {
-  return rem == 4 ? load<v128>(ptr) : loadTail(ptr, rem);
-}
-
-@inline
-function storeN(ptr: usize, v: v128, rem: usize): void {
-  if (rem == 4) store<v128>(ptr, v); else storeTail(ptr, v, rem);
-}
+import { loadN, storeN } from '../eltwise/lanes';
 
 @inline
 function narrow(v01: v128, v23: v128): v128 {

@@ -4,7 +4,7 @@
 // when the pointer ≠ 0. Stable for any finite logits: log-sum-exp with the row max subtracted,
 // and log(1 + e^{−|z|}) for the binary case, so ±1e4 gives no NaN or Infinity.
 
-import { loadTail, storeTail } from '../eltwise/lanes';
+import { loadN, storeN } from '../eltwise/lanes';
 import { expShiftSum, rowMax, scaleInPlace } from '../eltwise/activations_more';
 import { vexp, vlog1p01 } from '../eltwise/vmath';
 
@@ -16,16 +16,6 @@ function hsum(v01: v128, v23: v128): f64 {
 @inline
 function tailMask(rem: usize): v128 {
   return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(<i32>rem));
-}
-
-@inline
-function loadN(ptr: usize, rem: usize): v128 {
-  return rem == 4 ? load<v128>(ptr) : loadTail(ptr, rem);
-}
-
-@inline
-function storeN(ptr: usize, v: v128, rem: usize): void {
-  if (rem == 4) store<v128>(ptr, v); else storeTail(ptr, v, rem);
 }
 
 export function f32_softmax_xent(zPtr: usize, yPtr: usize, outPtr: usize, gradPtr: usize, m: i32, n: i32): f64 {

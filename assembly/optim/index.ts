@@ -4,17 +4,7 @@
 // 1–3 floats goes through the same lane arithmetic (lanes.ts), nothing past n is touched.
 
 import { madd } from '../simd';
-import { loadTail, storeTail } from '../eltwise/lanes';
-
-@inline
-function loadN(ptr: usize, rem: usize): v128 {
-  return rem == 4 ? load<v128>(ptr) : loadTail(ptr, rem);
-}
-
-@inline
-function storeN(ptr: usize, v: v128, rem: usize): void {
-  if (rem == 4) store<v128>(ptr, v); else storeTail(ptr, v, rem);
-}
+import { loadN, storeN } from '../eltwise/lanes';
 
 export function f32_sgd_step(pPtr: usize, gPtr: usize, n: i32, lr: f32): void {
   const count = <usize>n;
