@@ -1,6 +1,7 @@
 // The command line's dispatcher: parse, run one command, turn every error into one line on
 // stderr and exit code 2 (with the stack under --debug).
 
+import { readFileSync } from 'node:fs';
 import { backendInfo, ready } from '../backend.js';
 import { SimdnetError, setWarningHandler } from '../errors.js';
 import { optionsHelp, parseArgs, readyOptions, THREADS_OPTION, UsageError, type OptionSpec } from './args.js';
@@ -41,6 +42,12 @@ file beside it), or a bundled data set: iris, digits.
 'simdnet <command> --help' lists a command's options. Errors exit with code 2.
 `;
 
+/** The installed package's version: package.json sits two levels above src/cli and dist/cli. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 function help(command: string): string {
   const c = COMMANDS[command]!;
   return `usage: ${c.usage}\n\n${c.about}\n\noptions:\n${optionsHelp(c.options)}\n`;
@@ -79,7 +86,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       return 0;
     }
     if (command === '--version' || command === 'version') {
-      io.out('simdnet 0.1.0\n');
+      io.out(`simdnet ${packageVersion()}\n`);
       return 0;
     }
     const c = COMMANDS[command];

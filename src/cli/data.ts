@@ -1,5 +1,6 @@
 // `<data>` for the command line: a bundled data set (iris, digits), an IDX image file with its
-// labels file beside it, or a CSV file. Errors name the file.
+// labels file beside it, a CSV file, or `-` for standard input (CSV, or IDX images for predict).
+// Errors name the file.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -52,10 +53,26 @@ function isIdx(path: string): boolean {
   return /idx\d[-.]?ubyte(\.gz)?$/i.test(path) || /\.idx\d?(\.gz)?$/i.test(path);
 }
 
+/** What `-` names in messages. */
+export const STDIN_NAME = 'standard input';
+
+function gunzipped(bytes: Uint8Array): Uint8Array {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+}
+
 function fileText(path: string): string {
-  let bytes: Uint8Array = readFileSync(path);
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
-  return new TextDecoder('utf-8').decode(bytes);
+  return new TextDecoder('utf-8').decode(gunzipped(readFileSync(path)));
+}
+
+/** All of standard input (fd 0), read once; a terminal is refused rather than waited on. */
+function stdinBytes(): Uint8Array {
+  if (process.stdin.isTTY) throw new DataError(`<data> is "-" (read from ${STDIN_NAME}), but ${STDIN_NAME} is a terminal; pipe or redirect the data in`);
+  return readFileSync(0);
+}
+
+/** IDX starts with two zero bytes, a type code and a dimension count; CSV text never does. */
+function looksLikeIdx(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0 && bytes[3]! >= 1;
 }
 
 function checkFile(path: string): void {
@@ -89,8 +106,7 @@ function labelColumn(label: string | undefined): string | number | undefined {
   return /^-?\d+$/.test(label.trim()) ? Number(label) : label;
 }
 
-function loadCsv(path: string, o: LoadOptions): LoadedData {
-  const text = wrap(path, () => fileText(path));
+function loadCsv(path: string, o: LoadOptions, text = wrap(path, () => fileText(path))): LoadedData {
   return wrap(path, () => {
     let lc: string | number | null | undefined = labelColumn(o.label);
     if (o.featureCount !== undefined) {
@@ -126,13 +142,26 @@ function loadIdx(path: string, o: LoadOptions): LoadedData {
   } else if (!o.labelsOptional) {
     throw new DataError(`${path}: no labels file found beside it (looked for ${labelsPath ?? 'a name with images-idx3 → labels-idx1'})`);
   }
-  const side = Math.round(Math.sqrt(X.cols));
-  const featureNames = Array.from({ length: X.cols }, (_, k) => (side * side === X.cols ? `pixel_${Math.floor(k / side)}_${k % side}` : `x${k}`));
-  return { X, y, featureNames, labelName: y ? 'label' : null, source: path, kind: 'idx' };
+  return { X, y, featureNames: idxFeatureNames(X.cols), labelName: y ? 'label' : null, source: path, kind: 'idx' };
 }
 
-/** Loads `<data>`: 'iris', 'digits', an IDX images file or a CSV file. */
+function idxFeatureNames(cols: number): string[] {
+  const side = Math.round(Math.sqrt(cols));
+  return Array.from({ length: cols }, (_, k) => (side * side === cols ? `pixel_${Math.floor(k / side)}_${k % side}` : `x${k}`));
+}
+
+function loadStdin(o: LoadOptions): LoadedData {
+  const bytes = wrap(STDIN_NAME, () => gunzipped(stdinBytes()));
+  if (!looksLikeIdx(bytes)) return loadCsv(STDIN_NAME, o, new TextDecoder('utf-8').decode(bytes));
+  if (o.label !== undefined) throw new UsageError('--label applies to CSV data; IDX images carry no label column');
+  if (!o.labelsOptional) throw new DataError(`${STDIN_NAME}: IDX images have no labels file beside them on ${STDIN_NAME}; give the images file's path instead of "-"`);
+  const X = wrap(STDIN_NAME, () => readIdxImages(bytes));
+  return { X, y: null, featureNames: idxFeatureNames(X.cols), labelName: null, source: STDIN_NAME, kind: 'idx' };
+}
+
+/** Loads `<data>`: 'iris', 'digits', an IDX images file, a CSV file, or '-' for standard input. */
 export function loadData(spec: string, o: LoadOptions = {}): LoadedData {
+  if (spec === '-') return loadStdin(o);
   if ((BUNDLED as readonly string[]).includes(spec) && !existsSync(spec)) {
     if (o.label !== undefined) throw new UsageError(`--label applies to CSV files; the bundled data set ${spec} has its own labels`);
     return bundled(spec);

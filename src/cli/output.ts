@@ -1,5 +1,6 @@
-// What the CLI prints: training progress (a bar on a TTY, a line per epoch otherwise, JSON lines
-// with --json, nothing with --quiet) and the evaluation block.
+// What the CLI prints. Results (scores, predictions, JSON lines) go to stdout; progress (the bar
+// on a terminal, a line per epoch otherwise) and messages go to stderr, so `--json | jq` and
+// `predict > out.csv` see results only. --quiet prints nothing but errors.
 
 import { confusionMatrix, formatConfusionMatrix } from '../metrics/confusion.js';
 import { classificationReport } from '../metrics/report.js';
@@ -7,8 +8,11 @@ import type { BatchLogs, EpochLogs } from '../train/fit.js';
 import { formatEpoch } from '../train/progress.js';
 
 export interface Io {
+  /** Results. */
   out(s: string): void;
+  /** Progress, messages, warnings and errors. */
   err(s: string): void;
+  /** Whether stderr (where the progress bar is drawn) is a terminal, and its width. */
   isTTY: boolean;
   columns: number;
 }
@@ -19,8 +23,8 @@ export function processIo(): Io {
   return {
     out: (s) => { process.stdout.write(s); },
     err: (s) => { process.stderr.write(s); },
-    isTTY: Boolean(process.stdout.isTTY),
-    columns: process.stdout.columns ?? 80,
+    isTTY: Boolean(process.stderr.isTTY),
+    columns: process.stderr.columns ?? 80,
   };
 }
 
@@ -47,8 +51,8 @@ export class Progress {
     if (this.mode === 'json') {
       this.io.out(JSON.stringify({ type: 'epoch', ...logs, epoch: epoch + 1, epochs: this.epochs }) + '\n');
     } else if (this.mode === 'text') {
-      if (this.io.isTTY) this.io.out(`\r\x1b[K${formatEpoch(logs, this.epochs)}\n`);
-      else this.io.out(formatEpoch(logs, this.epochs) + '\n');
+      if (this.io.isTTY) this.io.err(`\r\x1b[K${formatEpoch(logs, this.epochs)}\n`);
+      else this.io.err(formatEpoch(logs, this.epochs) + '\n');
     }
   };
 
@@ -63,7 +67,7 @@ export class Progress {
     if (l?.valLoss !== undefined) parts.push(`val_loss ${l.valLoss.toFixed(4)}`);
     if (l?.valAccuracy !== undefined) parts.push(`val_acc ${(100 * l.valAccuracy).toFixed(1)}%`);
     parts.push(`ETA ${eta < 60 ? `${eta.toFixed(0)}s` : `${(eta / 60).toFixed(1)}min`}`);
-    this.io.out(`\r\x1b[K${parts.join('  ')}`);
+    this.io.err(`\r\x1b[K${parts.join('  ')}`);
   }
 }
 

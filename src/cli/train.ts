@@ -71,7 +71,7 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
   const testSplit = (o['test-split'] as number | undefined) ?? 0.25;
   await ready(readyOptions(o));
   const info = backendInfo();
-  const say = (line: string) => { if (mode === 'text') io.out(line + '\n'); };
+  const say = (line: string) => { if (mode === 'text') io.err(line + '\n'); };
 
   const data = loadData(dataSpec, { label: o.label as string | undefined });
   const { classes, classNames } = classesOf(data);
@@ -161,9 +161,10 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
       backend: info.backend, binary: info.binary, modelPath: outPath ?? null, reportPath: reportPath ?? null,
     }) + '\n');
   } else if (mode === 'text') {
-    io.out('\n' + formatScores(scores, on) + '\n');
+    say('');
+    io.out(formatScores(scores, on) + '\n');
     io.out(`speed: training ${rate(trainRate)}, prediction ${rate(predictRate)} · ${trainSeconds.toFixed(2)} s · backend ${info.backend}, binary ${info.binary}, ${info.threadCount} thread${info.threadCount === 1 ? "" : "s"}\n`);
-    if (outPath) io.out(`model saved to ${outPath}\n`);
-    if (reportPath) io.out(`report written to ${reportPath}\n`);
+    if (outPath) say(`model saved to ${outPath}`);
+    if (reportPath) say(`report written to ${reportPath}`);
   }
 }

@@ -93,7 +93,7 @@ export async function predict(io: Io, args: string[], o: Record<string, unknown>
   if (o.out) {
     const path = resolve(String(o.out));
     writeFileSync(path, text);
-    io.out(`wrote ${pred.length} predictions to ${path}\n`);
+    io.err(`wrote ${pred.length} predictions to ${path}\n`);
   } else {
     io.out(text);
   }

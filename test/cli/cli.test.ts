@@ -70,16 +70,17 @@ describe('simdnet train / evaluate / predict on iris', () => {
     expect(plain.stdout.split('\n')[0]).toBe('prediction');
   });
 
-  it('prints one line per epoch when stdout is not a TTY, and nothing with --quiet', () => {
+  it('prints one line per epoch (on stderr) when stderr is not a TTY, and nothing with --quiet', () => {
     const r = simdnet(['train', 'iris', '--epochs', '3', '--backend', 'js']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/epoch 1\/3 {2}loss/);
-    expect(r.stdout).toMatch(/epoch 3\/3/);
+    expect(r.stderr).toMatch(/epoch 1\/3 {2}loss/);
+    expect(r.stderr).toMatch(/epoch 3\/3/);
     expect(r.stdout).toMatch(/backend js/);
-    expect(r.stdout).not.toContain('\r');
+    expect(r.stderr).not.toContain('\r');
     const q = simdnet(['train', 'iris', '--epochs', '2', '--quiet']);
     expect(q.code).toBe(0);
     expect(q.stdout).toBe('');
+    expect(q.stderr).toBe('');
   });
 });
 
