@@ -23,6 +23,7 @@ export {
 export type { OptimizerSpec, OptimizerName, Schedule, LearningRate } from './train/optimizers.js';
 export type { FitOptions, History, EpochLogs, BatchLogs, EarlyStopping, EpochDiagnostics, LayerDiagnostics, LayerStats } from './train/fit.js';
 export { gradientCheck } from './train/gradcheck.js';
+export { trainingThroughput } from './train/progress.js';
 export type { GradientCheckOptions, GradientCheckResult, TensorCheck } from './train/gradcheck.js';
 
 export * from './metrics/index.js';

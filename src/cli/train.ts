@@ -10,6 +10,7 @@ import { trainTestSplit } from '../data/split.js';
 import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
 import { trainingReport } from '../report/report.js';
 import type { OptimizerName } from '../train/optimizers.js';
+import { trainingThroughput } from '../train/progress.js';
 import type { OptionSpec } from './args.js';
 import { readyOptions, THREADS_OPTION, UsageError } from './args.js';
 import { loadData } from './data.js';
@@ -101,7 +102,8 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
     diagnostics: Boolean(o.report),
   });
   const trainSeconds = (performance.now() - t0) / 1000;
-  const trainRate = history ? (nFit * history.epoch.length) / Math.max(1e-9, history.time.reduce((a, b) => a + b, 0)) : (nFit * s.epochs) / trainSeconds;
+  // With a history: samples over the epochs' own time (validation included), the figure the report prints.
+  const trainRate = history ? trainingThroughput(history) : (nFit * s.epochs) / trainSeconds;
   const t1 = performance.now();
   const pred = model.predictClasses(XTestIn);
   const predictRate = XTest.rows / Math.max(1e-9, (performance.now() - t1) / 1000);

@@ -19,3 +19,5 @@ export { logLoss } from './logloss.js';
 export type { LogLossOptions } from './logloss.js';
 export { meanSquaredError, meanAbsoluteError, r2 } from './regression.js';
 export type { Targets } from './regression.js';
+export { quantiles, quantileSorted, fiveNumbers } from './quantiles.js';
+export type { FiveNumbers } from './quantiles.js';

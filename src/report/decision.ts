@@ -44,8 +44,8 @@ export function decisionRegions(id: string, d: DecisionRegionData, predict: (gri
     }
   }
   const cls = predict({ data: grid, rows: G * G, cols: 2 });
-  const W = 520;
-  const H = 460;
+  const W = 440;
+  const H = 410;
   const left = 62;
   const top = 34;
   const w = W - left - 16;
@@ -56,8 +56,8 @@ export function decisionRegions(id: string, d: DecisionRegionData, predict: (gri
   const ch = h / G;
   const names = d.featureNames ?? ['x₁', 'x₂'];
   const parts: string[] = [];
-  parts.push(`<svg id="${esc(id)}" class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="decision regions" data-plot="${left} ${top} ${w} ${h}" data-x-min="${xMin}" data-x-max="${xMax}" data-y-min="${yMin}" data-y-max="${yMax}" data-grid="${G}" font-family="system-ui, sans-serif">`);
-  parts.push(`<text x="${left}" y="20" font-size="14" font-weight="600" fill="#222">Decision regions (${G}×${G} grid) and training points</text>`);
+  parts.push(`<svg id="${esc(id)}" class="chart square" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="decision regions" data-plot="${left} ${top} ${w} ${h}" data-x-min="${xMin}" data-x-max="${xMax}" data-y-min="${yMin}" data-y-max="${yMax}" data-grid="${G}" font-family="system-ui, sans-serif">`);
+  parts.push(`<text x="${left}" y="20" font-size="14" font-weight="600" fill="#222">Decision regions, ${G}×${G} grid</text>`);
   parts.push('<g class="regions" shape-rendering="crispEdges">');
   for (let r = 0; r < G; r++) {
     let c = 0;
@@ -71,10 +71,10 @@ export function decisionRegions(id: string, d: DecisionRegionData, predict: (gri
   }
   parts.push('</g>');
   for (const t of xt.ticks) {
-    parts.push(`<text x="${px(X(t))}" y="${top + h + 17}" font-size="11" fill="#555" text-anchor="middle">${esc(num(t))}</text>`);
+    parts.push(`<text x="${px(X(t))}" y="${top + h + 17}" font-size="12" fill="#555" text-anchor="middle">${esc(num(t))}</text>`);
   }
   for (const t of yt.ticks) {
-    parts.push(`<text x="${left - 6}" y="${px(Y(t))}" font-size="11" fill="#555" text-anchor="end" dominant-baseline="middle">${esc(num(t))}</text>`);
+    parts.push(`<text x="${left - 6}" y="${px(Y(t))}" font-size="12" fill="#555" text-anchor="end" dominant-baseline="middle">${esc(num(t))}</text>`);
   }
   parts.push(`<rect x="${left}" y="${top}" width="${w}" height="${h}" fill="none" stroke="#9ca3af"/>`);
   parts.push('<g class="points">');
@@ -91,8 +91,8 @@ export function decisionRegions(id: string, d: DecisionRegionData, predict: (gri
   for (const k of [...classes].sort((a, b) => a - b)) {
     const label = d.classNames?.[k] ?? String(k);
     parts.push(`<circle cx="${lx + 5}" cy="${H - 14}" r="5" fill="${colorOf(k)}" stroke="#222" stroke-width="0.6"/>`);
-    parts.push(`<text x="${lx + 14}" y="${H - 10}" font-size="11" fill="#333">${esc(label)}</text>`);
-    lx += 28 + label.length * 6.5;
+    parts.push(`<text x="${lx + 14}" y="${H - 10}" font-size="12" fill="#333">${esc(label)}</text>`);
+    lx += 28 + label.length * 7;
   }
   parts.push('</svg>');
   return parts.join('\n');

@@ -10,7 +10,10 @@ import { confusionMatrix } from '../metrics/confusion.js';
 import { classificationReport } from '../metrics/report.js';
 import { Sequential } from '../nn/sequential.js';
 import type { History } from '../train/fit.js';
-import { confusionHeatmap, lineChart } from './charts.js';
+import { trainingThroughput } from '../train/progress.js';
+import { lineChart } from './charts.js';
+import { perClassTables, topConfusions } from './classes.js';
+import { capConfusion, confusionHeatmap } from './heatmap.js';
 import { decisionRegions, type DecisionRegionData } from './decision.js';
 import { diagnosticsSection } from './diagnostics.js';
 import { esc, num, pct } from './html.js';
@@ -109,8 +112,7 @@ function summarySection(o: TrainingReportOptions): string {
   const h = o.history;
   if (h && h.epoch.length) {
     rows.push(['epochs', `${h.epoch.length}${h.stoppedEarly ? ' (stopped early)' : ''}`]);
-    const sps = h.samplesPerSec.reduce((a, b) => a + b, 0) / h.samplesPerSec.length;
-    rows.push(['throughput', `${Math.round(sps).toLocaleString('en-US')} samples/s (mean over epochs)`]);
+    rows.push(['training speed', `${Math.round(trainingThroughput(h)).toLocaleString('en-US')} samples/s (training samples × epochs ÷ the epochs' time, validation included)`]);
   }
   const time = o.trainingTime ?? (h ? h.time.reduce((a, b) => a + b, 0) : undefined);
   if (time !== undefined) rows.push(['training time', `${time.toFixed(2)} s`]);
@@ -120,9 +122,10 @@ function summarySection(o: TrainingReportOptions): string {
     if (b.simd !== undefined) rows.push(['host', `SIMD ${b.simd ? 'yes' : 'no'}, relaxed SIMD ${b.relaxedSimd ? 'yes' : 'no'}, threads ${b.threads ? 'yes' : 'no'}${b.node ? `; Node ${b.node}, V8 ${b.v8}` : ''}`]);
   }
   for (const [k, v] of Object.entries(o.info ?? {})) rows.push([k, String(v)]);
+  if (rows.length === 0 && !layers) return '';
   return `<section id="summary"><h2>Model</h2><div class="grid2">
-<table id="model-summary"><tbody>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table>
-${layers}</div></section>`;
+<div class="table-wrap"><table id="model-summary"><tbody>${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</tbody></table></div>
+${layers ? `<div class="table-wrap">${layers}</div>` : ''}</div></section>`;
 }
 
 function curvesSection(h: History): string {
@@ -151,8 +154,11 @@ function evaluationSection(e: ReportEvaluation): string {
   const names = labels ? e.classNames!.map(String) : cm.labels.map(formatLabel);
   const rep = classificationReport(e.yTrue, e.yPred, { labels: cm.labels as Labels, targetNames: names });
   const n = e.yTrue.length;
-  const rows = rep.perClass.map((r) => `<tr><td>${esc(r.name)}</td><td>${r.precision.toFixed(3)}</td><td>${r.recall.toFixed(3)}</td><td>${r.f1.toFixed(3)}</td><td>${r.support}</td></tr>`);
   const avg = (name: string, s: { precision: number; recall: number; f1: number; support: number }) => `<tr class="avg"><td>${name}</td><td>${s.precision.toFixed(3)}</td><td>${s.recall.toFixed(3)}</td><td>${s.f1.toFixed(3)}</td><td>${s.support}</td></tr>`;
+  const view = capConfusion(names, cm.matrix);
+  const caption = view.pooled
+    ? `Confusion matrix of the ${view.shown.length} classes involved in the most errors; the other ${view.pooled} classes are pooled in the grey "other" row and column (its corner cell counts hits and confusions among them alike). Rows are the actual classes, columns the predicted ones.`
+    : 'Confusion matrix: rows are the actual classes, columns the predicted ones; diagonal cells are shaded by recall, off-diagonal errors in red.';
   return `<section id="evaluation"><h2>Evaluation${e.on ? ` <span class="sub">on the ${esc(e.on)}</span>` : ''}</h2>
 <div class="cards">
 <div class="card"><div class="big" id="score-accuracy">${pct(rep.accuracy)}</div><div>accuracy</div></div>
@@ -163,9 +169,9 @@ function evaluationSection(e: ReportEvaluation): string {
 <div class="card"><div class="big">${n}</div><div>samples</div></div>
 </div>
 <div class="grid2">
-<figure>${confusionHeatmap('chart-confusion', names, cm.matrix)}<figcaption>Confusion matrix: rows are the actual classes, columns the predicted ones; diagonal cells are shaded by recall, off-diagonal errors in red.</figcaption></figure>
-<table id="per-class" class="num"><thead><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr></thead>
-<tbody>${rows.join('')}</tbody><tfoot>${avg('macro avg', rep.macroAvg)}${avg('weighted avg', rep.weightedAvg)}</tfoot></table>
+<figure>${confusionHeatmap('chart-confusion', view.names, view.matrix, view.pooled)}<figcaption>${esc(caption)}</figcaption></figure>
+<div>${perClassTables(rep.perClass, avg('macro avg', rep.macroAvg) + avg('weighted avg', rep.weightedAvg))}
+${names.length > 2 ? topConfusions(names, cm.matrix) : ''}</div>
 </div></section>`;
 }
 
@@ -210,7 +216,8 @@ export function trainingReport(options: TrainingReportOptions): string {
     }
   }
   if (o.history?.diagnostics?.length) sections.push(diagnosticsSection(o.history.diagnostics, layerNames(o.model)));
-  sections.push(summarySection(o));
+  const summary = summarySection(o);
+  if (summary) sections.push(summary);
   const when = (o.generatedAt ?? new Date()).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   return `<!DOCTYPE html>
 <html lang="en">

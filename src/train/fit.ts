@@ -10,6 +10,7 @@ import { DenseRuntime } from '../nn/layers.js';
 import type { Sequential } from '../nn/sequential.js';
 import { countCorrect, counted } from '../nn/sequential.js';
 import { toTargets, type Targets, type TargetsLike } from '../nn/targets.js';
+import { quantileSorted } from '../metrics/quantiles.js';
 import { learningRateAt } from './optimizers.js';
 import { EpochPrinter } from './progress.js';
 
@@ -26,7 +27,8 @@ export interface EpochLogs {
 
 export interface BatchLogs { batch: number; size: number; loss: number }
 
-export interface LayerStats { mean: number; std: number; min: number; max: number; zeroFraction: number }
+/** Summary of a set of values; q1, median and q3 are quantiles (linear interpolation, NumPy's default), so they lie in [min, max]. */
+export interface LayerStats { mean: number; std: number; min: number; q1: number; median: number; q3: number; max: number; zeroFraction: number }
 export interface LayerDiagnostics {
   layer: number;
   /** Output of the layer (after its activation) on the last batch of the epoch. */
@@ -49,6 +51,7 @@ export interface History {
   learningRate: number[];
   /** Seconds per epoch. */
   time: number[];
+  /** Training samples run in each epoch divided by its time (validation included); trainingThroughput() sums them up. */
   samplesPerSec: number[];
   diagnostics: EpochDiagnostics[];
   stoppedEarly: boolean;
@@ -77,7 +80,9 @@ export interface FitOptions {
   seed?: number;
   callbacks?: {
     onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean;
-    onBatchEnd?: (batch: number, logs: BatchLogs) => void;
+    /** Returning false stops training after this batch: the epoch ends with the batches run so far
+     *  (its logs cover those batches), onEpochEnd is called, and fit returns. */
+    onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean;
   };
   earlyStopping?: EarlyStopping;
   /** true/1: a progress bar on a TTY, one line per epoch otherwise. */
@@ -116,17 +121,28 @@ function splitValidation(M: Matrix, T: Targets, fraction: number, seed: number):
   return { train: take(sortedTrain), val: take(sortedVal) };
 }
 
-function stats(model: Sequential, ptr: number, n: number, outPtr: number): LayerStats {
+function stats(model: Sequential, ptr: number, n: number, outPtr: number, scratch: Float32Array): LayerStats {
   const net = model.net;
   net.k.f32_moments(ptr, n, outPtr);
   const f64 = net.arena.views.f64;
   const o = outPtr >>> 3;
   const mean = n ? f64[o]! / n : 0;
   const variance = n ? Math.max(0, f64[o + 1]! / n - mean * mean) : 0;
-  return { mean, std: Math.sqrt(variance), min: n ? f64[o + 2]! : 0, max: n ? f64[o + 3]! : 0, zeroFraction: n ? f64[o + 4]! / n : 0 };
+  const sorted = scratch.subarray(0, n);
+  sorted.set(net.arena.views.f32.subarray(ptr >>> 2, (ptr >>> 2) + n));
+  sorted.sort();
+  const q = (p: number) => (n ? quantileSorted(sorted, p) : 0);
+  return { mean, std: Math.sqrt(variance), min: n ? f64[o + 2]! : 0, q1: q(0.25), median: q(0.5), q3: q(0.75), max: n ? f64[o + 3]! : 0, zeroFraction: n ? f64[o + 4]! / n : 0 };
 }
 
-function diagnose(model: Sequential, m: number, epoch: number, momentsPtr: number): EpochDiagnostics {
+/** Scratch for the quantiles of diagnose(): the largest activation, dJ/dz or dJ/dW block, allocated once per fit. */
+function diagnosticsScratch(model: Sequential, B: number): Float32Array {
+  let n = 0;
+  for (const rt of model.net.runtimes) if (rt instanceof DenseRuntime) n = Math.max(n, B * rt.outSize, rt.W.size);
+  return new Float32Array(n);
+}
+
+function diagnose(model: Sequential, m: number, epoch: number, momentsPtr: number, scratch: Float32Array): EpochDiagnostics {
   const net = model.net;
   const layers: LayerDiagnostics[] = [];
   net.runtimes.forEach((rt, i) => {
@@ -141,9 +157,9 @@ function diagnose(model: Sequential, m: number, epoch: number, momentsPtr: numbe
     }
     layers.push({
       layer: i,
-      activation: stats(model, rt.aPtr, n, momentsPtr),
-      gradient: stats(model, rt.dzPtr, n, momentsPtr),
-      weightGradient: stats(model, rt.W.gradPtr, rt.W.size, momentsPtr),
+      activation: stats(model, rt.aPtr, n, momentsPtr, scratch),
+      gradient: stats(model, rt.dzPtr, n, momentsPtr, scratch),
+      weightGradient: stats(model, rt.W.gradPtr, rt.W.size, momentsPtr, scratch),
       deadFraction: dead / rt.outSize,
     });
   });
@@ -158,9 +174,11 @@ interface Staging { xAll: number; yAll: number; idxPtr: number; xb: number; yb: 
  */
 class EpochSteps {
   readonly batches: number;
-  /** loss·m summed, correct predictions, predictions compared. */
-  readonly totals = new Float64Array(3);
+  /** loss·m summed, correct predictions, predictions compared, samples run. */
+  readonly totals = new Float64Array(4);
   lastBatchSize = 0;
+  /** Set when onBatchEnd returned false. */
+  stopped = false;
   private epoch = 0;
   private readonly batchLogs: BatchLogs = { batch: 0, size: 0, loss: 0.5 };
 
@@ -208,14 +226,15 @@ class EpochSteps {
       totals[0] += loss * m;
       totals[1] += countCorrect(net, c.mode === 'mseIdentity' ? net.last.zPtr : net.last.aPtr, s.yb, m, K, c.loss);
       totals[2] += counted(m, K, c.loss);
+      totals[3] += m;
       this.lastBatchSize = m;
-      if (onBatchEnd) {
-        const logs = this.batchLogs;
-        logs.batch = batch; logs.size = m; logs.loss = loss;
-        onBatchEnd(batch, logs);
-      }
       this.printer?.batch(this.epoch, batch, loss);
       batch++;
+      if (onBatchEnd) {
+        const logs = this.batchLogs;
+        logs.batch = batch - 1; logs.size = m; logs.loss = loss;
+        if (onBatchEnd(batch - 1, logs) === false) { this.stopped = true; break; }
+      }
     }
     return batch;
   }
@@ -280,6 +299,7 @@ export function* trainLoop(model: Sequential, X: MatrixLike, y: TargetsLike, opt
     let wait = 0;
     let bestEpoch = -1;
     let chunk = 1;
+    let scratch: Float32Array | undefined;
     for (let epoch = 0; epoch < epochs; epoch++) {
       const t0 = now();
       const lr = learningRateAt(c.optimizer.learningRate, epoch);
@@ -288,23 +308,24 @@ export function* trainLoop(model: Sequential, X: MatrixLike, y: TargetsLike, opt
       net.copyParamsTo(safe);
       steps.beginEpoch(epoch, lr);
       for (let batch = 0; batch < steps.batches;) {
-        if (sync) { batch = steps.run(batch, steps.batches); break; }
+        if (sync) { steps.run(batch, steps.batches); break; }
         // Size each chunk from the last one's pace so the event loop gets a turn every `yieldEvery` ms.
         const t = now();
         const next = steps.run(batch, chunk);
         const perBatch = (now() - t) / (next - batch);
         chunk = Math.max(1, Math.min(steps.batches, Math.floor(yieldEvery / Math.max(perBatch, 1e-3))));
         batch = next;
+        if (steps.stopped) break;
         if (batch < steps.batches) yield;
       }
       const m = steps.lastBatchSize;
-      const [lossSum, correct, compared] = steps.totals;
+      const [lossSum, correct, compared, samples] = steps.totals;
       if (!net.paramsFinite()) {
         net.copyParamsFrom(safe);
         throw new DivergenceError(`training diverged: a parameter became NaN or infinite in epoch ${epoch + 1}. Try a smaller learning rate or standardize the features; the model keeps its last finite weights.`);
       }
-      if (options.diagnostics) history.diagnostics.push(diagnose(model, m, epoch, moments));
-      const logs: EpochLogs = { epoch, loss: lossSum! / N, learningRate: lr, time: 0 };
+      if (options.diagnostics) history.diagnostics.push(diagnose(model, m, epoch, moments, scratch ??= diagnosticsScratch(model, B)));
+      const logs: EpochLogs = { epoch, loss: lossSum! / samples!, learningRate: lr, time: 0 };
       if (compared) logs.accuracy = correct! / compared;
       if (val) {
         const ev = model.evaluateMatrices(val[0], val[1]);
@@ -319,10 +340,10 @@ export function* trainLoop(model: Sequential, X: MatrixLike, y: TargetsLike, opt
       if (logs.valAccuracy !== undefined) history.valAccuracy.push(logs.valAccuracy);
       history.learningRate.push(lr);
       history.time.push(logs.time);
-      history.samplesPerSec.push(N / Math.max(logs.time, 1e-9));
+      history.samplesPerSec.push(samples! / Math.max(logs.time, 1e-9));
       history.bestEpoch = es?.restoreBestWeights && bestEpoch >= 0 ? bestEpoch : epoch;
       printer?.epoch(logs);
-      const stop = options.callbacks?.onEpochEnd?.(epoch, logs) === false;
+      const stop = options.callbacks?.onEpochEnd?.(epoch, logs) === false || steps.stopped;
       if (es) {
         const value = logs[monitor];
         const delta = es.minDelta ?? 0;

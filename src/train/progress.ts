@@ -1,6 +1,6 @@
 // Per-epoch progress for `verbose`: a redrawn bar with ETA on a TTY, one line per epoch otherwise.
 
-import type { EpochLogs } from './fit.js';
+import type { EpochLogs, History } from './fit.js';
 
 interface Out { isTTY?: boolean; columns?: number; write(s: string): unknown }
 
@@ -50,4 +50,17 @@ export class EpochPrinter {
   }
 
   done(): void {}
+}
+
+/**
+ * Training samples per second over a whole fit: the samples of every epoch divided by the summed
+ * epoch times (validation included), i.e. Σ samplesPerSec·time / Σ time. The one figure the CLI
+ * and the report print (a mean of per-epoch rates would overweight fast epochs).
+ * @example const sps = trainingThroughput(model.fitSync(X, y, { epochs: 5 }));
+ */
+export function trainingThroughput(h: Pick<History, 'samplesPerSec' | 'time'>): number {
+  let samples = 0;
+  let seconds = 0;
+  h.time.forEach((t, i) => { samples += h.samplesPerSec[i]! * Math.max(t, 1e-9); seconds += Math.max(t, 1e-9); });
+  return seconds > 0 ? samples / seconds : NaN;
 }

@@ -41,7 +41,11 @@ describe('simdnet train / evaluate / predict on iris', () => {
     expect(checkHtml(html).errors).toEqual([]);
     expect(svgById(html, 'chart-loss')).toBeDefined();
     expect(svgById(html, 'chart-confusion')).toBeDefined();
-    expect(svgById(html, 'chart-dead')).toBeDefined();
+    expect(svgById(html, 'chart-gradient-scale')).toBeDefined();
+    // Dead units: a chart when some layer had any, else a note that says none did.
+    expect(Boolean(svgById(html, 'chart-dead')) !== html.includes('id="dead-none"')).toBe(true);
+    // One training-speed figure: the report prints the one the CLI reports.
+    expect(html).toContain(`${Math.round(s.samplesPerSec as number).toLocaleString('en-US')} samples/s (training samples × epochs`);
   });
 
   it('evaluates the saved model on raw data (the scaler travels with it)', () => {

@@ -9,7 +9,8 @@ export function checkHtml(html: string): HtmlCheck {
   const errors: string[] = [];
   const counts = new Map<string, number>();
   const stack: string[] = [];
-  const body = html.replace(/<!--[\s\S]*?-->/g, '').replace(/<!DOCTYPE[^>]*>/i, '');
+  // <style> is raw text (CSS child combinators are '>'): its content is not markup.
+  const body = html.replace(/<!--[\s\S]*?-->/g, '').replace(/<!DOCTYPE[^>]*>/i, '').replace(/(<style>)[^<]*(<\/style>)/g, '$1$2');
   const re = /<(\/?)([a-zA-Z][\w:-]*)((?:\s+[^\s=/>]+(?:="[^"]*")?)*)\s*(\/?)>/g;
   let m: RegExpExecArray | null;
   let last = 0;
@@ -65,4 +66,21 @@ export function seriesValues(html: string, chartId: string, series: string): { x
     const [px, py] = p.split(',').map(Number) as [number, number];
     return { x: xMin + ((px - left) / width) * (xMax - xMin), y: yMin + ((top + height - py) / height) * (yMax - yMin) };
   });
+}
+
+/** Maps a chart's band polygon (upper edge left to right, then lower edge back) to data values. */
+export function bandValues(html: string, chartId: string, band: string): { upper: { x: number; y: number }[]; lower: { x: number; y: number }[] } {
+  const svg = svgById(html, chartId);
+  if (!svg) throw new Error(`no <svg id="${chartId}">`);
+  const a = attrs(svg.tag);
+  const [left, top, width, height] = a['data-plot']!.split(' ').map(Number) as [number, number, number, number];
+  const [xMin, xMax, yMin, yMax] = ['data-x-min', 'data-x-max', 'data-y-min', 'data-y-max'].map((k) => Number(a[k]));
+  const m = new RegExp(`<polygon data-series="${band}" points="([^"]*)"`).exec(svg.inner);
+  if (!m) throw new Error(`no band ${band} in ${chartId}`);
+  const pts = m[1]!.trim().split(/\s+/).map((p) => {
+    const [px, py] = p.split(',').map(Number) as [number, number];
+    return { x: xMin! + ((px - left) / width) * (xMax! - xMin!), y: yMin! + ((top + height - py) / height) * (yMax! - yMin!) };
+  });
+  const n = pts.length / 2;
+  return { upper: pts.slice(0, n), lower: pts.slice(n).reverse() };
 }

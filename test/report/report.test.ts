@@ -58,8 +58,8 @@ describe('trainingReport', () => {
     expect(total).toBe(150);
     const diag = cells.filter((c) => c[1] === c[2]).reduce((s, c) => s + Number(c[3]), 0);
     expect(diag).toBe(Array.from(yPred).filter((p, i) => p === t.y[i]).length);
-    expect(cm.inner).toContain('>predicted<');
-    expect(cm.inner).toContain('>actual<');
+    expect(cm.inner).toContain('>predicted →<');
+    expect(cm.inner).toContain('>actual ↓<');
     for (const name of t.classNames) expect(html).toContain(`<td>${name}</td>`);
     expect(html).toMatch(/<table id="per-class"/);
     expect(html).toMatch(/<table id="model-summary"/);
@@ -74,10 +74,17 @@ describe('trainingReport', () => {
     const a = attrs(svgById(html, `chart-activation-L${layer}`)!.tag);
     const tol = ((Number(a['data-y-max']) - Number(a['data-y-min'])) / Number(a['data-plot']!.split(' ')[3])) * 0.011;
     close(seriesValues(html, `chart-activation-L${layer}`, 'activation-mean'), xs, d0.map((d) => d.layers[0]!.activation.mean), tol);
-    expect(svgById(html, `chart-activation-L${layer}`)!.inner).toContain('data-series="activation-mean-band"');
+    close(seriesValues(html, `chart-activation-L${layer}`, 'activation-median'), xs, d0.map((d) => d.layers[0]!.activation.median), tol);
+    expect(svgById(html, `chart-activation-L${layer}`)!.inner).toContain('data-series="activation-quartiles"');
+    expect(svgById(html, `chart-activation-L${layer}`)!.inner).toContain('data-series="activation-range"');
     expect(svgById(html, `chart-gradient-L${layer}`)).toBeDefined();
-    const dead = seriesValues(html, 'chart-dead', `dead-L${layer}`);
-    close(dead, xs, d0.map((d) => d.layers[0]!.deadFraction), 0.01);
+    // Dead units: a chart of the layers that had some, a note naming the others.
+    const deadLayers = d0[0]!.layers.filter((l) => d0.some((d) => d.layers.find((x) => x.layer === l.layer)!.deadFraction > 0));
+    for (const l of deadLayers) {
+      close(seriesValues(html, 'chart-dead', `dead-L${l.layer}`), xs, d0.map((d) => d.layers.find((x) => x.layer === l.layer)!.deadFraction), 0.01);
+    }
+    if (deadLayers.length === 0) expect(html).toContain('id="dead-none"');
+    else expect(html).not.toContain('id="dead-none"');
     expect(svgById(html, 'chart-gradient-scale')).toBeDefined();
   });
 
