@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createBackendSync, type Backend } from '../src/backend.js';
-import type { BinaryName } from '../src/wasm/load.js';
+import { BINARIES, BINARY_NAMES, type BinaryName } from '../src/wasm/binaries.js';
 import { detectFeatures } from '../src/wasm/features.js';
 
 type Layout = 'nt' | 'tn' | 'nn';
@@ -47,7 +47,8 @@ function out(line: string): void {
 
 function backendFor(binary: BinaryName | 'js'): Backend {
   if (binary === 'js') return createBackendSync({ backend: 'js' });
-  const file = threads > 1 ? (binary === 'relaxed' ? 'threads-relaxed' : 'threads') : binary;
+  const spec = BINARIES[binary];
+  const file = threads > 1 && 'threaded' in spec ? spec.threaded : binary;
   if (wasmDir) return createBackendSync({ binary, threads, wasm: new Uint8Array(readFileSync(join(wasmDir, `${file}.wasm`))) });
   return createBackendSync({ binary, threads });
 }
@@ -116,7 +117,9 @@ function main(): void {
     } catch { return 'unknown CPU'; }
   })();
   out(`simdnet GEMM benchmark — Node ${process.versions.node}, V8 ${process.versions.v8}, ${cpu}, ${threads > 1 ? `${threads} threads (peak probe: one thread)` : 'single thread'}`);
-  const binaries: (BinaryName | 'js')[] = (['simd', 'relaxed', 'js'] as const).filter((x) => (x !== 'relaxed' || f.relaxedSimd) && (!onlyBinaries || onlyBinaries.includes(x)) && (threads === 1 || x !== 'js'));
+  // The table's single-threaded release binaries (the threads build is picked through `threaded`), then the TS twin.
+  const release = BINARY_NAMES.filter((n) => !BINARIES[n].debug && !('sharedMaxPages' in BINARIES[n]));
+  const binaries: (BinaryName | 'js')[] = [...release, 'js' as const].filter((x) => (x !== 'relaxed' || f.relaxedSimd) && (!onlyBinaries || onlyBinaries.includes(x)) && (threads === 1 || x !== 'js'));
   const layouts: Layout[] = onlyLayouts ?? ['nt', 'tn', 'nn'];
   const rows: Row[] = [];
   const peaks: Record<string, number> = {};

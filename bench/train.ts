@@ -17,6 +17,7 @@ import { cpus } from 'node:os';
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const { createBackendSync, dense, Sequential, sgd, adam, readIdxImages, readIdxLabels } = await import('../src/index.js');
+const { BINARIES, BINARY_NAMES } = await import('../src/wasm/binaries.js');
 type Backend = ReturnType<typeof createBackendSync>;
 type Matrix = { data: Float32Array; rows: number; cols: number };
 
@@ -78,9 +79,10 @@ function emit(row: Record<string, unknown>, text: string): void {
 }
 
 const data = loadData();
+/** The table's single-threaded release binaries, then the TS twin. */
 const backends: { name: string; make: () => Backend }[] = [
-  { name: 'relaxed', make: () => createBackendSync({ binary: 'relaxed' }) },
-  { name: 'simd', make: () => createBackendSync({ binary: 'simd' }) },
+  ...BINARY_NAMES.filter((n) => !BINARIES[n].debug && !('sharedMaxPages' in BINARIES[n]))
+    .map((binary) => ({ name: binary, make: () => createBackendSync({ binary }) })),
   { name: 'js', make: () => createBackendSync({ backend: 'js' }) },
 ];
 

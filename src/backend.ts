@@ -8,6 +8,7 @@ import { Arena } from './memory/arena.js';
 import type { KernelAbi } from './kernels/abi.js';
 import { createRefKernels } from './ref/index.js';
 import { detectFeatures, type Features } from './wasm/features.js';
+import { BINARIES } from './wasm/binaries.js';
 import { loadModule, loadModuleSync, type BinaryName, type WasmExports, type WasmSource } from './wasm/load.js';
 import { threadHost, type ThreadHost } from './threads/host.js';
 import { ThreadPool } from './threads/pool.js';
@@ -80,8 +81,8 @@ function newMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: 16 });
 }
 
-/** Pages of a shared memory: it cannot move, so its maximum is reserved up front (2 GiB). */
-export const SHARED_MAX_PAGES = 32768;
+/** Pages of a shared memory: the threads binaries' maximum (binary table), reserved up front. */
+export const SHARED_MAX_PAGES = BINARIES.threads.sharedMaxPages;
 const PAGE = 65536;
 
 function newSharedMemory(): WebAssembly.Memory {
@@ -148,7 +149,8 @@ function planThreads(opts: ReadyOptions, features: Features, kind: BackendKind, 
 }
 
 function threadsBinary(binary: BinaryName): BinaryName {
-  return binary === 'relaxed' ? 'threads-relaxed' : 'threads';
+  const spec = BINARIES[binary];
+  return 'threaded' in spec ? spec.threaded : 'threads';
 }
 
 /** A threaded backend on a started pool; the pool's start-up is the caller's (sync or async). */

@@ -1,12 +1,14 @@
 // The one place that instantiates simdnet's WebAssembly binaries (through @assemblyscript/loader,
-// which decodes abort messages). Bytes come from build/<binary>.wasm next to the package (from
-// src/ or dist/), from <binary>.wasm beside the browser bundle, from base64 inlined in the
-// bundle, or from the caller: bytes, a compiled WebAssembly.Module, a Response, or a URL prefix.
+// which decodes abort messages). Bytes come from where the binary table (./binaries.ts) says the
+// file is (build/ from src/ or dist/, beside the bundle in the browser build), from base64
+// inlined in the bundle, or from the caller: bytes, a compiled WebAssembly.Module, a Response,
+// or a URL prefix.
 
 import { instantiate, instantiateSync, type Imports } from '@assemblyscript/loader';
 import type { KernelAbi } from '../kernels/abi.js';
+import { BINARIES, type BinaryName } from './binaries.js';
 
-export type BinaryName = 'simd' | 'relaxed' | 'debug' | 'threads' | 'threads-relaxed';
+export type { BinaryName } from './binaries.js';
 
 /** What the caller may hand over instead of letting simdnet find build/<binary>.wasm. */
 export type WasmSource = ArrayBuffer | Uint8Array | WebAssembly.Module | Response | Promise<Response> | URL | string;
@@ -21,16 +23,14 @@ export interface LoadedModule {
   module: WebAssembly.Module;
 }
 
-// Set by the browser build (src/web/build.mjs) through esbuild's `define`; undeclared elsewhere.
-declare const __SIMDNET_WASM_BASE__: string;
+// Set by the browser build of simdnet.inline.js (src/web/build.mjs) through esbuild's `define`; undeclared elsewhere.
 declare const __SIMDNET_WASM_INLINE__: Partial<Record<BinaryName, string>>;
-
-/** Binaries sit beside the bundle ('./'); from src/wasm/ and dist/wasm/, build/ is two levels up. */
-const WASM_BASE = typeof __SIMDNET_WASM_BASE__ === 'string' ? __SIMDNET_WASM_BASE__ : '../../build/';
 
 /** Where `<binary>.wasm` is found when the caller gives no source. */
 export function defaultBinaryUrl(binary: BinaryName): URL {
-  return new URL(`${WASM_BASE}${binary}.wasm`, import.meta.url);
+  const url = BINARIES[binary].url();
+  if (!url) throw new Error(`simdnet: the ${binary} binary is not shipped with this build; pass its bytes, Module or URL as \`wasm\``);
+  return url;
 }
 
 /** The bytes of a binary inlined (base64) in the bundle, if this build has them. */
@@ -66,9 +66,9 @@ async function bytesOf(source: WasmSource | undefined, binary: BinaryName): Prom
   else if (typeof source === 'string') url = source.endsWith('/') ? new URL(`${binary}.wasm`, new URL(source, baseHref())) : new URL(source, baseHref());
   else url = source as URL;
   if (url.protocol === 'file:') {
-    // A computed specifier: bundlers leave it alone, and browsers never reach it (no file: URLs there).
-    const fsId = ['node', 'fs'].join(':');
-    const fs = nodeFs() ?? (await import(/* @vite-ignore */ fsId) as NodeFs);
+    // Node ≥ 20.16, Bun and Deno have process.getBuiltinModule; browsers never reach this (no file: URLs there).
+    const fs = nodeFs();
+    if (!fs) throw new Error(`simdnet: cannot read ${url.href}: this host has no process.getBuiltinModule('node:fs'); pass the binary's bytes or an http(s) URL as \`wasm\``);
     return fs.readFileSync(url);
   }
   const response = await fetch(url);

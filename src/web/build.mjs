@@ -1,14 +1,17 @@
 // Browser build (esbuild): the library bundle with its binaries beside it, the worker entry, a
 // single-file variant with everything inlined, and the demo page. Prints raw and gzip sizes.
 //
-//   node src/web/build.mjs [outDir]      (default dist/; writes <outDir>/browser and <outDir>/web)
+//   node --import ./bench/ts-loader.mjs src/web/build.mjs [outDir]      (npm run build:web; default
+//   dist/; writes <outDir>/browser and <outDir>/web)
 //
 // dist/browser/
-//   simdnet.js            ESM library; finds ./simd.wasm and ./relaxed.wasm via import.meta.url;
+//   simdnet.js            ESM library; finds its binaries through static
+//                         `new URL('./<name>.wasm', import.meta.url)` literals (bundlers see them);
 //                         the digits data set is fetched on demand (./digits.txt, preloadDigits())
 //   simdnet.worker.js     module worker used by trainInWorker()
-//   simdnet.inline.js     one file: both binaries (base64) and the digits data inlined
+//   simdnet.inline.js     one file: the single-threaded binaries (base64) and the digits data inlined
 //   simdnet.inline.worker.js
+//   <name>.wasm           every binary the table (src/wasm/binaries.ts) marks `browser`
 // dist/web/               the demo page (index.html, app.js, style.css); app.js imports ../browser/simdnet.js
 
 import { build } from 'esbuild';
@@ -16,14 +19,41 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { BINARIES, BINARY_NAMES } from '../wasm/binaries.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const BINARIES = ['simd', 'relaxed'];
-/** Copied beside the bundle when build:wasm made them (fetched only by a threaded backend; not inlined). */
-const OPTIONAL_BINARIES = ['threads', 'threads-relaxed'];
+/** Binaries beside the bundle, and those inlined in simdnet.inline.js: read off the table. */
+const BROWSER_BINARIES = BINARY_NAMES.filter((n) => BINARIES[n].browser);
+const INLINE_BINARIES = BINARY_NAMES.filter((n) => BINARIES[n].inline);
 /** bundle + baseline binary, gzip -9 */
 export const BUDGET_GZIP = 100 * 1024;
+
+const binariesTable = resolve(root, 'src/wasm/binaries.ts');
+const URL_LITERAL = /new URL\('\.\.\/\.\.\/build\/([\w-]+)\.wasm', import\.meta\.url\)/g;
+
+/**
+ * The table's URLs as the bundle needs them: `new URL('./<name>.wasm', import.meta.url)` for a binary
+ * beside the bundle, `null` for one this bundle inlines or does not ship (so no bundler copies it).
+ */
+function binaryUrlsPlugin(bundle) {
+  return {
+    name: 'simdnet-binary-urls',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]wasm[\\/]binaries\.ts$/ }, (args) => {
+        if (resolve(args.path) !== binariesTable) return undefined;
+        const seen = [];
+        const contents = readFileSync(args.path, 'utf8').replace(URL_LITERAL, (_, name) => {
+          seen.push(name);
+          const beside = BINARIES[name].browser && !(bundle === 'inline' && BINARIES[name].inline);
+          return beside ? `new URL('./${name}.wasm', import.meta.url)` : 'null';
+        });
+        if (seen.join() !== BINARY_NAMES.join()) throw new Error(`src/wasm/binaries.ts: expected one URL literal per binary (${BINARY_NAMES.join(', ')}), found ${seen.join(', ')}`);
+        return { contents, loader: 'ts' };
+      });
+    },
+  };
+}
 
 const lazyDigits = resolve(here, 'digits-lazy.ts');
 
@@ -79,39 +109,36 @@ export async function buildWeb({ outDir = join(root, 'dist'), quiet = false } = 
   const webDir = join(outDir, 'web');
   mkdirSync(browserDir, { recursive: true });
   mkdirSync(webDir, { recursive: true });
-  for (const name of BINARIES) {
-    const from = join(root, 'build', `${name}.wasm`);
+  for (const name of BROWSER_BINARIES) {
+    const from = fileURLToPath(BINARIES[name].url());
     if (!existsSync(from)) throw new Error(`${relative(root, from)} is missing: run \`npm run build:wasm\` first`);
     copyFileSync(from, join(browserDir, `${name}.wasm`));
   }
-  const optional = OPTIONAL_BINARIES.filter((name) => existsSync(join(root, 'build', `${name}.wasm`)));
-  for (const name of optional) copyFileSync(join(root, 'build', `${name}.wasm`), join(browserDir, `${name}.wasm`));
   const digits = digitsText();
   writeFileSync(join(browserDir, 'digits.txt'), digits);
 
-  const base = { __SIMDNET_WASM_BASE__: '"./"' };
+  const main = { __SIMDNET_BUNDLE__: '"main"' };
   const inline = {
-    ...base,
+    __SIMDNET_BUNDLE__: '"inline"',
     __SIMDNET_DIGITS_EMBEDDED__: 'true',
     __SIMDNET_WASM_INLINE__: JSON.stringify(Object.fromEntries(
-      BINARIES.map((n) => [n, readFileSync(join(root, 'build', `${n}.wasm`)).toString('base64')]),
+      INLINE_BINARIES.map((n) => [n, readFileSync(fileURLToPath(BINARIES[n].url())).toString('base64')]),
     )),
   };
-  const [main] = await Promise.all([
-    build({ ...common({ ...base, __SIMDNET_WORKER_FILE__: '"./simdnet.worker.js"' }, [lazyDigitsPlugin]),
-      entryPoints: [join(here, 'browser.ts')], outfile: join(browserDir, 'simdnet.js'), metafile: true }),
-    build({ ...common(base, [lazyDigitsPlugin]), entryPoints: [join(here, 'worker.ts')], outfile: join(browserDir, 'simdnet.worker.js') }),
-    build({ ...common({ ...inline, __SIMDNET_WORKER_FILE__: '"./simdnet.inline.worker.js"' }),
-      entryPoints: [join(here, 'browser.ts')], outfile: join(browserDir, 'simdnet.inline.js') }),
-    build({ ...common(inline, [lazyDigitsPlugin]), entryPoints: [join(here, 'worker.ts')], outfile: join(browserDir, 'simdnet.inline.worker.js') }),
+  const mainPlugins = [lazyDigitsPlugin, binaryUrlsPlugin('main')];
+  const [library] = await Promise.all([
+    build({ ...common(main, mainPlugins), entryPoints: [join(here, 'browser.ts')], outfile: join(browserDir, 'simdnet.js'), metafile: true }),
+    build({ ...common(main, mainPlugins), entryPoints: [join(here, 'worker.ts')], outfile: join(browserDir, 'simdnet.worker.js') }),
+    build({ ...common(inline, [binaryUrlsPlugin('inline')]), entryPoints: [join(here, 'browser.ts')], outfile: join(browserDir, 'simdnet.inline.js') }),
+    build({ ...common(inline, [lazyDigitsPlugin, binaryUrlsPlugin('inline')]), entryPoints: [join(here, 'worker.ts')], outfile: join(browserDir, 'simdnet.inline.worker.js') }),
     build({ ...common({}, [pageExternalPlugin]), entryPoints: [join(here, 'app.ts')], outfile: join(webDir, 'app.js') }),
   ]);
   copyFileSync(join(here, 'index.html'), join(webDir, 'index.html'));
   copyFileSync(join(here, 'style.css'), join(webDir, 'style.css'));
 
   // Imports left in the bundle (a Node built-in would be one): there must be none.
-  const imports = Object.values(main.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
-  const files = ['simdnet.js', 'simd.wasm', 'relaxed.wasm', ...optional.map((n) => `${n}.wasm`), 'simdnet.worker.js', 'digits.txt', 'simdnet.inline.js', 'simdnet.inline.worker.js'];
+  const imports = Object.values(library.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
+  const files = ['simdnet.js', ...BROWSER_BINARIES.map((n) => `${n}.wasm`), 'simdnet.worker.js', 'digits.txt', 'simdnet.inline.js', 'simdnet.inline.worker.js'];
   const sizes = Object.fromEntries(files.map((f) => [f, size(join(browserDir, f))]));
   sizes['web/app.js'] = size(join(webDir, 'app.js'));
   const budget = sizes['simdnet.js'].gzip + sizes['simd.wasm'].gzip;

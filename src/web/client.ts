@@ -11,8 +11,8 @@ import type { SequentialJSON } from '../nn/serialize.js';
 import type { History } from '../train/fit.js';
 import type { FromWorker, TrainRequest, WorkerFitOptions, WorkerProgress } from './protocol.js';
 
-// Set by the browser build (the worker bundle's file name); undeclared elsewhere.
-declare const __SIMDNET_WORKER_FILE__: string;
+// Set by the browser build: which bundle this is (simdnet.js or simdnet.inline.js); undeclared elsewhere.
+declare const __SIMDNET_BUNDLE__: 'main' | 'inline';
 
 export interface TrainInWorkerOptions {
   X: MatrixLike;
@@ -43,11 +43,17 @@ export interface WorkerTraining {
   terminate(): void;
 }
 
-function defaultWorkerUrl(): URL {
-  if (typeof __SIMDNET_WORKER_FILE__ !== 'string') {
+const WORKER_OPTIONS: WorkerOptions = { type: 'module', name: 'simdnet-trainer' };
+
+/** The worker beside the bundle: `new Worker(new URL('<literal>', import.meta.url), …)`, the shape Vite and webpack bundle. */
+function startWorker(url: string | URL | undefined): Worker {
+  if (url !== undefined) return new Worker(url, WORKER_OPTIONS);
+  if (typeof __SIMDNET_BUNDLE__ !== 'string') {
     throw new Error('trainInWorker: pass workerUrl (the default, simdnet.worker.js beside the bundle, exists only in the browser build)');
   }
-  return new URL(__SIMDNET_WORKER_FILE__, import.meta.url);
+  return __SIMDNET_BUNDLE__ === 'inline'
+    ? new Worker(new URL('./simdnet.inline.worker.js', import.meta.url), { type: 'module', name: 'simdnet-trainer' })
+    : new Worker(new URL('./simdnet.worker.js', import.meta.url), { type: 'module', name: 'simdnet-trainer' });
 }
 
 function targets(y: Labels | MatrixLike, arg: string): Labels | Matrix {
@@ -78,7 +84,7 @@ export function trainInWorker(options: TrainInWorkerOptions): WorkerTraining {
     ready: options.ready,
     probe: options.probe ? toMatrix(options.probe, 'probe') : undefined,
   };
-  const worker = new Worker(options.workerUrl ?? defaultWorkerUrl(), { type: 'module', name: 'simdnet-trainer' });
+  const worker = startWorker(options.workerUrl);
   const listeners: ((p: WorkerProgress) => void)[] = [];
   let backend: BackendInfo | undefined;
   let settle: { resolve(r: TrainInWorkerResult): void; reject(e: Error): void };

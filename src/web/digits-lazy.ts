@@ -13,7 +13,6 @@ const missing = {
 export let DIGITS_PACKED: string = missing;
 
 // Set by the browser build; undeclared elsewhere.
-declare const __SIMDNET_WASM_BASE__: string;
 declare const __SIMDNET_DIGITS_EMBEDDED__: boolean;
 
 /**
@@ -23,8 +22,8 @@ declare const __SIMDNET_DIGITS_EMBEDDED__: boolean;
  */
 export async function preloadDigits(url?: string | URL): Promise<void> {
   if (DIGITS_PACKED !== missing || typeof __SIMDNET_DIGITS_EMBEDDED__ === 'boolean') return;
-  const base = typeof __SIMDNET_WASM_BASE__ === 'string' ? __SIMDNET_WASM_BASE__ : './';
-  const href = url ?? new URL(`${base}digits.txt`, import.meta.url);
+  // A static literal, so bundlers see the file and emit it beside their output.
+  const href = url ?? new URL('./digits.txt', import.meta.url);
   const response = await fetch(href);
   if (!response.ok) throw new Error(`preloadDigits: could not fetch ${String(href)}: HTTP ${response.status}`);
   const text = await response.text();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { BINARIES, BINARY_NAMES } from '../../src/wasm/binaries.js';
 import { importBundle, outsideLocalhost, useBrowser, type Simdnet } from './harness.js';
 
 const env = useBrowser((s) => `${s.origin}/fixture/`, (s) => {
@@ -45,6 +46,19 @@ describe('browser bundle (dist/browser/simdnet.js) in Chromium', () => {
     expect(code).not.toMatch(/Dynamic require of/);
     const gz = (f: string) => gzipSync(readFileSync(join(env().served.outDir, 'browser', f)), { level: 9 }).length;
     expect(gz('simdnet.js') + gz('simd.wasm')).toBeLessThanOrEqual(100 * 1024);
+  });
+
+  it('references every binary, the worker and the digits by a static new URL literal that bundlers see', () => {
+    const read = (f: string) => readFileSync(join(env().served.outDir, 'browser', f), 'utf8');
+    const literals = (code: string) => [...code.matchAll(/new URL\("([^"]+)",import\.meta\.url\)/g)].map((m) => m[1]).sort();
+    const beside = BINARY_NAMES.filter((n) => BINARIES[n].browser);
+    const besideInline = beside.filter((n) => !BINARIES[n].inline);
+    expect(literals(read('simdnet.js'))).toEqual([...beside.map((n) => `./${n}.wasm`), './digits.txt', './simdnet.worker.js'].sort());
+    expect(literals(read('simdnet.worker.js'))).toEqual(beside.map((n) => `./${n}.wasm`).sort());
+    expect(literals(read('simdnet.inline.js'))).toEqual([...besideInline.map((n) => `./${n}.wasm`), './simdnet.inline.worker.js'].sort());
+    expect(literals(read('simdnet.inline.worker.js'))).toEqual(besideInline.map((n) => `./${n}.wasm`).sort());
+    expect(read('simdnet.js')).toContain('new Worker(new URL("./simdnet.worker.js",import.meta.url),{type:"module"');
+    for (const f of ['simdnet.js', 'simdnet.worker.js']) expect(read(f)).not.toMatch(/\bimport\(/);
   });
 
   it('loads in a page, picks relaxed SIMD, fetches the binary beside the bundle and trains', async () => {

@@ -1,0 +1,3 @@
+import type { BinaryName } from './binaries.ts';
+export function ascFlags(name: BinaryName): string[];
+export function buildWasm(names?: readonly BinaryName[]): Promise<void>;
