@@ -1,11 +1,16 @@
-// CSV into a feature matrix and a label vector. RFC 4180 quoting ("a, b", "say ""hi"""),
-// \n or \r\n line ends, blank lines skipped. Errors name the 1-based line and column.
+// CSV of numbers into a feature matrix and a label vector. RFC 4180 quoting ("a, b", "say ""hi"""),
+// \n or \r\n line ends, blank lines skipped, the delimiter and decimal mark sniffed unless given.
+// Errors name the 1-based line and column. Tables with text, dates or missing cells go through
+// readTable + ColumnPipeline instead (src/data/columns).
 
 import { ValidationError } from '../errors.js';
+import { checkDelimiter, parseNumber, resolveDialect, type DialectOptions } from './dialect.js';
 import type { Matrix } from './matrix.js';
 import { gunzip, isGzip, readFileBytes } from './node.js';
+import { detectHeader } from './table.js';
+import { splitRecords } from './tokenizer.js';
 
-export interface CsvOptions {
+export interface CsvOptions extends DialectOptions {
   /**
    * The label column: a 0-based index (negative counts from the end), a header name, or null for
    * no label column. Default: the last column.
@@ -16,8 +21,6 @@ export interface CsvOptions {
    * is not a number while the same cell of the next row is.
    */
   header?: boolean | 'auto';
-  /** Field separator, one character (default ','). */
-  delimiter?: string;
 }
 
 export interface CsvData {
@@ -30,94 +33,9 @@ export interface CsvData {
   classNames?: string[];
 }
 
-interface CsvRecord {
-  cells: string[];
-  line: number;
-}
-
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-function isNumeric(s: string): boolean {
-  return NUMBER.test(s.trim());
-}
-
 /** Splits CSV text into records of raw cells (quotes removed), remembering each record's first line. */
-export function splitCsv(text: string, delimiter = ','): CsvRecord[] {
-  if (typeof delimiter !== 'string' || delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
-    throw new ValidationError('delimiter', `expected one character other than a quote or a line break, got ${JSON.stringify(delimiter)}`);
-  }
-  const records: CsvRecord[] = [];
-  let line = 1;
-  let cells: string[] = [];
-  let recordLine = 1;
-  let field = '';
-  let fieldQuoted = false;
-  let i = 0;
-  const n = text.charCodeAt(0) === 0xfeff ? (i = 1, text.length) : text.length;
-  const endRecord = () => {
-    cells.push(field);
-    const blank = cells.length === 1 && !fieldQuoted && cells[0].trim() === '';
-    if (!blank) records.push({ cells, line: recordLine });
-    cells = [];
-    field = '';
-    fieldQuoted = false;
-  };
-  let atFieldStart = true;
-  while (i < n) {
-    const ch = text[i];
-    if (atFieldStart && ch === '"') {
-      const openLine = line;
-      fieldQuoted = true;
-      i++;
-      for (;;) {
-        if (i >= n) throw new ValidationError('csv', `line ${openLine}, column ${cells.length + 1}: quoted field never closed`);
-        const c = text[i];
-        if (c === '"') {
-          if (text[i + 1] === '"') { field += '"'; i += 2; continue; }
-          i++;
-          break;
-        }
-        if (c === '\n') line++;
-        field += c;
-        i++;
-      }
-      while (i < n && (text[i] === ' ' || text[i] === '\t') && text[i] !== delimiter) i++;
-      if (i < n && text[i] !== delimiter && text[i] !== '\n' && text[i] !== '\r') {
-        throw new ValidationError('csv', `line ${line}, column ${cells.length + 1}: unexpected ${JSON.stringify(text[i])} after a closing quote`);
-      }
-      atFieldStart = false;
-      continue;
-    }
-    atFieldStart = false;
-    if (ch === delimiter) {
-      cells.push(field);
-      field = '';
-      fieldQuoted = false;
-      atFieldStart = true;
-      i++;
-    } else if (ch === '\n' || ch === '\r') {
-      endRecord();
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      i++;
-      line++;
-      recordLine = line;
-      atFieldStart = true;
-    } else {
-      field += ch;
-      i++;
-    }
-  }
-  if (field !== '' || fieldQuoted || cells.length > 0) endRecord();
-  return records;
-}
-
-function looksLikeHeader(records: CsvRecord[]): boolean {
-  if (records.length < 2) return false;
-  const [first, second] = records;
-  for (let j = 0; j < first.cells.length && j < second.cells.length; j++) {
-    if (!isNumeric(first.cells[j]) && isNumeric(second.cells[j])) return true;
-  }
-  return false;
+export function splitCsv(text: string, delimiter = ','): { cells: string[]; line: number }[] {
+  return splitRecords(text, checkDelimiter(delimiter));
 }
 
 /**
@@ -126,13 +44,15 @@ function looksLikeHeader(records: CsvRecord[]): boolean {
  */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
   if (typeof text !== 'string') throw new ValidationError('text', `expected CSV text, got ${typeof text}`);
-  const records = splitCsv(text, options.delimiter ?? ',');
+  const dialect = resolveDialect(text.slice(0, 1 << 16), options, text.length <= 1 << 16);
+  const records = splitRecords(text, dialect.delimiter);
   if (records.length === 0) throw new ValidationError('csv', 'is empty, expected at least one row');
+  const na = new Set(dialect.naValues);
   const headerOpt = options.header ?? 'auto';
   if (headerOpt !== true && headerOpt !== false && headerOpt !== 'auto') {
     throw new ValidationError('header', `expected true, false or 'auto', got ${JSON.stringify(headerOpt)}`);
   }
-  const hasHeader = headerOpt === 'auto' ? looksLikeHeader(records) : headerOpt;
+  const hasHeader = headerOpt === 'auto' ? detectHeader(records.slice(0, 51).map((r) => r.cells), dialect) : headerOpt;
   const width = records[0].cells.length;
   const firstLine = records[0].line;
   for (const r of records) {
@@ -171,10 +91,11 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
     for (let k = 0; k < cols; k++) {
       const j = featureCols[k];
       const s = r.cells[j].trim();
-      const v = NUMBER.test(s) ? Number(s) : NaN;
+      const v = parseNumber(s, dialect.decimal);
       if (!Number.isFinite(v) || !Number.isFinite(Math.fround(v))) {
         const what = s === '' ? 'is empty' : `is ${JSON.stringify(r.cells[j])}`;
-        throw new ValidationError('csv', `line ${r.line}, column ${j + 1}${columnName(j)} ${what}, expected a finite number`);
+        const why = na.has(s) ? ', a missing value; parseCsv needs a finite number in every cell (readTable and ColumnPipeline impute missing cells)' : ', expected a finite number';
+        throw new ValidationError('csv', `line ${r.line}, column ${j + 1}${columnName(j)} ${what}${why}`);
       }
       data[i * cols + k] = v;
     }
@@ -189,8 +110,8 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvData {
         throw new ValidationError('csv', `line ${r.line}, column ${li + 1}${columnName(li)}: the label is empty`);
       }
     }
-    if (rows.every((r) => isNumeric(r.cells[li]))) {
-      y = rows.map((r) => Number(r.cells[li].trim()));
+    if (rows.every((r) => Number.isFinite(parseNumber(r.cells[li].trim(), dialect.decimal)))) {
+      y = rows.map((r) => parseNumber(r.cells[li].trim(), dialect.decimal));
       const bad = y.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) throw new ValidationError('csv', `line ${rows[bad].line}, column ${li + 1}${columnName(li)}: label ${rows[bad].cells[li]} is not finite`);
     } else {

@@ -60,7 +60,10 @@ describe('parseCsv', () => {
 
   it('supports another delimiter', () => {
     expect(parseCsv('a;b;y\n1.5;2;1\n', { delimiter: ';' }).featureNames).toEqual(['a', 'b']);
-    expect(() => parseCsv('a;b;y\n1,5;2;1\n', { delimiter: ';' })).toThrow(/line 2, column 1 \("a"\) is "1,5", expected a finite number/);
+    // a decimal comma is read where the delimiter is not a comma (sniffed, or given)
+    expect(Array.from(parseCsv('a;b;y\n1,5;2;1\n', { delimiter: ';' }).X.data)).toEqual([1.5, 2]);
+    expect(Array.from(parseCsv('a;b;y\n1,5;2;1\n').X.data)).toEqual([1.5, 2]);
+    expect(() => parseCsv('a;b;y\n1,5;2;1\n', { delimiter: ';', decimal: '.' })).toThrow(/line 2, column 1 \("a"\) is "1,5", expected a finite number/);
     expect(Array.from(parseCsv('a\tb\n1\t2\n', { delimiter: '\t' }).X.data)).toEqual([1]);
   });
 

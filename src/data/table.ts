@@ -1,0 +1,124 @@
+// Raw tables: CSV read into columns of trimmed cell text, nothing converted yet, with the line of
+// every row kept for error messages. A ColumnPipeline turns a table into numbers; readTable and
+// parseTable are the in-memory readers, streamTable (stream.ts) the streaming one.
+
+import { ValidationError } from '../errors.js';
+import { isNumberCell, resolveDialect, type Dialect, type DialectOptions } from './dialect.js';
+import { gunzip, isGzip, readFileBytes } from './node.js';
+import { CsvTokenizer } from './tokenizer.js';
+
+export interface TableOptions extends DialectOptions {
+  /** Whether the first row names the columns. 'auto' (default): see {@link detectHeader}. */
+  header?: boolean | 'auto';
+  /** Names error messages (a file path). */
+  source?: string;
+}
+
+/** A table of raw cells. `columns[j][i]` is the trimmed text of row i, column j (missing cells as written). */
+export interface Table {
+  names: string[];
+  columns: string[][];
+  /** 1-based line on which each row starts. */
+  lines: Int32Array;
+  rows: number;
+  dialect: Dialect;
+  hasHeader: boolean;
+  source?: string;
+}
+
+/**
+ * The first record is a header when one of its cells is not a number while the same cell of a
+ * later row is, or, for tables without numbers, when its cells are distinct, none is missing and
+ * none of them appears again in its column in the rows that follow.
+ */
+export function detectHeader(records: string[][], dialect: Dialect): boolean {
+  if (records.length < 2) return false;
+  const [first, ...rest] = records;
+  const na = new Set(dialect.naValues);
+  const sample = rest.slice(0, 50);
+  for (let j = 0; j < first!.length; j++) {
+    const h = first![j]!.trim();
+    if (na.has(h) || isNumberCell(h, dialect.decimal)) continue;
+    if (sample.some((r) => r[j] !== undefined && isNumberCell(r[j]!.trim(), dialect.decimal))) return true;
+  }
+  const heads = first!.map((c) => c.trim());
+  if (heads.some((h) => na.has(h) || isNumberCell(h, dialect.decimal)) || new Set(heads).size !== heads.length) return false;
+  return heads.every((h, j) => sample.every((r) => r[j] === undefined || r[j]!.trim() !== h));
+}
+
+/** Column names from a header row: trimmed, an empty one named `column_<n>`, duplicates refused. */
+export function headerNames(cells: string[], where: string): string[] {
+  const names = cells.map((c, j) => c.trim() || `column_${j + 1}`);
+  const seen = new Map<string, number>();
+  names.forEach((nm, j) => {
+    const prev = seen.get(nm);
+    if (prev !== undefined) throw new ValidationError('csv', `${where}the header names column ${JSON.stringify(nm)} twice (columns ${prev + 1} and ${j + 1}); column names must be unique`);
+    seen.set(nm, j);
+  });
+  return names;
+}
+
+/**
+ * Parses CSV text into a raw table.
+ * @example const t = parseTable('species;mass\nAdelie;3,75\n'); t.names // ['species', 'mass'], t.dialect.decimal ','
+ */
+export function parseTable(text: string, options: TableOptions = {}): Table {
+  if (typeof text !== 'string') throw new ValidationError('text', `expected CSV text, got ${typeof text}`);
+  const where = options.source ? `${options.source}: ` : '';
+  const dialect = resolveDialect(text.slice(0, 1 << 16), options, text.length <= 1 << 16);
+  const records: string[][] = [];
+  const lineList: number[] = [];
+  const tok = new CsvTokenizer(dialect.delimiter, (cells, line) => { records.push(cells); lineList.push(line); }, { source: options.source });
+  tok.push(text);
+  tok.end();
+  if (records.length === 0) throw new ValidationError('csv', `${where}is empty, expected at least one row`);
+  const h = options.header ?? 'auto';
+  if (h !== true && h !== false && h !== 'auto') throw new ValidationError('header', `expected true, false or 'auto', got ${JSON.stringify(h)}`);
+  const hasHeader = h === 'auto' ? detectHeader(records.slice(0, 51), dialect) : h;
+  const width = records[0]!.length;
+  const names = hasHeader ? headerNames(records[0]!, where) : Array.from({ length: width }, (_, j) => `x${j}`);
+  const first = hasHeader ? 1 : 0;
+  const rows = records.length - first;
+  if (rows === 0) throw new ValidationError('csv', `${where}has a header but no data rows`);
+  const columns: string[][] = names.map(() => new Array<string>(rows));
+  const lines = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const r = records[i + first]!;
+    if (r.length !== width) {
+      throw new ValidationError('csv', `${where}line ${lineList[i + first]} has ${r.length} fields, expected ${width} (as line ${lineList[0]})`);
+    }
+    for (let j = 0; j < width; j++) columns[j]![i] = r[j]!.trim();
+    lines[i] = lineList[i + first]!;
+  }
+  const t: Table = { names, columns, lines, rows, dialect, hasHeader };
+  if (options.source) t.source = options.source;
+  return t;
+}
+
+/**
+ * Reads a CSV file (Node; gzip is detected from the bytes) into a raw table.
+ * @example const t = readTable('penguins.csv'); t.rows // 344
+ */
+export function readTable(path: string, options: TableOptions = {}): Table {
+  if (typeof path !== 'string') throw new ValidationError('path', `expected a file path, got ${typeof path}`);
+  let bytes = readFileBytes(path, 'path');
+  if (isGzip(bytes)) bytes = gunzip(bytes, 'path');
+  return parseTable(new TextDecoder('utf-8').decode(bytes), { source: path, ...options });
+}
+
+/** Index of a column by name, or an error listing the columns. */
+export function columnIndex(names: readonly string[], name: string, arg: string): number {
+  const j = names.indexOf(name);
+  if (j < 0) {
+    const shown = names.slice(0, 30).map((s) => JSON.stringify(s)).join(', ');
+    throw new ValidationError(arg, `${JSON.stringify(name)} is not a column; the columns are ${shown}${names.length > 30 ? ', ...' : ''}`);
+  }
+  return j;
+}
+
+/** The rows of a table at `indices`, as a new table (cells shared). */
+export function takeTableRows(t: Table, indices: ArrayLike<number>): Table {
+  const columns = t.columns.map((c) => Array.from(indices, (i) => c[i]!));
+  const lines = Int32Array.from(indices, (i) => t.lines[i]!);
+  return { ...t, columns, lines, rows: indices.length };
+}
