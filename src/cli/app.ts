@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { backendInfo, ready } from '../backend.js';
-import { SimdnetError, setWarningHandler } from '../errors.js';
+import { SimdnetError, ValidationError, setWarningHandler } from '../errors.js';
 import { optionsHelp, parseArgs, readyOptions, THREADS_OPTION, UsageError, type OptionSpec } from './args.js';
 import { DataError } from './data.js';
 import { processIo, type Io, type Mode } from './output.js';
@@ -19,26 +19,28 @@ const INFO_OPTIONS: Record<string, OptionSpec> = {
 };
 
 const COMMANDS: Record<string, { usage: string; about: string; options: Record<string, OptionSpec>; args: number }> = {
-  train: { usage: 'simdnet train <data> [options]', about: 'Train a classifier on <data> (a CSV file, an IDX images file, or iris / digits), score it on a held-out part.', options: TRAIN_OPTIONS, args: 1 },
-  evaluate: { usage: 'simdnet evaluate <model.json> <data> [--json]', about: 'Score a saved model on labelled data.', options: EVALUATE_OPTIONS, args: 2 },
-  predict: { usage: 'simdnet predict <model.json> <data> [--proba] [--out predictions.csv]', about: 'Predict the class of every row of <data> (CSV out).', options: PREDICT_OPTIONS, args: 2 },
+  train: { usage: 'simdnet train <data> [options]', about: 'Train a classifier or a regressor on <data> (a CSV table, an IDX images file, or iris / digits), score it on a held-out part. A table is read as it is: text, dates and missing cells are handled by a column pipeline saved with the model.', options: TRAIN_OPTIONS, args: 1 },
+  evaluate: { usage: 'simdnet evaluate <model.json> <data> [--json]', about: 'Score a saved model on labelled data (a table\'s columns are matched by name, in any order).', options: EVALUATE_OPTIONS, args: 2 },
+  predict: { usage: 'simdnet predict <model.json> <data> [--proba] [--out predictions.csv]', about: 'Predict the class (or value) of every row of <data> (CSV out; columns matched by name).', options: PREDICT_OPTIONS, args: 2 },
   info: { usage: 'simdnet info [--json]', about: 'Show the backend, the WebAssembly binary, SIMD / relaxed SIMD / threads support and versions.', options: INFO_OPTIONS, args: 0 },
 };
 
 export const USAGE = `simdnet: neural networks on SIMD WebAssembly
 
 usage:
-  simdnet train <data> [--label COL] [--model mlp|softmax|logistic|perceptron] [--strategy ovr|ovo]
-                [--hidden 64,32] [--activation relu] [--optimizer adam|sgd|momentum|nesterov|rmsprop]
-                [--lr 0.001] [--epochs 50] [--batch-size 32] [--l2 0] [--dropout 0] [--batch-norm]
-                [--validation-split 0.2] [--test-split 0.25] [--standardize] [--seed 1]
+  simdnet train <data> [--label COL] [--task classification|regression] [--model mlp|softmax|logistic|perceptron]
+                [--strategy ovr|ovo] [--hidden 64,32] [--activation relu] [--optimizer adam|sgd|momentum|nesterov|rmsprop]
+                [--lr 0.001] [--epochs 50] [--batch-size 32] [--l2 0] [--dropout 0] [--batch-norm] [--class-weight balanced]
+                [--validation-split 0.2] [--test-split 0.25] [--test-data FILE] [--scale standard|minmax|none] [--seed 1]
+                [--drop COLS] [--features COLS] [--types COL=TYPE,...] [--impute median|mean|most-frequent|constant]
+                [--missing impute|drop] [--delimiter C] [--decimal .|,] [--na LIST]
                 [--backend wasm|js] [--threads N|auto] [--out model.json] [--report report.html] [--json] [--quiet]
   simdnet evaluate <model.json> <data> [--json]
   simdnet predict  <model.json> <data> [--proba] [--out predictions.csv]
   simdnet info
 
-<data>: a CSV file (label in the last column unless --label), an IDX images file (the labels
-file beside it), or a bundled data set: iris, digits.
+<data>: a CSV file, plain or gzip'd, '-' for standard input (label in the last column unless --label),
+an IDX images file (the labels file beside it), or a bundled data set: iris, digits.
 'simdnet <command> --help' lists a command's options. Errors exit with code 2.
 `;
 
@@ -69,7 +71,11 @@ async function info(io: Io, o: Record<string, unknown>): Promise<void> {
   ].join('\n') + '\n');
 }
 
+/** ValidationError arguments that name the data rather than an option: the message reads better without them. */
+const DATA_ARGUMENTS = new Set(['csv', 'columns', 'label', 'text', 'path', 'source', 'pathOrText']);
+
 function describeError(e: unknown): string {
+  if (e instanceof ValidationError && DATA_ARGUMENTS.has(e.argument)) return e.message.slice(e.argument.length + 2);
   if (e instanceof UsageError || e instanceof DataError || e instanceof SimdnetError) return e.message;
   const err = e as NodeJS.ErrnoException;
   if (err && typeof err === 'object' && err.code && err.path) return `${err.path}: ${err.message.replace(/^[A-Z]+: /, '')}`;

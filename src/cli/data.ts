@@ -7,12 +7,21 @@ import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { loadDigits, loadIris } from '../data/datasets/index.js';
 import { parseCsv, splitCsv } from '../data/csv.js';
+import type { DialectOptions } from '../data/dialect.js';
+import { parseTable, type Table } from '../data/table.js';
 import { readIdxImages, readIdxLabels } from '../data/idx.js';
 import type { Label } from '../data/labels.js';
 import type { Matrix } from '../data/matrix.js';
 import { UsageError } from './args.js';
 
 export type DataKind = 'bundled' | 'csv' | 'idx';
+
+/** A CSV read as a raw table, for the column pipeline. */
+export interface TableData {
+  kind: 'table';
+  table: Table;
+  source: string;
+}
 
 export interface LoadedData {
   X: Matrix;
@@ -64,10 +73,14 @@ function fileText(path: string): string {
   return new TextDecoder('utf-8').decode(gunzipped(readFileSync(path)));
 }
 
+let stdinCache: Uint8Array | undefined;
+
 /** All of standard input (fd 0), read once; a terminal is refused rather than waited on. */
 function stdinBytes(): Uint8Array {
+  if (stdinCache) return stdinCache;
   if (process.stdin.isTTY) throw new DataError(`<data> is "-" (read from ${STDIN_NAME}), but ${STDIN_NAME} is a terminal; pipe or redirect the data in`);
-  return readFileSync(0);
+  stdinCache = gunzipped(readFileSync(0));
+  return stdinCache;
 }
 
 /** IDX starts with two zero bytes, a type code and a dimension count; CSV text never does. */
@@ -87,8 +100,8 @@ function wrap<T>(path: string, f: () => T): T {
     return f();
   } catch (e) {
     if (e instanceof DataError || e instanceof UsageError) throw e;
-    const msg = (e as Error).message.replace(/^(csv|source|pathOrText): /, '');
-    throw new DataError(`${path}: ${msg}`);
+    const msg = (e as Error).message.replace(/^(csv|source|pathOrText|text): /, '');
+    throw new DataError(msg.startsWith(`${path}: `) ? msg : `${path}: ${msg}`);
   }
 }
 
@@ -151,7 +164,7 @@ function idxFeatureNames(cols: number): string[] {
 }
 
 function loadStdin(o: LoadOptions): LoadedData {
-  const bytes = wrap(STDIN_NAME, () => gunzipped(stdinBytes()));
+  const bytes = wrap(STDIN_NAME, () => stdinBytes());
   if (!looksLikeIdx(bytes)) return loadCsv(STDIN_NAME, o, new TextDecoder('utf-8').decode(bytes));
   if (o.label !== undefined) throw new UsageError('--label applies to CSV data; IDX images carry no label column');
   if (!o.labelsOptional) throw new DataError(`${STDIN_NAME}: IDX images have no labels file beside them on ${STDIN_NAME}; give the images file's path instead of "-"`);
@@ -159,7 +172,26 @@ function loadStdin(o: LoadOptions): LoadedData {
   return { X, y: null, featureNames: idxFeatureNames(X.cols), labelName: null, source: STDIN_NAME, kind: 'idx' };
 }
 
-/** Loads `<data>`: 'iris', 'digits', an IDX images file, a CSV file, or '-' for standard input. */
+/** `<data>` as a raw table (a CSV file, gzip'd or not, or '-' for standard input). */
+export function loadTable(spec: string, dialect: DialectOptions = {}): TableData {
+  const source = spec === '-' ? STDIN_NAME : spec;
+  let text: string;
+  if (spec === '-') text = wrap(source, () => new TextDecoder('utf-8').decode(stdinBytes()));
+  else {
+    checkFile(spec);
+    text = wrap(spec, () => fileText(spec));
+  }
+  return { kind: 'table', table: wrap(source, () => parseTable(text, { ...dialect, source })), source };
+}
+
+/** Training data: a bundled set or IDX images as a matrix, anything else as a raw table. */
+/** True when `<data>` is a bundled set or IDX images (read as a matrix, not as a table); '-' is looked at. */
+export function isMatrixSpec(spec: string): boolean {
+  if (spec === '-') return looksLikeIdx(wrap(STDIN_NAME, () => stdinBytes()));
+  return ((BUNDLED as readonly string[]).includes(spec) && !existsSync(spec)) || isIdx(spec);
+}
+
+/** Loads `<data>` as a matrix: 'iris', 'digits', an IDX images file, a numeric CSV file, or '-' for standard input. */
 export function loadData(spec: string, o: LoadOptions = {}): LoadedData {
   if (spec === '-') return loadStdin(o);
   if ((BUNDLED as readonly string[]).includes(spec) && !existsSync(spec)) {

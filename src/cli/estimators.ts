@@ -7,14 +7,15 @@ import { LogisticRegression, SoftmaxRegression } from '../estimators/linear.js';
 import { OneVsOneClassifier, OneVsRestClassifier } from '../estimators/multiclass.js';
 import { Perceptron } from '../estimators/perceptron.js';
 import type { Classifier } from '../estimators/base.js';
-import type { FitOptions, History } from '../train/fit.js';
+import type { History } from '../train/fit.js';
 import { UsageError } from './args.js';
 import type { ModelKind } from './modelfile.js';
-import type { TrainedModel, TrainSettings } from './models.js';
+import type { CliFit, TrainedModel, TrainSettings } from './models.js';
 
 function wrap(kind: ModelKind, est: Classifier, name: string, params: number): TrainedModel {
   return {
     kind,
+    task: 'classification',
     predictClasses: (X: Matrix) => Int32Array.from(est.predict(X) as number[]),
     predictProba: (X: Matrix) => est.predictProba(X),
     toJSON: () => est.toJSON(),
@@ -24,7 +25,7 @@ function wrap(kind: ModelKind, est: Classifier, name: string, params: number): T
 }
 
 export async function trainEstimator(
-  s: TrainSettings, X: Matrix, y: Int32Array, classes: number, _fit: Pick<FitOptions, 'callbacks' | 'diagnostics'>,
+  s: TrainSettings, X: Matrix, y: Int32Array, classes: number, _fit: CliFit,
 ): Promise<{ model: TrainedModel; history?: History }> {
   const classList = Array.from({ length: classes }, (_, i) => i);
   const l2 = s.l2 > 0 ? { l2: s.l2 } : {};

@@ -1,5 +1,6 @@
-// The models the CLI trains behind one small interface: a Sequential MLP (--model mlp), and the
-// estimators (softmax, logistic, perceptron; --strategy ovr|ovo) when they are available.
+// The models the CLI trains behind one small interface: a Sequential MLP (--model mlp; an identity
+// output and the mean squared error for regression), and the estimators (softmax, logistic,
+// perceptron; --strategy ovr|ovo) for classification.
 
 import type { Matrix } from '../data/matrix.js';
 import { dense, dropout, batchNorm, type LayerSpec } from '../nn/layers.js';
@@ -13,10 +14,13 @@ import { UsageError } from './args.js';
 
 export interface TrainedModel {
   kind: ModelKind;
+  task: 'classification' | 'regression';
   /** Class index 0..k−1 per row of (preprocessed) X. */
   predictClasses(X: Matrix): Int32Array;
   /** Class probabilities (rows × k), when the model has them. */
   predictProba?(X: Matrix): Matrix;
+  /** Regression: the (scaled) prediction per row. */
+  predictValues?(X: Matrix): Float32Array;
   toJSON(): unknown;
   /** What the report's summary shows. */
   describe(): Sequential | ModelDescription;
@@ -52,39 +56,44 @@ export function optimizerSpec(name: OptimizerName, lr: number | undefined): Opti
   }
 }
 
-function sequentialModel(net: Sequential): TrainedModel {
+function sequentialModel(net: Sequential, task: 'classification' | 'regression'): TrainedModel {
   return {
     kind: 'mlp',
+    task,
     predictClasses: (X) => net.predictClasses(X),
-    predictProba: (X) => net.predict(X),
+    predictProba: task === 'classification' ? (X) => net.predict(X) : undefined,
+    predictValues: (X) => net.predict(X).data,
     toJSON: () => net.toJSON(),
     describe: () => net,
     dispose: () => net.dispose(),
   };
 }
 
-export function buildLayers(s: TrainSettings, classes: number): LayerSpec[] {
+export function buildLayers(s: TrainSettings, outputs: number, task: 'classification' | 'regression' = 'classification'): LayerSpec[] {
   const layers: LayerSpec[] = [];
   for (const units of s.hidden) {
     layers.push(dense(units, { activation: s.activation }));
     if (s.batchNorm) layers.push(batchNorm());
     if (s.dropout > 0) layers.push(dropout(s.dropout));
   }
-  layers.push(dense(classes, { activation: 'softmax' }));
+  layers.push(dense(outputs, { activation: task === 'regression' ? 'identity' : 'softmax' }));
   return layers;
 }
 
-/** Trains the model `s.kind` on preprocessed X and class indices y. */
+export type CliFit = Pick<FitOptions, 'callbacks' | 'diagnostics' | 'classWeight'>;
+
+/** Trains the model `s.kind` on preprocessed X and class indices (or scaled regression targets) y. */
 export async function trainModel(
-  s: TrainSettings, X: Matrix, y: Int32Array, classes: number, fit: Pick<FitOptions, 'callbacks' | 'diagnostics'>,
+  s: TrainSettings, X: Matrix, y: Int32Array | Float32Array, task: 'classification' | 'regression', classes: number, fit: CliFit,
 ): Promise<{ model: TrainedModel; history?: History }> {
-  if (classes < 2) throw new UsageError(`the data has ${classes} class; classification needs at least 2`);
+  if (task === 'classification' && classes < 2) throw new UsageError(`the data has ${classes} class; classification needs at least 2`);
   if (s.kind !== 'mlp') {
+    if (task === 'regression') throw new UsageError(`--model ${s.kind} is a classifier; regression trains --model mlp (--hidden none for a linear model)`);
     const { trainEstimator } = await import('./estimators.js');
-    return trainEstimator(s, X, y, classes, fit);
+    return trainEstimator(s, X, y as Int32Array, classes, fit);
   }
-  const net = new Sequential({ inputSize: X.cols, seed: s.seed, layers: buildLayers(s, classes) });
-  net.compile({ loss: 'categoricalCrossentropy', optimizer: optimizerSpec(s.optimizer, s.lr), l2: s.l2 });
+  const net = new Sequential({ inputSize: X.cols, seed: s.seed, layers: buildLayers(s, task === 'regression' ? 1 : classes, task) });
+  net.compile({ loss: task === 'regression' ? 'meanSquaredError' : 'categoricalCrossentropy', optimizer: optimizerSpec(s.optimizer, s.lr), l2: s.l2 });
   const history = await net.fit(X, y, {
     epochs: s.epochs,
     batchSize: s.batchSize,
@@ -92,13 +101,14 @@ export async function trainModel(
     seed: s.seed,
     callbacks: fit.callbacks,
     diagnostics: fit.diagnostics,
+    ...(fit.classWeight ? { classWeight: fit.classWeight } : {}),
   });
-  return { model: sequentialModel(net), history };
+  return { model: sequentialModel(net, task), history };
 }
 
 /** Rebuilds a trained model from a model file's `model` entry. */
-export async function restoreModel(kind: ModelKind, json: unknown): Promise<TrainedModel> {
-  if (kind === 'mlp') return sequentialModel(Sequential.fromJSON(json));
+export async function restoreModel(kind: ModelKind, json: unknown, task: 'classification' | 'regression' = 'classification'): Promise<TrainedModel> {
+  if (kind === 'mlp') return sequentialModel(Sequential.fromJSON(json), task);
   const { restoreEstimator } = await import('./estimators.js');
   return restoreEstimator(kind, json);
 }

@@ -1,18 +1,26 @@
 // `simdnet evaluate <model.json> <data>` and `simdnet predict <model.json> <data>`: apply a saved
-// model (and its preprocessing) to raw data.
+// model and its preprocessing to raw data. A table's columns are matched by name, in any order:
+// a column the model uses that the data lacks, or one it never saw, is an error naming it.
 
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { backendInfo, ready } from '../backend.js';
+import { ColumnPipeline } from '../data/columns/pipeline.js';
+import { Target } from '../data/columns/target.js';
+import type { Matrix } from '../data/matrix.js';
 import type { OptionSpec } from './args.js';
 import { readyOptions, THREADS_OPTION, UsageError } from './args.js';
-import { DataError, loadData, type LoadedData } from './data.js';
+import { DataError, loadData, loadTable, STDIN_NAME } from './data.js';
 import { encodeLabels } from './encode.js';
+import { writeFileAtomic } from './files.js';
 import { readModelFile, scalerOf, type CliModelFile } from './modelfile.js';
 import { restoreModel, type TrainedModel } from './models.js';
 import { formatScores, rate, score, type Io, type Mode } from './output.js';
+import { formatRegression, regressionScores } from './scores.js';
+import { dialectFrom } from './train-options.js';
 
 const COMMON: Record<string, OptionSpec> = {
+  delimiter: { type: 'string', value: 'C', help: "CSV field delimiter: one character, tab, or 'auto' (default: sniffed)" },
+  decimal: { type: 'string', choices: ['.', ',', 'auto'], help: "decimal mark (default 'auto'); missing-value spellings come from the model" },
   backend: { type: 'string', choices: ['wasm', 'js'], help: 'compute backend (default wasm when the host runs WASM SIMD)' },
   threads: THREADS_OPTION,
   debug: { type: 'bool', help: 'show stack traces on errors' },
@@ -31,40 +39,85 @@ export const PREDICT_OPTIONS: Record<string, OptionSpec> = {
   ...COMMON,
 };
 
-async function open(modelPath: string | undefined, dataSpec: string | undefined, command: string, o: Record<string, unknown>, labelsOptional: boolean):
-  Promise<{ file: CliModelFile; data: LoadedData; model: TrainedModel }> {
+interface Opened {
+  file: CliModelFile;
+  model: TrainedModel;
+  X: Matrix;
+  /** Encoded labels (class indices, or the scaled regression target) when the data has them. */
+  y: Int32Array | Float32Array | null;
+  source: string;
+  notes: string[];
+}
+
+function openTable(file: CliModelFile, dataSpec: string, o: Record<string, unknown>, needLabel: boolean): Omit<Opened, 'file' | 'model'> {
+  if (file.input.kind !== 'columns') throw new Error('not a table model');
+  const pipeline = ColumnPipeline.fromJSON(file.input.pipeline);
+  const naValues = pipeline.dialect.naValues;
+  const { table, source } = loadTable(dataSpec, { ...dialectFrom(o), naValues });
+  const target = Target.fromJSON(file.target, table.dialect.decimal);
+  const li = table.names.indexOf(target.name);
+  if (needLabel && li < 0) throw new DataError(`${source}: has no column ${JSON.stringify(target.name)}, the label this model predicts; evaluating needs it`);
+  const notes: string[] = [];
+  let rows: Int32Array | undefined;
+  if (needLabel) {
+    const na = new Set(naValues);
+    const col = table.columns[li]!;
+    const keep = Int32Array.from({ length: table.rows }, (_, i) => i).filter((i) => !na.has(col[i]!));
+    if (keep.length < table.rows) notes.push(`${table.rows - keep.length} row${table.rows - keep.length === 1 ? '' : 's'} without a label left out`);
+    if (keep.length === 0) throw new DataError(`${source}: every row's label ${JSON.stringify(target.name)} is missing`);
+    rows = keep;
+  }
+  const { X, rows: kept } = pipeline.transform(table, rows ? { rows } : {});
+  let y: Int32Array | Float32Array | null = null;
+  if (li >= 0 && needLabel) {
+    const where = (i: number) => `${source}: line ${table.lines[kept[i]!]}, column ${li + 1} (${JSON.stringify(target.name)})`;
+    y = target.encode(Array.from(kept, (i) => table.columns[li]![i]!), where);
+  }
+  return { X, y, source, notes };
+}
+
+function openMatrix(file: CliModelFile, dataSpec: string, needLabel: boolean): Omit<Opened, 'file' | 'model'> {
+  if (file.input.kind !== 'matrix') throw new Error('not a matrix model');
+  const names = file.input.featureNames;
+  const data = loadData(dataSpec, { labelsOptional: !needLabel, featureCount: names.length });
+  if (data.X.cols !== names.length) throw new DataError(`${data.source}: has ${data.X.cols} features, the model expects ${names.length}`);
+  const scaler = scalerOf(file.input);
+  const X = scaler ? scaler.transform(data.X) : data.X;
+  const y = needLabel ? encodeLabels(data.y!, Target.fromJSON(file.target).classes, data.source) : null;
+  return { X, y, source: data.source, notes: [] };
+}
+
+async function open(modelPath: string | undefined, dataSpec: string | undefined, command: string, o: Record<string, unknown>, needLabel: boolean): Promise<Opened> {
   if (!modelPath || !dataSpec) throw new UsageError(`'simdnet ${command}' needs <model.json> <data>`);
   const file = readModelFile(modelPath);
   await ready(readyOptions(o));
-  const data = loadData(dataSpec, { labelsOptional, featureCount: file.featureNames.length, label: file.dataKind === 'csv' ? file.labelColumn : undefined });
-  if (data.X.cols !== file.featureNames.length) {
-    throw new DataError(`${data.source}: has ${data.X.cols} features, the model in ${modelPath} expects ${file.featureNames.length}`);
-  }
+  const opened = file.input.kind === 'columns' ? openTable(file, dataSpec, o, needLabel) : openMatrix(file, dataSpec, needLabel);
   let model: TrainedModel;
   try {
-    model = await restoreModel(file.kind, file.model);
+    model = await restoreModel(file.kind, file.model, file.task);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new DataError(`${modelPath}: corrupt model: ${(e as Error).message}`);
   }
-  return { file, data, model };
+  return { file, model, ...opened };
 }
 
 export async function evaluate(io: Io, mode: Mode, args: string[], o: Record<string, unknown>): Promise<void> {
-  const { file, data, model } = await open(args[0], args[1], 'evaluate', o, false);
-  const y = encodeLabels(data.y!, file.classes, data.source);
-  const scaler = scalerOf(file);
-  const X = scaler ? scaler.transform(data.X) : data.X;
+  const { file, model, X, y, source, notes } = await open(args[0], args[1], 'evaluate', o, true);
   const t0 = performance.now();
-  const pred = model.predictClasses(X);
-  const sps = data.X.rows / Math.max(1e-9, (performance.now() - t0) / 1000);
+  const regression = file.task === 'regression';
+  const target = Target.fromJSON(file.target);
+  const pred = regression ? target.unscale(model.predictValues!(X)) : model.predictClasses(X);
+  const sps = X.rows / Math.max(1e-9, (performance.now() - t0) / 1000);
   model.dispose();
-  const scores = score(y, pred, file.classNames);
+  const scores = regression ? regressionScores(target.unscale(y!), pred) : score(y as Int32Array, pred as Int32Array, file.classNames);
   const info = backendInfo();
   if (mode === 'json') {
-    io.out(JSON.stringify({ type: 'evaluation', data: data.source, model: file.kind, ...scores, samplesPerSec: sps, backend: info.backend, binary: info.binary }) + '\n');
+    io.out(JSON.stringify({ type: 'evaluation', task: file.task, data: source, model: file.kind, ...scores, samplesPerSec: sps, backend: info.backend, binary: info.binary, notes }) + '\n');
   } else if (mode === 'text') {
-    io.out(formatScores(scores, `${file.kind} model on ${data.source}`) + '\n');
+    for (const n of notes) io.err(`note: ${n}\n`);
+    const on = `${file.kind} model on ${source}`;
+    io.out(regression ? formatRegression(scores as ReturnType<typeof regressionScores>, on, target.name) + '\n' : formatScores(scores as ReturnType<typeof score>, on) + '\n');
     io.out(`speed: prediction ${rate(sps)} · backend ${info.backend}, binary ${info.binary}\n`);
   }
 }
@@ -74,27 +127,35 @@ function csvCell(s: string): string {
 }
 
 export async function predict(io: Io, args: string[], o: Record<string, unknown>): Promise<void> {
-  const { file, data, model } = await open(args[0], args[1], 'predict', o, true);
-  const scaler = scalerOf(file);
-  const X = scaler ? scaler.transform(data.X) : data.X;
-  const pred = model.predictClasses(X);
-  const P = o.proba ? model.predictProba?.(X) : undefined;
-  if (o.proba && !P) throw new UsageError(`--proba: a ${file.kind} model gives no probabilities`);
-  model.dispose();
-  const names = file.classNames;
-  const header = ['prediction', ...(P ? names.map((n) => `p_${n}`) : [])].map(csvCell).join(',');
-  const lines = [header];
-  for (let i = 0; i < pred.length; i++) {
-    const row = [csvCell(names[pred[i]!]!)];
-    if (P) for (let j = 0; j < P.cols; j++) row.push(String(Number(P.data[i * P.cols + j]!.toPrecision(6))));
-    lines.push(row.join(','));
+  const { file, model, X } = await open(args[0], args[1], 'predict', o, false);
+  const lines: string[] = [];
+  if (file.task === 'regression') {
+    if (o.proba) throw new UsageError('--proba: a regression model predicts values, not class probabilities');
+    const values = Target.fromJSON(file.target).unscale(model.predictValues!(X));
+    model.dispose();
+    lines.push('prediction');
+    for (const v of values) lines.push(String(Number(v.toPrecision(7))));
+  } else {
+    const pred = model.predictClasses(X);
+    const P = o.proba ? model.predictProba?.(X) : undefined;
+    if (o.proba && !P) throw new UsageError(`--proba: a ${file.kind} model gives no probabilities`);
+    model.dispose();
+    const names = file.classNames;
+    lines.push(['prediction', ...(P ? names.map((n) => `p_${n}`) : [])].map(csvCell).join(','));
+    for (let i = 0; i < pred.length; i++) {
+      const row = [csvCell(names[pred[i]!]!)];
+      if (P) for (let j = 0; j < P.cols; j++) row.push(String(Number(P.data[i * P.cols + j]!.toPrecision(6))));
+      lines.push(row.join(','));
+    }
   }
   const text = lines.join('\n') + '\n';
   if (o.out) {
     const path = resolve(String(o.out));
-    writeFileSync(path, text);
-    io.err(`wrote ${pred.length} predictions to ${path}\n`);
+    writeFileAtomic(path, text);
+    io.err(`wrote ${lines.length - 1} predictions to ${path}\n`);
   } else {
     io.out(text);
   }
 }
+
+export { STDIN_NAME };

@@ -8,6 +8,7 @@ import { formatLabel } from '../data/labels.js';
 import type { Matrix } from '../data/matrix.js';
 import { confusionMatrix } from '../metrics/confusion.js';
 import { classificationReport } from '../metrics/report.js';
+import { r2 } from '../metrics/regression.js';
 import { Sequential } from '../nn/sequential.js';
 import type { History } from '../train/fit.js';
 import { trainingThroughput } from '../train/progress.js';
@@ -15,7 +16,10 @@ import { lineChart } from './charts.js';
 import { perClassTables, topConfusions } from './classes.js';
 import { capConfusion, confusionHeatmap } from './heatmap.js';
 import { decisionRegions, type DecisionRegionData } from './decision.js';
+import { columnsSection } from './columns.js';
 import { diagnosticsSection } from './diagnostics.js';
+import { regressionSection, type ReportRegression } from './regression.js';
+import type { ColumnNote } from '../data/columns/pipeline.js';
 import { esc, num, pct } from './html.js';
 import { STYLE } from './style.js';
 
@@ -47,6 +51,10 @@ export interface TrainingReportOptions {
   model?: Sequential | ModelDescription;
   /** Predictions on held-out data: confusion matrix and per-class scores. */
   evaluation?: ReportEvaluation;
+  /** Regression predictions on held-out data: scores, predicted-vs-actual and residual plots. */
+  regression?: ReportRegression;
+  /** How each column of a table was read (ColumnPipeline.describe()), with notes. */
+  columns?: { columns: readonly ColumnNote[]; notes?: readonly string[] };
   /** Two-feature data: decision regions over the input plane with these points. */
   decision?: DecisionRegionData;
   /** Backend that trained the model (backendInfo()). */
@@ -209,6 +217,11 @@ export function trainingReport(options: TrainingReportOptions): string {
     sections.push(curvesSection(o.history));
   }
   if (o.evaluation && o.evaluation.yTrue.length) sections.push(evaluationSection(o.evaluation));
+  if (o.regression && o.regression.yTrue.length) {
+    sections.push(regressionSection(o.regression));
+    headline.push(`R² ${r2(Float64Array.from(o.regression.yTrue), Float64Array.from(o.regression.yPred)).toFixed(4)}${o.regression.on ? ` on the ${esc(o.regression.on)}` : ''}`);
+  }
+  if (o.columns) sections.push(columnsSection(o.columns.columns, o.columns.notes));
   if (o.decision) {
     const predict = o.decision.predict ?? (o.model instanceof Sequential ? (g: Matrix) => (o.model as Sequential).predictClasses(g) : undefined);
     if (predict) {

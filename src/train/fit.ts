@@ -4,6 +4,7 @@
 // progress shows and pages stay responsive. Inside an epoch nothing is allocated per step.
 
 import type { Matrix, MatrixLike } from '../data/matrix.js';
+import type { ClassWeight } from '../data/weights.js';
 import { DivergenceError, ValidationError } from '../errors.js';
 import { Rng } from '../rng.js';
 import { DenseRuntime } from '../nn/layers.js';
@@ -91,6 +92,10 @@ export interface FitOptions {
   diagnostics?: boolean;
   /** fit() yields to the event loop at least this often (ms). Default 25. */
   yieldEvery?: number;
+  /** Weights of the classes in the training loss: 'balanced' (n / (k·n_c)), one per class index, or by class index. The validation loss is not weighted. */
+  classWeight?: ClassWeight;
+  /** A weight per training row (times its class weight): loss = (1/m)·Σ w_i·loss_i. */
+  sampleWeight?: ArrayLike<number>;
 }
 
 function now(): number {

@@ -167,9 +167,14 @@ describe('CSV and IDX data', () => {
 describe('errors: one line on stderr, exit code 2', () => {
   const badCsv = p('bad.csv');
   writeFileSync(badCsv, 'a,b,label\n1,2,x\n3,oops,y\n');
+  const raggedCsv = p('ragged.csv');
+  writeFileSync(raggedCsv, 'a,b,label\n1,2,x\n3,4\n');
+  const quoteCsv = p('quote.csv');
+  writeFileSync(quoteCsv, 'a,b,label\n"1,2,x\n3,4,y\n');
   const cases: [string, string[], RegExp][] = [
     ['missing file', ['train', p('nope.csv')], /nope\.csv: no such file/],
-    ['bad CSV cell', ['train', badCsv], /bad\.csv: line 3, column 2 \("b"\) is "oops", expected a finite number/],
+    ['ragged CSV row', ['train', raggedCsv], /ragged\.csv: line 3 has 2 fields, expected 3 \(as line 1\)/],
+    ['unclosed quote', ['train', quoteCsv], /quote\.csv: line 2, column 1: quoted field never closed/],
     ['unknown option', ['train', 'iris', '--epochz', '3'], /unknown option --epochz/],
     ['unknown value', ['train', 'iris', '--optimizer', 'lion'], /--optimizer must be one of adam, sgd, momentum, nesterov, rmsprop/],
     ['bad number', ['train', 'iris', '--epochs', 'many'], /--epochs expects a number, got "many"/],

@@ -58,7 +58,7 @@ describe('train', () => {
     expect(r.stdout).toMatch(/accuracy\s+\d+\.\d\d%/);
     expect(r.stdout).toMatch(/^speed: training /m);
     expect(r.stdout).not.toMatch(/epoch \d|simdnet train ·|model saved/);
-    expect(r.stderr).toMatch(/^simdnet train · iris: 150 samples × 4 features, 3 classes$/m);
+    expect(r.stderr).toMatch(/^simdnet train · iris: 150 samples × 4 columns → 4 features, 3 classes$/m);
     expect(r.stderr.match(/^epoch \d\/3 {2}loss/gm)).toHaveLength(3);
     expect(r.stderr).toContain(`model saved to ${p('t.json')}`);
   });

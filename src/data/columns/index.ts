@@ -13,3 +13,7 @@ export { TableStats, ColumnStats, NumericStats } from './stats.js';
 export { QuantileSketch } from './sketch.js';
 export { DATE_PARTS, parseDate } from './dates.js';
 export type { DatePart, DateFormat } from './dates.js';
+export { Target } from './target.js';
+export type { Task, TargetJSON, ClassificationTargetJSON, RegressionTargetJSON } from './target.js';
+export { prepareTable, labelColumn } from './prepare.js';
+export type { PrepareOptions, Prepared, LabelInfo } from './prepare.js';

@@ -1,0 +1,143 @@
+// The label column: classification (classes sorted, numbers numerically) or regression (the
+// target standardized for training, predictions scaled back), inferred from the label's values
+// unless given. Saved as plain JSON beside the column pipeline.
+
+import { ModelFormatError, ValidationError } from '../../errors.js';
+import { parseNumber, type Dialect } from '../dialect.js';
+import { inferTask } from './infer.js';
+import { MAX_DISTINCT, type ColumnStats } from './stats.js';
+
+export type Task = 'classification' | 'regression';
+
+export interface ClassificationTargetJSON {
+  task: 'classification';
+  name: string;
+  /** Class values 0..k−1: numbers when every label is a number, else the strings as written. */
+  classes: (number | string)[];
+}
+
+export interface RegressionTargetJSON {
+  task: 'regression';
+  name: string;
+  /** The network learns (y − center) / scale; predictions are scaled back. */
+  center: number;
+  scale: number;
+}
+
+export type TargetJSON = ClassificationTargetJSON | RegressionTargetJSON;
+
+export class Target {
+  private readonly index = new Map<string, number>();
+  private readonly numeric: boolean;
+
+  private constructor(readonly json: TargetJSON, private readonly decimal: '.' | ',') {
+    this.numeric = json.task === 'regression' || json.classes.every((c) => typeof c === 'number');
+    if (json.task === 'classification') json.classes.forEach((c, i) => this.index.set(String(c), i));
+  }
+
+  /**
+   * Fits the label from its statistics. `task` 'auto' (default) infers it: text, or at most 20
+   * distinct integers, is classification; other numbers are regression. `note` says which and why.
+   */
+  static fit(stats: ColumnStats, dialect: Dialect, options: { task?: Task | 'auto'; scale?: boolean } = {}): { target: Target; note: string } {
+    const name = stats.name;
+    const given = options.task ?? 'auto';
+    if (given !== 'auto' && given !== 'classification' && given !== 'regression') {
+      throw new ValidationError('task', `expected 'classification', 'regression' or 'auto', got ${JSON.stringify(given)}`);
+    }
+    if (stats.present === 0) throw new ValidationError('label', `the label column ${JSON.stringify(name)} has no values: all ${stats.rows} cells are missing`);
+    const inferred = inferTask(stats);
+    const task = given === 'auto' ? inferred.task : given;
+    const note = given === 'auto' ? `task: ${task} (inferred: ${inferred.reason}; --task ${task === 'regression' ? 'classification' : 'regression'} to override)` : `task: ${task} (as given)`;
+    if (task === 'regression') {
+      if (!stats.allNumbers) {
+        const bad = stats.notNumbers[0]!;
+        throw new ValidationError('label', `line ${bad.line}: the label ${JSON.stringify(name)} is ${JSON.stringify(bad.value)}, not a number; regression needs a numeric label (or use task classification)`);
+      }
+      const s = stats.numeric;
+      const scale = options.scale ?? true;
+      const json: RegressionTargetJSON = { task, name, center: scale ? s.mean : 0, scale: scale ? Math.sqrt(s.variance) || 1 : 1 };
+      return { target: new Target(json, dialect.decimal), note };
+    }
+    if (stats.overflow > 0) {
+      throw new ValidationError('label', `the label ${JSON.stringify(name)} has more than ${MAX_DISTINCT} distinct values; classification cannot use that many classes (is it a numeric target? use task regression)`);
+    }
+    const values = [...stats.counts.keys()];
+    let classes: (number | string)[];
+    if (stats.allNumbers) {
+      const nums = [...new Set(values.map((v) => parseNumber(v, dialect.decimal)))];
+      classes = nums.sort((a, b) => a - b);
+    } else {
+      classes = values.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    }
+    if (classes.length < 2) {
+      throw new ValidationError('label', `the label ${JSON.stringify(name)} has a single class (${JSON.stringify(classes[0])}) in the training rows; classification needs at least two`);
+    }
+    return { target: new Target({ task, name, classes }, dialect.decimal), note };
+  }
+
+  static fromJSON(json: unknown, decimal: '.' | ',' = '.'): Target {
+    const o = json as { task?: unknown; name?: unknown; classes?: unknown[]; center?: unknown; scale?: unknown } | null;
+    if (!o || typeof o !== 'object' || typeof o.name !== 'string') throw new ModelFormatError('target: expected { task, name, ... }');
+    if (o.task === 'classification') {
+      if (!Array.isArray(o.classes) || o.classes.length < 2 || !o.classes.every((c) => typeof c === 'string' || (typeof c === 'number' && Number.isFinite(c)))) {
+        throw new ModelFormatError('target: a classification target needs at least two classes (numbers or strings)');
+      }
+      return new Target({ task: 'classification', name: o.name, classes: o.classes.slice() as (number | string)[] }, decimal);
+    }
+    if (o.task === 'regression') {
+      if (typeof o.center !== 'number' || typeof o.scale !== 'number' || !Number.isFinite(o.center) || !Number.isFinite(o.scale) || o.scale === 0) {
+        throw new ModelFormatError('target: a regression target needs a finite center and a finite scale ≠ 0');
+      }
+      return new Target({ task: 'regression', name: o.name, center: o.center, scale: o.scale }, decimal);
+    }
+    throw new ModelFormatError(`target: task must be 'classification' or 'regression', got ${JSON.stringify(o.task)}`);
+  }
+
+  get task(): Task { return this.json.task; }
+  get name(): string { return this.json.name; }
+  /** Class values (classification). */
+  get classes(): (number | string)[] { return this.json.task === 'classification' ? this.json.classes.slice() : []; }
+  get classNames(): string[] { return this.classes.map(String); }
+
+  /** The same target reading numbers with another decimal mark (a file written in another dialect). */
+  withDecimal(decimal: '.' | ','): Target { return new Target(this.json, decimal); }
+
+  /**
+   * Encodes label cells (trimmed; missing ones are the caller's business): class indices for
+   * classification, scaled values for regression. `where(i)` names the cell in errors.
+   */
+  encode(cells: readonly string[], where: (i: number) => string): Int32Array | Float32Array {
+    const j = this.json;
+    if (j.task === 'regression') {
+      const out = new Float32Array(cells.length);
+      for (let i = 0; i < cells.length; i++) {
+        const v = parseNumber(cells[i]!, this.decimal);
+        if (!Number.isFinite(v)) throw new ValidationError('label', `${where(i)}: the label is ${JSON.stringify(cells[i])}, not a number (the model does regression)`);
+        out[i] = (v - j.center) / j.scale;
+      }
+      return out;
+    }
+    const out = new Int32Array(cells.length);
+    for (let i = 0; i < cells.length; i++) {
+      const cell = cells[i]!;
+      const key = this.numeric ? String(parseNumber(cell, this.decimal)) : cell;
+      const c = this.index.get(key);
+      if (c === undefined) {
+        const shown = j.classes.slice(0, 12).map((l) => JSON.stringify(l)).join(', ');
+        throw new ValidationError('label', `${where(i)}: the label is ${JSON.stringify(cell)}, a class the model was not trained on (classes: ${shown}${j.classes.length > 12 ? ', ...' : ''})`);
+      }
+      out[i] = c;
+    }
+    return out;
+  }
+
+  /** Model outputs (scaled) back to label values (regression). */
+  unscale(v: ArrayLike<number>): Float64Array {
+    const j = this.json;
+    if (j.task !== 'regression') throw new ValidationError('target', 'unscale applies to a regression target');
+    return Float64Array.from(v, (x) => x * j.scale + j.center);
+  }
+
+  toJSON(): TargetJSON { return JSON.parse(JSON.stringify(this.json)) as TargetJSON; }
+}
