@@ -25,10 +25,11 @@ function wrap(kind: ModelKind, est: Classifier, name: string, params: number): T
 }
 
 export async function trainEstimator(
-  s: TrainSettings, X: Matrix, y: Int32Array, classes: number, _fit: CliFit,
+  s: TrainSettings, X: Matrix, y: Int32Array, classes: number, fit: CliFit,
 ): Promise<{ model: TrainedModel; history?: History }> {
   const classList = Array.from({ length: classes }, (_, i) => i);
   const l2 = s.l2 > 0 ? { l2: s.l2 } : {};
+  const cw = fit.classWeight ? { classWeight: Array.from(fit.classWeight as ArrayLike<number>) } : {};
   const base = (): Classifier => {
     if (s.kind === 'logistic') return new LogisticRegression({ ...l2, maxIter: Math.max(100, s.epochs * 20) });
     return new Perceptron({ maxIter: s.epochs, seed: s.seed, ...(s.lr !== undefined ? { learningRate: s.lr } : {}) });
@@ -37,14 +38,15 @@ export async function trainEstimator(
   let name: string;
   if (s.kind === 'softmax') {
     if (s.strategy) throw new UsageError('--strategy applies to --model logistic or perceptron (softmax regression is multiclass by itself)');
-    est = new SoftmaxRegression({ ...l2, classes: classList, maxIter: Math.max(100, s.epochs * 20) });
+    est = new SoftmaxRegression({ ...l2, ...cw, classes: classList, maxIter: Math.max(100, s.epochs * 20) });
     name = 'SoftmaxRegression (L-BFGS)';
   } else if (classes > 2) {
     const strategy = s.strategy ?? 'ovr';
-    est = strategy === 'ovo' ? new OneVsOneClassifier(base, { classes: classList }) : new OneVsRestClassifier(base, { classes: classList });
+    est = strategy === 'ovo' ? new OneVsOneClassifier(base, { classes: classList, ...cw }) : new OneVsRestClassifier(base, { classes: classList, ...cw });
     name = `${strategy === 'ovo' ? 'one-vs-one' : 'one-vs-rest'} ${s.kind === 'logistic' ? 'LogisticRegression' : 'Perceptron'} (${strategy === 'ovo' ? (classes * (classes - 1)) / 2 : classes} binary models)`;
   } else {
-    est = base();
+    est = s.kind === 'logistic' ? new LogisticRegression({ ...l2, ...cw, maxIter: Math.max(100, s.epochs * 20) })
+      : new Perceptron({ maxIter: s.epochs, seed: s.seed, ...cw, ...(s.lr !== undefined ? { learningRate: s.lr } : {}) });
     name = s.kind === 'logistic' ? 'LogisticRegression' : 'Perceptron';
   }
   est.fit(X, y);

@@ -5,6 +5,7 @@
 import { ModelFormatError, NotFittedError, ValidationError } from '../errors.js';
 import { checkLabels, uniqueLabels, type Label, type Labels } from '../data/labels.js';
 import { toMatrix, type Matrix, type MatrixLike } from '../data/matrix.js';
+import { classWeights, sampleWeights, type ClassWeight } from '../data/weights.js';
 
 /** Class labels as an estimator reports them: all numbers or all strings. */
 export type ClassList = number[] | string[];
@@ -12,7 +13,8 @@ export type ClassList = number[] | string[];
 /** What a classifier offers; the one-vs-rest / one-vs-one wrappers need nothing more. */
 export interface Classifier {
   readonly classes: ClassList | undefined;
-  fit(X: MatrixLike, y: Labels): this;
+  /** `sampleWeight`: one weight ≥ 0 per row, multiplying its term of the loss (and its class weight). */
+  fit(X: MatrixLike, y: Labels, sampleWeight?: ArrayLike<number>): this;
   predict(X: MatrixLike): ClassList;
   predictProba(X: MatrixLike): Matrix;
   /** Binary: one column, the score of the second class (positive means classes[1]); else rows × K. */
@@ -73,6 +75,22 @@ export function encodeLabels(y: Labels, rows: number, given?: ClassList): Encode
     codes[i] = c;
   }
   return { classes, codes };
+}
+
+/**
+ * Row weights of a fit: the class weight of each row's class (classWeight 'balanced', an array by
+ * class index, or an object by label) times its sample weight; undefined when neither is given.
+ */
+export function fitWeights(codes: Int32Array, classes: ClassList, classWeight: ClassWeight | undefined, sampleWeight: ArrayLike<number> | undefined): Float32Array | undefined {
+  if (classWeight === undefined && sampleWeight === undefined) return undefined;
+  const perClass = classWeight === undefined ? undefined : classWeights(codes, classes.length, classWeight, 'classWeight', classes);
+  return sampleWeights(codes, codes.length, perClass, sampleWeight, 'sampleWeight');
+}
+
+export function optClassWeight(v: unknown): ClassWeight | undefined {
+  if (v === undefined || v === 'balanced') return v;
+  if (v !== null && typeof v === 'object') return v as ClassWeight;
+  throw new ValidationError('classWeight', `expected 'balanced', an array of weights by class index or an object of weights by class, got ${JSON.stringify(v)}`);
 }
 
 /** A binary model needs both classes present in y. */

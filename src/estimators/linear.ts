@@ -13,11 +13,12 @@ import { accuracy } from '../metrics/classification.js';
 import {
   argmaxRows, checkX, decodeLabels, encodeLabels, ESTIMATOR_FORMAT, ESTIMATOR_VERSION, fromJsonOptions, jsonClasses,
   jsonNumbers, notFitted, optOneOf, optPositive, optPositiveInt, optNonNegative, optSeed, plainOptions, readJson,
-  registerClassifier, requireTwoClasses, type ClassList, type Classifier, type EstimatorJSON,
+  registerClassifier, requireTwoClasses, fitWeights, optClassWeight, type ClassList, type Classifier, type EstimatorJSON,
 } from './base.js';
 import { lbfgs } from './lbfgs.js';
 import { LinearObjective } from './objective.js';
 import { ModelFormatError } from '../errors.js';
+import type { ClassWeight } from '../data/weights.js';
 
 export type LinearSolver = 'lbfgs' | 'gd' | 'sgd';
 const SOLVERS: readonly LinearSolver[] = ['lbfgs', 'gd', 'sgd'];
@@ -39,11 +40,13 @@ export interface LinearOptions {
   seed?: number;
   /** The full list of classes, when y may not show all of them; a label outside it is an error. */
   classes?: ClassList;
+  /** Weights of the classes in the loss: 'balanced' (n / (k·n_c)), an array by class index or an object by label. */
+  classWeight?: ClassWeight;
 }
 
 interface Resolved {
   solver: LinearSolver; learningRate: number; maxIter: number; l2: number; tol: number; batchSize: number; seed: number;
-  classes?: ClassList;
+  classes?: ClassList; classWeight?: ClassWeight;
 }
 
 const N_ITER_NO_CHANGE = 5;
@@ -59,6 +62,8 @@ function resolve(o: LinearOptions): Resolved {
     seed: optSeed(o.seed ?? 0),
   };
   if (o.classes !== undefined) r.classes = o.classes.slice() as ClassList;
+  const cw = optClassWeight(o.classWeight);
+  if (cw !== undefined) r.classWeight = cw;
   return r;
 }
 
@@ -114,10 +119,11 @@ abstract class LinearClassifier implements Classifier {
   }
 
   /** Fits the model (synchronously) and returns it. @example new LogisticRegression().fit(X, y) */
-  fit(X: MatrixLike, y: Labels): this {
+  fit(X: MatrixLike, y: Labels, sampleWeight?: ArrayLike<number>): this {
     const M = checkX(X);
     const { classes, codes } = encodeLabels(y, M.rows, this.options.classes);
     requireTwoClasses(codes, classes, this.typeName);
+    const weights = fitWeights(codes, classes, this.options.classWeight, sampleWeight);
     const K = classes.length;
     const soft = this.multinomial(K);
     const out = soft ? K : 1;
@@ -127,7 +133,7 @@ abstract class LinearClassifier implements Classifier {
       layers: [dense(out, { activation: soft ? 'softmax' : 'sigmoid', init: 'zeros' })],
     });
     try {
-      const theta = this.options.solver === 'sgd' ? this.fitSgd(model, M, codes) : this.fitFullBatch(model, M, codes, soft);
+      const theta = this.options.solver === 'sgd' ? this.fitSgd(model, M, codes, weights) : this.fitFullBatch(model, M, codes, soft, weights);
       this.W = theta.slice(0, out * d);
       this.b = theta.slice(out * d, out * d + out);
     } finally {
@@ -139,10 +145,10 @@ abstract class LinearClassifier implements Classifier {
     return this;
   }
 
-  private fitFullBatch(model: Sequential, M: Matrix, codes: Int32Array, soft: boolean): Float64Array {
+  private fitFullBatch(model: Sequential, M: Matrix, codes: Int32Array, soft: boolean, weights: Float32Array | undefined): Float64Array {
     const o = this.options;
     model.compile({ loss: soft ? 'categoricalCrossentropy' : 'binaryCrossentropy', optimizer: 'sgd', l2: 0 });
-    const obj = new LinearObjective(model, M, codes, o.l2);
+    const obj = new LinearObjective(model, M, codes, o.l2, weights);
     {
       const theta0 = new Float64Array(obj.size);
       if (o.solver === 'lbfgs') {
@@ -177,7 +183,7 @@ abstract class LinearClassifier implements Classifier {
     }
   }
 
-  private fitSgd(model: Sequential, M: Matrix, codes: Int32Array): Float64Array {
+  private fitSgd(model: Sequential, M: Matrix, codes: Int32Array, weights: Float32Array | undefined): Float64Array {
     const o = this.options;
     const B = Math.min(o.batchSize, M.rows);
     // Sequential charges (λ/2B)·‖W‖² per batch of B; scaling λ by B/m makes each step an unbiased
@@ -187,7 +193,7 @@ abstract class LinearClassifier implements Classifier {
     let noImprove = 0;
     let stopped = false;
     const h = model.fitSync(M, codes, {
-      epochs: o.maxIter, batchSize: B, shuffle: true, seed: o.seed,
+      epochs: o.maxIter, batchSize: B, shuffle: true, seed: o.seed, ...(weights ? { sampleWeight: weights } : {}),
       callbacks: {
         onEpochEnd: (_e, logs) => {
           if (o.tol === 0) return undefined;

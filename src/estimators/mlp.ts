@@ -18,8 +18,9 @@ import { ValidationError } from '../errors.js';
 import {
   checkX, decodeLabels, encodeLabels, ESTIMATOR_FORMAT, ESTIMATOR_VERSION, fromJsonOptions, jsonClasses, notFitted,
   optBoolean, optNonNegative, optPositive, optPositiveInt, optSeed, plainOptions, readJson, registerClassifier,
-  requireTwoClasses, argmaxRows, type ClassList, type Classifier, type EstimatorJSON,
+  requireTwoClasses, argmaxRows, fitWeights, optClassWeight, type ClassList, type Classifier, type EstimatorJSON,
 } from './base.js';
+import { sampleWeights, type ClassWeight } from '../data/weights.js';
 
 export interface MLPOptions {
   /** Units of each hidden layer. Default [100]. */
@@ -50,12 +51,14 @@ export interface MLPOptions {
   seed?: number;
   /** Classifier only: the full list of classes; a label outside it is an error. */
   classes?: ClassList;
+  /** Classifier only: weights of the classes in the loss ('balanced', by class index, or by label). */
+  classWeight?: ClassWeight;
 }
 
 interface Resolved {
   hiddenLayers: number[]; activation: ActivationName; optimizer: OptimizerName | OptimizerSpec; learningRate: number;
   maxIter: number; batchSize?: number; l2: number; tol: number; nIterNoChange: number; earlyStopping: boolean;
-  validationFraction: number; shuffle: boolean; seed: number; classes?: ClassList;
+  validationFraction: number; shuffle: boolean; seed: number; classes?: ClassList; classWeight?: ClassWeight;
 }
 
 function resolve(o: MLPOptions): Resolved {
@@ -77,6 +80,8 @@ function resolve(o: MLPOptions): Resolved {
   };
   if (o.batchSize !== undefined) r.batchSize = optPositiveInt(o.batchSize, 'batchSize');
   if (o.classes !== undefined) r.classes = o.classes.slice() as ClassList;
+  const cw = optClassWeight(o.classWeight);
+  if (cw !== undefined) r.classWeight = cw;
   return r;
 }
 
@@ -112,7 +117,7 @@ abstract class MLPBase {
 
   get nFeatures(): number | undefined { return this.nFeat; }
 
-  protected train(M: Matrix, task: Task, outputs: number, outActivation: ActivationName): void {
+  protected train(M: Matrix, task: Task, outputs: number, outActivation: ActivationName, weights?: Float32Array): void {
     const o = this.options;
     this.model?.dispose();
     this.model = undefined;
@@ -124,6 +129,7 @@ abstract class MLPBase {
       let ytr: Int32Array | Matrix = task.targets;
       let Xval: Matrix | undefined;
       let yval: Int32Array | Matrix | undefined;
+      let wtr = weights;
       if (o.earlyStopping) {
         const idx = new Int32Array(M.rows).map((_, i) => i);
         const s = trainTestSplit(M, idx, { testSize: o.validationFraction, stratify: task.kind === 'classifier' ? task.targets : false, seed: o.seed });
@@ -132,6 +138,7 @@ abstract class MLPBase {
         Xval = s.XTest;
         ytr = pickTargets(task, s.yTrain);
         yval = pickTargets(task, s.yTest);
+        if (weights) wtr = Float32Array.from(s.yTrain, (i) => weights[i]!);
       }
       const lossCurve: number[] = [];
       const validationScores: number[] = [];
@@ -140,7 +147,7 @@ abstract class MLPBase {
       let noImprove = 0;
       let stopped = false;
       const h = model.fitSync(Xtr, ytr as Int32Array, {
-        epochs: o.maxIter, batchSize: o.batchSize ?? Math.min(200, Xtr.rows), shuffle: o.shuffle, seed: o.seed,
+        epochs: o.maxIter, batchSize: o.batchSize ?? Math.min(200, Xtr.rows), shuffle: o.shuffle, seed: o.seed, ...(wtr ? { sampleWeight: wtr } : {}),
         callbacks: {
           onEpochEnd: (_e, logs) => {
             lossCurve.push(logs.loss);
@@ -243,13 +250,14 @@ export class MLPClassifier extends MLPBase implements Classifier {
   get classes(): ClassList | undefined { return this.classList && (this.classList.slice() as ClassList); }
 
   /** Trains (synchronously) and returns this. @example new MLPClassifier().fit(X, y) */
-  fit(X: MatrixLike, y: Labels): this {
+  fit(X: MatrixLike, y: Labels, sampleWeight?: ArrayLike<number>): this {
     const M = checkX(X);
     const { classes, codes } = encodeLabels(y, M.rows, this.options.classes);
     requireTwoClasses(codes, classes, 'MLPClassifier');
     const K = classes.length;
     this.classList = undefined;
-    this.train(M, { kind: 'classifier', targets: codes }, K === 2 ? 1 : K, K === 2 ? 'sigmoid' : 'softmax');
+    const weights = fitWeights(codes, classes, this.options.classWeight, sampleWeight);
+    this.train(M, { kind: 'classifier', targets: codes }, K === 2 ? 1 : K, K === 2 ? 'sigmoid' : 'softmax', weights);
     this.classList = classes;
     return this;
   }
@@ -343,10 +351,11 @@ export class MLPRegressor extends MLPBase {
   protected readonly typeName = 'MLPRegressor';
 
   /** Trains (synchronously) and returns this. @example new MLPRegressor().fit(X, y) */
-  fit(X: MatrixLike, y: readonly number[] | Float32Array | Float64Array | MatrixLike): this {
+  fit(X: MatrixLike, y: readonly number[] | Float32Array | Float64Array | MatrixLike, sampleWeight?: ArrayLike<number>): this {
     const M = checkX(X);
     const T = toRegressionTargets(y, M.rows);
-    this.train(M, { kind: 'regressor', targets: T }, T.cols, 'identity');
+    if (this.options.classWeight !== undefined) throw new ValidationError('classWeight', 'applies to MLPClassifier; a regressor takes sampleWeight');
+    this.train(M, { kind: 'regressor', targets: T }, T.cols, 'identity', sampleWeight === undefined ? undefined : sampleWeights(undefined, M.rows, undefined, sampleWeight));
     return this;
   }
 

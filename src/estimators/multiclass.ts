@@ -9,7 +9,9 @@ import { accuracy } from '../metrics/classification.js';
 import {
   argmaxRows, checkX, classifierFromJSON, decodeLabels, encodeLabels, ESTIMATOR_FORMAT, ESTIMATOR_VERSION, factoryFromJSON,
   jsonClasses, notFitted, readJson, registerClassifier, requireTwoClasses, type ClassList, type Classifier, type EstimatorJSON,
+  fitWeights, optClassWeight,
 } from './base.js';
+import type { ClassWeight } from '../data/weights.js';
 import { LogisticRegression } from './linear.js';
 
 /** Makes a new, unfitted binary classifier. */
@@ -18,6 +20,8 @@ export type ClassifierFactory = () => Classifier;
 export interface MulticlassOptions {
   /** The full list of classes; a label outside it is an error. */
   classes?: ClassList;
+  /** Weights of the classes of the multiclass problem ('balanced', by index or by label), passed to every binary model as row weights. */
+  classWeight?: ClassWeight;
 }
 
 export interface MulticlassJSON extends EstimatorJSON {
@@ -74,14 +78,15 @@ abstract class MulticlassBase implements Classifier {
     return m;
   }
 
-  protected prepare(X: MatrixLike, y: Labels): { M: Matrix; codes: Int32Array; K: number } {
+  protected prepare(X: MatrixLike, y: Labels, sampleWeight?: ArrayLike<number>): { M: Matrix; codes: Int32Array; K: number; weights?: Float32Array } {
     const M = checkX(X);
     const { classes, codes } = encodeLabels(y, M.rows, this.options.classes);
     requireTwoClasses(codes, classes, this.typeName);
+    const weights = fitWeights(codes, classes, optClassWeight(this.options.classWeight), sampleWeight);
     this.dispose();
     this.classList = classes;
     this.nFeat = M.cols;
-    return { M, codes, K: classes.length };
+    return { M, codes, K: classes.length, weights };
   }
 
   protected input(X: MatrixLike, method: string): Matrix {
@@ -89,7 +94,7 @@ abstract class MulticlassBase implements Classifier {
     return checkX(X, this.nFeat);
   }
 
-  abstract fit(X: MatrixLike, y: Labels): this;
+  abstract fit(X: MatrixLike, y: Labels, sampleWeight?: ArrayLike<number>): this;
   abstract decisionFunction(X: MatrixLike): Matrix;
   abstract predictProba(X: MatrixLike): Matrix;
   protected abstract predictCodes(M: Matrix): Int32Array;
@@ -152,14 +157,14 @@ export class OneVsRestClassifier extends MulticlassBase {
   }
 
   /** Fits the binary models (synchronously). @example ovr.fit(X, y) */
-  fit(X: MatrixLike, y: Labels): this {
-    const { M, codes, K } = this.prepare(X, y);
+  fit(X: MatrixLike, y: Labels, sampleWeight?: ArrayLike<number>): this {
+    const { M, codes, K, weights } = this.prepare(X, y, sampleWeight);
     const tasks = K === 2 ? [1] : Array.from({ length: K }, (_, k) => k);
     for (const k of tasks) {
       const target = Int32Array.from(codes, (c) => (c === k ? 1 : 0));
       const model = this.newModel();
       this.models.push(model);
-      model.fit(M, target);
+      model.fit(M, target, weights);
     }
     return this;
   }
@@ -228,8 +233,8 @@ export class OneVsOneClassifier extends MulticlassBase {
   }
 
   /** Fits K(K−1)/2 binary models (synchronously). @example ovo.fit(X, y) */
-  fit(X: MatrixLike, y: Labels): this {
-    const { M, codes, K } = this.prepare(X, y);
+  fit(X: MatrixLike, y: Labels, sampleWeight?: ArrayLike<number>): this {
+    const { M, codes, K, weights } = this.prepare(X, y, sampleWeight);
     this.pairs = OneVsOneClassifier.pairsOf(K);
     const d = M.cols;
     for (const [a, b] of this.pairs) {
@@ -240,7 +245,7 @@ export class OneVsOneClassifier extends MulticlassBase {
       const target = Int32Array.from(rows, (r) => (codes[r] === b ? 1 : 0));
       const model = this.newModel();
       this.models.push(model);
-      model.fit({ data, rows: rows.length, cols: d }, target);
+      model.fit({ data, rows: rows.length, cols: d }, target, weights && Float32Array.from(rows, (r) => weights[r]!));
     }
     return this;
   }

@@ -12,7 +12,8 @@ export class LinearObjective {
   readonly size: number;
 
   /** `model` must be compiled without L2; `y` are class indices (softmax) or 0/1 (sigmoid). */
-  constructor(private readonly model: Sequential, private readonly X: Matrix, private readonly y: Int32Array, private readonly l2: number) {
+  constructor(private readonly model: Sequential, private readonly X: Matrix, private readonly y: Int32Array, private readonly l2: number,
+    private readonly weights?: Float32Array) {
     const w = model.getWeights();
     this.weightCount = w[0]!.W!.length;
     this.size = model.paramCount;
@@ -21,7 +22,7 @@ export class LinearObjective {
   /** J(θ); writes ∇J into grad. */
   evaluate = (theta: Float64Array, grad: Float64Array): number => {
     this.model.setParams(theta);
-    const { loss: dataLoss, gradVector } = this.model.lossAndGradients(this.X, this.y);
+    const { loss: dataLoss, gradVector } = this.model.lossAndGradients(this.X, this.y, this.weights ? { sampleWeight: this.weights } : {});
     let loss = dataLoss;
     for (let i = 0; i < grad.length; i++) grad[i] = gradVector[i]!;
     if (this.l2 > 0) {

@@ -12,8 +12,9 @@ import { Rng } from '../rng.js';
 import {
   argmaxRows, checkX, decodeLabels, encodeLabels, ESTIMATOR_FORMAT, ESTIMATOR_VERSION, fromJsonOptions, jsonClasses,
   jsonNumbers, notFitted, optBoolean, optPositive, optPositiveInt, optNonNegative, optSeed, plainOptions, readJson,
-  registerClassifier, requireTwoClasses, type ClassList, type Classifier, type EstimatorJSON,
+  registerClassifier, requireTwoClasses, fitWeights, optClassWeight, type ClassList, type Classifier, type EstimatorJSON,
 } from './base.js';
+import type { ClassWeight } from '../data/weights.js';
 
 export interface PerceptronOptions {
   /** α of the update rule. Default 1 (with θ starting at 0 it only scales θ). */
@@ -30,9 +31,11 @@ export interface PerceptronOptions {
   seed?: number;
   /** The full list of classes, when y may not show all of them; a label outside it is an error. */
   classes?: ClassList;
+  /** Weights of the classes: a mistake on a row moves θ by α·w·(y − h)·x. 'balanced', by class index, or by label. */
+  classWeight?: ClassWeight;
 }
 
-interface Resolved { learningRate: number; maxIter: number; tol: number; nIterNoChange: number; shuffle: boolean; seed: number; classes?: ClassList }
+interface Resolved { learningRate: number; maxIter: number; tol: number; nIterNoChange: number; shuffle: boolean; seed: number; classes?: ClassList; classWeight?: ClassWeight }
 
 export interface PerceptronJSON extends EstimatorJSON {
   options: PerceptronOptions;
@@ -70,6 +73,8 @@ export class Perceptron implements Classifier {
       seed: optSeed(options.seed ?? 0),
     };
     if (options.classes !== undefined) this.options.classes = options.classes.slice() as ClassList;
+    const cw = optClassWeight(options.classWeight);
+    if (cw !== undefined) this.options.classWeight = cw;
   }
 
   get classes(): ClassList | undefined { return this.classList && (this.classList.slice() as ClassList); }
@@ -84,10 +89,11 @@ export class Perceptron implements Classifier {
   get intercept(): number[] | undefined { return this.b && Array.from(this.b); }
 
   /** Trains (synchronously) and returns this. @example new Perceptron().fit(X, y) */
-  fit(X: MatrixLike, y: Labels): this {
+  fit(X: MatrixLike, y: Labels, sampleWeight?: ArrayLike<number>): this {
     const M = checkX(X);
     const { classes, codes } = encodeLabels(y, M.rows, this.options.classes);
     requireTwoClasses(codes, classes, 'Perceptron');
+    const weights = fitWeights(codes, classes, this.options.classWeight, sampleWeight);
     const K = classes.length;
     const out = K === 2 ? 1 : K;
     const d = M.cols;
@@ -100,7 +106,7 @@ export class Perceptron implements Classifier {
       const positive = out === 1 ? 1 : k;
       const target = new Uint8Array(M.rows);
       for (let i = 0; i < M.rows; i++) target[i] = codes[i] === positive ? 1 : 0;
-      const r = this.trainBinary(M, target, W.subarray(k * d, (k + 1) * d), b, k, seeds.int(2 ** 31));
+      const r = this.trainBinary(M, target, W.subarray(k * d, (k + 1) * d), b, k, seeds.int(2 ** 31), weights);
       nIter = Math.max(nIter, r.epochs);
       if (!r.converged) stuck.push(k);
     }
@@ -119,7 +125,7 @@ export class Perceptron implements Classifier {
     return this;
   }
 
-  private trainBinary(M: Matrix, y: Uint8Array, w: Float64Array, b: Float64Array, k: number, seed: number): { epochs: number; converged: boolean } {
+  private trainBinary(M: Matrix, y: Uint8Array, w: Float64Array, b: Float64Array, k: number, seed: number, rowWeight?: Float32Array): { epochs: number; converged: boolean } {
     const { learningRate: alpha, maxIter, tol, nIterNoChange, shuffle } = this.options;
     const n = M.rows;
     const d = M.cols;
@@ -139,10 +145,11 @@ export class Perceptron implements Classifier {
         for (let j = 0; j < d; j++) z += w[j]! * X[o + j]!;
         const h = z >= 0 ? 1 : 0;
         const yi = y[i]!;
-        lossSum += Math.max(0, yi === 1 ? -z : z);
-        if (h !== yi) {
+        const wi = rowWeight ? rowWeight[i]! : 1;
+        lossSum += wi * Math.max(0, yi === 1 ? -z : z);
+        if (h !== yi && wi > 0) {
           mistakes++;
-          const step = alpha * (yi - h);
+          const step = alpha * wi * (yi - h);
           for (let j = 0; j < d; j++) w[j] += step * X[o + j]!;
           b[k] += step;
         }

@@ -101,6 +101,11 @@ export interface LossAbi {
   f32_softmax_xent_to(zPtr: number, yPtr: number, outPtr: number, gradPtr: number, m: number, n: number, lossPtr: number): void;
   f32_sigmoid_bce_to(zPtr: number, yPtr: number, outPtr: number, gradPtr: number, m: number, n: number, lossPtr: number): void;
   f32_mse_to(zPtr: number, yPtr: number, outPtr: number, gradPtr: number, m: number, n: number, lossPtr: number): void;
+  /** The three losses weighted by row (w: m f32 at wPtr): stores (1/m)·Σ_i w_i·loss_i at lossPtr, row i's gradient × w_i
+   *  (class and sample weights in training; m = 0 stores 0). */
+  f32_softmax_xent_w_to(zPtr: number, yPtr: number, wPtr: number, outPtr: number, gradPtr: number, m: number, n: number, lossPtr: number): void;
+  f32_sigmoid_bce_w_to(zPtr: number, yPtr: number, wPtr: number, outPtr: number, gradPtr: number, m: number, n: number, lossPtr: number): void;
+  f32_mse_w_to(zPtr: number, yPtr: number, wPtr: number, outPtr: number, gradPtr: number, m: number, n: number, lossPtr: number): void;
 }
 
 /** Optimizer steps on one parameter buffer of n floats; g already holds every gradient term (L2 included). */

@@ -121,10 +121,10 @@ export class Network {
   }
 
   /**
-   * Training forward + loss + backward on m rows (inputs at xPtr, targets at yPtr).
-   * Leaves every parameter gradient in the gradient block and the mean data loss in stepLoss[0].
+   * Training forward + loss + backward on m rows (inputs at xPtr, targets at yPtr, and row weights at
+   * wPtr unless 0). Leaves every parameter gradient in the gradient block and the mean data loss in stepLoss[0].
    */
-  trainStep(xPtr: number, yPtr: number, m: number, mode: OutputMode): void {
+  trainStep(xPtr: number, yPtr: number, m: number, mode: OutputMode, wPtr = 0): void {
     const { k, runtimes, workPtr } = this;
     const n = runtimes.length;
     const last = this.last;
@@ -133,15 +133,28 @@ export class Network {
     last.forwardLinear(ptr, m, workPtr);
     const K = this.outputSize;
     const lossPtr = this.lossPtr;
-    switch (mode) {
-      case 'softmaxXent': k.f32_softmax_xent_to(last.zPtr, yPtr, last.aPtr, last.dzPtr, m, K, lossPtr); break;
-      case 'sigmoidBce': k.f32_sigmoid_bce_to(last.zPtr, yPtr, last.aPtr, last.dzPtr, m, K, lossPtr); break;
-      case 'mseIdentity': k.f32_mse_to(last.zPtr, yPtr, 0, last.dzPtr, m, K, lossPtr); break;
-      case 'mseActivation':
-        last.activate(m, true);
-        k.f32_mse_to(last.aPtr, yPtr, 0, this.dOutPtr, m, K, lossPtr);
-        last.backwardActivation(this.dOutPtr, m);
-        break;
+    if (wPtr) {
+      switch (mode) {
+        case 'softmaxXent': k.f32_softmax_xent_w_to(last.zPtr, yPtr, wPtr, last.aPtr, last.dzPtr, m, K, lossPtr); break;
+        case 'sigmoidBce': k.f32_sigmoid_bce_w_to(last.zPtr, yPtr, wPtr, last.aPtr, last.dzPtr, m, K, lossPtr); break;
+        case 'mseIdentity': k.f32_mse_w_to(last.zPtr, yPtr, wPtr, 0, last.dzPtr, m, K, lossPtr); break;
+        case 'mseActivation':
+          last.activate(m, true);
+          k.f32_mse_w_to(last.aPtr, yPtr, wPtr, 0, this.dOutPtr, m, K, lossPtr);
+          last.backwardActivation(this.dOutPtr, m);
+          break;
+      }
+    } else {
+      switch (mode) {
+        case 'softmaxXent': k.f32_softmax_xent_to(last.zPtr, yPtr, last.aPtr, last.dzPtr, m, K, lossPtr); break;
+        case 'sigmoidBce': k.f32_sigmoid_bce_to(last.zPtr, yPtr, last.aPtr, last.dzPtr, m, K, lossPtr); break;
+        case 'mseIdentity': k.f32_mse_to(last.zPtr, yPtr, 0, last.dzPtr, m, K, lossPtr); break;
+        case 'mseActivation':
+          last.activate(m, true);
+          k.f32_mse_to(last.aPtr, yPtr, 0, this.dOutPtr, m, K, lossPtr);
+          last.backwardActivation(this.dOutPtr, m);
+          break;
+      }
     }
     let d = last.backwardLinear(m, n > 1, workPtr);
     for (let i = n - 2; i >= 0; i--) d = runtimes[i]!.backward(d, m, i > 0, workPtr);

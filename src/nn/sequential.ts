@@ -13,6 +13,7 @@ import { BatchNormRuntime, DenseRuntime, normalizeSpec, type LayerSpec } from '.
 import { Network, type OutputMode } from './network.js';
 import { LOSSES, toTargets, type LossName, type Targets, type TargetsLike } from './targets.js';
 import { runAsync, runSync, trainLoop, type FitOptions, type History } from '../train/fit.js';
+import { sampleWeights } from '../data/weights.js';
 
 export interface SequentialOptions {
   /** Number of input features. */
@@ -341,8 +342,8 @@ export class Sequential {
    * batch statistics), without updating anything: running statistics and the random stream are restored.
    * @example const { loss, grads } = model.lossAndGradients(X, y); grads[0].W
    */
-  lossAndGradients(X: MatrixLike, y: TargetsLike): { loss: number; grads: LayerWeights[]; gradVector: Float32Array } {
-    const loss = this.lossAndGradientsRaw(X, y);
+  lossAndGradients(X: MatrixLike, y: TargetsLike, options: { sampleWeight?: ArrayLike<number> } = {}): { loss: number; grads: LayerWeights[]; gradVector: Float32Array } {
+    const loss = this.lossAndGradientsRaw(X, y, options);
     const net = this.net;
     const f32 = net.arena.views.f32;
     const grads: LayerWeights[] = [];
@@ -356,7 +357,7 @@ export class Sequential {
   }
 
   /** @internal Loss and gradients left in the gradient block. */
-  lossAndGradientsRaw(X: MatrixLike, y: TargetsLike, options: { keepRng?: boolean } = {}): number {
+  lossAndGradientsRaw(X: MatrixLike, y: TargetsLike, options: { keepRng?: boolean; sampleWeight?: ArrayLike<number> } = {}): number {
     const c = this.requireCompiled();
     const net = this.net;
     const M = this.toInput(X);
@@ -364,14 +365,17 @@ export class Sequential {
     net.assertTrainable();
     net.ensureCapacity(M.rows);
     const { arena } = net;
+    const W = options.sampleWeight === undefined ? undefined : sampleWeights(undefined, M.rows, undefined, options.sampleWeight, 'sampleWeight');
     const xPtr = arena.alloc(M.data.length * 4);
     const yPtr = arena.alloc(T.Y.data.length * 4);
+    const wPtr = W ? arena.alloc(M.rows * 4) : 0;
     try {
       arena.views.f32.set(M.data, xPtr >>> 2);
       arena.views.f32.set(T.Y.data, yPtr >>> 2);
+      if (W) arena.views.f32.set(W, wPtr >>> 2);
       const rngBefore = arena.views.u32.slice(net.rngPtr >>> 2, (net.rngPtr >>> 2) + 4);
       const stats = net.batchNorms().map((bn) => ({ bn, mean: arena.views.f32.slice(bn.runMeanPtr >>> 2, (bn.runMeanPtr >>> 2) + bn.outSize), vr: arena.views.f32.slice(bn.runVarPtr >>> 2, (bn.runVarPtr >>> 2) + bn.outSize) }));
-      net.trainStep(xPtr, yPtr, M.rows, c.mode);
+      net.trainStep(xPtr, yPtr, M.rows, c.mode, wPtr);
       net.addL2(M.rows);
       const loss = net.stepLoss;
       for (const s of stats) { arena.views.f32.set(s.mean, s.bn.runMeanPtr >>> 2); arena.views.f32.set(s.vr, s.bn.runVarPtr >>> 2); }
@@ -380,6 +384,7 @@ export class Sequential {
     } finally {
       arena.free(xPtr);
       arena.free(yPtr);
+      if (wPtr) arena.free(wPtr);
     }
   }
 

@@ -55,10 +55,26 @@ export function makeLossRef(v: Views): LossAbi {
       return total / m;
     },
   };
+  // Row by row: loss_i and its gradient from the unweighted twin on one row (÷ 1), then × w_i / m.
+  type Loss = (zPtr: number, yPtr: number, outPtr: number, gradPtr: number, m: number, n: number) => number;
+  const weighted = (f: Loss, zPtr: number, yPtr: number, wPtr: number, outPtr: number, gradPtr: number, m: number, n: number): number => {
+    if (m <= 0) return 0;
+    let total = 0;
+    for (let i = 0; i < m; i++) {
+      const off = i * n * 4;
+      const w = v.f32[(wPtr >>> 2) + i]!;
+      total += w * f(zPtr + off, yPtr + off, outPtr ? outPtr + off : 0, gradPtr ? gradPtr + off : 0, 1, n);
+      if (gradPtr) for (let j = 0; j < n; j++) v.f32[((gradPtr + off) >>> 2) + j] = v.f32[((gradPtr + off) >>> 2) + j]! * Math.fround(w / m);
+    }
+    return total / m;
+  };
   return {
     ...k,
     f32_softmax_xent_to(zPtr, yPtr, outPtr, gradPtr, m, n, lossPtr) { v.f64[lossPtr >>> 3] = k.f32_softmax_xent(zPtr, yPtr, outPtr, gradPtr, m, n); },
     f32_sigmoid_bce_to(zPtr, yPtr, outPtr, gradPtr, m, n, lossPtr) { v.f64[lossPtr >>> 3] = k.f32_sigmoid_bce(zPtr, yPtr, outPtr, gradPtr, m, n); },
     f32_mse_to(zPtr, yPtr, outPtr, gradPtr, m, n, lossPtr) { v.f64[lossPtr >>> 3] = k.f32_mse(zPtr, yPtr, outPtr, gradPtr, m, n); },
+    f32_softmax_xent_w_to(zPtr, yPtr, wPtr, outPtr, gradPtr, m, n, lossPtr) { v.f64[lossPtr >>> 3] = weighted(k.f32_softmax_xent, zPtr, yPtr, wPtr, outPtr, gradPtr, m, n); },
+    f32_sigmoid_bce_w_to(zPtr, yPtr, wPtr, outPtr, gradPtr, m, n, lossPtr) { v.f64[lossPtr >>> 3] = weighted(k.f32_sigmoid_bce, zPtr, yPtr, wPtr, outPtr, gradPtr, m, n); },
+    f32_mse_w_to(zPtr, yPtr, wPtr, outPtr, gradPtr, m, n, lossPtr) { v.f64[lossPtr >>> 3] = weighted(k.f32_mse, zPtr, yPtr, wPtr, outPtr, gradPtr, m, n); },
   };
 }

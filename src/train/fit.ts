@@ -14,6 +14,7 @@ import { toTargets, type Targets, type TargetsLike } from '../nn/targets.js';
 import { quantileSorted } from '../metrics/quantiles.js';
 import { learningRateAt } from './optimizers.js';
 import { EpochPrinter } from './progress.js';
+import { rowWeights } from './weights.js';
 
 export interface EpochLogs {
   epoch: number;
@@ -102,7 +103,7 @@ function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
-function splitValidation(M: Matrix, T: Targets, fraction: number, seed: number): { train: [Matrix, Targets]; val: [Matrix, Targets] } {
+function splitValidation(M: Matrix, T: Targets, fraction: number, seed: number, w?: Float32Array): { train: [Matrix, Targets]; val: [Matrix, Targets]; trainWeights?: Float32Array } {
   const n = M.rows;
   const nVal = Math.round(n * fraction);
   if (nVal < 1 || nVal >= n) throw new ValidationError('validationSplit', `${fraction} of ${n} rows leaves ${nVal} for validation and ${n - nVal} for training; both need at least 1`);
@@ -123,7 +124,7 @@ function splitValidation(M: Matrix, T: Targets, fraction: number, seed: number):
   };
   const sortedVal = perm.slice(0, nVal).sort();
   const sortedTrain = perm.slice(nVal).sort();
-  return { train: take(sortedTrain), val: take(sortedVal) };
+  return { train: take(sortedTrain), val: take(sortedVal), trainWeights: w && Float32Array.from(sortedTrain, (r) => w[r]!) };
 }
 
 function stats(model: Sequential, ptr: number, n: number, outPtr: number, scratch: Float32Array): LayerStats {
@@ -171,7 +172,8 @@ function diagnose(model: Sequential, m: number, epoch: number, momentsPtr: numbe
   return { epoch, layers };
 }
 
-interface Staging { xAll: number; yAll: number; idxPtr: number; xb: number; yb: number; safe: number }
+/** Arena buffers of a run; wAll / wb (row weights, all rows and the batch) are 0 when training is unweighted. */
+interface Staging { xAll: number; yAll: number; idxPtr: number; xb: number; yb: number; safe: number; wAll: number; wb: number }
 
 /**
  * Runs the batches of an epoch. A plain class, not the generator: doubles in a generator's frame
@@ -219,7 +221,8 @@ class EpochSteps {
       const m = Math.min(B, N - start);
       k.f32_gather_rows(s.xAll, s.idxPtr + start * 4, s.xb, m, d);
       k.f32_gather_rows(s.yAll, s.idxPtr + start * 4, s.yb, m, K);
-      net.trainStep(s.xb, s.yb, m, c.mode);
+      if (s.wAll) k.f32_gather_rows(s.wAll, s.idxPtr + start * 4, s.wb, m, 1);
+      net.trainStep(s.xb, s.yb, m, c.mode, s.wb);
       net.addL2(m);
       const loss = lossView[lossAt]!;
       if (!Number.isFinite(loss)) {
@@ -255,6 +258,7 @@ export function* trainLoop(model: Sequential, X: MatrixLike, y: TargetsLike, opt
   const seed = options.seed ?? model.seed;
   let M = model.toInput(X);
   let T = toTargets(y, M.rows, model.outputSize, c.loss);
+  let W = rowWeights(options, T, M.rows);
   let val: [Matrix, Targets] | undefined;
   if (options.validationData) {
     const [vx, vy] = options.validationData;
@@ -263,8 +267,9 @@ export function* trainLoop(model: Sequential, X: MatrixLike, y: TargetsLike, opt
   } else if (options.validationSplit) {
     const f = options.validationSplit;
     if (!(f > 0 && f < 1)) throw new ValidationError('validationSplit', `expected a fraction in (0, 1), got ${f}`);
-    const s = splitValidation(M, T, f, seed);
+    const s = splitValidation(M, T, f, seed, W);
     [M, T] = s.train;
+    W = s.trainWeights;
     val = s.val;
   }
   const N = M.rows;
@@ -291,14 +296,17 @@ export function* trainLoop(model: Sequential, X: MatrixLike, y: TargetsLike, opt
   const yb = arena.alloc(B * K * 4);
   const safe = arena.alloc(net.paramBlockFloats * 4);
   const moments = arena.alloc(64);
+  const wAll = W ? arena.alloc(N * 4) : 0;
+  const wb = W ? arena.alloc(B * 4) : 0;
   const history: History = { epoch: [], loss: [], accuracy: [], valLoss: [], valAccuracy: [], learningRate: [], time: [], samplesPerSec: [], diagnostics: [], stoppedEarly: false, bestEpoch: -1 };
   try {
     arena.views.f32.set(M.data, xAll >>> 2);
     arena.views.f32.set(T.Y.data, yAll >>> 2);
+    if (W) arena.views.f32.set(W, wAll >>> 2);
     const perm = new Int32Array(N).map((_, i) => i);
     const rng = new Rng(seed);
     const shuffle = options.shuffle ?? true;
-    const steps = new EpochSteps(model, { xAll, yAll, idxPtr, xb, yb, safe }, N, B, options, printer);
+    const steps = new EpochSteps(model, { xAll, yAll, idxPtr, xb, yb, safe, wAll, wb }, N, B, options, printer);
     let best = higherBetter ? -Infinity : Infinity;
     let bestWeights: ReturnType<Sequential['getWeights']> | undefined;
     let wait = 0;
@@ -370,7 +378,7 @@ export function* trainLoop(model: Sequential, X: MatrixLike, y: TargetsLike, opt
     printer?.done();
     return history;
   } finally {
-    for (const p of [xAll, yAll, idxPtr, xb, yb, safe, moments]) arena.free(p);
+    for (const p of [xAll, yAll, idxPtr, xb, yb, safe, moments, wAll, wb]) if (p) arena.free(p);
   }
 }
 

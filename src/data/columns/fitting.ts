@@ -2,7 +2,7 @@
 // most frequent, a constant), a missing indicator for a column that had missing cells, scaling
 // (standardize by default) computed on the imputed values, the categories of a one-hot encoding
 // (sorted; past maxCategories or under minFrequency they share an "(other)" output), and the
-// parts of a date that vary.
+// parts of a date that vary (and mean something: see datePartsJSON).
 
 import { ValidationError } from '../../errors.js';
 import { parseNumber } from '../dialect.js';
@@ -89,12 +89,22 @@ function categorical(stats: ColumnStats, f: FitSettings): ColumnJSON {
   return { name: stats.name, type: 'categorical', categories, infrequent, missing, fill, unknown: f.unknown };
 }
 
+const WEEK_PARTS: readonly string[] = ['dayofweek', 'dayofweek_sin', 'dayofweek_cos'];
+const YEAR_PARTS: readonly string[] = ['month_sin', 'month_cos', 'dayofyear_sin', 'dayofyear_cos'];
+
+/** The parts that vary. A constant day of the month (monthly or yearly dates) leaves the day of the week out, where it is
+ *  an artefact of the calendar; a constant month and day (one date a year) keeps only the year (and the hour). */
 function datePartsJSON(stats: ColumnStats, parts: NumericStats[], f: FitSettings): DatePartJSON[] {
   const out: DatePartJSON[] = [];
+  const constant = (name: string) => { const s = parts[DATE_PARTS.indexOf(name as (typeof DATE_PARTS)[number])]!; return s.max === s.min; };
+  const sameDay = constant('day');
+  const sameDate = sameDay && constant('month');
   DATE_PARTS.forEach((part, i) => {
     const s = parts[i]!;
     if ((HOUR_PARTS as readonly string[]).includes(part) && !stats.timed) return;
     if (s.max === s.min) return;
+    if (sameDay && WEEK_PARTS.includes(part)) return;
+    if (sameDate && YEAR_PARTS.includes(part)) return;
     const fill = f.dropMissing ? null : f.impute === 'mean' ? s.mean : f.impute === 'constant' ? f.fillValue : s.sketch.quantile(0.5);
     out.push({ part, fill, ...scaling(s, stats.missing, fill, f.scale) });
   });
