@@ -21,3 +21,5 @@ export { resolveDialect, sniffDelimiter, parseNumber, DEFAULT_NA_VALUES } from '
 export type { Dialect, DialectOptions } from './dialect.js';
 export { CsvTokenizer } from './tokenizer.js';
 export * from './columns/index.js';
+export { classWeights, sampleWeights } from './weights.js';
+export type { ClassWeight } from './weights.js';

@@ -38,7 +38,7 @@ export class CsvTokenizer {
 
   /** Feeds the next piece of text; complete records are emitted now, a partial one waits. */
   push(text: string): void {
-    if (!this.started) {
+    if (!this.started && text.length > 0) {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }

@@ -120,6 +120,36 @@ describe.each(kernelBackends().map((b) => [b.binary, b] as const))('losses on %s
     }
   });
 
+  it.each(NAMES.map((n) => [n]))('%s_w_to: (1/m)·Σ w_i·loss_i vs f64 row by row, and row i of the gradient = w_i × the unweighted one', (name) => {
+    for (const [m, n] of SHAPES) {
+      const z = randomArray(m * n, m * 31 + n, -4, 4), y = targets(name, m, n, m * 3 + n);
+      const w = randomArray(m, m + 5 * n, 0, 3);
+      if (m > 2) w[1] = 0; // a weight of 0 takes the row out
+      const pz = put(b, z), py = put(b, y), pw = put(b, w);
+      const po = outBuf(b, m * n), pg = outBuf(b, m * n);
+      const lossPtr = b.arena.alloc(8);
+      b.k[`${name}_w_to`](pz, py, pw, po, pg, m, n, lossPtr);
+      expectGuard(b, po, m * n);
+      expectGuard(b, pg, m * n);
+      let want = 0;
+      for (let i = 0; i < m; i++) want += w[i]! * REF[name](z.slice(i * n, (i + 1) * n), y.slice(i * n, (i + 1) * n), 1, n);
+      want /= m;
+      const loss = b.arena.views.f64[lossPtr >>> 3]!;
+      expect(Math.abs(loss - want), `${name} ${m}×${n}`).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(want)));
+      const plain = run(b, name, z, y, m, n);
+      const grad = get(b, pg, m * n);
+      for (let i = 0; i < m * n; i++) {
+        const expected = w[Math.floor(i / n)]! * plain.grad![i]!;
+        expect(Math.abs(grad[i]! - expected), `${name} ${m}×${n} grad[${i}]`).toBeLessThanOrEqual(1e-6 * Math.abs(expected) + 1e-12);
+      }
+      expect(relErr(get(b, po, m * n), plain.out!, 1e-7)).toBeLessThanOrEqual(1e-6);
+    }
+    const lossPtr = b.arena.alloc(8);
+    b.arena.views.f64[lossPtr >>> 3] = 99;
+    b.k[`${name}_w_to`](put(b, [1]), put(b, [1]), put(b, [1]), 0, 0, 0, 1, lossPtr);
+    expect(b.arena.views.f64[lossPtr >>> 3]).toBe(0);
+  });
+
   it.each(NAMES.map((n) => [n]))('%s: stable at logits ±1e4 and ±80 with one-hot targets', (name) => {
     for (const big of [1e4, 80]) {
       const z = [big, -big, 0, -big, big, big, big, -big, -big, big];
