@@ -9,6 +9,7 @@ import { DataError } from './data.js';
 import { processIo, type Io, type Mode } from './output.js';
 import { TRAIN_OPTIONS, train } from './train.js';
 import { EVALUATE_OPTIONS, PREDICT_OPTIONS, evaluate, predict } from './use.js';
+import { EXPORT_OPTIONS, IMPORT_OPTIONS } from './interop-options.js';
 
 const INFO_OPTIONS: Record<string, OptionSpec> = {
   backend: { type: 'string', choices: ['wasm', 'js'], help: 'report on this backend' },
@@ -22,6 +23,8 @@ const COMMANDS: Record<string, { usage: string; about: string; options: Record<s
   train: { usage: 'simdnet train <data> [options]', about: 'Train a classifier or a regressor on <data> (a CSV table, an IDX images file, or iris / digits), score it on a held-out part. A table is read as it is: text, dates and missing cells are handled by a column pipeline saved with the model.', options: TRAIN_OPTIONS, args: 1 },
   evaluate: { usage: 'simdnet evaluate <model.json> <data> [--json]', about: 'Score a saved model on labelled data (a table\'s columns are matched by name, in any order).', options: EVALUATE_OPTIONS, args: 2 },
   predict: { usage: 'simdnet predict <model.json> <data> [--proba] [--out predictions.csv]', about: 'Predict the class (or value) of every row of <data> (CSV out; columns matched by name).', options: PREDICT_OPTIONS, args: 2 },
+  export: { usage: 'simdnet export <model.json> --format onnx|tfjs --out PATH [--opset 17]', about: 'Write a saved model as ONNX (with its standardization and class names) or as a TensorFlow.js Layers model.', options: EXPORT_OPTIONS, args: 1 },
+  import: { usage: 'simdnet import <model.onnx | tfjs model.json> --out model.json', about: 'Read an ONNX model (torch.onnx, tf2onnx, skl2onnx, simdnet) or a TensorFlow.js Layers model into a simdnet model file.', options: IMPORT_OPTIONS, args: 1 },
   info: { usage: 'simdnet info [--json]', about: 'Show the backend, the WebAssembly binary, SIMD / relaxed SIMD / threads support and versions.', options: INFO_OPTIONS, args: 0 },
 };
 
@@ -37,6 +40,8 @@ usage:
                 [--backend wasm|js] [--threads N|auto] [--out model.json] [--report report.html] [--json] [--quiet]
   simdnet evaluate <model.json> <data> [--json]
   simdnet predict  <model.json> <data> [--proba] [--out predictions.csv]
+  simdnet export   <model.json> --format onnx|tfjs --out PATH [--opset 17]
+  simdnet import   <model.onnx | tfjs model.json> --out model.json
   simdnet info
 
 <data>: a CSV file, plain or gzip'd, '-' for standard input (label in the last column unless --label),
@@ -96,7 +101,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       return 0;
     }
     const c = COMMANDS[command];
-    if (!c) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are train, evaluate, predict, info (see 'simdnet --help')`);
+    if (!c) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are train, evaluate, predict, export, import, info (see 'simdnet --help')`);
     const { positionals, options } = parseArgs(command, rest, c.options, c.args);
     if (options.help) { io.out(help(command)); return 0; }
     if (options.json && options.quiet) throw new UsageError('--json and --quiet exclude each other');
@@ -106,6 +111,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       case 'train': await train(io, mode, positionals[0], options); break;
       case 'evaluate': await evaluate(io, mode, positionals, options); break;
       case 'predict': await predict(io, positionals, options); break;
+      case 'export': await (await import('./interop.js')).exportModel(io, positionals, options); break;
+      case 'import': await (await import('./interop.js')).importModel(io, positionals, options); break;
       case 'info': await info(io, options); break;
     }
     return 0;

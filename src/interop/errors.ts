@@ -1,7 +1,7 @@
 // Errors of the interop readers. Both extend ModelFormatError (and so SimdnetError): a caller
 // that catches "a model file I cannot read" catches these too.
 
-import { ModelFormatError } from '../errors.js';
+import { ModelFormatError } from './lib.js';
 
 /** What fromONNX imports, for error messages. */
 export const ONNX_SUPPORTED = 'Gemm, MatMul (+ Add), Relu, LeakyRelu, PRelu, Elu, Sigmoid, Tanh, Softplus, Softsign, Atan, '

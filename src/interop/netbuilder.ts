@@ -5,7 +5,8 @@
 // folded batch norm) becomes a batchNorm layer with mean 0 and var + ε = 1 exactly.
 
 import type { ActivationName } from '../nn/activations.js';
-import { dense, dropout, batchNorm, type LayerSpec } from '../nn/layers.js';
+import type { LayerSpec } from '../nn/layers.js';
+import { dense, dropout, batchNorm } from './lib.js';
 import type { LayerWeights } from '../nn/sequential.js';
 
 /** The shortest decimal that rounds to the same float32 (0.009999999776482582 → 0.01), so specs read as written. */
@@ -16,6 +17,11 @@ export function prettyF32(x: number): number {
     if (Math.fround(v) === f) return v;
   }
   return f;
+}
+
+/** 1 − m for a momentum stored in float32 (ONNX) or as Keras writes it: 1 − 0.9 reads 0.1, not 0.100000024. */
+export function complement(m: number): number {
+  return Number((1 - prettyF32(m)).toPrecision(9));
 }
 
 /** ε and var of the batchNorm layer that computes x·γ + β exactly: var + ε = 1 in float32. */

@@ -2,7 +2,7 @@
 // constants, and the few operators whose signature changed between opsets (ReduceSum moved
 // `axes` to an input at 13, ReduceMax at 18; Gelu exists from 20).
 
-import { ValidationError } from '../errors.js';
+import { ValidationError } from './lib.js';
 import { AT, DT, encodeModel, type OnnxAttribute, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './onnx-proto.js';
 import { doubleTensor, floatTensor, int64Tensor } from './onnx-tensor.js';
 import { utf8 } from './protobuf.js';

@@ -4,7 +4,7 @@
 // "input" [batch, inputSize] float32, output "output" [batch, outputSize] float32; "batch" is a
 // symbolic (dynamic) dimension.
 
-import { ValidationError } from '../errors.js';
+import { ValidationError } from './lib.js';
 import type { Sequential } from '../nn/sequential.js';
 import { emitActivation } from './onnx-activations.js';
 import { checkOpset, f, finishModel, GraphBuilder, i, tensorInfo } from './onnx-builder.js';

@@ -2,7 +2,7 @@
 // nodes), who produces and who consumes each value, attributes with their ONNX defaults, and
 // the set of nodes the chosen output depends on.
 
-import { ModelFormatError } from '../errors.js';
+import { ModelFormatError } from './lib.js';
 import { UnsupportedOnnxError } from './errors.js';
 import { AT, DT, type OnnxAttribute, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-proto.js';
 import { tensorNumbers, tensorStrings } from './onnx-tensor.js';

@@ -5,7 +5,7 @@
 
 import type { ActivationName } from '../nn/activations.js';
 import { UnsupportedOnnxError } from './errors.js';
-import type { NetBuilder } from './netbuilder.js';
+import { complement, type NetBuilder } from './netbuilder.js';
 import { nodeLabel, scalarOf, type Constant, type GraphView } from './onnx-graph.js';
 import { DT, type OnnxNode } from './onnx-proto.js';
 
@@ -183,7 +183,7 @@ export function applyNode(g: GraphView, n: OnnxNode, cur: string, nb: NetBuilder
     case 'BatchNormalization': {
       if (g.attrInt(n, 'training_mode', 0) !== 0) bad(n, 'training_mode = 1 is not supported (simdnet imports inference graphs)');
       const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((k) => perFeature(n, g.numbers(n, k, ['scale', 'bias', 'mean', 'variance'][k - 1]!), nb.size, 'parameter'));
-      nb.batchNorm({ gamma: gamma!, beta: beta!, mean: mean!, variance: variance!, epsilon: g.attrFloat(n, 'epsilon', 1e-5), momentum: 1 - g.attrFloat(n, 'momentum', 0.9) }, label);
+      nb.batchNorm({ gamma: gamma!, beta: beta!, mean: mean!, variance: variance!, epsilon: g.attrFloat(n, 'epsilon', 1e-5), momentum: complement(g.attrFloat(n, 'momentum', 0.9)) }, label);
       return out;
     }
     case 'LogSoftmax':

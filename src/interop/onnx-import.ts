@@ -4,8 +4,9 @@
 // import is the same model or no model. Class labels come from the label branch (ArgMax +
 // ArrayFeatureExtractor/Gather, LinearClassifier's classlabels, ZipMap).
 
-import { ModelFormatError } from '../errors.js';
-import { Sequential, type SequentialOptions } from '../nn/sequential.js';
+import { ModelFormatError } from './lib.js';
+import type { SequentialOptions } from '../nn/sequential.js';
+import { Sequential } from './lib.js';
 import { UnsupportedOnnxError } from './errors.js';
 import { NetBuilder } from './netbuilder.js';
 import { nodeLabel, scalarOf, GraphView } from './onnx-graph.js';

@@ -3,7 +3,7 @@
 // subset does not use are skipped on reading (protobuf's rule); a sub-graph attribute (If, Loop)
 // is kept only as "present" so the importer can name the node it cannot handle.
 
-import { ModelFormatError } from '../errors.js';
+import { ModelFormatError } from './lib.js';
 import { ProtoReader, ProtoWriter, WIRE_I32, WIRE_LEN, WIRE_VARINT } from './protobuf.js';
 
 /** TensorProto.DataType values used here. */

@@ -2,7 +2,7 @@
 // host) and the typed fields (float_data, int64_data, ...), as exporters use either; writing
 // uses raw_data for numbers (what torch.onnx and skl2onnx write) and string_data for strings.
 
-import { ModelFormatError } from '../errors.js';
+import { ModelFormatError } from './lib.js';
 import { DT, dataTypeName, type OnnxTensor } from './onnx-proto.js';
 import { utf8 } from './protobuf.js';
 

@@ -4,7 +4,7 @@
 // writer that grows one buffer. Written from the encoding spec (protobuf.dev, "Encoding"), not
 // generated: the ONNX subset needs about 200 lines, a generated codec ten times that.
 
-import { ModelFormatError } from '../errors.js';
+import { ModelFormatError } from './lib.js';
 
 export const WIRE_VARINT = 0;
 export const WIRE_I64 = 1;

@@ -12,6 +12,7 @@
 //   simdnet.inline.js     one file: the single-threaded binaries (base64) and the digits data inlined
 //   simdnet.inline.worker.js
 //   <name>.wasm           every binary the table (src/wasm/binaries.ts) marks `browser`
+//   simdnet.interop.js    ONNX and TensorFlow.js Layers import/export (simdnet/interop); imports ./simdnet.js
 // dist/web/               the demo page (index.html, app.js, style.css); app.js imports ../browser/simdnet.js
 
 import { build } from 'esbuild';
@@ -63,6 +64,17 @@ const lazyDigitsPlugin = {
   setup(b) {
     b.onResolve({ filter: /[\\/]digits\.js$/ }, (args) => (
       args.importer.endsWith(join('data', 'datasets', 'index.ts')) ? { path: lazyDigits } : undefined
+    ));
+  },
+};
+
+/** simdnet.interop.js takes the library from the bundle beside it (src/interop/lib.ts is its one
+ *  door to the library), so both share one Sequential class and one set of error types. */
+const interopExternalPlugin = {
+  name: 'simdnet-interop-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/lib\.js$/ }, (args) => (
+      args.importer.endsWith(join('interop', 'lib.ts')) || dirname(args.importer).endsWith(join('src', 'interop')) ? { path: './simdnet.js', external: true } : undefined
     ));
   },
 };
@@ -132,13 +144,14 @@ export async function buildWeb({ outDir = join(root, 'dist'), quiet = false } = 
     build({ ...common(inline, [binaryUrlsPlugin('inline')]), entryPoints: [join(here, 'browser.ts')], outfile: join(browserDir, 'simdnet.inline.js') }),
     build({ ...common(inline, [lazyDigitsPlugin, binaryUrlsPlugin('inline')]), entryPoints: [join(here, 'worker.ts')], outfile: join(browserDir, 'simdnet.inline.worker.js') }),
     build({ ...common({}, [pageExternalPlugin]), entryPoints: [join(here, 'app.ts')], outfile: join(webDir, 'app.js') }),
+    build({ ...common({}, [interopExternalPlugin]), entryPoints: [join(root, 'src/interop/index.ts')], outfile: join(browserDir, 'simdnet.interop.js') }),
   ]);
   copyFileSync(join(here, 'index.html'), join(webDir, 'index.html'));
   copyFileSync(join(here, 'style.css'), join(webDir, 'style.css'));
 
   // Imports left in the bundle (a Node built-in would be one): there must be none.
   const imports = Object.values(library.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
-  const files = ['simdnet.js', ...BROWSER_BINARIES.map((n) => `${n}.wasm`), 'simdnet.worker.js', 'digits.txt', 'simdnet.inline.js', 'simdnet.inline.worker.js'];
+  const files = ['simdnet.js', ...BROWSER_BINARIES.map((n) => `${n}.wasm`), 'simdnet.worker.js', 'digits.txt', 'simdnet.inline.js', 'simdnet.inline.worker.js', 'simdnet.interop.js'];
   const sizes = Object.fromEntries(files.map((f) => [f, size(join(browserDir, f))]));
   sizes['web/app.js'] = size(join(webDir, 'app.js'));
   const budget = sizes['simdnet.js'].gzip + sizes['simd.wasm'].gzip;

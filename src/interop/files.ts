@@ -1,0 +1,55 @@
+// Files for the Node helpers (saveONNX, loadTfjs...), through process.getBuiltinModule so that a
+// browser bundle of interop never pulls in node:fs. Writes are atomic: a temporary file in the
+// same directory, fsync, rename; a crash leaves the old file or the new one, never half of one.
+
+import { ModelFormatError, ValidationError } from './lib.js';
+
+type Fs = typeof import('node:fs');
+type Path = typeof import('node:path');
+
+function builtin<T>(name: string, what: string): T {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const m = proc?.getBuiltinModule?.(name) as T | undefined;
+  if (!m) throw new ValidationError('path', `${what} needs Node ≥ 20.16 (files); in a browser, use the in-memory functions (toONNX, readONNX, toTfjs, fromTfjs)`);
+  return m;
+}
+
+export function readBytes(path: string, what: string): Uint8Array {
+  const fs = builtin<Fs>('node:fs', what);
+  try {
+    return fs.readFileSync(path);
+  } catch (e) {
+    throw new ModelFormatError(`${what}: cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+export function writeAtomic(path: string, data: Uint8Array | string, what: string): void {
+  const fs = builtin<Fs>('node:fs', what);
+  const { dirname, basename, join } = builtin<Path>('node:path', what);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(tmp, 'w', 0o644);
+    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) fs.closeSync(fd);
+    try { fs.unlinkSync(tmp); } catch { /* already gone */ }
+    throw new ValidationError('path', `${what}: cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
+export function joinPath(dir: string, name: string, what: string): string {
+  return builtin<Path>('node:path', what).join(dir, name);
+}
+
+export function dirOf(path: string, what: string): string {
+  return builtin<Path>('node:path', what).dirname(path);
+}
+
+export function makeDir(dir: string, what: string): void {
+  builtin<Fs>('node:fs', what).mkdirSync(dir, { recursive: true });
+}

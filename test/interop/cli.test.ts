@@ -1,0 +1,83 @@
+// `simdnet export` and `simdnet import`, end to end: a model file trained by the CLI (with its
+// standardization and class names) runs in ONNX Runtime on raw rows and names the classes the
+// CLI's own predict names; imported ONNX and tfjs models run under `simdnet predict`.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadIris } from '../../src/index.js';
+import { loadTfjs } from '../../src/interop/index.js';
+import { simdnet } from '../cli/run.js';
+import { expectClose, FIXTURES, onnxFixture } from './helpers.js';
+import { runOnnx } from './ort.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'simdnet-interop-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const T = 120_000;
+const iris = loadIris();
+
+function ok(args: string[]): string {
+  const r = simdnet(args, dir);
+  if (r.code !== 0) throw new Error(`simdnet ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** `simdnet predict --proba` output: class names and probabilities. */
+function predictCsv(model: string, data: string): { names: string[]; P: number[] } {
+  const lines = ok(['predict', model, data, '--proba']).trim().split('\n').slice(1);
+  return { names: lines.map((l) => l.split(',')[0]!), P: lines.flatMap((l) => l.split(',').slice(1).map(Number)) };
+}
+
+describe('simdnet export', () => {
+  for (const [model, extra] of [['mlp', ['--hidden', '8', '--epochs', '5']], ['logistic', ['--strategy', 'ovo']], ['perceptron', ['--epochs', '5']], ['softmax', []]] as const) {
+    it(`a ${model} model file with --standardize: raw rows in, class names out, as 'simdnet predict' gives`, async () => {
+      const file = join(dir, `${model}.json`);
+      ok(['train', 'iris', '--model', model, ...extra, '--standardize', '--seed', '3', '--out', file, '--quiet']);
+      expect(ok(['export', file, '--format', 'onnx', '--out', join(dir, `${model}.onnx`)])).toMatch(/as ONNX \(opset 17\)/);
+      const r = await runOnnx(new Uint8Array(readFileSync(join(dir, `${model}.onnx`))), { X: { data: iris.X.data, dims: [iris.X.rows, 4] } });
+      const want = predictCsv(file, 'iris');
+      expect(Array.from(r.label!.data as string[])).toEqual(want.names);
+      // predict prints 6 significant digits.
+      expectClose(r.probabilities!.data as Float32Array, want.P, `CLI ${model}`, 5e-6, 1e-6);
+    }, T);
+  }
+
+  it('--format tfjs writes model.json + weights.bin that simdnet reads back; a standardized model file is refused', () => {
+    const file = join(dir, 'plain.json');
+    ok(['train', 'iris', '--hidden', '5', '--epochs', '3', '--out', file, '--quiet']);
+    ok(['export', file, '--format', 'tfjs', '--out', join(dir, 'web')]);
+    const m = loadTfjs(join(dir, 'web', 'model.json'));
+    expect(m.outputSize).toBe(3);
+    m.dispose();
+    const bad = simdnet(['export', join(dir, 'mlp.json'), '--format', 'tfjs', '--out', join(dir, 'web2')], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/no layer for this model file's standardization; use --format onnx/);
+    expect(simdnet(['export', file, '--out', 'x.onnx'], dir).stderr).toMatch(/--format is required/);
+  }, T);
+});
+
+describe('simdnet import', () => {
+  it('an skl2onnx-style classifier becomes a model file that simdnet predict runs', () => {
+    const f = onnxFixture('skl2onnx_mlp_multiclass');
+    const csv = join(dir, 'rows.csv');
+    writeFileSync(csv, ['a,b,c,d', ...Array.from({ length: f.rows }, (_, i) => Array.from(f.X.subarray(i * 4, i * 4 + 4)).join(','))].join('\n') + '\n');
+    const out = ok(['import', join(FIXTURES, 'onnx', 'skl2onnx_mlp_multiclass.onnx'), '--out', join(dir, 'skl.json')]);
+    expect(out).toMatch(/a classifier of 3 classes \(0, 1, 2\)/);
+    const { names, P } = predictCsv(join(dir, 'skl.json'), csv);
+    expect(names).toEqual((f.outputs.label as number[]).map(String));
+    expectClose(P, f.outputs.probabilities as number[], 'CLI import skl2onnx', 5e-6, 1e-6);
+  }, T);
+
+  it('a torch network with logits becomes a Sequential JSON; a tfjs model.json imports too', () => {
+    expect(ok(['import', join(FIXTURES, 'onnx', 'torch_mlp.onnx'), '--out', join(dir, 'torch.json')])).toMatch(/wrote it as a Sequential JSON/);
+    expect(JSON.parse(readFileSync(join(dir, 'torch.json'), 'utf8')).format).toBe('simdnet.sequential');
+    expect(ok(['import', join(FIXTURES, 'tfjs', 'dense_relu_softmax', 'model.json'), '--out', join(dir, 'tf.json')])).toMatch(/TensorFlow.js Layers model: a classifier of 3 classes/);
+  }, T);
+
+  it('an unsupported graph exits 2 naming the node and the operator', () => {
+    const r = simdnet(['import', join(FIXTURES, 'onnx', 'torch_logsoftmax.onnx'), '--out', join(dir, 'x.json')], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ONNX node ".*LogSoftmax.*" \(LogSoftmax\)/);
+  }, T);
+});
