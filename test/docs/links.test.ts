@@ -9,7 +9,7 @@ const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.e
 
 describe('documentation links', () => {
   it('has a page per topic', () => {
-    for (const p of ['getting-started', 'models', 'training', 'data', 'metrics', 'cli', 'report', 'backends-and-memory', 'browser', 'threads', 'estimators']) {
+    for (const p of ['getting-started', 'models', 'training', 'data', 'metrics', 'cli', 'report', 'backends-and-memory', 'browser', 'threads', 'estimators', 'interop']) {
       expect(existsSync(join(ROOT, 'docs', `${p}.md`)), p).toBe(true);
     }
   });
