@@ -64,13 +64,13 @@ export async function exportModel(io: Io, args: string[], o: Record<string, unkn
   try {
     if (o.format === 'onnx') {
       saveONNX(loaded.model, out, { ...loaded.options, ...(o.opset !== undefined ? { opset: o.opset as number } : {}) });
-      io.out(`wrote ${loaded.what} as ONNX (opset ${(o.opset as number | undefined) ?? 17}) to ${out}\n`);
+      io.err(`wrote ${loaded.what} as ONNX (opset ${(o.opset as number | undefined) ?? 17}) to ${out}\n`);
       return;
     }
     if (!loaded.sequential) throw new UsageError(`--format tfjs: a ${loaded.what} is not a neural network; the TensorFlow.js Layers format holds Sequential models and MLPs (use --format onnx)`);
     if (loaded.scaler) throw new UsageError('--format tfjs: the TensorFlow.js Layers format has no layer for this model file\'s standardization; use --format onnx (which keeps it), or standardize rows yourself before the tfjs model');
     saveTfjs(loaded.sequential, out);
-    io.out(`wrote ${loaded.what} as a TensorFlow.js Layers model to ${out}/model.json and ${out}/weights.bin\n`);
+    io.err(`wrote ${loaded.what} as a TensorFlow.js Layers model to ${out}/model.json and ${out}/weights.bin\n`);
   } finally {
     (loaded.model as { dispose?: () => void }).dispose?.();
   }
@@ -102,7 +102,7 @@ export async function importModel(io: Io, args: string[], o: Record<string, unkn
     const out = resolve(String(o.out));
     if (!classifier) {
       writeAtomic(out, JSON.stringify(model.toJSON()), 'simdnet import');
-      io.out(`read a ${source}: ${model.summary().split('\n').length - 2} layers; wrote it as a Sequential JSON to ${out}\n`);
+      io.err(`read a ${source}: ${model.summary().split('\n').length - 2} layers; wrote it as a Sequential JSON to ${out}\n`);
       return;
     }
     const labels = classes ?? Array.from({ length: K }, (_, k) => k);
@@ -115,7 +115,7 @@ export async function importModel(io: Io, args: string[], o: Record<string, unkn
       model: model.toJSON(),
     };
     writeAtomic(out, JSON.stringify(file), 'simdnet import');
-    io.out(`read a ${source}: a classifier of ${K} classes (${labels.slice(0, 10).join(', ')}${K > 10 ? ', ...' : ''}); wrote a model file to ${out} ('simdnet predict ${o.out} data.csv' runs it)\n`);
+    io.err(`read a ${source}: a classifier of ${K} classes (${labels.slice(0, 10).join(', ')}${K > 10 ? ', ...' : ''}); wrote a model file to ${out} ('simdnet predict ${o.out} data.csv' runs it)\n`);
   } finally {
     model.dispose();
   }

@@ -74,7 +74,7 @@ const interopExternalPlugin = {
   name: 'simdnet-interop-external',
   setup(b) {
     b.onResolve({ filter: /^\.\/lib\.js$/ }, (args) => (
-      args.importer.endsWith(join('interop', 'lib.ts')) || dirname(args.importer).endsWith(join('src', 'interop')) ? { path: './simdnet.js', external: true } : undefined
+      dirname(args.importer).endsWith(join('src', 'interop')) ? { path: './simdnet.js', external: true } : undefined
     ));
   },
 };

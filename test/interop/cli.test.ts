@@ -17,11 +17,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const T = 120_000;
 const iris = loadIris();
 
-function ok(args: string[]): string {
+/** Runs a command that must succeed; returns its stdout (results) and stderr (messages). */
+function run(args: string[]): { stdout: string; stderr: string } {
   const r = simdnet(args, dir);
   if (r.code !== 0) throw new Error(`simdnet ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
+  return r;
 }
+const ok = (args: string[]) => run(args).stdout;
+const said = (args: string[]) => run(args).stderr;
 
 /** `simdnet predict --proba` output: class names and probabilities. */
 function predictCsv(model: string, data: string): { names: string[]; P: number[] } {
@@ -34,7 +37,7 @@ describe('simdnet export', () => {
     it(`a ${model} model file with --standardize: raw rows in, class names out, as 'simdnet predict' gives`, async () => {
       const file = join(dir, `${model}.json`);
       ok(['train', 'iris', '--model', model, ...extra, '--standardize', '--seed', '3', '--out', file, '--quiet']);
-      expect(ok(['export', file, '--format', 'onnx', '--out', join(dir, `${model}.onnx`)])).toMatch(/as ONNX \(opset 17\)/);
+      expect(said(['export', file, '--format', 'onnx', '--out', join(dir, `${model}.onnx`)])).toMatch(/as ONNX \(opset 17\)/);
       const r = await runOnnx(new Uint8Array(readFileSync(join(dir, `${model}.onnx`))), { X: { data: iris.X.data, dims: [iris.X.rows, 4] } });
       const want = predictCsv(file, 'iris');
       expect(Array.from(r.label!.data as string[])).toEqual(want.names);
@@ -62,7 +65,7 @@ describe('simdnet import', () => {
     const f = onnxFixture('skl2onnx_mlp_multiclass');
     const csv = join(dir, 'rows.csv');
     writeFileSync(csv, ['a,b,c,d', ...Array.from({ length: f.rows }, (_, i) => Array.from(f.X.subarray(i * 4, i * 4 + 4)).join(','))].join('\n') + '\n');
-    const out = ok(['import', join(FIXTURES, 'onnx', 'skl2onnx_mlp_multiclass.onnx'), '--out', join(dir, 'skl.json')]);
+    const out = said(['import', join(FIXTURES, 'onnx', 'skl2onnx_mlp_multiclass.onnx'), '--out', join(dir, 'skl.json')]);
     expect(out).toMatch(/a classifier of 3 classes \(0, 1, 2\)/);
     const { names, P } = predictCsv(join(dir, 'skl.json'), csv);
     expect(names).toEqual((f.outputs.label as number[]).map(String));
@@ -70,9 +73,9 @@ describe('simdnet import', () => {
   }, T);
 
   it('a torch network with logits becomes a Sequential JSON; a tfjs model.json imports too', () => {
-    expect(ok(['import', join(FIXTURES, 'onnx', 'torch_mlp.onnx'), '--out', join(dir, 'torch.json')])).toMatch(/wrote it as a Sequential JSON/);
+    expect(said(['import', join(FIXTURES, 'onnx', 'torch_mlp.onnx'), '--out', join(dir, 'torch.json')])).toMatch(/wrote it as a Sequential JSON/);
     expect(JSON.parse(readFileSync(join(dir, 'torch.json'), 'utf8')).format).toBe('simdnet.sequential');
-    expect(ok(['import', join(FIXTURES, 'tfjs', 'dense_relu_softmax', 'model.json'), '--out', join(dir, 'tf.json')])).toMatch(/TensorFlow.js Layers model: a classifier of 3 classes/);
+    expect(said(['import', join(FIXTURES, 'tfjs', 'dense_relu_softmax', 'model.json'), '--out', join(dir, 'tf.json')])).toMatch(/TensorFlow.js Layers model: a classifier of 3 classes/);
   }, T);
 
   it('an unsupported graph exits 2 naming the node and the operator', () => {
