@@ -8,11 +8,13 @@ import { resolve } from 'node:path';
 import { classifierFromJSON, type Classifier } from '../estimators/base.js';
 import { MLPRegressor } from '../estimators/mlp.js';
 import { Sequential } from '../nn/sequential.js';
-import { readONNX, saveONNX, saveTfjs, loadTfjs, type ExportableModel, type ToOnnxOptions } from '../interop/index.js';
+import { readONNX, saveONNX, saveTfjs, loadTfjs, type ExportableModel, type NumericColumn, type ToOnnxOptions } from '../interop/index.js';
 import { writeAtomic } from '../interop/files.js';
+import { ColumnPipeline, PIPELINE_FORMAT, PIPELINE_VERSION, type PipelineJSON } from '../data/columns/pipeline.js';
+import { DEFAULT_NA_VALUES } from '../data/dialect.js';
 import { UsageError } from './args.js';
 import { DataError } from './data.js';
-import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, type CliModelFile } from './modelfile.js';
+import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, readModelFile, type CliModelFile } from './modelfile.js';
 import type { Io } from './output.js';
 
 function readJsonFile(path: string): unknown {
@@ -29,27 +31,49 @@ function readJsonFile(path: string): unknown {
   }
 }
 
-interface Loaded { model: ExportableModel; options: ToOnnxOptions; sequential?: Sequential; what: string; scaler: boolean }
+interface Loaded { model: ExportableModel; options: ToOnnxOptions; sequential?: Sequential; what: string; preprocessing: boolean }
+
+/** The ONNX options that carry a model file's preprocessing and target. */
+function fileOptions(path: string, file: CliModelFile): ToOnnxOptions {
+  const o: ToOnnxOptions = {};
+  if (file.task === 'classification') o.classLabels = file.classNames;
+  else if (file.target.task === 'regression') Object.assign(o, { targetScale: { center: file.target.center, scale: file.target.scale }, inputName: 'X', outputName: 'variable' });
+  if (file.input.kind === 'matrix') {
+    if (file.input.scaler) o.scaler = file.input.scaler;
+    return o;
+  }
+  const cols: NumericColumn[] = [];
+  for (const c of file.input.pipeline.columns) {
+    if (c.type === 'id' || c.type === 'constant' || c.type === 'drop') continue;
+    if (c.type !== 'numeric') {
+      throw new UsageError(`${path}: column ${JSON.stringify(c.name)} is ${c.type}; the ONNX export carries numeric columns of a column pipeline (imputation, scaling, missing indicators), not yet ${c.type} ones (one-hot text, booleans, dates): train without it (--drop) or encode it yourself`);
+    }
+    cols.push({ name: c.name, fill: c.fill, center: c.center, scale: c.scale, indicator: c.indicator });
+  }
+  o.numericColumns = cols;
+  return o;
+}
 
 function loadAny(path: string): Loaded {
   const j = readJsonFile(path) as { format?: unknown; type?: unknown; model?: unknown };
   if (j?.format === CLI_MODEL_FORMAT) {
-    const file = j as unknown as CliModelFile;
-    if (file.version !== CLI_MODEL_VERSION) throw new DataError(`${path}: model file version ${file.version}, this simdnet reads version ${CLI_MODEL_VERSION}`);
-    const options: ToOnnxOptions = { classLabels: file.classNames, ...(file.scaler ? { scaler: file.scaler } : {}) };
+    const file = readModelFile(path);
+    const options = fileOptions(path, file);
+    const preprocessing = file.input.kind === 'columns' || !!file.input.scaler;
+    const what = `${file.kind} model file (${file.task === 'classification' ? `${file.classNames.length} classes` : 'regression'}${preprocessing ? ', with its preprocessing' : ''})`;
     if (file.kind === 'mlp') {
       const s = Sequential.fromJSON(file.model);
-      return { model: s, sequential: s, options, what: `mlp model file (${file.classNames.length} classes${file.scaler ? ', standardized' : ''})`, scaler: !!file.scaler };
+      return { model: s, sequential: s, options, what, preprocessing };
     }
-    return { model: classifierFromJSON(file.model), options, what: `${file.kind} model file (${file.classNames.length} classes)`, scaler: !!file.scaler };
+    return { model: classifierFromJSON(file.model), options, what, preprocessing };
   }
   if (j?.format === 'simdnet.sequential') {
     const s = Sequential.fromJSON(j);
-    return { model: s, sequential: s, options: {}, what: 'Sequential model', scaler: false };
+    return { model: s, sequential: s, options: {}, what: 'Sequential model', preprocessing: false };
   }
   if (j?.format === 'simdnet.estimator') {
     const m: Classifier | MLPRegressor = j.type === 'MLPRegressor' ? MLPRegressor.fromJSON(j) : classifierFromJSON(j);
-    return { model: m, options: {}, what: String(j.type), scaler: false, ...(m instanceof MLPRegressor ? { sequential: m.model } : {}) };
+    return { model: m, options: {}, what: String(j.type), preprocessing: false, ...(m instanceof MLPRegressor ? { sequential: m.model } : {}) };
   }
   throw new DataError(`${path}: not a simdnet model (a model file from 'simdnet train --out', a Sequential JSON or an estimator JSON); its format is ${JSON.stringify(j?.format)}`);
 }
@@ -68,12 +92,23 @@ export async function exportModel(io: Io, args: string[], o: Record<string, unkn
       return;
     }
     if (!loaded.sequential) throw new UsageError(`--format tfjs: a ${loaded.what} is not a neural network; the TensorFlow.js Layers format holds Sequential models and MLPs (use --format onnx)`);
-    if (loaded.scaler) throw new UsageError('--format tfjs: the TensorFlow.js Layers format has no layer for this model file\'s standardization; use --format onnx (which keeps it), or standardize rows yourself before the tfjs model');
+    if (loaded.preprocessing) throw new UsageError('--format tfjs: the TensorFlow.js Layers format has no layer for this model file\'s preprocessing (standardization, column pipeline); use --format onnx (which keeps it), or prepare rows yourself before the tfjs model');
     saveTfjs(loaded.sequential, out);
     io.err(`wrote ${loaded.what} as a TensorFlow.js Layers model to ${out}/model.json and ${out}/weights.bin\n`);
   } finally {
     (loaded.model as { dispose?: () => void }).dispose?.();
   }
+}
+
+/** A column pipeline of n numeric columns x1..xn used as they are (no imputation: a missing cell is an error; no scaling): an imported network's inputs. */
+function numericPipeline(n: number): PipelineJSON {
+  const names = Array.from({ length: n }, (_, k) => `x${k + 1}`);
+  const json: PipelineJSON = {
+    format: PIPELINE_FORMAT, version: PIPELINE_VERSION, dialect: { delimiter: ',', decimal: '.', naValues: [...DEFAULT_NA_VALUES] }, label: null, missing: 'drop',
+    columns: names.map((name) => ({ name, type: 'numeric', fill: null, impute: 'median', indicator: false, center: 0, scale: 1, missingValues: [] })),
+    features: names,
+  };
+  return ColumnPipeline.fromJSON(json).toJSON();
 }
 
 export async function importModel(io: Io, args: string[], o: Record<string, unknown>): Promise<void> {
@@ -107,10 +142,10 @@ export async function importModel(io: Io, args: string[], o: Record<string, unkn
     }
     const labels = classes ?? Array.from({ length: K }, (_, k) => k);
     const file: CliModelFile = {
-      format: CLI_MODEL_FORMAT, version: CLI_MODEL_VERSION, kind: 'mlp',
-      classes: labels, classNames: labels.map(String),
-      featureNames: Array.from({ length: model.inputSize }, (_, k) => `x${k + 1}`),
-      labelName: null, dataKind: 'csv', scaler: null,
+      format: CLI_MODEL_FORMAT, version: CLI_MODEL_VERSION, kind: 'mlp', task: 'classification',
+      target: { task: 'classification', name: 'label', classes: labels },
+      classNames: labels.map(String),
+      input: { kind: 'columns', pipeline: numericPipeline(model.inputSize) },
       training: { importedFrom: path, source },
       model: model.toJSON(),
     };

@@ -17,6 +17,7 @@ import { toTfjs, type TfjsArtifacts } from './tfjs-write.js';
 
 export { toONNX, readONNX, toTfjs, fromTfjs };
 export type { ExportableModel, ToOnnxOptions, OnnxImportOptions, TfjsModelJSON, TfjsArtifacts };
+export type { NumericColumn } from './onnx.js';
 export type { OnnxImport } from './onnx-import.js';
 export type { OnnxExportOptions } from './onnx-export.js';
 export type { TfjsWeightSpec } from './tfjs-read.js';

@@ -23,7 +23,14 @@ export interface ToOnnxOptions extends OnnxExportOptions {
   classLabels?: readonly (string | number)[];
   /** Standardization applied to raw rows first ((x − mean) / scale in float64, like StandardScaler.transform). */
   scaler?: StandardScaler | { mean: readonly number[]; scale: readonly number[] };
+  /** Numeric columns of a column pipeline (the CLI's model files): input column j is raw, NaN when missing; each
+   *  gives ((missing ? fill : x) − center) / scale, then a 0/1 missing indicator when `indicator`. */
+  numericColumns?: readonly NumericColumn[];
+  /** A regression network learned (y − center) / scale: the output is scaled back (Sequential and MLPRegressor). */
+  targetScale?: { center: number; scale: number };
 }
+
+export interface NumericColumn { name: string; fill: number | null; center: number; scale: number; indicator: boolean }
 
 export type ExportableModel = Sequential | Classifier | MLPRegressor;
 
@@ -46,6 +53,20 @@ function emitScaler(b: GraphBuilder, x: string, s: ToOnnxOptions['scaler'], widt
   const xd = b.cast(x, DT.DOUBLE);
   const z = b.op('Div', [b.op('Sub', [xd, b.doubles('scaler.mean', [width], mean)]), b.doubles('scaler.scale', [width], scale)]);
   return b.cast(z, DT.FLOAT);
+}
+
+/** The numeric column pipeline: NaN (missing) → fill, (x − center) / scale in float64, indicators. */
+function emitColumns(b: GraphBuilder, x: string, cols: readonly NumericColumn[]): string {
+  const xd = b.cast(x, DT.DOUBLE);
+  const parts: string[] = [];
+  cols.forEach((c, j) => {
+    const v = b.column(xd, j);
+    const nan = b.op('IsNaN', [v]);
+    const filled = c.fill === null ? v : b.op('Where', [nan, b.scalar(c.fill, DT.DOUBLE), v]);
+    parts.push(b.cast(b.op('Div', [b.op('Sub', [filled, b.scalar(c.center, DT.DOUBLE)]), b.scalar(c.scale, DT.DOUBLE)]), DT.FLOAT));
+    if (c.indicator) parts.push(b.cast(nan, DT.FLOAT));
+  });
+  return parts.length === 1 ? parts[0]! : b.op('Concat', parts, { axis: i(1) });
 }
 
 function inputWidth(m: ExportableModel): number {
@@ -74,19 +95,32 @@ function sequentialClassifier(b: GraphBuilder, x: string, m: Sequential, K: numb
  * @example const bytes = toONNX(new LogisticRegression().fit(X, y)); // run it with onnxruntime
  */
 export function toONNX(model: ExportableModel, options: ToOnnxOptions = {}): Uint8Array {
-  if (model instanceof Sequential && !options.classLabels && !options.scaler) return sequentialToONNX(model, options);
+  if (model instanceof Sequential && !options.classLabels && !options.scaler && !options.numericColumns && !options.targetScale) return sequentialToONNX(model, options);
   const b = new GraphBuilder(checkOpset(options.opset));
   const batch = checkName(options.batchDim, 'batchDim', 'batch');
-  const width = inputWidth(model);
+  const netWidth = inputWidth(model);
+  const cols = options.numericColumns;
+  if (cols && cols.reduce((a, c) => a + (c.indicator ? 2 : 1), 0) !== netWidth) {
+    throw new ValidationError('numericColumns', `give ${cols.reduce((a, c) => a + (c.indicator ? 2 : 1), 0)} features, the model takes ${netWidth}`);
+  }
+  const width = cols ? cols.length : netWidth;
   const classifier = !(model instanceof Sequential || model instanceof MLPRegressor) || options.classLabels !== undefined;
   const input = b.reserve(checkName(options.inputName, 'inputName', model instanceof Sequential && !classifier ? 'input' : 'X'));
-  const x = emitScaler(b, input, options.scaler, width);
-  const parts = { builder: b, inputs: [tensorInfo(input, DT.FLOAT, [batch, width])], docString: options.docString ?? '', metadata: { 'simdnet.kind': model.constructor.name } };
+  const x = cols ? emitColumns(b, input, cols) : emitScaler(b, input, options.scaler, width);
+  const metadata: Record<string, string> = { 'simdnet.kind': model.constructor.name };
+  if (cols) metadata['simdnet.input_columns'] = JSON.stringify(cols.map((c) => c.name));
+  const parts = { builder: b, inputs: [tensorInfo(input, DT.FLOAT, [batch, width])], docString: options.docString ?? '', metadata };
   if (!classifier) {
     const net = model instanceof Sequential ? model : (model as MLPRegressor).model;
     if (!net) throw new ValidationError('model', 'MLPRegressor is not fitted yet: call fit(X, y) before exporting it');
     const output = b.reserve(checkName(options.outputName, 'outputName', model instanceof Sequential ? 'output' : 'variable'));
-    emitSequential(b, net, x, 'layers', output);
+    const t = options.targetScale;
+    if (t) {
+      const y = b.cast(emitSequential(b, net, x), DT.DOUBLE);
+      b.cast(b.op('Add', [b.op('Mul', [y, b.scalar(t.scale, DT.DOUBLE)]), b.scalar(t.center, DT.DOUBLE)]), DT.FLOAT, output);
+    } else {
+      emitSequential(b, net, x, 'layers', output);
+    }
     return finishModel({ ...parts, name: `simdnet_${model.constructor.name}`, outputs: [tensorInfo(output, DT.FLOAT, [batch, net.outputSize])] });
   }
   const labelName = b.reserve(checkName(options.labelName, 'labelName', 'label'));
