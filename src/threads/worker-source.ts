@@ -87,7 +87,8 @@ function serve(init, reply) {
 }
 if (typeof require === 'function') {
   const { parentPort } = require('node:worker_threads');
-  parentPort.once('message', (init) => { serve(init, (m) => parentPort.postMessage(m)); parentPort.close(); });
+  // Closing the port lets the worker end; Deno's node:worker_threads port has no close() (its worker ends anyway).
+  parentPort.once('message', (init) => { serve(init, (m) => parentPort.postMessage(m)); parentPort.close?.(); });
 } else {
   self.onmessage = (event) => { self.onmessage = null; serve(event.data, (m) => self.postMessage(m)); self.close(); };
 }

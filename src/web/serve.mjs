@@ -68,7 +68,7 @@ export function startServer({ root = resolve(fileURLToPath(import.meta.url), '..
     server.once('error', reject);
     server.listen(port, host, () => {
       const { port: actual } = server.address();
-      resolvePromise({ origin: `http://localhost:${actual}`, server, close: () => new Promise((r) => server.close(() => r())) });
+      resolvePromise({ origin: `http://localhost:${actual}`, server, close: () => new Promise((r) => { server.close(() => r()); server.closeAllConnections(); }) });
     });
   });
 }

@@ -1,7 +1,7 @@
 // Shared setup of the browser tests: build the bundle and the demo page into a fresh directory
 // (esbuild, about a second; never the developer's dist/), serve it with src/web/serve.mjs, and
-// drive Debian's Chromium through playwright-core. No browser is downloaded: a missing Chromium
-// is a failure with the command that installs it, never a skip.
+// drive a real Chromium through playwright-core (./chromium.ts says which: Debian's, or the one an
+// npm devDependency ships). No browser is downloaded.
 
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,26 +11,17 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { buildWeb } from '../../src/web/build.mjs';
+import { findChromium, type Chromium } from './chromium.js';
 import { startServer } from '../../src/web/serve.mjs';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const resultsDir = join(root, 'test-results');
-export const CHROMIUM = process.env.SIMDNET_CHROMIUM ?? '/usr/bin/chromium';
 
 const ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions',
   '--metrics-recording-only', '--no-default-browser-check', '--disable-domain-reliability',
 ];
-
-export function requireChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  throw new Error(
-    `Chromium was not found at ${CHROMIUM}. The browser tests (test/browser/) run in a real Chromium and need it installed:\n`
-    + '    sudo apt-get update && sudo apt-get install -y chromium\n'
-    + '(.ci/run installs it in CI; set SIMDNET_CHROMIUM to use a Chromium elsewhere.)',
-  );
-}
 
 export interface Served { origin: string; outDir: string; imports: string[]; close(): Promise<void> }
 
@@ -55,13 +46,13 @@ export async function buildAndServe(): Promise<Served> {
 
 export interface Browser { context: BrowserContext; close(): Promise<void> }
 
-export async function launch(): Promise<Browser> {
-  requireChromium();
+export async function launch(which?: Chromium): Promise<Browser> {
+  const found = which ?? await findChromium();
   const userDataDir = mkdtempSync(join(tmpdir(), 'simdnet-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
+    executablePath: found.executablePath,
     headless: true,
-    args: ARGS,
+    args: [...ARGS, ...found.args],
     viewport: { width: 1360, height: 1000 },
   });
   return {
@@ -121,7 +112,6 @@ export function useBrowser(open: (served: Served) => string, prepare?: (served: 
   let browser: Browser | undefined;
   beforeAll(async () => {
     try {
-      requireChromium();
       served = await buildAndServe();
       prepare?.(served);
       browser = await launch();
