@@ -167,4 +167,32 @@ describe('the installed package (npm install <tarball>) on Node', () => {
     expect(summary.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(summary.binary).toBe('relaxed'); // the bin switches relaxed SIMD on
   }, 60_000);
+  it('simdnet/interop: resolves to dist/interop, round-trips a model through ONNX and tfjs, and its types add Sequential.fromONNX / model.toONNX', async () => {
+    writeFileSync(join(dir, 'interop.ts'), `
+      import { ready, Sequential, dense, LogisticRegression, loadIris } from 'simdnet';
+      import { toONNX, readONNX, toTfjs, fromTfjs, UnsupportedOnnxError } from 'simdnet/interop';
+      await ready();
+      const model = new Sequential({ inputSize: 4, seed: 1, layers: [dense(5, { activation: 'gelu' }), dense(3, { activation: 'softmax' })] });
+      const bytes: Uint8Array = model.toONNX({ opset: 17 });
+      const back: Sequential = Sequential.fromONNX(bytes);
+      const { modelJson, weightData } = toTfjs(model);
+      const again = fromTfjs(modelJson, weightData);
+      const x = [[5.1, 3.5, 1.4, 0.2]];
+      const same = [back, again].every((m) => m.predict(x).data.every((v, k) => v === model.predict(x).data[k]));
+      const iris = loadIris();
+      const clf = new LogisticRegression().fit(iris.X, iris.y);
+      const clfBytes: Uint8Array = clf.toONNX();
+      console.log(JSON.stringify({ same, onnx: bytes.length > 0 && readONNX(bytes).opset === 17 && toONNX(clf).length === clfBytes.length, err: typeof UnsupportedOnnxError, url: import.meta.resolve('simdnet/interop') }));
+      export {};
+    `);
+    writeFileSync(join(dir, 'interop.mjs'), transformSync(readFileSync(join(dir, 'interop.ts'), 'utf8'), { loader: 'ts', format: 'esm', target: 'node20' }).code);
+    const r = await node(['interop.mjs']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ same: true, onnx: true, err: 'function', url: `file://${dir}/node_modules/simdnet/dist/interop/index.js` });
+    writeFileSync(join(dir, 'tsconfig.interop.json'), JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', types: ['node'] }, files: ['interop.ts'],
+    }));
+    const tsc = await node([join(dir, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.interop.json']);
+    expect(tsc.stdout + tsc.stderr, 'tsc -p tsconfig.interop.json').toBe('');
+  }, 120_000);
 });
