@@ -49,6 +49,8 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   'categorical-missing': { type: 'string', choices: ['category', 'most-frequent'], help: 'a missing category: its own one-hot column (default) or the most frequent category' },
   unknown: { type: 'string', choices: ['ignore', 'error'], help: 'a category not seen in training, later: ignore (default: all its columns 0) or error' },
   'max-categories': { type: 'int', min: 2, value: 'N', help: 'one-hot columns per categorical column at most, "(other)" included (default 50)' },
+  stream: { type: 'bool', help: 'read the table as a stream, never whole (automatic for files over 256 MB): the pipeline is fitted in one pass, each epoch is a pass' },
+  'shuffle-buffer': { type: 'int', min: 0, value: 'N', help: 'rows held to shuffle a streamed table (default 8192; 0: file order)' },
   ...DIALECT_OPTIONS,
   seed: { type: 'int', min: 0, value: 'N', help: 'seed for the split, the initialization and shuffling (default 1)' },
   backend: { type: 'string', choices: ['wasm', 'js'], help: 'compute backend (default wasm when the host runs WASM SIMD)' },

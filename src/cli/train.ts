@@ -16,6 +16,7 @@ import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, type CliModelFile } from './modelf
 import { trainModel } from './models.js';
 import { formatScores, Progress, rate, score, type Io, type Mode } from './output.js';
 import { prepareMatrixData, prepareTableData, type PreparedData } from './prepare.js';
+import { trainStream, wantsStream } from './stream.js';
 import { formatRegression, regressionScores } from './scores.js';
 import { classWeightFrom, dialectFrom, pipelineFrom, settingsFrom, taskFrom } from './train-options.js';
 
@@ -32,7 +33,7 @@ function weightsFor(o: Record<string, unknown>, prep: PreparedData): { weights?:
 }
 
 /** The columns and how each is read: one line each, or a summary by type for wide tables. */
-function columnLines(pipeline: ColumnPipeline, label: string): string {
+export function columnLines(pipeline: ColumnPipeline, label: string): string {
   const cols = pipeline.describe();
   const width = Math.min(28, Math.max(...cols.map((c) => c.name.length), label.length) + 2);
   const line = (name: string, text: string) => `  ${name.length > width - 2 ? name.slice(0, width - 3) + '…' : name.padEnd(width)}${text}\n`;
@@ -55,6 +56,10 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
   const info = backendInfo();
   const say = (line: string) => { if (mode === 'text') io.err(line + '\n'); };
 
+  if (!isMatrixSpec(dataSpec) && wantsStream(dataSpec, o)) {
+    await trainStream(io, mode, dataSpec, o, s, info, columnLines);
+    return;
+  }
   const dialect = dialectFrom(o);
   const settings = {
     label: o.label as string | undefined, task: taskFrom(o), testSplit, testData: o['test-data'] as string | undefined,

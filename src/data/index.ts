@@ -23,3 +23,4 @@ export { CsvTokenizer } from './tokenizer.js';
 export * from './columns/index.js';
 export { classWeights, sampleWeights } from './weights.js';
 export type { ClassWeight } from './weights.js';
+export * from './stream/index.js';

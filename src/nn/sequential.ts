@@ -13,6 +13,7 @@ import { BatchNormRuntime, DenseRuntime, normalizeSpec, type LayerSpec } from '.
 import { Network, type OutputMode } from './network.js';
 import { LOSSES, toTargets, type LossName, type Targets, type TargetsLike } from './targets.js';
 import { runAsync, runSync, trainLoop, type FitOptions, type History } from '../train/fit.js';
+import { fitSource, isDataSource, type DataSource, type SourceFitOptions } from '../train/stream-fit.js';
 import { sampleWeights } from '../data/weights.js';
 
 export interface SequentialOptions {
@@ -240,9 +241,13 @@ export class Sequential {
    * Trains by mini-batch gradient descent; yields to the event loop between batches and epochs.
    * @example const history = await model.fit(X, y, { epochs: 20, batchSize: 32, validationSplit: 0.2 })
    */
-  fit(X: MatrixLike, y: TargetsLike, options: FitOptions = {}): Promise<History> {
+  fit(X: MatrixLike, y: TargetsLike, options?: FitOptions): Promise<History>;
+  /** Trains on a data source: batches {X, y} from an iterable, or a dataset read once per epoch (a TableDataset). @example await model.fit(dataset, { epochs: 3, batchSize: 64 }) */
+  fit(source: DataSource, options?: SourceFitOptions): Promise<History>;
+  fit(X: MatrixLike | DataSource, y?: TargetsLike | SourceFitOptions, options: FitOptions = {}): Promise<History> {
+    if (isDataSource(X)) return fitSource(this, X, (y ?? {}) as SourceFitOptions);
     try {
-      return runAsync(trainLoop(this, X, y, options));
+      return runAsync(trainLoop(this, X as MatrixLike, y as TargetsLike, options));
     } catch (e) {
       return Promise.reject(e);
     }

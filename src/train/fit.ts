@@ -59,6 +59,8 @@ export interface History {
   stoppedEarly: boolean;
   /** Epoch whose weights the model holds at the end (with restoreBestWeights), else the last. */
   bestEpoch: number;
+  /** Training on a data source: seconds per epoch spent waiting for its batches (reading, parsing, encoding). */
+  sourceTime?: number[];
 }
 
 export interface EarlyStopping {

@@ -1,0 +1,119 @@
+// A CSV table read as a stream of row batches, never whole: the dialect and the header come from
+// the first 64 KiB, then records flow through the incremental tokenizer chunk by chunk. Each pass
+// re-opens the source (a path, a Blob or a function; a stream or an iterator can be read once).
+// `keep(row)` skips rows without splitting them (streamed train / validation / test splits).
+
+import { ValidationError } from '../../errors.js';
+import { resolveDialect, type Dialect } from '../dialect.js';
+import { detectHeader, headerNames, type TableOptions } from '../table.js';
+import { CsvTokenizer } from '../tokenizer.js';
+import { isReopenable, textChunks, type ByteSource } from './bytes.js';
+
+/** Rows of one chunk: trimmed cells, the line each starts on, and its 0-based data row index. */
+export interface RowBatch {
+  cells: string[][];
+  lines: number[];
+  rows: number[];
+}
+
+interface Pass { text: AsyncGenerator<string>; head: string; done: boolean }
+
+const HEAD = 1 << 16;
+
+export class CsvStream {
+  names: string[] = [];
+  dialect: Dialect | undefined;
+  hasHeader = false;
+  private pending: Pass | undefined;
+  private passes = 0;
+  readonly sourceName: string;
+
+  constructor(readonly source: ByteSource, readonly options: TableOptions = {}) {
+    this.sourceName = options.source ?? (typeof source === 'string' ? source : 'stream');
+  }
+
+  private async startPass(): Promise<Pass> {
+    if (this.passes > 0 && !isReopenable(this.source)) {
+      throw new ValidationError('source', `${this.sourceName}: a stream can be read once; pass a file path, a Blob or a function that opens the data again for more passes (epochs)`);
+    }
+    this.passes++;
+    const text = textChunks(this.source, this.sourceName);
+    let head = '';
+    let done = false;
+    while (head.length < HEAD) {
+      const r = await text.next();
+      if (r.done) { done = true; break; }
+      head += r.value;
+    }
+    return { text, head, done };
+  }
+
+  /** Reads the start of the data: the dialect and the column names. */
+  async open(): Promise<{ names: string[]; dialect: Dialect }> {
+    if (this.dialect) return { names: this.names, dialect: this.dialect };
+    const pass = await this.startPass();
+    const dialect = resolveDialect(pass.head, this.options, pass.done);
+    const first: string[][] = [];
+    const tok = new CsvTokenizer(dialect.delimiter, (cells) => { if (first.length < 51) first.push(cells); }, { source: this.sourceName });
+    const cut = pass.done ? pass.head.length : Math.max(pass.head.lastIndexOf('\n'), 0);
+    tok.push(pass.head.slice(0, cut));
+    if (pass.done) tok.end();
+    if (first.length === 0) throw new ValidationError('csv', `${this.sourceName}: is empty, expected at least one row`);
+    const h = this.options.header ?? 'auto';
+    this.hasHeader = h === 'auto' ? detectHeader(first, dialect) : h;
+    this.names = this.hasHeader ? headerNames(first[0]!, `${this.sourceName}: `) : first[0]!.map((_, j) => `x${j}`);
+    this.dialect = dialect;
+    this.pending = isReopenable(this.source) ? undefined : pass;
+    return { names: this.names, dialect };
+  }
+
+  /**
+   * One pass over the data rows, in batches (one per chunk of text read). `keep(row)` (0-based data
+   * row index) leaves rows out without splitting them.
+   */
+  async *rows(options: { keep?: (row: number) => boolean } = {}): AsyncGenerator<RowBatch> {
+    await this.open();
+    const pass = this.pending ?? (await this.startPass());
+    this.pending = undefined;
+    const width = this.names.length;
+    const skip = this.hasHeader ? 1 : 0;
+    const keep = options.keep;
+    let batch: RowBatch = { cells: [], lines: [], rows: [] };
+    let firstLine = 0;
+    const where = `${this.sourceName}: `;
+    const tok = new CsvTokenizer(this.dialect!.delimiter, (cells, line, record) => {
+      if (record < skip) { firstLine = line; return; }
+      if (cells.length !== width) throw new ValidationError('csv', `${where}line ${line} has ${cells.length} fields, expected ${width}${firstLine ? ` (as line ${firstLine})` : ''}`);
+      for (let j = 0; j < width; j++) cells[j] = cells[j]!.trim();
+      batch.cells.push(cells);
+      batch.lines.push(line);
+      batch.rows.push(record - skip);
+    }, { source: this.sourceName, keep: keep && ((r) => r < skip || keep(r - skip)) });
+    const flush = () => { const b = batch; batch = { cells: [], lines: [], rows: [] }; return b; };
+    tok.push(pass.head);
+    if (batch.cells.length) yield flush();
+    if (!pass.done) {
+      for (let r = await pass.text.next(); !r.done; r = await pass.text.next()) {
+        tok.push(r.value);
+        if (batch.cells.length) yield flush();
+      }
+    }
+    tok.end();
+    if (batch.cells.length) yield flush();
+  }
+}
+
+/**
+ * Which part of a streamed split row `i` belongs to: a 32-bit hash of (i, seed) — MurmurHash3's
+ * finalizer of i XOR (seed · 0x9E3779B9) — divided by 2³², is below `test` for the test part,
+ * below test + validation for the validation part, else training. Reproducible from any language:
+ * the same row goes to the same part on every pass and every run.
+ */
+export function splitPart(i: number, seed: number, test: number, validation: number): 'train' | 'validation' | 'test' {
+  let h = (i ^ Math.imul(seed, 0x9e3779b9)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0;
+  const u = h / 4294967296;
+  return u < test ? 'test' : u < test + validation ? 'validation' : 'train';
+}

@@ -1,0 +1,204 @@
+// Training from a data source instead of matrices: an async (or sync) iterable of {X, y} batches
+// of any size, or a dataset object (TableDataset) iterated once per epoch. Rows are gathered into
+// the model's batch buffers in the arena (no per-step allocation in the training step); a full
+// buffer of batchSize rows is one optimizer step. Validation data may be a source too, evaluated
+// at each epoch's end. The History is the same as fit()'s.
+
+import type { Matrix, MatrixLike } from '../data/matrix.js';
+import { DivergenceError, ValidationError } from '../errors.js';
+import type { Sequential } from '../nn/sequential.js';
+import { countCorrect, counted } from '../nn/sequential.js';
+import type { TargetsLike } from '../nn/targets.js';
+import type { EpochLogs, FitOptions, History } from './fit.js';
+import { learningRateAt } from './optimizers.js';
+
+export interface SourceBatch { X: MatrixLike; y: TargetsLike }
+export type DataSource = AsyncIterable<SourceBatch> | Iterable<SourceBatch>;
+
+export interface SourceFitOptions extends Omit<FitOptions, 'validationData' | 'validationSplit' | 'classWeight' | 'sampleWeight'> {
+  /** Evaluated after every epoch: a source, or [X, y]. */
+  validationData?: DataSource | [MatrixLike, TargetsLike];
+  /** One weight per class index (streams cannot count classes before the first pass; fitStream gives the counts). */
+  classWeight?: ArrayLike<number>;
+}
+
+/** True for an iterable of batches (not a matrix or an array of rows). */
+export function isDataSource(x: unknown): x is DataSource {
+  if (x === null || typeof x !== 'object' || Array.isArray(x) || ArrayBuffer.isView(x)) return false;
+  return typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function' || typeof (x as Iterable<unknown>)[Symbol.iterator] === 'function';
+}
+
+const tick: () => Promise<void> = typeof setImmediate === 'function' ? () => new Promise((r) => setImmediate(r)) : () => new Promise((r) => setTimeout(r, 0));
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+function iterate(source: DataSource, epoch: number, what: string): AsyncIterator<SourceBatch> | Iterator<SourceBatch> {
+  const a = (source as AsyncIterable<SourceBatch>)[Symbol.asyncIterator];
+  const it = a ? a.call(source) : (source as Iterable<SourceBatch>)[Symbol.iterator]();
+  if (epoch > 0 && (it as unknown) === source) {
+    throw new ValidationError(what, 'is an iterator, which can be read once; for more than one epoch pass an object whose [Symbol.asyncIterator]() starts a new pass (a TableDataset, or { [Symbol.asyncIterator]: () => makeBatches() })');
+  }
+  return it;
+}
+
+/** Writes rows [from, from + n) of a batch's targets into the staging rows at `at` (one-hot for class indices). */
+function stageTargets(f32: Float32Array, yPtr: number, at: number, K: number, y: TargetsLike, from: number, n: number, onehot: boolean, arg: string): void {
+  const base = (yPtr >>> 2) + at * K;
+  const M = y as Matrix;
+  if (M && typeof M === 'object' && 'data' in M && 'cols' in M) {
+    if (M.cols !== K) throw new ValidationError(arg, `has ${M.cols} target columns, the model has ${K} outputs`);
+    f32.set(M.data.subarray(from * K, (from + n) * K), base);
+    return;
+  }
+  const v = y as ArrayLike<number>;
+  if (onehot) {
+    f32.fill(0, base, base + n * K);
+    for (let i = 0; i < n; i++) {
+      const c = v[from + i]!;
+      if (!Number.isInteger(c) || c < 0 || c >= K) throw new ValidationError(arg, `holds the class ${String(c)}, expected an index 0..${K - 1}`);
+      f32[base + i * K + c] = 1;
+    }
+    return;
+  }
+  if (K !== 1) throw new ValidationError(arg, `is a vector, but the model has ${K} outputs; give { data, rows, cols: ${K} }`);
+  for (let i = 0; i < n; i++) {
+    const t = v[from + i]!;
+    if (typeof t !== 'number' || !Number.isFinite(t)) throw new ValidationError(arg, `holds ${String(t)}, expected a finite number`);
+    f32[base + i] = t;
+  }
+}
+
+/** Mean loss and accuracy of a model over a source (or arrays). */
+async function evaluateSource(model: Sequential, data: DataSource | [MatrixLike, TargetsLike], epoch: number): Promise<{ loss: number; accuracy?: number }> {
+  if (Array.isArray(data)) return model.evaluate(data[0], data[1]);
+  let lossSum = 0, accSum = 0, n = 0, withAcc = false;
+  const it = iterate(data, epoch, 'validationData');
+  for (let r = await it.next(); !r.done; r = await it.next()) {
+    const M = model.toInput(r.value.X, 'validationData');
+    if (M.rows === 0) continue;
+    const e = model.evaluate(M, r.value.y);
+    lossSum += e.loss * M.rows;
+    if (e.accuracy !== undefined) { accSum += e.accuracy * M.rows; withAcc = true; }
+    n += M.rows;
+  }
+  if (n === 0) throw new ValidationError('validationData', 'gave no rows');
+  return withAcc ? { loss: lossSum / n, accuracy: accSum / n } : { loss: lossSum / n };
+}
+
+/**
+ * Trains on a data source, epoch by epoch.
+ * @example await model.fit(new TableDataset(stream, pipeline, target, { batchSize: 64 }), { epochs: 3 })
+ */
+export async function fitSource(model: Sequential, source: DataSource, options: SourceFitOptions = {}): Promise<History> {
+  const c = model.requireCompiled();
+  const net = model.net;
+  net.assertTrainable();
+  const epochs = options.epochs ?? 10;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new ValidationError('epochs', `expected an integer ≥ 0, got ${epochs}`);
+  const B = options.batchSize ?? 32;
+  if (!Number.isInteger(B) || B < 1) throw new ValidationError('batchSize', `a data source needs a whole batch size ≥ 1, got ${String(B)}`);
+  const d = model.inputSize;
+  const K = model.outputSize;
+  const onehot = c.loss === 'categoricalCrossentropy';
+  const cw = options.classWeight;
+  if (cw && (!onehot || cw.length !== K)) throw new ValidationError('classWeight', onehot ? `has ${cw.length} weights, expected ${K}` : 'needs a softmax output (class targets)');
+  const yieldEvery = options.yieldEvery ?? 25;
+  net.ensureCapacity(B);
+  const { arena } = net;
+  const opt = model.optimizer!;
+  const xb = arena.alloc(B * d * 4);
+  const yb = arena.alloc(B * K * 4);
+  const wb = cw ? arena.alloc(B * 4) : 0;
+  const safe = arena.alloc(net.paramBlockFloats * 4);
+  const history: History = { epoch: [], loss: [], accuracy: [], valLoss: [], valAccuracy: [], learningRate: [], time: [], samplesPerSec: [], diagnostics: [], stoppedEarly: false, bestEpoch: -1, sourceTime: [] };
+  const totals = new Float64Array(4); // loss·m, correct, compared, rows
+  const batchLogs = { batch: 0, size: 0, loss: 0 };
+  let stopAll = false;
+  let epoch = 0;
+  let m = 0;
+  const lossView = () => arena.views.f64[net.lossPtr >>> 3]!;
+  const step = () => {
+    if (wb) {
+      const f32 = arena.views.f32;
+      for (let i = 0; i < m; i++) {
+        let k = 0;
+        for (let j = 1; j < K; j++) if (f32[(yb >>> 2) + i * K + j]! > f32[(yb >>> 2) + i * K + k]!) k = j;
+        f32[(wb >>> 2) + i] = cw![k]!;
+      }
+    }
+    net.trainStep(xb, yb, m, c.mode, wb);
+    net.addL2(m);
+    const loss = lossView();
+    if (!Number.isFinite(loss)) {
+      if (!net.paramsFinite()) net.copyParamsFrom(safe);
+      throw new DivergenceError(`training diverged: the loss became ${loss} in epoch ${epoch + 1}, batch ${batchLogs.batch + 1}. `
+        + 'Try a smaller learning rate or standardize the features; the model keeps its last finite weights.');
+    }
+    opt.step();
+    totals[0] += loss * m;
+    totals[1] += countCorrect(net, c.mode === 'mseIdentity' ? net.last.zPtr : net.last.aPtr, yb, m, K, c.loss);
+    totals[2] += counted(m, K, c.loss);
+    totals[3] += m;
+    batchLogs.size = m; batchLogs.loss = loss;
+    if (options.callbacks?.onBatchEnd?.(batchLogs.batch, batchLogs) === false) stopAll = true;
+    batchLogs.batch++;
+    m = 0;
+  };
+  try {
+    for (; epoch < epochs && !stopAll; epoch++) {
+      const t0 = now();
+      let lastYield = t0;
+      const lr = learningRateAt(c.optimizer.learningRate, epoch);
+      opt.learningRate = lr;
+      totals.fill(0);
+      batchLogs.batch = 0;
+      net.copyParamsTo(safe);
+      const it = iterate(source, epoch, 'source');
+      let waited = 0;
+      let t = now();
+      for (let r = await it.next(); !r.done && !stopAll; r = await it.next()) {
+        waited += now() - t;
+        const X = model.toInput(r.value.X, 'source X');
+        const y = r.value.y;
+        const yRows = (y as Matrix).rows ?? (y as ArrayLike<number>).length;
+        if (yRows !== X.rows) throw new ValidationError('source y', `has ${yRows} targets for ${X.rows} rows of X`);
+        for (let from = 0; from < X.rows && !stopAll;) {
+          const n = Math.min(B - m, X.rows - from);
+          const f32 = arena.views.f32;
+          f32.set(X.data.subarray(from * d, (from + n) * d), (xb >>> 2) + m * d);
+          stageTargets(f32, yb, m, K, y, from, n, onehot, 'source y');
+          m += n;
+          from += n;
+          if (m === B) step();
+        }
+        if (now() - lastYield > yieldEvery) { await tick(); lastYield = now(); }
+        t = now();
+      }
+      waited += now() - t;
+      if (m > 0 && !stopAll) step();
+      if (totals[3] === 0) throw new ValidationError('source', `gave no rows in epoch ${epoch + 1}`);
+      const logs: EpochLogs = { epoch, loss: totals[0]! / totals[3]!, learningRate: lr, time: 0 };
+      if (totals[2]) logs.accuracy = totals[1]! / totals[2]!;
+      if (options.validationData) {
+        const v = await evaluateSource(model, options.validationData, epoch);
+        logs.valLoss = v.loss;
+        if (v.accuracy !== undefined) logs.valAccuracy = v.accuracy;
+      }
+      logs.time = (now() - t0) / 1000;
+      history.epoch.push(epoch);
+      history.loss.push(logs.loss);
+      if (logs.accuracy !== undefined) history.accuracy.push(logs.accuracy);
+      if (logs.valLoss !== undefined) history.valLoss.push(logs.valLoss);
+      if (logs.valAccuracy !== undefined) history.valAccuracy.push(logs.valAccuracy);
+      history.learningRate.push(lr);
+      history.time.push(logs.time);
+      history.samplesPerSec.push(totals[3]! / Math.max(logs.time, 1e-9));
+      history.sourceTime!.push(waited / 1000);
+      history.bestEpoch = epoch;
+      if (options.callbacks?.onEpochEnd?.(epoch, logs) === false) break;
+      await tick();
+    }
+    return history;
+  } finally {
+    for (const p of [xb, yb, wb, safe]) if (p) arena.free(p);
+  }
+}
