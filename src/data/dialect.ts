@@ -119,6 +119,16 @@ const NUMBER_COMMA = /^[+-]?(\d+,?\d*|,\d+)([eE][+-]?\d+)?$/;
  * @example parseNumber('3,5', ',') // 3.5
  */
 export function parseNumber(cell: string, decimal: '.' | ','): number {
+  // Fast path: only digits, one '.', and an exponent can make Number() succeed on the characters
+  // allowed here; the regex settles the rest (a comma, a sign in the middle, and such).
+  const n = cell.length;
+  if (n === 0) return NaN;
+  let plain = true;
+  for (let i = 0; i < n; i++) {
+    const c = cell.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || c === 46)) { plain = false; break; }
+  }
+  if (plain && decimal === '.') return Number(cell);
   if (decimal === '.') return NUMBER.test(cell) ? Number(cell) : NaN;
   return NUMBER_COMMA.test(cell) ? Number(cell.replace(',', '.')) : NaN;
 }

@@ -153,3 +153,19 @@ describe('bad input: one line naming file, line, column and value', () => {
     }
   });
 });
+
+describe('--stream', () => {
+  it('trains a streamed table (pipeline in one pass, hashed split), reports read and step rates, and saves a model evaluate reads', async () => {
+    const r = await run(['train', fixture('penguins_raw.csv'), '--label', 'Species', '--stream', '--epochs', '15', '--json', '--out', p('streamed.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = last(r.stdout);
+    expect(s.streamed).toBe(true);
+    expect(s.accuracy as number).toBeGreaterThan(0.9);
+    expect(s.readRowsPerSec as number).toBeGreaterThan(0);
+    expect(s.stepSamplesPerSec as number).toBeGreaterThan(0);
+    expect((s.notes as string[]).join(' ')).toMatch(/by a hash of the row index \(seed 1\)/);
+    const e = last((await run(['evaluate', p('streamed.json'), fixture('penguins_raw.csv'), '--json'])).stdout);
+    expect(e.samples).toBe(344);
+    expect((await run(['train', fixture('penguins_raw.csv'), '--stream', '--model', 'softmax'])).stderr).toMatch(/a streamed table trains --model mlp/);
+  });
+});

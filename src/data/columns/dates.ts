@@ -25,8 +25,11 @@ export interface DateValue {
   timed: boolean;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : MONTH_DAYS[month - 1]!;
 }
 
 function build(year: number, month: number, day: number, h: string | undefined, mi: string | undefined, s: string | undefined): DateValue | null {
@@ -60,13 +63,23 @@ export function dateFormatsOf(cell: string): DateFormat[] {
 
 const TAU = 2 * Math.PI;
 
+/** Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
 /** Writes the DATE_PARTS of a date into out[offset ...] (13 values). Day of week: Monday = 0, as pandas. */
 export function dateParts(d: DateValue, out: Float64Array | Float32Array, offset = 0): void {
-  const t = Date.UTC(d.year, d.month - 1, d.day);
-  const dow = (new Date(t).getUTCDay() + 6) % 7;
-  const yearStart = Date.UTC(d.year, 0, 1);
-  const doy = Math.round((t - yearStart) / 86_400_000);
-  const yearDays = (Date.UTC(d.year + 1, 0, 1) - yearStart) / 86_400_000;
+  const t = daysFromCivil(d.year, d.month, d.day);
+  const dow = (((t + 3) % 7) + 7) % 7;
+  const yearStart = daysFromCivil(d.year, 1, 1);
+  const doy = t - yearStart;
+  const yearDays = daysFromCivil(d.year + 1, 1, 1) - yearStart;
   const hour = d.hour + d.minute / 60 + d.second / 3600;
   out[offset] = d.year;
   out[offset + 1] = d.month;

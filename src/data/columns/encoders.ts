@@ -71,7 +71,18 @@ export type ColumnJSON = NumericColumnJSON | CategoricalColumnJSON | BooleanColu
 /** Thrown by an encoder for a bad cell; the message continues "line L, column C ("name") ...". */
 export class CellError extends Error {}
 
-export interface ReadContext { na: Set<string>; decimal: '.' | ',' }
+export interface ReadContext {
+  na: Set<string>;
+  decimal: '.' | ',';
+  /** No missing spelling starts with a digit, a sign or a point: such a cell is never missing (skips a hash). */
+  numericNeverMissing?: boolean;
+}
+
+/** Whether a cell starting with a digit, a sign or a point can be a missing spelling. */
+export function numericNeverMissing(na: Set<string>): boolean {
+  for (const s of na) if (s.length > 0 && /^[0-9+\-.]/.test(s)) return false;
+  return true;
+}
 
 export interface Encoder {
   readonly width: number;
@@ -82,6 +93,10 @@ export interface Encoder {
 }
 
 function isMissing(ctx: ReadContext, cell: string, extra?: Set<string>): boolean {
+  if (ctx.numericNeverMissing && cell.length > 0) {
+    const c = cell.charCodeAt(0);
+    if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) return false;
+  }
   return ctx.na.has(cell) || (extra !== undefined && extra.has(cell));
 }
 

@@ -105,7 +105,7 @@ function datePartsJSON(stats: ColumnStats, parts: NumericStats[], f: FitSettings
     if (s.max === s.min) return;
     if (sameDay && WEEK_PARTS.includes(part)) return;
     if (sameDate && YEAR_PARTS.includes(part)) return;
-    const fill = f.dropMissing ? null : f.impute === 'mean' ? s.mean : f.impute === 'constant' ? f.fillValue : s.sketch.quantile(0.5);
+    const fill = f.dropMissing ? null : f.impute === 'constant' ? f.fillValue : s.mean;
     out.push({ part, fill, ...scaling(s, stats.missing, fill, f.scale) });
   });
   return out;

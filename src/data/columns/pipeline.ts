@@ -8,7 +8,7 @@ import { ModelFormatError, ValidationError } from '../../errors.js';
 import { checkDialect, type Dialect } from '../dialect.js';
 import type { Matrix } from '../matrix.js';
 import type { Table } from '../table.js';
-import { CellError, checkColumnJSON, makeEncoder, type ColumnJSON, type Encoder, type ReadContext } from './encoders.js';
+import { CellError, checkColumnJSON, makeEncoder, numericNeverMissing, type ColumnJSON, type Encoder, type ReadContext } from './encoders.js';
 import { fitColumn, IMPUTERS, SCALERS, type FitSettings, type Imputer, type Scaler } from './fitting.js';
 import { COLUMN_TYPES, inferColumn, overrideColumn, type ColumnType, type Inferred } from './infer.js';
 import { TableStats } from './stats.js';
@@ -196,7 +196,8 @@ export class ColumnPipeline {
     if (extra.length && (options.extra ?? 'error') === 'error') {
       throw new ValidationError('columns', `${where}the data has ${extra.length === 1 ? 'a column' : 'columns'} the model was not trained with: ${extra.map((n) => JSON.stringify(n)).join(', ')}`);
     }
-    const ctx: ReadContext = { na: new Set(options.naValues ?? this.j.dialect.naValues), decimal: options.decimal ?? this.j.dialect.decimal };
+    const na = new Set(options.naValues ?? this.j.dialect.naValues);
+    const ctx: ReadContext = { na, decimal: options.decimal ?? this.j.dialect.decimal, numericNeverMissing: numericNeverMissing(na) };
     return new BoundPipeline(this.j.columns, names, ctx, where, this.j.label === null ? -1 : names.indexOf(this.j.label));
   }
 
@@ -301,12 +302,12 @@ export class BoundPipeline {
     this.labelIndex = labelIndex;
   }
 
-  /** Writes the features of one row (cells in the data's column order) at out[o ...]. */
+  /** Writes the features of one row (trimmed cells, in the data's column order) at out[o ...]. */
   transformRow(cells: readonly string[], line: number, out: Float32Array, o: number): void {
     const { encoders, at, offsets } = this;
     let k = 0;
     try {
-      for (; k < encoders.length; k++) encoders[k]!.encode(cells[at[k]!]!.trim(), out, o + offsets[k]!);
+      for (; k < encoders.length; k++) encoders[k]!.encode(cells[at[k]!]!, out, o + offsets[k]!);
     } catch (e) {
       if (!(e instanceof CellError)) throw e;
       throw new ValidationError('csv', `${this.where}line ${line}, column ${at[k]! + 1} (${JSON.stringify(this.names[k])}) ${e.message}`);
@@ -315,7 +316,7 @@ export class BoundPipeline {
 
   /** True when a used column of this row is missing. */
   hasMissing(cells: readonly string[]): boolean {
-    for (let k = 0; k < this.at.length; k++) if (this.encoders[k]!.isMissing(cells[this.at[k]!]!.trim())) return true;
+    for (let k = 0; k < this.at.length; k++) if (this.encoders[k]!.isMissing(cells[this.at[k]!]!)) return true;
     return false;
   }
 }

@@ -49,12 +49,17 @@ export class QuantileSketch {
     return Math.max(2, Math.ceil(this.k * Math.pow(2 / 3, depth)));
   }
 
+  private total = 0;
+
   private push(x: number): void {
     this.levels[0]!.push(x);
     this.size++;
-    let total = 0;
-    for (let h = 0; h < this.levels.length; h++) total += this.capacity(h);
-    if (this.size >= total) this.compress();
+    if (this.total === 0) for (let h = 0; h < this.levels.length; h++) this.total += this.capacity(h);
+    if (this.size >= this.total) {
+      const depth = this.levels.length;
+      this.compress();
+      if (this.levels.length !== depth) this.total = 0;
+    }
   }
 
   private compress(): void {

@@ -11,6 +11,8 @@ import { QuantileSketch } from './sketch.js';
 /** Distinct values counted per column; past this, new values are only counted as `overflow`. */
 export const MAX_DISTINCT = 10_000;
 
+const NO_SKETCH = new QuantileSketch(1, 2);
+
 export class NumericStats {
   count = 0;
   mean = 0;
@@ -22,7 +24,12 @@ export class NumericStats {
   /** Every value so far is larger than the one before. */
   increasing = true;
   private prev = NaN;
-  readonly sketch = new QuantileSketch();
+  /** Medians come from here; absent for statistics that never need one (date parts use the mean). */
+  readonly sketch: QuantileSketch;
+
+  constructor(withSketch = true) {
+    this.sketch = withSketch ? new QuantileSketch() : NO_SKETCH;
+  }
 
   add(x: number): void {
     this.count++;
@@ -34,7 +41,7 @@ export class NumericStats {
     if (this.integer && !Number.isInteger(x)) this.integer = false;
     if (this.increasing && this.count > 1 && !(x > this.prev)) this.increasing = false;
     this.prev = x;
-    this.sketch.add(x);
+    if (this.sketch !== NO_SKETCH) this.sketch.add(x);
   }
 
   /** Population variance (ddof 0, as scikit-learn's StandardScaler). */
@@ -67,6 +74,8 @@ export class ColumnStats {
   manyNotNumbers = false;
   readonly counts = new Map<string, number>();
   overflow = 0;
+  /** Counting stopped: MAX_DISTINCT distinct numbers were seen (counts then cover the first ones only). */
+  private frozen = false;
   private dates: DateCandidate[] | null = null;
   private datesDead = false;
   timed = false;
@@ -77,15 +86,20 @@ export class ColumnStats {
   add(cell: string, line: number): void {
     if (this.rows++ === 0) this.firstLine = line;
     if (this.na.has(cell)) { this.missing++; return; }
-    const c = this.counts.get(cell);
-    if (c !== undefined) this.counts.set(cell, c + 1);
-    else if (this.counts.size < MAX_DISTINCT) this.counts.set(cell, 1);
-    else this.overflow++;
-    const x = parseNumber(cell, this.decimal);
+    // A full table of distinct numbers says all a number column needs (not constant, not a few
+    // categories); counting further would cost a hash per cell for nothing.
+    if (!this.frozen) {
+      const c = this.counts.get(cell);
+      if (c !== undefined) this.counts.set(cell, c + 1);
+      else if (this.counts.size < MAX_DISTINCT) this.counts.set(cell, 1);
+      else { this.overflow++; if (this.numberCount === this.present - 1) this.frozen = true; }
+    } else this.overflow++;
+    // past three distinct non-numbers the column cannot be numeric: stop parsing its cells as numbers
+    const x = this.manyNotNumbers ? NaN : parseNumber(cell, this.decimal);
     if (Number.isFinite(x)) {
       this.numberCount++;
       this.numeric.add(x);
-    } else if (!this.manyNotNumbers && !this.notNumbers.some((b) => b.value === cell)) {
+    } else if (!this.manyNotNumbers && this.notNumbers.length <= 3 && !this.notNumbers.some((b) => b.value === cell)) {
       if (this.notNumbers.length < 3) this.notNumbers.push({ value: cell, line });
       else this.manyNotNumbers = true;
     }
@@ -96,7 +110,7 @@ export class ColumnStats {
     if (!this.dates) {
       const formats = dateFormatsOf(cell);
       if (formats.length === 0) { this.datesDead = true; return; }
-      this.dates = formats.map((format) => ({ format, parts: DATE_PARTS.map(() => new NumericStats()) }));
+      this.dates = formats.map((format) => ({ format, parts: DATE_PARTS.map(() => new NumericStats(false)) }));
     }
     const buf = this.partsBuf;
     let alive = 0;

@@ -133,17 +133,17 @@ export class Target {
   }
 
   /** One label cell: its class index, or its scaled value (regression); `where()` names it in errors. */
-  encodeCell(cell: string, where: () => string): number {
+  encodeCell(cell: string, line: number, where: (line: number) => string): number {
     const j = this.json;
     if (j.task === 'regression') {
       const v = parseNumber(cell, this.decimal);
-      if (!Number.isFinite(v)) throw new ValidationError('label', `${where()}: the label is ${JSON.stringify(cell)}, not a number (the model does regression)`);
+      if (!Number.isFinite(v)) throw new ValidationError('label', `${where(line)}: the label is ${JSON.stringify(cell)}, not a number (the model does regression)`);
       return (v - j.center) / j.scale;
     }
     const c = this.index.get(this.numeric ? String(parseNumber(cell, this.decimal)) : cell);
     if (c === undefined) {
       const shown = j.classes.slice(0, 12).map((l) => JSON.stringify(l)).join(', ');
-      throw new ValidationError('label', `${where()}: the label is ${JSON.stringify(cell)}, a class the model was not trained on (classes: ${shown}${j.classes.length > 12 ? ', ...' : ''})`);
+      throw new ValidationError('label', `${where(line)}: the label is ${JSON.stringify(cell)}, a class the model was not trained on (classes: ${shown}${j.classes.length > 12 ? ', ...' : ''})`);
     }
     return c;
   }

@@ -80,7 +80,7 @@ export async function fitStream(stream: CsvStream, options: StreamFitOptions): P
   let classCounts: Float64Array | undefined;
   if (target.task === 'classification') {
     classCounts = new Float64Array(target.classes.length);
-    for (const [cell, n] of stats.columns[li]!.counts) classCounts[target.encodeCell(cell, () => '')] += n;
+    for (const [cell, n] of stats.columns[li]!.counts) classCounts[target.encodeCell(cell, 0, () => stream.sourceName)] += n;
   }
   return { pipeline, target, rows: stats.rows, missingLabels: missing, classCounts, notes };
 }
@@ -143,6 +143,7 @@ export class TableDataset implements AsyncIterable<Batch> {
     this.rowsRead = 0;
     this.missingLabels = 0;
     const src = this.stream.sourceName;
+    const where = (line: number) => `${src}: line ${line}, column ${li + 1} (${JSON.stringify(target.name)})`;
     const emit = (x: Float32Array, xo: number, y: number): boolean => {
       xBatch.set(x.subarray(xo, xo + w), m * w);
       yBatch[m++] = y;
@@ -156,7 +157,7 @@ export class TableDataset implements AsyncIterable<Batch> {
         if (this.options.dropMissing && b.hasMissing(cells)) continue;
         const line = rb.lines[k]!;
         b.transformRow(cells, line, row, 0);
-        const y = target.encodeCell(cell, () => `${src}: line ${line}, column ${li + 1} (${JSON.stringify(target.name)})`);
+        const y = target.encodeCell(cell, line, where);
         this.rowsRead++;
         if (S === 0) { if (emit(row, 0, y)) { yield out; m = 0; } continue; }
         if (held < S) { xBuf.set(row, held * w); yBuf[held++] = y; continue; }
