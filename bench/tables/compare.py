@@ -140,7 +140,10 @@ def main():
     print(f'scikit-learn {sklearn.__version__}, pandas {pd.__version__}; mlp {HIDDEN} relu, adam {LR}, batch {BATCH}, {EPOCHS} epochs; seeds 1..{seeds}, 75/25 splits')
     print(f"{'table':22} {'label':18} {'score':9} {'simdnet':>16} {'scikit-learn':>16} {'difference':>11}")
     results = []
+    only = sys.argv[sys.argv.index('--only') + 1] if '--only' in sys.argv else None
     for table, label in TABLES:
+        if only and only not in label:
+            continue
         ours, theirs = [], []
         for seed in range(1, seeds + 1):
             with tempfile.TemporaryDirectory() as tmp:
