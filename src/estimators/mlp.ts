@@ -176,7 +176,7 @@ abstract class MLPBase {
       this.model = model;
       if (!stopped) {
         warnConvergence(`${this.typeName} did not converge: maxIter = ${o.maxIter} epochs ended while the ${o.earlyStopping ? 'validation score' : 'training loss'} was still improving by more than tol ${o.tol}. `
-          + 'Try raising maxIter, standardizing the features (StandardScaler), or lowering learningRate.');
+          + 'Try standardizing the features (StandardScaler), raising maxIter, or a larger learningRate (a loss still falling slowly) or a smaller one (a loss that jumps about).');
       }
     } catch (e) {
       model.dispose();

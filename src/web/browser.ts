@@ -4,7 +4,7 @@
 export * from '../index.js';
 export { trainInWorker } from './client.js';
 export type { TrainInWorkerOptions, TrainInWorkerResult, WorkerTraining } from './client.js';
-export type { WorkerProgress, WorkerFitOptions } from './protocol.js';
+export type { BatchProgress, StoppedAt, WorkerProgress, WorkerFitOptions } from './protocol.js';
 export { preloadDigits } from './digits-lazy.js';
 export { makeToyDataset, TOY_DATASETS } from './toy.js';
 export type { ToyDatasetName } from './toy.js';

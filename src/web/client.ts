@@ -9,7 +9,7 @@ import type { LayerSpec } from '../nn/layers.js';
 import type { CompileOptions } from '../nn/sequential.js';
 import type { SequentialJSON } from '../nn/serialize.js';
 import type { History } from '../train/fit.js';
-import type { FromWorker, TrainRequest, WorkerFitOptions, WorkerProgress } from './protocol.js';
+import type { BatchProgress, FromWorker, StoppedAt, TrainRequest, WorkerFitOptions, WorkerProgress } from './protocol.js';
 
 // Set by the browser build: which bundle this is (simdnet.js or simdnet.inline.js); undeclared elsewhere.
 declare const __SIMDNET_BUNDLE__: 'main' | 'inline';
@@ -28,16 +28,26 @@ export interface TrainInWorkerOptions {
   probe?: MatrixLike;
   /** The worker script; default simdnet.worker.js beside the bundle. */
   workerUrl?: string | URL;
+  /** Minimum ms between two onBatchProgress calls (default 100). */
+  batchProgressEvery?: number;
 }
 
-export interface TrainInWorkerResult { modelJson: SequentialJSON; history: History; backend: BackendInfo }
+export interface TrainInWorkerResult {
+  modelJson: SequentialJSON;
+  history: History;
+  backend: BackendInfo;
+  /** Set when stop() ended training: the epoch (1-based) and how many of its batches ran. */
+  stopped?: StoppedAt;
+}
 
 export interface WorkerTraining {
   /** Adds a listener called once per epoch; returns the handle for chaining. */
   onProgress(listener: (progress: WorkerProgress) => void): WorkerTraining;
+  /** Adds a listener called during an epoch (throttled, see batchProgressEvery); returns the handle. */
+  onBatchProgress(listener: (progress: BatchProgress) => void): WorkerTraining;
   /** Resolves when training ends (also after stop()); rejects on an error or terminate(). */
   result: Promise<TrainInWorkerResult>;
-  /** Asks the worker to finish the current epoch and return the model as it is. */
+  /** Asks the worker to stop after the batch it is on and return the model as it is (result.stopped says where). */
   stop(): void;
   /** Kills the worker at once; result rejects. */
   terminate(): void;
@@ -83,9 +93,11 @@ export function trainInWorker(options: TrainInWorkerOptions): WorkerTraining {
     fit: fitOut,
     ready: options.ready,
     probe: options.probe ? toMatrix(options.probe, 'probe') : undefined,
+    batchProgressEvery: options.batchProgressEvery,
   };
   const worker = startWorker(options.workerUrl);
   const listeners: ((p: WorkerProgress) => void)[] = [];
+  const batchListeners: ((p: BatchProgress) => void)[] = [];
   let backend: BackendInfo | undefined;
   let settle: { resolve(r: TrainInWorkerResult): void; reject(e: Error): void };
   const result = new Promise<TrainInWorkerResult>((resolve, reject) => { settle = { resolve, reject }; });
@@ -95,7 +107,11 @@ export function trainInWorker(options: TrainInWorkerOptions): WorkerTraining {
     const msg = e.data;
     if (msg.type === 'ready') backend = msg.backend;
     else if (msg.type === 'progress') for (const l of listeners) l(msg.progress);
-    else if (msg.type === 'done') { finish(); settle.resolve({ modelJson: msg.modelJson, history: msg.history, backend: backend! }); }
+    else if (msg.type === 'batch') for (const l of batchListeners) l(msg.progress);
+    else if (msg.type === 'done') {
+      finish();
+      settle.resolve({ modelJson: msg.modelJson, history: msg.history, backend: backend!, ...(msg.stopped ? { stopped: msg.stopped } : {}) });
+    }
     else if (msg.type === 'error') {
       finish();
       const err = new Error(msg.message);
@@ -112,6 +128,7 @@ export function trainInWorker(options: TrainInWorkerOptions): WorkerTraining {
   worker.postMessage(request);
   const handle: WorkerTraining = {
     onProgress(listener) { listeners.push(listener); return handle; },
+    onBatchProgress(listener) { batchListeners.push(listener); return handle; },
     result,
     stop() { if (!finished) worker.postMessage({ type: 'stop' }); },
     terminate() {

@@ -26,6 +26,8 @@ export interface TrainRequest {
   ready?: ReadyOptions;
   /** Rows predicted after every epoch (e.g. a grid over a 2-D plane); their outputs come with each progress. */
   probe?: Matrix;
+  /** Minimum ms between two batch progress messages (default 100). */
+  batchProgressEvery?: number;
 }
 
 export interface StopRequest { type: 'stop' }
@@ -47,8 +49,26 @@ export interface WorkerProgress {
   probe?: Float32Array;
 }
 
+/** Progress inside an epoch, at most every `batchProgressEvery` ms (default 100). */
+export interface BatchProgress {
+  /** 1-based. */
+  epoch: number;
+  epochs: number;
+  /** Batches done in this epoch, and in all. */
+  batch: number;
+  batches: number;
+  /** Mean loss over the batches done in this epoch. */
+  loss: number;
+  /** Training samples per second in this epoch so far. */
+  samplesPerSec: number;
+}
+
+/** Where training stopped on a stop(): the epoch (1-based) and how many of its batches ran. */
+export interface StoppedAt { epoch: number; batch: number; batches: number }
+
 export type FromWorker =
   | { type: 'ready'; backend: BackendInfo }
   | { type: 'progress'; progress: WorkerProgress }
-  | { type: 'done'; modelJson: SequentialJSON; history: History }
+  | { type: 'batch'; progress: BatchProgress }
+  | { type: 'done'; modelJson: SequentialJSON; history: History; stopped?: StoppedAt }
   | { type: 'error'; name: string; message: string };

@@ -1,12 +1,14 @@
 // The worker entry (bundled as simdnet.worker.js): loads a backend, receives the data and the model
-// configuration, trains with fit(), streams one progress message per epoch and answers with the
-// trained model as JSON. fit() yields to the event loop, so a 'stop' message is seen between batches.
+// configuration, trains with fit(), streams one progress message per epoch and batch progress in
+// between (throttled), and answers with the trained model as JSON. fit() yields to the event loop
+// every 25 ms, so a 'stop' message is seen within a batch or two: the next onBatchEnd returns false
+// and training ends there, the partial epoch logged over the batches it ran.
 
 import { backendInfo, ready } from '../backend.js';
 import { Sequential } from '../nn/sequential.js';
 import type { TargetsLike } from '../nn/targets.js';
 import type { FitOptions } from '../train/fit.js';
-import type { FromWorker, StopRequest, TrainRequest, WorkerProgress } from './protocol.js';
+import type { BatchProgress, FromWorker, StopRequest, StoppedAt, TrainRequest, WorkerProgress } from './protocol.js';
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -24,10 +26,35 @@ async function train(req: TrainRequest): Promise<void> {
     model.compile(req.compile ?? {});
     const fitOptions = (req.fit ?? {}) as FitOptions;
     const epochs = fitOptions.epochs ?? 1;
+    const rows = trainingRows(req);
+    const batches = Math.ceil(rows / Math.min(rows, Number.isFinite(fitOptions.batchSize ?? 32) ? Math.floor(fitOptions.batchSize ?? 32) : rows));
+    const every = req.batchProgressEvery ?? 100;
+    // Running sums of the current epoch: [loss·size, samples, epoch start ms, last post ms, epoch].
+    const run = new Float64Array([0, 0, now(), now(), 0]);
+    let stopped: StoppedAt | undefined;
     const history = await model.fit(req.X, req.y as TargetsLike, {
       ...fitOptions,
       callbacks: {
+        onBatchEnd: (batch, logs) => {
+          if (batch === 0) { run[0] = 0; run[1] = 0; run[2] = now(); }
+          run[0] += logs.loss * logs.size;
+          run[1] += logs.size;
+          if (stopRequested) {
+            stopped = { epoch: run[4]! + 1, batch: batch + 1, batches };
+            return false;
+          }
+          const t = now();
+          if (t - run[3]! >= every && batch + 1 < batches) {
+            run[3] = t;
+            const progress: BatchProgress = {
+              epoch: run[4]! + 1, epochs, batch: batch + 1, batches, loss: run[0]! / run[1]!, samplesPerSec: run[1]! / Math.max((t - run[2]!) / 1000, 1e-9),
+            };
+            scope.postMessage({ type: 'batch', progress });
+          }
+          return true;
+        },
         onEpochEnd: (epoch, logs) => {
+          run[4] = epoch + 1;
           const progress: WorkerProgress = {
             epoch: epoch + 1,
             epochs,
@@ -44,16 +71,21 @@ async function train(req: TrainRequest): Promise<void> {
             progress.probe = model.predict(req.probe).data;
             transfer.push(progress.probe.buffer as ArrayBuffer);
           }
-          progress.samplesPerSec = trainingRows(req) / Math.max(logs.time, 1e-9);
+          progress.samplesPerSec = run[1]! / Math.max(logs.time, 1e-9);
           scope.postMessage({ type: 'progress', progress }, transfer);
+          if (stopRequested && !stopped) stopped = { epoch: epoch + 1, batch: batches, batches };
           return !stopRequested;
         },
       },
     });
-    scope.postMessage({ type: 'done', modelJson: model.toJSON(), history });
+    scope.postMessage({ type: 'done', modelJson: model.toJSON(), history, stopped });
   } finally {
     model.dispose();
   }
+}
+
+function now(): number {
+  return performance.now();
 }
 
 function trainingRows(req: TrainRequest): number {

@@ -119,6 +119,9 @@ describe('demo page (dist/web/) in Chromium', () => {
 
   it('redraws decision regions each epoch for a 2-D set (spirals, with the page\'s defaults)', async () => {
     const page = await demo();
+    // A fresh page: the fields edited by the digits test above would be kept across the data-set change.
+    await page.reload();
+    await page.waitForSelector('#status[data-state="idle"]', { timeout: 30_000 });
     await page.selectOption('#dataset', 'spirals');
     await page.evaluate(() => {
       const w = window as unknown as { redraws: string[] };
