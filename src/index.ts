@@ -12,13 +12,14 @@ export type { SequentialOptions, CompileOptions, LayerWeights, Evaluation } from
 export type { SequentialJSON } from './nn/serialize.js';
 export { dense, dropout, batchNorm } from './nn/layers.js';
 export type { DenseOptions, LayerSpec, DenseSpec, DropoutSpec, BatchNormSpec } from './nn/layers.js';
-export { ACTIVATIONS } from './nn/activations.js';
+export { ACTIVATIONS, HIDDEN_ACTIVATIONS } from './nn/activations.js';
 export type { ActivationName } from './nn/activations.js';
 export { INITS } from './nn/init.js';
 export type { InitName } from './nn/init.js';
-export type { LossName } from './nn/targets.js';
+export { LOSSES } from './nn/losses.js';
+export type { LossName } from './nn/losses.js';
 export {
-  sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad, stepDecay, exponentialDecay, cosineDecay, learningRateAt,
+  sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad, stepDecay, exponentialDecay, cosineDecay, learningRateAt, OPTIMIZERS,
 } from './train/optimizers.js';
 export type { OptimizerSpec, OptimizerName, Schedule, LearningRate } from './train/optimizers.js';
 export type { FitOptions, History, EpochLogs, BatchLogs, EarlyStopping, EpochDiagnostics, LayerDiagnostics, LayerStats } from './train/fit.js';

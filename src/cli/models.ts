@@ -6,7 +6,7 @@ import type { Matrix } from '../data/matrix.js';
 import { dense, dropout, batchNorm, type LayerSpec } from '../nn/layers.js';
 import { Sequential } from '../nn/sequential.js';
 import type { ActivationName } from '../nn/activations.js';
-import { adam, adagrad, adamw, momentum, nesterov, rmsprop, sgd, type OptimizerName, type OptimizerSpec } from '../train/optimizers.js';
+import { resolveOptimizer, type OptimizerName, type OptimizerSpec } from '../train/optimizers.js';
 import type { FitOptions, History } from '../train/fit.js';
 import type { ModelDescription } from '../report/report.js';
 import type { ModelKind } from './modelfile.js';
@@ -44,16 +44,7 @@ export interface TrainSettings {
 }
 
 export function optimizerSpec(name: OptimizerName, lr: number | undefined): OptimizerSpec {
-  const o = lr === undefined ? {} : { learningRate: lr };
-  switch (name) {
-    case 'sgd': return sgd(o);
-    case 'momentum': return momentum(o);
-    case 'nesterov': return nesterov(o);
-    case 'adam': return adam(o);
-    case 'adamw': return adamw(o);
-    case 'rmsprop': return rmsprop(o);
-    case 'adagrad': return adagrad(o);
-  }
+  return resolveOptimizer(name, lr === undefined ? {} : { learningRate: lr });
 }
 
 function sequentialModel(net: Sequential, task: 'classification' | 'regression'): TrainedModel {

@@ -6,8 +6,8 @@ import { IMPUTERS, SCALERS, type Scaler } from '../data/columns/fitting.js';
 import type { PipelineOptions } from '../data/columns/pipeline.js';
 import type { Task } from '../data/columns/target.js';
 import type { DialectOptions } from '../data/dialect.js';
-import { ACTIVATIONS, type ActivationName } from '../nn/activations.js';
-import type { OptimizerName } from '../train/optimizers.js';
+import { HIDDEN_ACTIVATIONS, type ActivationName } from '../nn/activations.js';
+import { OPTIMIZERS, type OptimizerName } from '../train/optimizers.js';
 import { THREADS_OPTION, UsageError, type OptionSpec } from './args.js';
 import type { ModelKind } from './modelfile.js';
 import type { TrainSettings } from './models.js';
@@ -25,8 +25,8 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   model: { type: 'string', choices: ['mlp', 'softmax', 'logistic', 'perceptron'], help: 'model kind (default mlp; regression: mlp)' },
   strategy: { type: 'string', choices: ['ovr', 'ovo'], help: 'multiclass strategy for logistic/perceptron (default ovr)' },
   hidden: { type: 'list', value: '64,32', help: "hidden layer sizes of the MLP (default 64; 'none' for no hidden layer)" },
-  activation: { type: 'string', choices: ACTIVATIONS.filter((a) => a !== 'softmax' && a !== 'step'), value: 'NAME', help: 'hidden activation (default relu)' },
-  optimizer: { type: 'string', choices: ['adam', 'sgd', 'momentum', 'nesterov', 'rmsprop', 'adamw', 'adagrad'], help: 'optimizer (default adam)' },
+  activation: { type: 'string', choices: HIDDEN_ACTIVATIONS, value: 'NAME', help: 'hidden activation (default relu)' },
+  optimizer: { type: 'string', choices: OPTIMIZERS, help: 'optimizer (default adam)' },
   lr: { type: 'number', min: 1e-12, value: 'RATE', help: "learning rate (default: the optimizer's, 0.001 for adam)" },
   epochs: { type: 'int', min: 1, value: 'N', help: 'training epochs (default 50)' },
   'batch-size': { type: 'int', min: 1, value: 'N', help: 'mini-batch size (default 32)' },

@@ -6,6 +6,8 @@
 // Flags for GEMM: bit 0 (GEMM_RELU) applies max(0, ·) to the result; bit 1 (GEMM_ACCUMULATE)
 // adds into the output instead of overwriting it.
 
+import type { ActivationKernel } from './activations.js';
+
 export const GEMM_RELU = 1;
 export const GEMM_ACCUMULATE = 2;
 
@@ -64,11 +66,8 @@ export interface ReduceAbi {
 export type ActFwd = (xPtr: number, yPtr: number, rows: number, cols: number, alpha: number, beta: number) => void;
 export type ActBwd = (xPtr: number, yPtr: number, dyPtr: number, dxPtr: number, rows: number, cols: number, alpha: number, beta: number) => void;
 
-export const ACTIVATION_KERNELS = [
-  'identity', 'step', 'sigmoid', 'tanh', 'arctan', 'relu', 'leaky_relu', 'elu', 'softsign', 'softplus',
-  'isru', 'isrlu', 'sqnl', 'bipolar_relu', 'gelu', 'silu',
-] as const;
-export type ActivationKernel = (typeof ACTIVATION_KERNELS)[number];
+/** The element-wise activation kernels are the activation table's (src/kernels/activations.ts). */
+export { ACTIVATION_KERNELS, type ActivationKernel } from './activations.js';
 
 export type ActivationAbi = {
   [K in ActivationKernel as `f32_${K}_fwd`]: ActFwd;

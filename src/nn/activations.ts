@@ -1,7 +1,8 @@
-// Activation names of the public API, their kernels and their default parameters.
+// Activations as the public API names them: the list, name checks and what dense() needs, all
+// read from the one activation table (src/kernels/activations.ts).
 
-import type { ActivationKernel } from '../kernels/abi.js';
 import { ValidationError } from '../errors.js';
+import { ACTIVATION_TABLE, type ActivationName, type ActivationRecord } from '../kernels/activations.js';
 
 /**
  * Activation functions. Conventions (the lecture notes'): `step(z) = 1` for z ≥ 0 else 0;
@@ -10,53 +11,38 @@ import { ValidationError } from '../errors.js';
  * in training and uses their mean at inference; `bipolarRelu` mirrors odd units (−relu(−x)).
  * `softmax` is an output activation only.
  */
-export type ActivationName =
-  | 'identity' | 'linear' | 'step' | 'sigmoid' | 'tanh' | 'arctan' | 'relu' | 'leakyRelu' | 'prelu' | 'rrelu'
-  | 'elu' | 'softsign' | 'softplus' | 'isru' | 'isrlu' | 'sqnl' | 'bipolarRelu' | 'gelu' | 'silu' | 'softmax';
+export type { ActivationName };
+
+const BY_NAME: ReadonlyMap<string, ActivationRecord> = new Map(Object.entries(ACTIVATION_TABLE));
 
 /** Every activation name dense() accepts. @example ACTIVATIONS.includes('gelu') // true */
-export const ACTIVATIONS: readonly ActivationName[] = [
-  'identity', 'linear', 'step', 'sigmoid', 'tanh', 'arctan', 'relu', 'leakyRelu', 'prelu', 'rrelu',
-  'elu', 'softsign', 'softplus', 'isru', 'isrlu', 'sqnl', 'bipolarRelu', 'gelu', 'silu', 'softmax',
-];
+export const ACTIVATIONS: readonly ActivationName[] = Object.keys(ACTIVATION_TABLE) as ActivationName[];
 
-const KERNEL: Partial<Record<ActivationName, ActivationKernel>> = {
-  identity: 'identity', linear: 'identity', step: 'step', sigmoid: 'sigmoid', tanh: 'tanh', arctan: 'arctan',
-  relu: 'relu', leakyRelu: 'leaky_relu', elu: 'elu', softsign: 'softsign', softplus: 'softplus', isru: 'isru',
-  isrlu: 'isrlu', sqnl: 'sqnl', bipolarRelu: 'bipolar_relu', gelu: 'gelu', silu: 'silu',
-};
+/** Activations a hidden layer can be trained with (not output-only, with a usable derivative): the CLI's and the demo page's choices. */
+export const HIDDEN_ACTIVATIONS: readonly ActivationName[] = ACTIVATIONS.filter((a) => {
+  const r = BY_NAME.get(a)!;
+  return r.hidden && r.trainable;
+});
 
-/** Default (alpha, beta) per activation. */
-export function defaultActivationParams(name: ActivationName): { alpha: number; beta: number } {
-  switch (name) {
-    case 'leakyRelu': return { alpha: 0.01, beta: 0 };
-    case 'elu': case 'isru': case 'isrlu': return { alpha: 1, beta: 0 };
-    case 'softplus': return { alpha: 0, beta: 1 };
-    case 'prelu': return { alpha: 0.25, beta: 0 };
-    case 'rrelu': return { alpha: 1 / 8, beta: 1 / 3 };
-    default: return { alpha: 0, beta: 0 };
-  }
+/** The table record of a checked name. */
+export function activationRecord(name: ActivationName): ActivationRecord {
+  return BY_NAME.get(name)!;
 }
 
 export function checkActivation(name: unknown, arg = 'activation'): ActivationName {
-  if (typeof name !== 'string' || !(ACTIVATIONS as readonly string[]).includes(name)) {
+  if (typeof name !== 'string' || !BY_NAME.has(name)) {
     throw new ValidationError(arg, `unknown activation ${JSON.stringify(name)}; expected one of ${ACTIVATIONS.join(', ')}`);
   }
   return name as ActivationName;
 }
 
-/** The elementwise kernel behind an activation (undefined for prelu, rrelu, softmax). */
-export function activationKernel(name: ActivationName): ActivationKernel | undefined {
-  return KERNEL[name];
+/** Default (alpha, beta) of an activation (0 for a parameter it does not have). */
+export function defaultActivationParams(name: ActivationName): { alpha: number; beta: number } {
+  const r = activationRecord(name);
+  return { alpha: r.alpha?.default ?? 0, beta: r.beta?.default ?? 0 };
 }
 
 /** Activations whose derivative is zero almost everywhere: they cannot be trained through. */
 export function hasZeroGradient(name: ActivationName): boolean {
-  return name === 'step';
-}
-
-/** ReLU-like activations get He initialization by default, the others Xavier/Glorot. */
-export function isReluFamily(name: ActivationName): boolean {
-  return name === 'relu' || name === 'leakyRelu' || name === 'prelu' || name === 'rrelu' || name === 'elu'
-    || name === 'bipolarRelu' || name === 'isrlu' || name === 'gelu' || name === 'silu';
+  return !activationRecord(name).trainable;
 }

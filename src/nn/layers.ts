@@ -3,11 +3,10 @@
 // kernels. Forward and backward of each layer sit next to each other.
 
 import { ValidationError } from '../errors.js';
-import type { ActBwd, ActFwd, KernelAbi } from '../kernels/abi.js';
+import { GEMM_RELU, type ActBwd, type ActFwd, type KernelAbi } from '../kernels/abi.js';
+import type { ActivationForm, ActivationKernel } from '../kernels/activations.js';
 import type { Arena } from '../memory/arena.js';
-import {
-  activationKernel, checkActivation, defaultActivationParams, isReluFamily, type ActivationName,
-} from './activations.js';
+import { activationRecord, checkActivation, defaultActivationParams, type ActivationName } from './activations.js';
 import { checkInit, type InitName } from './init.js';
 
 export interface DenseOptions {
@@ -45,14 +44,13 @@ function finiteNumber(v: unknown, arg: string): number {
 export function dense(units: number, options: DenseOptions = {}): DenseSpec {
   positiveInt(units, 'dense(units)');
   const activation = checkActivation(options.activation ?? 'identity', 'dense.activation');
-  const init = options.init === undefined ? (isReluFamily(activation) ? 'he' : 'xavier') : checkInit(options.init);
+  const record = activationRecord(activation);
+  const init = options.init === undefined ? record.init : checkInit(options.init);
   const d = defaultActivationParams(activation);
   const alpha = options.alpha === undefined ? d.alpha : finiteNumber(options.alpha, 'dense.alpha');
   const beta = options.beta === undefined ? d.beta : finiteNumber(options.beta, 'dense.beta');
-  if (activation === 'rrelu' && !(alpha >= 0 && alpha <= beta)) {
-    throw new ValidationError('dense.alpha', `rrelu needs 0 ≤ lower (alpha) ≤ upper (beta), got ${alpha} and ${beta}`);
-  }
-  if (activation === 'softplus' && beta <= 0) throw new ValidationError('dense.beta', `softplus β must be > 0, got ${beta}`);
+  const bad = record.check?.(alpha, beta);
+  if (bad) throw new ValidationError(`dense.${bad.arg}`, bad.message);
   const initEpsilon = options.initEpsilon === undefined ? 0.12 : finiteNumber(options.initEpsilon, 'dense.initEpsilon');
   return { type: 'dense', units, activation, init, initEpsilon, alpha, beta };
 }
@@ -150,21 +148,27 @@ export class DenseRuntime extends LayerRuntime {
   readonly W: ParamTensor;
   readonly b: ParamTensor;
   readonly slope?: ParamTensor;
+  /** How the activation runs (the activation table's form). */
+  readonly form: ActivationForm;
+  private readonly fusesIntoGemm: boolean;
   private readonly actFwd?: ActFwd;
   private readonly actBwd?: ActBwd;
 
   constructor(ctx: LayerContext, inSize: number, readonly spec: DenseSpec) {
     super(ctx, inSize, spec.units);
-    const name = activationKernel(spec.activation);
-    if (name) {
+    const act = activationRecord(spec.activation);
+    this.form = act.form;
+    this.fusesIntoGemm = act.fusesIntoGemm === true;
+    if (act.form === 'pointwise') {
       // Looked up once: building the export name per step would allocate a string per call.
-      this.actFwd = ctx.k[`f32_${name}_fwd`];
-      this.actBwd = ctx.k[`f32_${name}_bwd`];
+      const kernel = act.kernel as ActivationKernel;
+      this.actFwd = ctx.k[`f32_${kernel}_fwd`];
+      this.actBwd = ctx.k[`f32_${kernel}_bwd`];
     }
     this.W = { name: 'W', size: spec.units * inSize, decay: true, ptr: 0, gradPtr: 0 };
     this.b = { name: 'b', size: spec.units, decay: false, ptr: 0, gradPtr: 0 };
     this.params.push(this.W, this.b);
-    if (spec.activation === 'prelu') {
+    if (act.form === 'prelu') {
       this.slope = { name: 'slope', size: spec.units, decay: false, ptr: 0, gradPtr: 0 };
       this.params.push(this.slope);
     }
@@ -184,17 +188,17 @@ export class DenseRuntime extends LayerRuntime {
   protected allocBuffers(capacity: number, needDIn: boolean): void {
     const n = capacity * this.outSize;
     this.zPtr = this.buf(n);
-    this.aPtr = this.spec.activation === 'identity' || this.spec.activation === 'linear' ? this.zPtr : this.buf(n);
+    this.aPtr = this.form === 'identity' ? this.zPtr : this.buf(n);
     this.dzPtr = this.buf(n);
     this.dxPtr = needDIn ? this.buf(capacity * this.inSize) : 0;
-    this.rreluSlopePtr = this.spec.activation === 'rrelu' ? this.buf(n) : 0;
+    this.rreluSlopePtr = this.form === 'rrelu' ? this.buf(n) : 0;
   }
 
   /** Z = X·Wᵀ + b (optionally with fused ReLU, for inference). A few rows skip the packed GEMM:
    *  packing all of W costs more than the arithmetic of one or two samples. */
   forwardLinear(inPtr: number, m: number, workPtr: number, fusedRelu = false): void {
     this.inPtr = inPtr;
-    const flags = fusedRelu ? 1 : 0;
+    const flags = fusedRelu ? GEMM_RELU : 0;
     if (m <= DIRECT_MAX_ROWS) this.ctx.k.f32_gemm_nt_direct(inPtr, this.W.ptr, this.b.ptr, this.zPtr, m, this.outSize, this.inSize, flags);
     else this.ctx.k.f32_gemm_nt(inPtr, this.W.ptr, this.b.ptr, this.zPtr, m, this.outSize, this.inSize, flags, workPtr);
   }
@@ -204,8 +208,8 @@ export class DenseRuntime extends LayerRuntime {
     const { k } = this.ctx;
     const s = this.spec;
     const n = this.outSize;
-    switch (s.activation) {
-      case 'identity': case 'linear': return;
+    switch (this.form) {
+      case 'identity': return;
       case 'softmax': k.f32_softmax_fwd(this.zPtr, this.aPtr, m, n); return;
       case 'prelu': k.f32_prelu_fwd(this.zPtr, this.slope!.ptr, this.aPtr, m, n); return;
       case 'rrelu':
@@ -217,7 +221,7 @@ export class DenseRuntime extends LayerRuntime {
   }
 
   forward(inPtr: number, m: number, training: boolean, workPtr: number): number {
-    const fuse = !training && this.spec.activation === 'relu';
+    const fuse = !training && this.fusesIntoGemm;
     this.forwardLinear(inPtr, m, workPtr, fuse);
     if (fuse) {
       // Inference only: the fused kernel wrote max(0, Z) into Z.
@@ -232,8 +236,8 @@ export class DenseRuntime extends LayerRuntime {
     const { k } = this.ctx;
     const s = this.spec;
     const n = this.outSize;
-    switch (s.activation) {
-      case 'identity': case 'linear': k.f32_copy(this.dzPtr, dAPtr, m * n); return;
+    switch (this.form) {
+      case 'identity': k.f32_copy(this.dzPtr, dAPtr, m * n); return;
       case 'softmax': throw new ValidationError('loss', 'a softmax output is trained with categoricalCrossentropy (fused with the loss)');
       case 'prelu': k.f32_prelu_bwd(this.zPtr, this.slope!.ptr, dAPtr, this.dzPtr, this.slope!.gradPtr, m, n); return;
       case 'rrelu': k.f32_rrelu_bwd(this.zPtr, this.rreluSlopePtr, dAPtr, this.dzPtr, m * n); return;

@@ -7,12 +7,12 @@ import { ValidationError } from '../errors.js';
 import {
   BatchNormRuntime, createRuntime, DenseRuntime, type LayerRuntime, type LayerSpec, type ParamTensor,
 } from './layers.js';
-import type { LossName } from './targets.js';
+import { lossRecord, type LossName, type OutputMode } from './losses.js';
 import { hasZeroGradient } from './activations.js';
 
 const PAD = 16; // floats: every tensor starts 64-byte aligned inside the blocks
 
-export type OutputMode = 'softmaxXent' | 'sigmoidBce' | 'mseIdentity' | 'mseActivation';
+export type { OutputMode };
 
 export class Network {
   readonly runtimes: LayerRuntime[] = [];
@@ -114,10 +114,7 @@ export class Network {
   }
 
   outputMode(loss: LossName): OutputMode {
-    const act = this.last.activation;
-    if (loss === 'categoricalCrossentropy') return 'softmaxXent';
-    if (loss === 'binaryCrossentropy') return 'sigmoidBce';
-    return act === 'identity' || act === 'linear' ? 'mseIdentity' : 'mseActivation';
+    return lossRecord(loss).mode(this.last.form === 'identity');
   }
 
   /**

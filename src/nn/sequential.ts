@@ -7,11 +7,14 @@ import { toMatrix, type Matrix, type MatrixLike } from '../data/matrix.js';
 import { ModelFormatError, NotFittedError, ValidationError } from '../errors.js';
 import { modelFromJSON, modelToJSON, nodeFsAsync, type SequentialJSON } from './serialize.js';
 import { Rng } from '../rng.js';
-import { resolveOptimizer, OptimizerRuntime, type OptimizerName, type OptimizerSpec } from '../train/optimizers.js';
+import { resolveOptimizer, type OptimizerName, type OptimizerSpec } from '../train/optimizers.js';
+import { OptimizerRuntime } from '../train/optimizer-runtime.js';
 import { initWeights } from './init.js';
 import { BatchNormRuntime, DenseRuntime, normalizeSpec, type LayerSpec } from './layers.js';
 import { Network, type OutputMode } from './network.js';
-import { LOSSES, toTargets, type LossName, type Targets, type TargetsLike } from './targets.js';
+import { toTargets, type Targets, type TargetsLike } from './targets.js';
+import { defaultLoss, isLossName, LOSSES, lossRecord, type LossName } from './losses.js';
+import { activationRecord } from './activations.js';
 import { runAsync, runSync, trainLoop, type FitOptions, type History } from '../train/fit.js';
 import { fitSource, isDataSource, type DataSource, type SourceFitOptions } from '../train/stream-fit.js';
 import { sampleWeights } from '../data/weights.js';
@@ -81,8 +84,8 @@ export class Sequential {
       throw new ValidationError('layers', `the last layer must be dense (the output layer), got ${layers[layers.length - 1]!.type}`);
     }
     layers.forEach((l, i) => {
-      if (l.type === 'dense' && l.activation === 'softmax' && i !== layers.length - 1) {
-        throw new ValidationError(`layers[${i}].activation`, 'softmax is an output activation; use it on the last layer only');
+      if (l.type === 'dense' && !activationRecord(l.activation).hidden && i !== layers.length - 1) {
+        throw new ValidationError(`layers[${i}].activation`, `${l.activation} is an output activation; use it on the last layer only`);
       }
       if (l.type === 'dense' && l.activation === 'softmax' && l.units < 2) {
         throw new ValidationError(`layers[${i}].units`, 'a softmax output needs at least 2 units');
@@ -133,16 +136,14 @@ export class Sequential {
   compile(options: CompileOptions = {}): this {
     this.net.checkAlive();
     const act = this.net.last.activation;
-    const loss = options.loss ?? (act === 'softmax' ? 'categoricalCrossentropy' : act === 'sigmoid' ? 'binaryCrossentropy' : 'meanSquaredError');
-    if (!LOSSES.includes(loss)) throw new ValidationError('loss', `unknown loss ${JSON.stringify(loss)}; expected one of ${LOSSES.join(', ')}`);
-    if (loss === 'categoricalCrossentropy' && act !== 'softmax') {
-      throw new ValidationError('loss', `categoricalCrossentropy needs a softmax output layer, the last layer has ${act}`);
+    const loss = options.loss ?? defaultLoss(act);
+    if (!isLossName(loss)) throw new ValidationError('loss', `unknown loss ${JSON.stringify(loss)}; expected one of ${LOSSES.join(', ')}`);
+    const rec = lossRecord(loss);
+    if (rec.output && act !== rec.output) {
+      throw new ValidationError('loss', `${loss} needs a ${rec.output} output layer, the last layer has ${act}`);
     }
-    if (loss === 'binaryCrossentropy' && act !== 'sigmoid') {
-      throw new ValidationError('loss', `binaryCrossentropy needs a sigmoid output layer, the last layer has ${act}`);
-    }
-    if (loss === 'meanSquaredError' && act === 'softmax') {
-      throw new ValidationError('loss', 'meanSquaredError with a softmax output is not supported; use categoricalCrossentropy');
+    if (rec.rejects?.includes(act)) {
+      throw new ValidationError('loss', `${loss} with a ${act} output is not supported; use ${defaultLoss(act)}`);
     }
     const l2 = options.l2 ?? 0;
     if (typeof l2 !== 'number' || !(l2 >= 0) || !Number.isFinite(l2)) throw new ValidationError('l2', `expected a number ≥ 0, got ${String(l2)}`);
@@ -234,7 +235,7 @@ export class Sequential {
       compared += counted(m, K, c.loss);
     }
     const loss = lossSum / M.rows + net.l2Penalty(c.l2, M.rows);
-    return c.loss === 'meanSquaredError' ? { loss } : { loss, accuracy: correct / compared };
+    return lossRecord(c.loss).accuracy === undefined ? { loss } : { loss, accuracy: correct / compared };
   }
 
   /**
@@ -455,7 +456,8 @@ export function countCorrect(net: Network, outPtr: number, yPtr: number, m: numb
   const o = outPtr >>> 2;
   const y = yPtr >>> 2;
   let correct = 0;
-  if (loss === 'categoricalCrossentropy') {
+  const accuracy = lossRecord(loss).accuracy;
+  if (accuracy === 'argmax') {
     net.k.f32_argmax_rows(outPtr, net.argPtr, m, K);
     const i32 = net.arena.views.i32;
     const a = net.argPtr >>> 2;
@@ -465,7 +467,7 @@ export function countCorrect(net: Network, outPtr: number, yPtr: number, m: numb
       for (let j = 1; j < K; j++) if (f32[row + j]! > f32[row + best]!) best = j;
       if (i32[a + i] === best) correct++;
     }
-  } else if (loss === 'binaryCrossentropy') {
+  } else if (accuracy === 'threshold') {
     for (let i = 0; i < m * K; i++) if ((f32[o + i]! >= 0.5) === (f32[y + i]! >= 0.5)) correct++;
   }
   return correct;
@@ -473,5 +475,6 @@ export function countCorrect(net: Network, outPtr: number, yPtr: number, m: numb
 
 /** How many predictions countCorrect compares for m rows. */
 export function counted(m: number, K: number, loss: LossName): number {
-  return loss === 'categoricalCrossentropy' ? m : loss === 'binaryCrossentropy' ? m * K : 0;
+  const accuracy = lossRecord(loss).accuracy;
+  return accuracy === 'argmax' ? m : accuracy === 'threshold' ? m * K : 0;
 }

@@ -6,8 +6,9 @@
 import { ValidationError } from '../errors.js';
 import { toMatrix, type Matrix, type MatrixLike } from '../data/matrix.js';
 
-export type LossName = 'categoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError';
-export const LOSSES: readonly LossName[] = ['categoricalCrossentropy', 'binaryCrossentropy', 'meanSquaredError'];
+import type { LossName } from './losses.js';
+
+export { LOSSES, type LossName } from './losses.js';
 
 export type Labels = ArrayLike<number>;
 export type TargetsLike = Labels | MatrixLike;

@@ -1,11 +1,10 @@
-// Optimizers: plain, serializable specs (sgd(), adam()...) and the runtime that owns their state
-// buffers in the arena and applies one step to every parameter tensor through the kernels.
-// Update rules follow PyTorch's conventions (see src/kernels/abi.ts OptimAbi).
+// Optimizers: plain, serializable specs (sgd(), adam()...) built from the one optimizer table —
+// each optimizer's defaults, how many state buffers it keeps per parameter tensor, and its step —
+// plus the learning-rate schedules. The runtime that owns the state in the arena is
+// optimizer-runtime.ts. Update rules follow PyTorch's conventions (see src/kernels/abi.ts OptimAbi).
 
 import { ValidationError } from '../errors.js';
 import type { KernelAbi } from '../kernels/abi.js';
-import type { Arena } from '../memory/arena.js';
-import type { ParamTensor } from '../nn/layers.js';
 
 /** Learning-rate schedules, evaluated once per epoch (epoch counts from 0). */
 export type Schedule =
@@ -65,159 +64,174 @@ function checkLearningRate(lr: unknown): LearningRate {
   return s;
 }
 
-export type OptimizerName = 'sgd' | 'momentum' | 'nesterov' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
-export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop', 'adagrad'];
-
+/**
+ * An optimizer's settings as plain, serializable data (what sgd(), adam()... return and model
+ * files store). Hyperparameters not used by `type` are absent.
+ */
 export interface OptimizerSpec {
   type: OptimizerName;
   learningRate: LearningRate;
   /** momentum / nesterov: μ (default 0.9). */
   momentum?: number;
-  /** adam/adamw: β1, β2 (0.9, 0.999); rmsprop: rho (0.9). */
+  /** adam/adamw/adamax: β1, β2 (0.9, 0.999); rmsprop: rho (0.9). */
   beta1?: number;
   beta2?: number;
   rho?: number;
   /** adam 1e-8, rmsprop 1e-7, adagrad 1e-10 by default. */
   epsilon?: number;
-  /** adamw: decoupled weight decay (default 0.01), applied to weights only. */
+  /** adamw: decoupled weight decay (default 0.01), applied to the tensors that decay (weights, never biases). */
   weightDecay?: number;
   /** Rescale all gradients together when their global L2 norm exceeds this. */
   clipNorm?: number;
 }
 
+/** The hyperparameters a spec may hold, each with its valid range. */
+type Hyper = 'momentum' | 'beta1' | 'beta2' | 'rho' | 'epsilon' | 'weightDecay';
+const HYPER_RANGE: Record<Hyper, (v: number) => string | undefined> = {
+  momentum: (v) => unit(v), beta1: (v) => unit(v), beta2: (v) => unit(v), rho: (v) => unit(v),
+  epsilon: (v) => (v > 0 ? undefined : `expected a positive number, got ${v}`),
+  weightDecay: (v) => (v >= 0 ? undefined : `expected ≥ 0, got ${v}`),
+};
+function unit(v: number): string | undefined {
+  return v >= 0 && v < 1 ? undefined : `expected 0 ≤ value < 1, got ${v}`;
+}
+
+/** Slots of the Float64Array of numbers a step reads (H_LR is set each epoch, the others from the spec; H_C1/H_C2 per step). */
+export const H_LR = 0, H_MOMENTUM = 1, H_BETA1 = 2, H_BETA2 = 3, H_RHO = 4, H_EPSILON = 5, H_WEIGHT_DECAY = 6, H_C1 = 7, H_C2 = 8;
+export const H_SLOTS = 9;
+const HYPER_SLOT: Record<Hyper, number> = { momentum: H_MOMENTUM, beta1: H_BETA1, beta2: H_BETA2, rho: H_RHO, epsilon: H_EPSILON, weightDecay: H_WEIGHT_DECAY };
+
+/** The parameter tensor a step updates (what the layers' ParamTensor provides). */
+export interface StepTensor { readonly size: number; readonly decay: boolean; readonly ptr: number; readonly gradPtr: number }
+
+export interface OptimizerRecord {
+  /** The default learning rate and hyperparameters, in the order a spec lists them. */
+  readonly defaults: { readonly learningRate: number } & { readonly [K in Hyper]?: number };
+  /** State buffers per parameter tensor (velocities, moments), each as large as the tensor. */
+  readonly states: 0 | 1 | 2;
+  /** Once per step, before the tensors: per-step numbers such as Adam's bias corrections into h. */
+  readonly begin?: (h: Float64Array, t: number) => void;
+  /** One step on tensor p with its state buffers s1, s2 (0 when absent); h: the numbers at the H_* slots. */
+  readonly step: (k: KernelAbi, p: StepTensor, s1: number, s2: number, h: Float64Array) => void;
+}
+
+/** Adam's bias corrections c1 = 1/(1 − β1^t), c2 = 1/(1 − β2^t). */
+function biasCorrections(h: Float64Array, t: number): void {
+  h[H_C1] = 1 / (1 - Math.pow(h[H_BETA1]!, t));
+  h[H_C2] = 1 / (1 - Math.pow(h[H_BETA2]!, t));
+}
+
+/** The optimizer table: defaults, state count and step of each optimizer (update rules: src/kernels/abi.ts OptimAbi). */
+export const OPTIMIZER_TABLE = {
+  sgd: {
+    defaults: { learningRate: 0.01, momentum: 0 }, states: 0,
+    step: (k, p, _s1, _s2, h) => k.f32_sgd_step(p.ptr, p.gradPtr, p.size, h[H_LR]!),
+  },
+  momentum: {
+    defaults: { learningRate: 0.01, momentum: 0.9 }, states: 1,
+    step: (k, p, v, _s2, h) => k.f32_momentum_step(p.ptr, p.gradPtr, v, p.size, h[H_LR]!, h[H_MOMENTUM]!),
+  },
+  nesterov: {
+    defaults: { learningRate: 0.01, momentum: 0.9 }, states: 1,
+    step: (k, p, v, _s2, h) => k.f32_nesterov_step(p.ptr, p.gradPtr, v, p.size, h[H_LR]!, h[H_MOMENTUM]!),
+  },
+  adam: {
+    defaults: { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, states: 2, begin: biasCorrections,
+    step: (k, p, m, v, h) => k.f32_adam_step(p.ptr, p.gradPtr, m, v, p.size, h[H_LR]!, h[H_BETA1]!, h[H_BETA2]!, h[H_EPSILON]!, h[H_C1]!, h[H_C2]!, 0),
+  },
+  adamw: {
+    defaults: { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 }, states: 2, begin: biasCorrections,
+    step: (k, p, m, v, h) => k.f32_adam_step(p.ptr, p.gradPtr, m, v, p.size, h[H_LR]!, h[H_BETA1]!, h[H_BETA2]!, h[H_EPSILON]!, h[H_C1]!, h[H_C2]!,
+      p.decay ? h[H_WEIGHT_DECAY]! : 0),
+  },
+  rmsprop: {
+    defaults: { learningRate: 1e-3, rho: 0.9, epsilon: 1e-7 }, states: 1,
+    step: (k, p, v, _s2, h) => k.f32_rmsprop_step(p.ptr, p.gradPtr, v, p.size, h[H_LR]!, h[H_RHO]!, h[H_EPSILON]!),
+  },
+  adagrad: {
+    defaults: { learningRate: 0.01, epsilon: 1e-10 }, states: 1,
+    step: (k, p, s, _s2, h) => k.f32_adagrad_step(p.ptr, p.gradPtr, s, p.size, h[H_LR]!, h[H_EPSILON]!),
+  },
+} as const satisfies Record<string, OptimizerRecord>;
+
+export type OptimizerName = keyof typeof OPTIMIZER_TABLE;
+
+const BY_NAME: ReadonlyMap<string, OptimizerRecord> = new Map(Object.entries(OPTIMIZER_TABLE));
+
+/** Every optimizer name compile() accepts. @example OPTIMIZERS.includes('adamw') // true */
+export const OPTIMIZERS: readonly OptimizerName[] = Object.keys(OPTIMIZER_TABLE) as OptimizerName[];
+
+/** @internal The record of a checked name. */
+export function optimizerRecord(name: OptimizerName): OptimizerRecord {
+  return BY_NAME.get(name)!;
+}
+
+/** @internal Fills h's hyperparameter slots from a spec (learning rate and per-step slots aside). */
+export function writeHyper(spec: OptimizerSpec, h: Float64Array): void {
+  for (const key of Object.keys(HYPER_SLOT) as Hyper[]) {
+    const v = spec[key];
+    if (v !== undefined) h[HYPER_SLOT[key]] = v;
+  }
+}
+
 type Common = { learningRate?: LearningRate; clipNorm?: number };
+type Options = Common & { [K in Hyper]?: number };
 
-/** Plain SGD, or with `momentum` > 0 the heavy-ball method (`nesterov: true` for Nesterov). @example sgd({ learningRate: 0.1 }) */
-export function sgd(o: Common & { momentum?: number; nesterov?: boolean } = {}): OptimizerSpec {
-  const mu = o.momentum ?? 0;
-  const type: OptimizerName = mu > 0 ? (o.nesterov ? 'nesterov' : 'momentum') : 'sgd';
-  return finish({ type, learningRate: o.learningRate ?? 0.01, momentum: mu, clipNorm: o.clipNorm });
-}
-/** SGD with momentum: v = μv + g; p −= lr·v. @example momentum({ learningRate: 0.05, momentum: 0.9 }) */
-export function momentum(o: Common & { momentum?: number } = {}): OptimizerSpec {
-  return finish({ type: 'momentum', learningRate: o.learningRate ?? 0.01, momentum: o.momentum ?? 0.9, clipNorm: o.clipNorm });
-}
-/** Nesterov momentum (PyTorch form). @example nesterov({ learningRate: 0.05 }) */
-export function nesterov(o: Common & { momentum?: number } = {}): OptimizerSpec {
-  return finish({ type: 'nesterov', learningRate: o.learningRate ?? 0.01, momentum: o.momentum ?? 0.9, clipNorm: o.clipNorm });
-}
-/** Adam with bias correction. @example adam({ learningRate: 1e-3 }) */
-export function adam(o: Common & { beta1?: number; beta2?: number; epsilon?: number } = {}): OptimizerSpec {
-  return finish({ type: 'adam', learningRate: o.learningRate ?? 1e-3, beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999, epsilon: o.epsilon ?? 1e-8, clipNorm: o.clipNorm });
-}
-/** Adam with decoupled weight decay on the weights. @example adamw({ learningRate: 1e-3, weightDecay: 0.01 }) */
-export function adamw(o: Common & { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } = {}): OptimizerSpec {
-  return finish({ type: 'adamw', learningRate: o.learningRate ?? 1e-3, beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999, epsilon: o.epsilon ?? 1e-8, weightDecay: o.weightDecay ?? 0.01, clipNorm: o.clipNorm });
-}
-/** RMSProp: v = ρv + (1−ρ)g²; p −= lr·g/(√v + ε). @example rmsprop({ learningRate: 1e-3 }) */
-export function rmsprop(o: Common & { rho?: number; epsilon?: number } = {}): OptimizerSpec {
-  return finish({ type: 'rmsprop', learningRate: o.learningRate ?? 1e-3, rho: o.rho ?? 0.9, epsilon: o.epsilon ?? 1e-7, clipNorm: o.clipNorm });
-}
-/** Adagrad: s += g²; p −= lr·g/(√s + ε). @example adagrad({ learningRate: 0.01 }) */
-export function adagrad(o: Common & { epsilon?: number } = {}): OptimizerSpec {
-  return finish({ type: 'adagrad', learningRate: o.learningRate ?? 0.01, epsilon: o.epsilon ?? 1e-10, clipNorm: o.clipNorm });
-}
-
-function inUnit(v: number | undefined, arg: string, lo = 0, hiOpen = 1): void {
-  if (v !== undefined && !(v >= lo && v < hiOpen)) throw new ValidationError(arg, `expected ${lo} ≤ value < ${hiOpen}, got ${v}`);
+/** A spec of `type` from the options a user gave: the table's defaults for what is missing, then checked. */
+function make(type: OptimizerName, o: Options): OptimizerSpec {
+  const rec = optimizerRecord(type);
+  const spec: OptimizerSpec = { type, learningRate: o.learningRate ?? rec.defaults.learningRate };
+  for (const key of Object.keys(rec.defaults) as (keyof OptimizerRecord['defaults'])[]) {
+    if (key !== 'learningRate') spec[key] = o[key] ?? rec.defaults[key];
+  }
+  spec.clipNorm = o.clipNorm;
+  return finish(spec);
 }
 
 function finish(spec: OptimizerSpec): OptimizerSpec {
   spec.learningRate = checkLearningRate(spec.learningRate);
-  inUnit(spec.momentum, 'momentum');
-  inUnit(spec.beta1, 'beta1');
-  inUnit(spec.beta2, 'beta2');
-  inUnit(spec.rho, 'rho');
-  if (spec.epsilon !== undefined && !(spec.epsilon > 0)) throw new ValidationError('epsilon', `expected a positive number, got ${spec.epsilon}`);
-  if (spec.weightDecay !== undefined && !(spec.weightDecay >= 0)) throw new ValidationError('weightDecay', `expected ≥ 0, got ${spec.weightDecay}`);
+  for (const key of Object.keys(HYPER_RANGE) as Hyper[]) {
+    const v = spec[key];
+    const bad = v === undefined ? undefined : HYPER_RANGE[key](v);
+    if (bad) throw new ValidationError(key, bad);
+  }
   if (spec.clipNorm === undefined) delete spec.clipNorm;
   else if (!(spec.clipNorm > 0)) throw new ValidationError('clipNorm', `expected a positive number, got ${spec.clipNorm}`);
   return spec;
 }
 
-const FACTORIES: Record<OptimizerName, (o: Record<string, unknown>) => OptimizerSpec> = {
-  sgd: (o) => sgd(o), momentum: (o) => momentum(o), nesterov: (o) => nesterov(o), adam: (o) => adam(o),
-  adamw: (o) => adamw(o), rmsprop: (o) => rmsprop(o), adagrad: (o) => adagrad(o),
-};
+/** Plain SGD, or with `momentum` > 0 the heavy-ball method (`nesterov: true` for Nesterov). @example sgd({ learningRate: 0.1 }) */
+export function sgd(o: Common & { momentum?: number; nesterov?: boolean } = {}): OptimizerSpec {
+  const mu = o.momentum ?? 0;
+  return make(mu > 0 ? (o.nesterov ? 'nesterov' : 'momentum') : 'sgd', { learningRate: o.learningRate ?? 0.01, momentum: mu, clipNorm: o.clipNorm });
+}
+/** SGD with momentum: v = μv + g; p −= lr·v. @example momentum({ learningRate: 0.05, momentum: 0.9 }) */
+export function momentum(o: Common & { momentum?: number } = {}): OptimizerSpec { return make('momentum', o); }
+/** Nesterov momentum (PyTorch form). @example nesterov({ learningRate: 0.05 }) */
+export function nesterov(o: Common & { momentum?: number } = {}): OptimizerSpec { return make('nesterov', o); }
+/** Adam with bias correction. @example adam({ learningRate: 1e-3 }) */
+export function adam(o: Common & { beta1?: number; beta2?: number; epsilon?: number } = {}): OptimizerSpec { return make('adam', o); }
+/** Adam with decoupled weight decay on the weights. @example adamw({ learningRate: 1e-3, weightDecay: 0.01 }) */
+export function adamw(o: Common & { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } = {}): OptimizerSpec { return make('adamw', o); }
+/** RMSProp: v = ρv + (1−ρ)g²; p −= lr·g/(√v + ε). @example rmsprop({ learningRate: 1e-3 }) */
+export function rmsprop(o: Common & { rho?: number; epsilon?: number } = {}): OptimizerSpec { return make('rmsprop', o); }
+/** Adagrad: s += g²; p −= lr·g/(√s + ε). @example adagrad({ learningRate: 0.01 }) */
+export function adagrad(o: Common & { epsilon?: number } = {}): OptimizerSpec { return make('adagrad', o); }
 
-/** Accepts an optimizer spec or its name (defaults), e.g. 'adam'. */
+/** Builds a spec from a name (the table's defaults) or re-checks one, with `overrides` on top. sgd goes through sgd() (its momentum picks the type). */
+function build(type: OptimizerName, o: Options & { nesterov?: boolean }): OptimizerSpec {
+  return type === 'sgd' ? sgd(o) : make(type, o);
+}
+
+/** Accepts an optimizer spec or its name (defaults), e.g. 'adam'. @example resolveOptimizer('adam', { learningRate: 0.01 }) */
 export function resolveOptimizer(opt: OptimizerSpec | OptimizerName | undefined, overrides: Record<string, unknown> = {}): OptimizerSpec {
   if (opt === undefined) opt = 'adam';
   if (typeof opt === 'string') {
-    const make = FACTORIES[opt as OptimizerName];
-    if (!make) throw new ValidationError('optimizer', `unknown optimizer ${JSON.stringify(opt)}; expected one of ${OPTIMIZERS.join(', ')}`);
-    return make(overrides);
+    if (!BY_NAME.has(opt)) throw new ValidationError('optimizer', `unknown optimizer ${JSON.stringify(opt)}; expected one of ${OPTIMIZERS.join(', ')}`);
+    return build(opt, overrides as Options);
   }
-  if (typeof opt !== 'object' || !FACTORIES[opt.type]) {
+  if (typeof opt !== 'object' || opt === null || typeof opt.type !== 'string' || !BY_NAME.has(opt.type)) {
     throw new ValidationError('optimizer', `expected an optimizer (sgd(), adam(), ...) or one of ${OPTIMIZERS.join(', ')}, got ${JSON.stringify(opt)}`);
   }
-  return FACTORIES[opt.type]({ ...opt, ...overrides });
-}
-
-/** Owns the optimizer's state (velocities, moments) for a set of parameter tensors. */
-export class OptimizerRuntime {
-  private state1: number[] = [];
-  private state2: number[] = [];
-  /** Steps taken (Adam's t). */
-  t = 0;
-  /** The rate step() applies (a field, not an argument: passing a double to a call boxes it). */
-  learningRate: number;
-
-  constructor(readonly spec: OptimizerSpec, private readonly k: KernelAbi, private readonly arena: Arena, private readonly params: ParamTensor[]) {
-    this.learningRate = learningRateAt(spec.learningRate, 0);
-    const two = spec.type === 'adam' || spec.type === 'adamw';
-    const one = spec.type !== 'sgd';
-    for (const p of params) {
-      this.state1.push(one ? arena.allocZeroed(p.size * 4) : 0);
-      this.state2.push(two ? arena.allocZeroed(p.size * 4) : 0);
-    }
-  }
-
-  /** Clears the moments (a new fit starts from scratch). */
-  reset(): void {
-    this.t = 0;
-    for (let i = 0; i < this.params.length; i++) {
-      const n = this.params[i]!.size;
-      if (this.state1[i]) this.k.f32_fill(this.state1[i]!, n, 0);
-      if (this.state2[i]) this.k.f32_fill(this.state2[i]!, n, 0);
-    }
-  }
-
-  /** Applies one update with `learningRate` to every tensor (gradients already complete). */
-  step(): void {
-    const { k, spec, params } = this;
-    const lr = this.learningRate;
-    this.t++;
-    if (spec.clipNorm !== undefined) {
-      let sq = 0;
-      for (let i = 0; i < params.length; i++) sq += k.f32_sumsq(params[i]!.gradPtr, params[i]!.size);
-      const norm = Math.sqrt(sq);
-      if (norm > spec.clipNorm) {
-        const s = spec.clipNorm / norm;
-        for (let i = 0; i < params.length; i++) k.f32_scale(params[i]!.gradPtr, params[i]!.gradPtr, params[i]!.size, s);
-      }
-    }
-    const c1 = 1 / (1 - Math.pow(spec.beta1 ?? 0.9, this.t));
-    const c2 = 1 / (1 - Math.pow(spec.beta2 ?? 0.999, this.t));
-    for (let i = 0; i < params.length; i++) {
-      const p = params[i]!;
-      switch (spec.type) {
-        case 'sgd': k.f32_sgd_step(p.ptr, p.gradPtr, p.size, lr); break;
-        case 'momentum': k.f32_momentum_step(p.ptr, p.gradPtr, this.state1[i]!, p.size, lr, spec.momentum!); break;
-        case 'nesterov': k.f32_nesterov_step(p.ptr, p.gradPtr, this.state1[i]!, p.size, lr, spec.momentum!); break;
-        case 'adam': case 'adamw':
-          k.f32_adam_step(p.ptr, p.gradPtr, this.state1[i]!, this.state2[i]!, p.size, lr, spec.beta1!, spec.beta2!, spec.epsilon!, c1, c2,
-            spec.type === 'adamw' && p.decay ? spec.weightDecay! : 0);
-          break;
-        case 'rmsprop': k.f32_rmsprop_step(p.ptr, p.gradPtr, this.state1[i]!, p.size, lr, spec.rho!, spec.epsilon!); break;
-        case 'adagrad': k.f32_adagrad_step(p.ptr, p.gradPtr, this.state1[i]!, p.size, lr, spec.epsilon!); break;
-      }
-    }
-  }
-
-  dispose(): void {
-    for (const p of [...this.state1, ...this.state2]) if (p) this.arena.free(p);
-    this.state1 = [];
-    this.state2 = [];
-  }
+  return build(opt.type, { ...opt, ...overrides } as Options);
 }

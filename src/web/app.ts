@@ -5,9 +5,9 @@
 // shows: view.ts.
 
 import {
-  adagrad, adam, adamw, backendInfo, dense, downsampleDigit, momentum, nesterov, preloadDigits, ready, rmsprop, Sequential, sgd,
+  backendInfo, dense, downsampleDigit, HIDDEN_ACTIVATIONS, OPTIMIZERS, preloadDigits, ready, Sequential,
   trainingReport, trainingThroughput, trainInWorker,
-  type BackendInfo, type BatchProgress, type History, type OptimizerSpec, type WorkerProgress, type WorkerTraining,
+  type BackendInfo, type BatchProgress, type History, type WorkerProgress, type WorkerTraining,
 } from './browser.js';
 import { lossAlarm } from './advice.js';
 import { FIELDS, parseSettings, showErrors } from './form.js';
@@ -17,8 +17,12 @@ import {
   $, drawRegions, plural, rate, renderCharts, renderConfusion, renderStats, resetResults, statsOfBatch, statsOfEpoch,
 } from './view.js';
 
-const OPTIMIZERS: Record<string, (o: { learningRate: number }) => OptimizerSpec> = { adam, sgd, momentum, nesterov, rmsprop, adagrad, adamw };
 const SEED = 1;
+
+/** The choices of a <select> from the library's own list (the activation and optimizer tables). */
+function fillOptions(id: string, names: readonly string[], selected: string): void {
+  $<HTMLSelectElement>(id).replaceChildren(...names.map((n) => new Option(n, n, n === selected, n === selected)));
+}
 
 const value = (id: string): string => ($(id) as HTMLInputElement | HTMLSelectElement).value;
 const logScale = (): boolean => $<HTMLInputElement>('log-loss').checked;
@@ -98,7 +102,7 @@ async function train(): Promise<void> {
     y: data.yTrain,
     layers: [...settings.hidden.map((u) => dense(u, { activation: settings.activation })), dense(k, { activation: 'softmax' })],
     seed: SEED,
-    compile: { optimizer: OPTIMIZERS[settings.optimizer]!({ learningRate }) },
+    compile: { optimizer: { type: settings.optimizer, learningRate } },
     fit: { epochs, batchSize: settings.batchSize, validationData: [data.transform(data.XVal), data.yVal] },
     probe: data.grid?.X,
   }).onProgress((p) => {
@@ -221,6 +225,8 @@ async function main(): Promise<void> {
     `<span class="badge ${isolated ? 'on' : ''}" id="badge-isolated" title="COOP/COEP headers: SharedArrayBuffer and threads available">cross-origin isolated ${isolated ? '✓' : '✗'}</span>`,
   ].join('');
   binary = binaryLabel(backendInfo());
+  fillOptions('activation', HIDDEN_ACTIVATIONS, 'relu');
+  fillOptions('optimizer', OPTIMIZERS, 'adam');
   applyPreset(value('dataset') as DatasetName);
   forgetRun(isToy(value('dataset')));
   pad = new DrawingPad($<HTMLCanvasElement>('pad'), classifyDrawing);

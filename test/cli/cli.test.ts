@@ -176,7 +176,7 @@ describe('errors: one line on stderr, exit code 2', () => {
     ['ragged CSV row', ['train', raggedCsv], /ragged\.csv: line 3 has 2 fields, expected 3 \(as line 1\)/],
     ['unclosed quote', ['train', quoteCsv], /quote\.csv: line 2, column 1: quoted field never closed/],
     ['unknown option', ['train', 'iris', '--epochz', '3'], /unknown option --epochz/],
-    ['unknown value', ['train', 'iris', '--optimizer', 'lion'], /--optimizer must be one of adam, sgd, momentum, nesterov, rmsprop/],
+    ['unknown value', ['train', 'iris', '--optimizer', 'lion'], /--optimizer must be one of sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad/],
     ['bad number', ['train', 'iris', '--epochs', 'many'], /--epochs expects a number, got "many"/],
     ['nonexistent label column', ['train', badCsv, '--label', 'species'], /"species" is not a column; the columns are "a", "b", "label"/],
     ['unknown command', ['fly'], /unknown command "fly"/],

@@ -3,52 +3,17 @@
 // central differences of this function in float64 are compared with the library's backprop.
 
 import type { LayerSpec } from '../../src/nn/layers.js';
+import { ACTIVATION_ORACLE, sigmoid64 } from './oracle.js';
 
 export type RefWeights = Record<string, Float64Array>[];
 
-const erf = (x: number): number => {
-  // Abramowitz–Stegun 7.1.26 is too coarse for a float64 oracle; use a series / continued fraction.
-  const ax = Math.abs(x);
-  if (ax < 3) {
-    let sum = 0;
-    let term = ax;
-    for (let n = 0; n < 200; n++) {
-      const t = term / (2 * n + 1);
-      sum += t;
-      term *= -ax * ax / (n + 1);
-      if (Math.abs(t) < 1e-17) break;
-    }
-    return Math.sign(x) * (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  // erfc continued fraction (Lentz) for large |x|
-  let f = ax;
-  for (let n = 60; n >= 1; n--) f = ax + (n / 2) / f;
-  const erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
-  return Math.sign(x) * (1 - erfc);
-};
+const sig = sigmoid64;
 
-const sig = (x: number) => 1 / (1 + Math.exp(-x));
-
+/** An activation's value in f64 from the shared oracle (prelu's slope is the unit's, given as alpha). */
 export function refActivation(name: string, x: number, j: number, alpha: number, beta: number): number {
-  switch (name) {
-    case 'identity': case 'linear': return x;
-    case 'step': return x >= 0 ? 1 : 0;
-    case 'sigmoid': return sig(x);
-    case 'tanh': return Math.tanh(x);
-    case 'arctan': return Math.atan(x);
-    case 'relu': return Math.max(0, x);
-    case 'leakyRelu': return x >= 0 ? x : alpha * x;
-    case 'elu': return x > 0 ? x : alpha * (Math.exp(x) - 1);
-    case 'softsign': return x / (1 + Math.abs(x));
-    case 'softplus': return Math.log1p(Math.exp(beta * x)) / beta;
-    case 'isru': return x / Math.sqrt(1 + alpha * x * x);
-    case 'isrlu': return x >= 0 ? x : x / Math.sqrt(1 + alpha * x * x);
-    case 'sqnl': return x > 2 ? 1 : x >= 0 ? x - x * x / 4 : x >= -2 ? x + x * x / 4 : -1;
-    case 'bipolarRelu': return j % 2 === 0 ? Math.max(0, x) : Math.min(0, x);
-    case 'gelu': return 0.5 * x * (1 + erf(x / Math.SQRT2));
-    case 'silu': return x * sig(x);
-    default: throw new Error(`refActivation: ${name}`);
-  }
+  const o = ACTIVATION_ORACLE[name as keyof typeof ACTIVATION_ORACLE];
+  if (!o) throw new Error(`refActivation: ${name}`);
+  return o.f(x, alpha, beta, j);
 }
 
 export interface RefOptions {
@@ -87,7 +52,7 @@ export function refCost(specs: readonly LayerSpec[], weights: RefWeights, X: Arr
         for (let r = 0; r < rows; r++) {
           for (let o = 0; o < out; o++) {
             const x = z[r * out + o]!;
-            act[r * out + o] = spec.activation === 'prelu' ? (x >= 0 ? x : w.slope![o]! * x) : refActivation(spec.activation, x, o, spec.alpha, spec.beta);
+            act[r * out + o] = refActivation(spec.activation, x, o, spec.activation === 'prelu' ? w.slope![o]! : spec.alpha, spec.beta);
           }
         }
       }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ActivationKernel } from '../../src/kernels/abi.js';
-import { ACTIVATION_KERNELS } from '../../src/kernels/abi.js';
+import { ACTIVATION_KERNELS, ACTIVATION_TABLE, type ActivationKernel, type ActivationRecord } from '../../src/kernels/activations.js';
+import type { ActivationName } from '../../src/nn/activations.js';
 import { get, kernelBackends, put, randomArray } from '../helpers/backends.js';
-import { expectGuard, expectUnchanged, LENGTHS, outBuf, phi64, relErr } from './util.js';
+import { ACTIVATION_ORACLE, phi64 } from '../helpers/oracle.js';
+import { expectGuard, expectUnchanged, LENGTHS, outBuf, relErr } from './util.js';
 
-// Independent f64 definitions (from the formulas, not the twins). bipolar_relu depends on the column.
-const sig = (x: number): number => 1 / (1 + Math.exp(-x));
+// Every element-wise kernel of the activation table against the f64 oracle (test/helpers/oracle.ts).
 interface Spec {
   f: (x: number, a: number, b: number, col: number) => number;
   alpha: number;
@@ -14,36 +14,44 @@ interface Spec {
   tol: number;
   floor: number;
   /** points where f' jumps (the finite-difference check stays 1e-2 away) */
-  kinks: number[];
+  kinks: readonly number[];
   /** backward: relative error bound above |dx| = bwdFloor (bwd from y = f(x) in f32 loses ~1 ulp of 1 absolutely) */
   bwdTol: number;
   bwdFloor: number;
 }
-const S = (f: Spec['f'], tol = 1e-6, floor = 1e-6, kinks: number[] = [], alpha = 0, beta = 0, bwdTol = 2e-6, bwdFloor = 1e-2): Spec =>
-  ({ f, alpha, beta, tol, floor, kinks, bwdTol, bwdFloor });
-const SPECS: Record<ActivationKernel, Spec> = {
-  identity: S((x) => x, 0, 1),
-  step: S((x) => (x >= 0 ? 1 : 0), 0, 1, [0]),
-  sigmoid: S((x) => sig(x), 1e-6, 1e-6, [], 0, 0, 2e-6, 0.1),
-  tanh: S((x) => Math.tanh(x), 1e-6, 1e-30, [], 0, 0, 2e-6, 0.1),
-  arctan: S((x) => Math.atan(x), 1e-6, 1e-30),
-  relu: S((x) => Math.max(x, 0), 0, 1, [0]),
-  leaky_relu: S((x, a) => (x >= 0 ? x : a * x), 1e-7, 1e-30, [0], 0.01),
-  elu: S((x, a) => (x > 0 ? x : a * (Math.exp(x) - 1)), 1e-6, 1e-30, [0], 0.7),
-  softsign: S((x) => x / (1 + Math.abs(x)), 3e-7, 1e-30),
-  softplus: S((x, _a, b) => Math.log(1 + Math.exp(b * x)) / b, 1e-6, 1e-6, [], 0, 1.5),
-  isru: S((x, a) => x / Math.sqrt(1 + a * x * x), 5e-7, 1e-30, [], 0.8),
-  isrlu: S((x, a) => (x >= 0 ? x : x / Math.sqrt(1 + a * x * x)), 5e-7, 1e-30, [0], 0.8),
-  sqnl: S((x) => (x > 2 ? 1 : x >= 0 ? x - (x * x) / 4 : x >= -2 ? x + (x * x) / 4 : -1), 3e-7, 1e-30, [-2, 0, 2]),
-  bipolar_relu: S((x, _a, _b, col) => (col % 2 === 0 ? Math.max(x, 0) : Math.min(x, 0)), 0, 1, [0]),
-  gelu: S((x) => x * phi64(x), 2e-6, 1e-6, [], 0, 0, 1e-5, 1e-2),
-  silu: S((x) => x * sig(x), 1e-6, 1e-6),
+/** Tolerances and test parameters where a kernel differs from the defaults (alpha, beta: the table's defaults). */
+const TOLERANCES: Partial<Record<ActivationKernel, Partial<Spec>>> = {
+  identity: { tol: 0, floor: 1 },
+  step: { tol: 0, floor: 1 },
+  sigmoid: { bwdFloor: 0.1 },
+  tanh: { floor: 1e-30, bwdFloor: 0.1 },
+  arctan: { floor: 1e-30 },
+  relu: { tol: 0, floor: 1 },
+  leaky_relu: { tol: 1e-7, floor: 1e-30 },
+  elu: { floor: 1e-30, alpha: 0.7 },
+  softsign: { tol: 3e-7, floor: 1e-30 },
+  softplus: { beta: 1.5 },
+  isru: { tol: 5e-7, floor: 1e-30, alpha: 0.8 },
+  isrlu: { tol: 5e-7, floor: 1e-30, alpha: 0.8 },
+  sqnl: { tol: 3e-7, floor: 1e-30 },
+  bipolar_relu: { tol: 0, floor: 1 },
+  gelu: { tol: 2e-6, bwdTol: 1e-5, bwdFloor: 1e-2 },
 };
-
-// Stable f64 forms where the naive ones overflow (golden/stability checks at ±1e4).
-const SAFE: Partial<Record<ActivationKernel, (x: number, a: number, b: number) => number>> = {
-  softplus: (x, _a, b) => (Math.max(b * x, 0) + Math.log1p(Math.exp(-Math.abs(b * x)))) / b,
-};
+/** The first public name of each kernel (leaky_relu → leakyRelu). */
+const NAME = new Map<string, ActivationName>();
+for (const [name, r] of Object.entries(ACTIVATION_TABLE) as [ActivationName, ActivationRecord][]) {
+  if ('kernel' in r && !NAME.has(r.kernel)) NAME.set(r.kernel, name);
+}
+const SPECS = Object.fromEntries(ACTIVATION_KERNELS.map((kernel) => {
+  const name = NAME.get(kernel)! as Exclude<ActivationName, 'softmax'>;
+  const r: ActivationRecord = ACTIVATION_TABLE[name];
+  const o = ACTIVATION_ORACLE[name];
+  const spec: Spec = {
+    f: o.f, kinks: o.kinks, alpha: r.alpha?.default ?? 0, beta: r.beta?.default ?? 0,
+    tol: 1e-6, floor: 1e-6, bwdTol: 2e-6, bwdFloor: 1e-2, ...TOLERANCES[kernel],
+  };
+  return [kernel, spec];
+})) as Record<ActivationKernel, Spec>;
 
 const SHAPES: Array<[number, number]> = LENGTHS.map((n) => (n === 1000 ? [40, 25] : n % 3 === 0 && n > 0 ? [3, n / 3] : [1, n]));
 const SPECIAL = [0, -0, 1e-8, -1e-8, 1e-3, -1e-3, 0.49, 0.51, -0.5, 1, -1, 2, -2, 2.5, -2.5, 10, -10, 15, -15, 30, -30,
@@ -51,8 +59,7 @@ const SPECIAL = [0, -0, 1e-8, -1e-8, 1e-3, -1e-3, 0.49, 0.51, -0.5, 1, -1, 2, -2
 
 function refFwd(name: ActivationKernel, x: Float32Array, cols: number): Float64Array {
   const s = SPECS[name];
-  const f = SAFE[name] ?? ((v: number, a: number, b: number) => s.f(v, a, b, 0));
-  return Float64Array.from(x, (v, i) => (name === 'bipolar_relu' ? s.f(v, 0, 0, i % cols) : f(v, Math.fround(s.alpha), Math.fround(s.beta))));
+  return Float64Array.from(x, (v, i) => s.f(v, Math.fround(s.alpha), Math.fround(s.beta), i % cols));
 }
 
 describe.each(kernelBackends().map((b) => [b.binary, b] as const))('activations on %s', (_name, b) => {

@@ -1,5 +1,6 @@
 // Shared pieces of the kernel tests: the awkward lengths, output buffers guarded by sentinels,
-// and f64 reference helpers. (Imported by test/kernels/*.test.ts; not a test itself.)
+// and the relative-error measure. (Imported by test/kernels/*.test.ts; not a test itself; the f64
+// oracles are in test/helpers/oracle.ts.)
 import { expect } from 'vitest';
 import type { Backend } from '../../src/backend.js';
 import { get, put } from '../helpers/backends.js';
@@ -42,26 +43,4 @@ export function relErr(actual: ArrayLike<number>, expected: ArrayLike<number>, f
     if (!(err <= worst)) worst = err;
   }
   return worst;
-}
-
-/** erf in f64 by its everywhere-convergent series erf x = 2/√π·e^{−x²}·Σ 2ⁿx^{2n+1}/(1·3···(2n+1)). */
-export function erf64(x: number): number {
-  if (Math.abs(x) > 6) return Math.sign(x);
-  let term = x, sum = x;
-  for (let n = 1; n < 200; n++) {
-    term *= (2 * x * x) / (2 * n + 1);
-    sum += term;
-    if (Math.abs(term) < 1e-17 * Math.abs(sum)) break;
-  }
-  return (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x) * sum;
-}
-
-/** Φ(x) in f64; for x < −3 through the continued fraction of erfc (relative accuracy in the tail). */
-export function phi64(x: number): number {
-  if (x >= -3) return 0.5 * (1 + erf64(x / Math.SQRT2));
-  const z = -x / Math.SQRT2;
-  // erfc z = e^{−z²}/√π · 1/(z + 1/2/(z + 1/(z + 3/2/(z + 2/(z + ...)))))
-  let f = z;
-  for (let k = 60; k >= 1; k--) f = z + (k / 2) / f;
-  return 0.5 * Math.exp(-z * z) / Math.sqrt(Math.PI) / f;
 }

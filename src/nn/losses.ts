@@ -1,0 +1,51 @@
+// The loss table: one record per loss of the public API — the output activation it is fused
+// with, how predictions are scored for accuracy, and how the network computes it (the output
+// mode). LOSSES, compile()'s checks and defaults, and the accuracy counts read it.
+
+import type { ActivationName } from './activations.js';
+
+/**
+ * How Network computes a loss from the output layer:
+ * - 'softmaxXent' / 'sigmoidBce': fused with the output activation, from the logits;
+ * - 'mseIdentity': on Z itself (identity output); 'mseActivation': on f(Z), then back through f'.
+ */
+export type OutputMode = 'softmaxXent' | 'sigmoidBce' | 'mseIdentity' | 'mseActivation';
+
+export interface LossRecord {
+  /** The output activation this loss is fused with (required), if any. */
+  readonly output?: ActivationName;
+  /** Output activations this loss cannot train. */
+  readonly rejects?: readonly ActivationName[];
+  /** Accuracy: 'argmax' of each row against the target's argmax; 'threshold': each output ≥ 0.5 against target ≥ 0.5; none for regression. */
+  readonly accuracy?: 'argmax' | 'threshold';
+  /** The output mode, given whether the output activation is the identity. */
+  mode(identityOutput: boolean): OutputMode;
+}
+
+export const LOSS_TABLE = {
+  categoricalCrossentropy: { output: 'softmax', accuracy: 'argmax', mode: () => 'softmaxXent' },
+  binaryCrossentropy: { output: 'sigmoid', accuracy: 'threshold', mode: () => 'sigmoidBce' },
+  meanSquaredError: { rejects: ['softmax'], mode: (identity) => (identity ? 'mseIdentity' : 'mseActivation') },
+} as const satisfies Record<string, LossRecord>;
+
+/** Losses: softmax outputs with categorical cross-entropy, sigmoid outputs with binary cross-entropy, anything else with MSE. */
+export type LossName = keyof typeof LOSS_TABLE;
+
+const BY_NAME: ReadonlyMap<string, LossRecord> = new Map(Object.entries(LOSS_TABLE));
+
+/** Every loss compile() accepts. @example LOSSES.includes('meanSquaredError') // true */
+export const LOSSES: readonly LossName[] = Object.keys(LOSS_TABLE) as LossName[];
+
+export function isLossName(name: unknown): name is LossName {
+  return typeof name === 'string' && BY_NAME.has(name);
+}
+
+export function lossRecord(name: LossName): LossRecord {
+  return BY_NAME.get(name)!;
+}
+
+/** The loss compile() picks for an output activation: the one fused with it, else mean squared error. */
+export function defaultLoss(output: ActivationName): LossName {
+  for (const name of LOSSES) if (lossRecord(name).output === output) return name;
+  return 'meanSquaredError';
+}
