@@ -5,43 +5,13 @@
 import type { Matrix } from '../data/matrix.js';
 import { dense, dropout, batchNorm, type LayerSpec } from '../nn/layers.js';
 import { Sequential } from '../nn/sequential.js';
-import type { ActivationName } from '../nn/activations.js';
 import { resolveOptimizer, type OptimizerName, type OptimizerSpec } from '../train/optimizers.js';
-import type { FitOptions, History } from '../train/fit.js';
-import type { ModelDescription } from '../report/report.js';
+import type { History } from '../train/fit.js';
 import type { ModelKind } from './modelfile.js';
 import { UsageError } from './args.js';
+import type { CliFit, TrainedModel, TrainSettings } from './trained.js';
 
-export interface TrainedModel {
-  kind: ModelKind;
-  task: 'classification' | 'regression';
-  /** Class index 0..k−1 per row of (preprocessed) X. */
-  predictClasses(X: Matrix): Int32Array;
-  /** Class probabilities (rows × k), when the model has them. */
-  predictProba?(X: Matrix): Matrix;
-  /** Regression: the (scaled) prediction per row. */
-  predictValues?(X: Matrix): Float32Array;
-  toJSON(): unknown;
-  /** What the report's summary shows. */
-  describe(): Sequential | ModelDescription;
-  dispose(): void;
-}
-
-export interface TrainSettings {
-  kind: ModelKind;
-  strategy?: 'ovr' | 'ovo';
-  hidden: number[];
-  activation: ActivationName;
-  optimizer: OptimizerName;
-  lr?: number;
-  epochs: number;
-  batchSize: number;
-  l2: number;
-  dropout: number;
-  batchNorm: boolean;
-  validationSplit: number;
-  seed: number;
-}
+export type { CliFit, TrainedModel, TrainSettings } from './trained.js';
 
 export function optimizerSpec(name: OptimizerName, lr: number | undefined): OptimizerSpec {
   return resolveOptimizer(name, lr === undefined ? {} : { learningRate: lr });
@@ -74,7 +44,6 @@ export function buildLayers(s: TrainSettings, outputs: number, task: 'classifica
   return layers;
 }
 
-export type CliFit = Pick<FitOptions, 'callbacks' | 'diagnostics' | 'classWeight'>;
 
 /** Trains the model `s.kind` on preprocessed X and class indices (or scaled regression targets) y. */
 export async function trainModel(

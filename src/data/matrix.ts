@@ -195,3 +195,17 @@ export function takeRows(m: Matrix, indices: ArrayLike<number>): Matrix {
   }
   return { data, rows: indices.length, cols };
 }
+
+/** Index of the largest of the n values from `offset` (the first one on ties; 0 when n ≤ 1). */
+export function argmaxAt(data: ArrayLike<number>, offset: number, n: number): number {
+  let best = 0;
+  for (let j = 1; j < n; j++) if (data[offset + j]! > data[offset + best]!) best = j;
+  return best;
+}
+
+/** Index of the largest value of each row (the first one on ties). @example argmaxRows({ data: Float32Array.of(1, 3, 2, 0), rows: 2, cols: 2 }) // [1, 0] */
+export function argmaxRows(M: Matrix): Int32Array {
+  const out = new Int32Array(M.rows);
+  for (let i = 0; i < M.rows; i++) out[i] = argmaxAt(M.data, i * M.cols, M.cols);
+  return out;
+}

@@ -5,6 +5,8 @@
 import { ModelFormatError, NotFittedError, ValidationError } from '../errors.js';
 import { checkLabels, uniqueLabels, type Label, type Labels } from '../data/labels.js';
 import { toMatrix, type Matrix, type MatrixLike } from '../data/matrix.js';
+
+export { argmaxRows } from '../data/matrix.js';
 import { classWeights, sampleWeights, type ClassWeight } from '../data/weights.js';
 
 /** Class labels as an estimator reports them: all numbers or all strings. */
@@ -107,18 +109,6 @@ export function decodeLabels(codes: ArrayLike<number>, classes: ClassList): Clas
   const out = new Array(codes.length);
   for (let i = 0; i < codes.length; i++) out[i] = classes[codes[i]!];
   return out as ClassList;
-}
-
-/** Index of the largest value of each row (the first one on ties). */
-export function argmaxRows(M: Matrix): Int32Array {
-  const out = new Int32Array(M.rows);
-  for (let i = 0; i < M.rows; i++) {
-    let best = 0;
-    const o = i * M.cols;
-    for (let j = 1; j < M.cols; j++) if (M.data[o + j]! > M.data[o + best]!) best = j;
-    out[i] = best;
-  }
-  return out;
 }
 
 export function notFitted(name: string, method: string): NotFittedError {
@@ -226,6 +216,13 @@ export function classifierFromJSON(json: unknown): Classifier {
   const entry = o && typeof o === 'object' ? registry.get(String(o.type)) : undefined;
   if (!entry) throw new ModelFormatError(`unknown estimator type ${JSON.stringify(o && (o as { type?: unknown }).type)}`);
   return entry.fromJSON(o as EstimatorJSON);
+}
+
+/** @internal A new, unfitted classifier of a registered type with these options. */
+export function createClassifier(type: string, options: Record<string, unknown> = {}): Classifier {
+  const create = registry.get(type)?.create;
+  if (!create) throw new ValidationError('type', `no estimator type ${JSON.stringify(type)} can be created; known: ${[...registry.keys()].filter((t) => registry.get(t)!.create).join(', ')}`);
+  return create(options);
 }
 
 /** @internal A factory making unfitted copies of the estimator a JSON describes, when its type supports it. */

@@ -316,5 +316,14 @@ export class OneVsOneClassifier extends MulticlassBase {
   }
 }
 
-registerClassifier('OneVsRestClassifier', { fromJSON: (j) => OneVsRestClassifier.fromJSON(j) });
-registerClassifier('OneVsOneClassifier', { fromJSON: (j) => OneVsOneClassifier.fromJSON(j) });
+// create(): options.estimator is the factory of the binary models; the rest are MulticlassOptions.
+const wrapperOptions = (o: Record<string, unknown>): [ClassifierFactory | undefined, MulticlassOptions] => {
+  const { estimator, ...rest } = o;
+  return [estimator as ClassifierFactory | undefined, rest as MulticlassOptions];
+};
+registerClassifier('OneVsRestClassifier', {
+  fromJSON: (j) => OneVsRestClassifier.fromJSON(j), create: (o) => new OneVsRestClassifier(...wrapperOptions(o)),
+});
+registerClassifier('OneVsOneClassifier', {
+  fromJSON: (j) => OneVsOneClassifier.fromJSON(j), create: (o) => new OneVsOneClassifier(...wrapperOptions(o)),
+});

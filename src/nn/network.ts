@@ -3,12 +3,10 @@
 // loss / backward passes as kernel calls. Nothing here allocates per step.
 
 import type { Backend } from '../backend.js';
+import { argmaxAt, toMatrix, type Matrix, type MatrixLike } from '../data/matrix.js';
 import { ValidationError } from '../errors.js';
-import {
-  BatchNormRuntime, createRuntime, DenseRuntime, type LayerRuntime, type LayerSpec, type ParamTensor,
-} from './layers.js';
+import { createRuntime, outputTypes, type LayerRuntime, type LayerSpec, type OutputLayer, type ParamTensor, type StateTensor } from './layers.js';
 import { lossRecord, type LossName, type OutputMode } from './losses.js';
-import { hasZeroGradient } from './activations.js';
 
 const PAD = 16; // floats: every tensor starts 64-byte aligned inside the blocks
 
@@ -17,7 +15,12 @@ export type { OutputMode };
 export class Network {
   readonly runtimes: LayerRuntime[] = [];
   readonly params: ParamTensor[] = [];
-  readonly denseLayers: DenseRuntime[] = [];
+  /** The parameters L2 and weight decay act on (ParamTensor.decay), in layer order. */
+  readonly decayed: ParamTensor[] = [];
+  /** Every layer's state (running statistics), in layer order. */
+  readonly state: StateTensor[] = [];
+  /** The layer that ends the stack. */
+  readonly last: OutputLayer;
   readonly outputSize: number;
   /** Floats in the unrolled parameter vector (no padding). */
   readonly paramCount: number;
@@ -48,9 +51,18 @@ export class Network {
       const rt = createRuntime(ctx, spec, size);
       this.runtimes.push(rt);
       this.params.push(...rt.params);
-      if (rt instanceof DenseRuntime) this.denseLayers.push(rt);
+      this.state.push(...rt.state);
       size = rt.outSize;
     }
+    this.decayed.push(...this.params.filter((p) => p.decay));
+    const last = this.runtimes[this.runtimes.length - 1]?.asOutput();
+    if (!last) {
+      for (const rt of this.runtimes) rt.dispose();
+      arena.free(this.rngPtr);
+      arena.free(this.lossPtr);
+      throw new ValidationError('layers', `the last layer must be ${outputTypes().join(' or ')} (the output layer)`);
+    }
+    this.last = last;
     this.outputSize = size;
     let offset = 0;
     let count = 0;
@@ -72,19 +84,16 @@ export class Network {
 
   get k() { return this.backend.k; }
   get arena() { return this.backend.arena; }
-  get last(): DenseRuntime { return this.runtimes[this.runtimes.length - 1] as DenseRuntime; }
 
   checkAlive(): void {
     if (this.disposed) throw new ValidationError('model', 'was disposed; its memory has been returned to the arena');
   }
 
-  /** Backpropagation needs a usable derivative in every dense layer. */
+  /** Backpropagation needs every layer to pass gradients (a dense layer: a usable derivative). */
   assertTrainable(): void {
-    for (const d of this.denseLayers) {
-      if (hasZeroGradient(d.activation)) {
-        throw new ValidationError('layers', `a ${d.activation} activation has zero gradient almost everywhere, so backpropagation cannot train it; `
-          + 'use sigmoid or tanh (step is for hand-set networks and predict)');
-      }
+    for (const rt of this.runtimes) {
+      const why = rt.trainingBlocker();
+      if (why) throw new ValidationError('layers', why);
     }
   }
 
@@ -174,15 +183,15 @@ export class Network {
     }
   }
 
-  /** Adds the L2 gradient (λ/m)·W to every weight gradient and the penalty (λ/2m)·ΣW² to stepLoss[0]
-   *  (λ = this.l2, a field rather than an argument: passing a double to a call boxes it). */
+  /** Adds the L2 gradient (λ/m)·W to the gradient of every tensor that decays and the penalty (λ/2m)·ΣW² to
+   *  stepLoss[0] (λ = this.l2, a field rather than an argument: passing a double to a call boxes it). */
   addL2(m: number): void {
     const l2 = this.l2;
     if (l2 === 0) return;
-    const { k } = this;
+    const { k, decayed } = this;
     let sq = 0;
-    for (let i = 0; i < this.denseLayers.length; i++) {
-      const W = this.denseLayers[i]!.W;
+    for (let i = 0; i < decayed.length; i++) {
+      const W = decayed[i]!;
       sq += k.f32_sumsq(W.ptr, W.size);
       k.f32_axpy(W.ptr, W.gradPtr, W.size, l2 / m);
     }
@@ -192,8 +201,41 @@ export class Network {
   l2Penalty(l2: number, m: number): number {
     if (l2 === 0) return 0;
     let sq = 0;
-    for (const d of this.denseLayers) sq += this.k.f32_sumsq(d.W.ptr, d.W.size);
+    for (const W of this.decayed) sq += this.k.f32_sumsq(W.ptr, W.size);
     return (l2 / (2 * m)) * sq;
+  }
+
+  /**
+   * Correct predictions among m rows: outputs at outPtr against targets at yPtr (both in the arena),
+   * scored by `accuracy` (argmax per row, or each output thresholded at 0.5); 0 for regression.
+   */
+  countCorrect(outPtr: number, yPtr: number, m: number, accuracy: 'argmax' | 'threshold' | undefined): number {
+    const f32 = this.arena.views.f32;
+    const K = this.outputSize;
+    const o = outPtr >>> 2;
+    const y = yPtr >>> 2;
+    let correct = 0;
+    if (accuracy === 'argmax') {
+      this.k.f32_argmax_rows(outPtr, this.argPtr, m, K);
+      const i32 = this.arena.views.i32;
+      const a = this.argPtr >>> 2;
+      for (let i = 0; i < m; i++) if (i32[a + i] === argmaxAt(f32, y + i * K, K)) correct++;
+    } else if (accuracy === 'threshold') {
+      for (let i = 0; i < m * K; i++) if ((f32[o + i]! >= 0.5) === (f32[y + i]! >= 0.5)) correct++;
+    }
+    return correct;
+  }
+
+  /** How many predictions countCorrect compares for m rows. */
+  compared(m: number, accuracy: 'argmax' | 'threshold' | undefined): number {
+    return accuracy === 'argmax' ? m : accuracy === 'threshold' ? m * this.outputSize : 0;
+  }
+
+  /** Validates X (finite, rectangular) against the network's input size. */
+  toInput(X: MatrixLike, arg = 'X'): Matrix {
+    const M = toMatrix(X, arg);
+    if (M.cols !== this.inputSize) throw new ValidationError(arg, `has ${M.cols} columns, the model expects ${this.inputSize}`);
+    return M;
   }
 
   /** Copies the whole parameter block (with padding) to `dstPtr` or back. */
@@ -205,10 +247,6 @@ export class Network {
   paramsFinite(): boolean {
     const s = this.k.f32_sumsq(this.paramBlock, this.blockFloats);
     return Number.isFinite(s);
-  }
-
-  batchNorms(): BatchNormRuntime[] {
-    return this.runtimes.filter((r): r is BatchNormRuntime => r instanceof BatchNormRuntime);
   }
 
   dispose(): void {

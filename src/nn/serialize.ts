@@ -1,11 +1,12 @@
 // Model files: JSON with the architecture, the compile settings and every parameter as
 // little-endian float32 in base64 (exact round trip, about 1.33 bytes per byte of weights).
+// This module converts between that JSON and plain data (ModelData); Sequential builds from it.
 
 import { ModelFormatError } from '../errors.js';
 import type { OptimizerSpec } from '../train/optimizers.js';
 import type { LayerSpec } from './layers.js';
-import { Sequential, type SequentialOptions } from './sequential.js';
-import type { LossName } from './targets.js';
+import type { LossName } from './losses.js';
+import type { LayerWeights } from './params.js';
 
 export const MODEL_FORMAT = 'simdnet.sequential';
 export const MODEL_VERSION = 1;
@@ -50,42 +51,47 @@ export interface SequentialJSON {
   weights: Record<string, string>[];
 }
 
-/** @internal */
-export function modelToJSON(model: Sequential): SequentialJSON {
-  const c = model.compiled;
-  return {
-    format: MODEL_FORMAT,
-    version: MODEL_VERSION,
-    inputSize: model.inputSize,
-    seed: model.seed,
-    layers: model.layers.map((l) => ({ ...l })),
-    compile: c ? { loss: c.loss, optimizer: { ...c.optimizer }, l2: c.l2 } : null,
-    weights: model.getWeights().map((w) => Object.fromEntries(Object.entries(w).map(([k, v]) => [k, f32ToBase64(v)]))),
-  };
+/** A model as plain data: what a model file holds, decoded. */
+export interface ModelData {
+  inputSize: number;
+  seed: number;
+  layers: LayerSpec[];
+  compile: { loss: LossName; optimizer: OptimizerSpec; l2: number } | null;
+  weights: LayerWeights[];
 }
 
 /** @internal */
-export function modelFromJSON(json: unknown, options: { backend?: SequentialOptions['backend'] } = {}): Sequential {
+export function encodeModel(d: ModelData): SequentialJSON {
+  return {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    inputSize: d.inputSize,
+    seed: d.seed,
+    layers: d.layers.map((l) => ({ ...l })),
+    compile: d.compile ? { loss: d.compile.loss, optimizer: { ...d.compile.optimizer }, l2: d.compile.l2 } : null,
+    weights: d.weights.map((w) => Object.fromEntries(Object.entries(w).map(([k, v]) => [k, f32ToBase64(v)]))),
+  };
+}
+
+/** @internal Reads a model file's JSON (an object or its text): the envelope is checked and the weights decoded;
+ *  the layers, settings and weight shapes are checked by the Sequential built from it. */
+export function decodeModel(json: unknown): ModelData {
   const j = (typeof json === 'string' ? parseJson(json) : json) as Partial<SequentialJSON>;
   if (!j || typeof j !== 'object' || j.format !== MODEL_FORMAT) {
     throw new ModelFormatError(`not a simdnet model: expected format "${MODEL_FORMAT}", got ${JSON.stringify(j && (j as { format?: unknown }).format)}`);
   }
   if (j.version !== MODEL_VERSION) throw new ModelFormatError(`model version ${String(j.version)} is not supported (this simdnet reads version ${MODEL_VERSION})`);
   if (!Array.isArray(j.weights)) throw new ModelFormatError('model file has no weights array');
-  let model: Sequential;
-  try {
-    model = new Sequential({ inputSize: j.inputSize as number, layers: j.layers as LayerSpec[], seed: j.seed, backend: options.backend });
-  } catch (e) {
-    throw new ModelFormatError(`model file describes an invalid network: ${(e as Error).message}`);
-  }
-  try {
-    model.setWeights(j.weights.map((w, i) => Object.fromEntries(Object.entries(w).map(([k, v]) => [k, base64ToF32(String(v), `weights[${i}].${k}`)]))));
-    if (j.compile) model.compile({ loss: j.compile.loss, optimizer: j.compile.optimizer, l2: j.compile.l2 });
-  } catch (e) {
-    model.dispose();
-    throw e instanceof ModelFormatError ? e : new ModelFormatError(`model file is corrupt: ${(e as Error).message}`);
-  }
-  return model;
+  return {
+    inputSize: j.inputSize as number,
+    seed: j.seed as number,
+    layers: j.layers as LayerSpec[],
+    compile: j.compile ?? null,
+    weights: j.weights.map((w: unknown, i) => {
+      if (!w || typeof w !== 'object') throw new ModelFormatError(`model file is corrupt: weights[${i}] is ${JSON.stringify(w)}, expected an object of base64 tensors`);
+      return Object.fromEntries(Object.entries(w).map(([k, v]) => [k, base64ToF32(String(v), `weights[${i}].${k}`)]));
+    }),
+  };
 }
 
 function parseJson(s: string): unknown {

@@ -68,16 +68,7 @@ export interface TrainingReportOptions {
 }
 
 function layerRows(model: Sequential): { type: string; units: number; activation: string; params: number }[] {
-  let size = model.inputSize;
-  return model.layers.map((l) => {
-    if (l.type === 'dense') {
-      const params = l.units * size + l.units + (l.activation === 'prelu' ? l.units : 0);
-      size = l.units;
-      return { type: 'dense', units: l.units, activation: l.activation, params };
-    }
-    if (l.type === 'dropout') return { type: `dropout ${l.rate}`, units: size, activation: '', params: 0 };
-    return { type: 'batchNorm', units: size, activation: '', params: 2 * size };
-  });
+  return model.describeLayers().map((d) => ({ type: d.label, units: d.units, activation: d.activation ?? '', params: d.params }));
 }
 
 function optimizerText(model: Sequential): string {

@@ -3,9 +3,11 @@
 
 import type { MatrixLike } from '../data/matrix.js';
 import { ValidationError } from '../errors.js';
+import { unroll } from '../nn/params.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { TargetsLike } from '../nn/targets.js';
 import { Rng } from '../rng.js';
+import type { TrainingSession } from './session.js';
 
 export interface GradientCheckOptions {
   /** Step ε (default 1e-3: the model computes in float32, so smaller steps drown in rounding). */
@@ -35,11 +37,19 @@ export interface GradientCheckResult {
  * @example const { maxRelativeError } = gradientCheck(model, X, y, { epsilon: 1e-3 }); // ≲ 1e-2 in float32
  */
 export function gradientCheck(model: Sequential, X: MatrixLike, y: TargetsLike, options: GradientCheckOptions = {}): GradientCheckResult {
+  return checkSession(model.session, X, y, options);
+}
+
+/** gradientCheck() on a training session. */
+export function checkSession(session: TrainingSession, X: MatrixLike, y: TargetsLike, options: GradientCheckOptions = {}): GradientCheckResult {
   const eps = options.epsilon ?? 1e-3;
   if (!(eps > 0)) throw new ValidationError('epsilon', `expected a positive number, got ${eps}`);
-  const net = model.net;
-  model.lossAndGradientsRaw(X, y);
-  const analytic = model.unroll(true);
+  const { net } = session;
+  const M = net.toInput(X);
+  const T = session.targets(y, M.rows);
+  const J = () => session.lossAndGradients(M, T);
+  J();
+  const analytic = unroll(net, true);
   const rng = new Rng(options.seed ?? 1);
   const perLayer: TensorCheck[] = [];
   let offset = 0;
@@ -58,9 +68,9 @@ export function gradientCheck(model: Sequential, X: MatrixLike, y: TargetsLike, 
         const at = (p.ptr >>> 2) + i;
         const original = net.arena.views.f32[at]!;
         net.arena.views.f32[at] = original + eps;
-        const plus = model.lossAndGradientsRaw(X, y);
+        const plus = J();
         net.arena.views.f32[at] = original - eps;
-        const minus = model.lossAndGradientsRaw(X, y);
+        const minus = J();
         net.arena.views.f32[at] = original;
         const numeric = (plus - minus) / (2 * eps);
         const a = analytic[offset + i]!;
@@ -74,6 +84,6 @@ export function gradientCheck(model: Sequential, X: MatrixLike, y: TargetsLike, 
       offset += p.size;
     }
   });
-  model.lossAndGradientsRaw(X, y); // leave the analytic gradients in place
+  J(); // leave the analytic gradients in place
   return { maxRelativeError: perLayer.reduce((m, t) => Math.max(m, t.relativeError), 0), perLayer };
 }

@@ -1,6 +1,6 @@
 // Per-epoch progress for `verbose`: a redrawn bar with ETA on a TTY, one line per epoch otherwise.
 
-import type { EpochLogs, History } from './fit.js';
+import type { EpochLogs, History } from './types.js';
 
 interface Out { isTTY?: boolean; columns?: number; write(s: string): unknown }
 

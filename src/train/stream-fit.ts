@@ -6,11 +6,11 @@
 
 import type { Matrix, MatrixLike } from '../data/matrix.js';
 import { DivergenceError, ValidationError } from '../errors.js';
-import type { Sequential } from '../nn/sequential.js';
-import { countCorrect, counted } from '../nn/sequential.js';
+import { argmaxAt } from '../data/matrix.js';
 import type { TargetsLike } from '../nn/targets.js';
-import type { EpochLogs, FitOptions, History } from './fit.js';
 import { learningRateAt } from './optimizers.js';
+import type { Evaluation, TrainingSession } from './session.js';
+import type { EpochLogs, FitOptions, History } from './types.js';
 
 export interface SourceBatch { X: MatrixLike; y: TargetsLike }
 export type DataSource = AsyncIterable<SourceBatch> | Iterable<SourceBatch>;
@@ -67,15 +67,21 @@ function stageTargets(f32: Float32Array, yPtr: number, at: number, K: number, y:
   }
 }
 
+/** Mean loss and accuracy of a session's model on X, y. */
+function evaluate(session: TrainingSession, X: MatrixLike, y: TargetsLike, arg: string): Evaluation {
+  const M = session.net.toInput(X, arg);
+  return session.evaluate(M, session.targets(y, M.rows));
+}
+
 /** Mean loss and accuracy of a model over a source (or arrays). */
-async function evaluateSource(model: Sequential, data: DataSource | [MatrixLike, TargetsLike], epoch: number): Promise<{ loss: number; accuracy?: number }> {
-  if (Array.isArray(data)) return model.evaluate(data[0], data[1]);
+async function evaluateSource(session: TrainingSession, data: DataSource | [MatrixLike, TargetsLike], epoch: number): Promise<Evaluation> {
+  if (Array.isArray(data)) return evaluate(session, data[0], data[1], 'X');
   let lossSum = 0, accSum = 0, n = 0, withAcc = false;
   const it = iterate(data, epoch, 'validationData');
   for (let r = await it.next(); !r.done; r = await it.next()) {
-    const M = model.toInput(r.value.X, 'validationData');
+    const M = session.net.toInput(r.value.X, 'validationData');
     if (M.rows === 0) continue;
-    const e = model.evaluate(M, r.value.y);
+    const e = evaluate(session, M, r.value.y, 'validationData');
     lossSum += e.loss * M.rows;
     if (e.accuracy !== undefined) { accSum += e.accuracy * M.rows; withAcc = true; }
     n += M.rows;
@@ -88,23 +94,22 @@ async function evaluateSource(model: Sequential, data: DataSource | [MatrixLike,
  * Trains on a data source, epoch by epoch.
  * @example await model.fit(new TableDataset(stream, pipeline, target, { batchSize: 64 }), { epochs: 3 })
  */
-export async function fitSource(model: Sequential, source: DataSource, options: SourceFitOptions = {}): Promise<History> {
-  const c = model.requireCompiled();
-  const net = model.net;
+export async function fitSource(session: TrainingSession, source: DataSource, options: SourceFitOptions = {}): Promise<History> {
+  const { net, settings, mode, accuracy } = session;
   net.assertTrainable();
   const epochs = options.epochs ?? 10;
   if (!Number.isInteger(epochs) || epochs < 0) throw new ValidationError('epochs', `expected an integer ≥ 0, got ${epochs}`);
   const B = options.batchSize ?? 32;
   if (!Number.isInteger(B) || B < 1) throw new ValidationError('batchSize', `a data source needs a whole batch size ≥ 1, got ${String(B)}`);
-  const d = model.inputSize;
-  const K = model.outputSize;
-  const onehot = c.loss === 'categoricalCrossentropy';
+  const d = net.inputSize;
+  const K = net.outputSize;
+  const onehot = settings.loss === 'categoricalCrossentropy';
   const cw = options.classWeight;
   if (cw && (!onehot || cw.length !== K)) throw new ValidationError('classWeight', onehot ? `has ${cw.length} weights, expected ${K}` : 'needs a softmax output (class targets)');
   const yieldEvery = options.yieldEvery ?? 25;
   net.ensureCapacity(B);
   const { arena } = net;
-  const opt = model.optimizer!;
+  const opt = session.optimizer;
   const xb = arena.alloc(B * d * 4);
   const yb = arena.alloc(B * K * 4);
   const wb = cw ? arena.alloc(B * 4) : 0;
@@ -119,13 +124,9 @@ export async function fitSource(model: Sequential, source: DataSource, options: 
   const step = () => {
     if (wb) {
       const f32 = arena.views.f32;
-      for (let i = 0; i < m; i++) {
-        let k = 0;
-        for (let j = 1; j < K; j++) if (f32[(yb >>> 2) + i * K + j]! > f32[(yb >>> 2) + i * K + k]!) k = j;
-        f32[(wb >>> 2) + i] = cw![k]!;
-      }
+      for (let i = 0; i < m; i++) f32[(wb >>> 2) + i] = cw![argmaxAt(f32, (yb >>> 2) + i * K, K)]!;
     }
-    net.trainStep(xb, yb, m, c.mode, wb);
+    net.trainStep(xb, yb, m, mode, wb);
     net.addL2(m);
     const loss = lossView();
     if (!Number.isFinite(loss)) {
@@ -135,8 +136,8 @@ export async function fitSource(model: Sequential, source: DataSource, options: 
     }
     opt.step();
     totals[0] += loss * m;
-    totals[1] += countCorrect(net, c.mode === 'mseIdentity' ? net.last.zPtr : net.last.aPtr, yb, m, K, c.loss);
-    totals[2] += counted(m, K, c.loss);
+    totals[1] += net.countCorrect(mode === 'mseIdentity' ? net.last.zPtr : net.last.aPtr, yb, m, accuracy);
+    totals[2] += net.compared(m, accuracy);
     totals[3] += m;
     batchLogs.size = m; batchLogs.loss = loss;
     if (options.callbacks?.onBatchEnd?.(batchLogs.batch, batchLogs) === false) stopAll = true;
@@ -147,7 +148,7 @@ export async function fitSource(model: Sequential, source: DataSource, options: 
     for (; epoch < epochs && !stopAll; epoch++) {
       const t0 = now();
       let lastYield = t0;
-      const lr = learningRateAt(c.optimizer.learningRate, epoch);
+      const lr = learningRateAt(settings.optimizer.learningRate, epoch);
       opt.learningRate = lr;
       totals.fill(0);
       batchLogs.batch = 0;
@@ -157,7 +158,7 @@ export async function fitSource(model: Sequential, source: DataSource, options: 
       let t = now();
       for (let r = await it.next(); !r.done && !stopAll; r = await it.next()) {
         waited += now() - t;
-        const X = model.toInput(r.value.X, 'source X');
+        const X = net.toInput(r.value.X, 'source X');
         const y = r.value.y;
         const yRows = (y as Matrix).rows ?? (y as ArrayLike<number>).length;
         if (yRows !== X.rows) throw new ValidationError('source y', `has ${yRows} targets for ${X.rows} rows of X`);
@@ -179,7 +180,7 @@ export async function fitSource(model: Sequential, source: DataSource, options: 
       const logs: EpochLogs = { epoch, loss: totals[0]! / totals[3]!, learningRate: lr, time: 0 };
       if (totals[2]) logs.accuracy = totals[1]! / totals[2]!;
       if (options.validationData) {
-        const v = await evaluateSource(model, options.validationData, epoch);
+        const v = await evaluateSource(session, options.validationData, epoch);
         logs.valLoss = v.loss;
         if (v.accuracy !== undefined) logs.valAccuracy = v.accuracy;
       }

@@ -5,7 +5,7 @@
 import { classWeights, sampleWeights } from '../data/weights.js';
 import { ValidationError } from '../errors.js';
 import type { Targets } from '../nn/targets.js';
-import type { FitOptions } from './fit.js';
+import type { FitOptions } from './types.js';
 
 export function rowWeights(options: FitOptions, T: Targets, rows: number): Float32Array | undefined {
   if (options.classWeight === undefined && options.sampleWeight === undefined) return undefined;

@@ -27,6 +27,6 @@ export async function preloadDigits(url?: string | URL): Promise<void> {
   const response = await fetch(href);
   if (!response.ok) throw new Error(`preloadDigits: could not fetch ${String(href)}: HTTP ${response.status}`);
   const text = await response.text();
-  if (text.split('\n').filter((l) => l.length > 0).length !== DIGITS_ROWS) throw new Error(`preloadDigits: ${String(href)} is not the digits data`);
+  if (text.split(/\s+/).filter((l) => l.length > 0).length !== DIGITS_ROWS) throw new Error(`preloadDigits: ${String(href)} is not the digits data`);
   DIGITS_PACKED = text;
 }

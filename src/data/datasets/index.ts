@@ -71,8 +71,8 @@ export function loadDigits(): Dataset {
     const cols = 64;
     const data = new Float32Array(rows * cols);
     const y = new Int32Array(rows);
-    // Split rather than index by offset: a checkout with \r\n line ends must decode the same.
-    const lines = DIGITS_PACKED.split(/\r?\n/).filter((l) => l.length > 0);
+    // Split on white space rather than index by offset: a checkout with \r\n line ends must decode the same.
+    const lines = DIGITS_PACKED.split(/\s+/).filter((l) => l.length > 0);
     if (lines.length !== rows) throw new Error(`digits.ts is corrupt: ${lines.length} rows, expected ${rows}`);
     for (let i = 0; i < rows; i++) {
       const line = lines[i];

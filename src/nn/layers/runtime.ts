@@ -1,0 +1,169 @@
+// The layer protocol: what every layer runtime answers for itself — its parameters (each saying
+// whether L2 and weight decay apply), its state (running statistics), their initialization, a
+// one-line description, its per-epoch diagnostics and whether backpropagation can train it — and
+// the batch buffers it owns in the arena. Network and Sequential loop over layers through this
+// protocol only; they never ask which kind of layer they hold.
+
+import { ValidationError } from '../../errors.js';
+import type { ActivationForm } from '../../kernels/activations.js';
+import type { KernelAbi } from '../../kernels/abi.js';
+import type { Arena } from '../../memory/arena.js';
+import type { Rng } from '../../rng.js';
+import type { ActivationName } from '../activations.js';
+import type { LayerDiagnostics, LayerStats } from '../diagnostics.js';
+
+/** One learnable tensor inside the model's contiguous parameter block. */
+export interface ParamTensor {
+  name: string;
+  size: number;
+  /** L2 and decoupled weight decay (AdamW) apply: weights, never biases, scales or slopes. */
+  decay: boolean;
+  ptr: number;
+  gradPtr: number;
+}
+
+/** A tensor of state a layer keeps besides its parameters (batch norm's running statistics): saved and restored with the weights, not trained. */
+export interface StateTensor {
+  readonly name: string;
+  readonly size: number;
+  readonly ptr: number;
+  /** The value every element starts at. */
+  readonly initial: number;
+}
+
+/** What a layer runtime needs from its model. */
+export interface LayerContext {
+  k: KernelAbi;
+  arena: Arena;
+  /** 16-byte xoshiro128** state for dropout masks and rrelu slopes. */
+  rngPtr: number;
+}
+
+/** What summary() and the report show of a layer. */
+export interface LayerDescription {
+  /** The layer type ('dense', 'dropout', 'batchNorm'). */
+  type: string;
+  /** The type with its settings, without the activation: 'dense', 'dropout 0.1', 'batchNorm'. */
+  label: string;
+  activation?: ActivationName;
+  /** Output size. */
+  units: number;
+  /** Learnable parameters. */
+  params: number;
+}
+
+/** Statistics of a buffer in the arena (the fit loop's measuring tool for diagnostics). */
+export interface Probe {
+  stats(ptr: number, n: number): LayerStats;
+}
+
+/** A layer's diagnostics on the last batch of an epoch (the caller adds the layer index). */
+export type LayerSignals = Omit<LayerDiagnostics, 'layer'>;
+
+/** The operations Network needs from the layer that ends the stack: its linear part, its activation and the buffers the fused losses use. */
+export interface OutputLayer {
+  readonly activation: ActivationName;
+  readonly form: ActivationForm;
+  readonly zPtr: number;
+  readonly aPtr: number;
+  readonly dzPtr: number;
+  forwardLinear(inPtr: number, m: number, workPtr: number): void;
+  activate(m: number, training: boolean): void;
+  backwardActivation(dAPtr: number, m: number): void;
+  backwardLinear(m: number, needDIn: boolean, workPtr: number): number;
+}
+
+export abstract class LayerRuntime {
+  readonly params: ParamTensor[] = [];
+  readonly state: StateTensor[] = [];
+  protected buffers: number[] = [];
+  protected capacity = 0;
+  /** Input pointer of the last forward pass (kept for backward). */
+  protected inPtr = 0;
+
+  constructor(readonly ctx: LayerContext, readonly inSize: number, readonly outSize: number) {}
+
+  /** (Re)allocates batch buffers for up to `capacity` rows. */
+  allocate(capacity: number, needDIn: boolean): void {
+    this.freeBuffers();
+    this.capacity = capacity;
+    this.allocBuffers(capacity, needDIn);
+  }
+
+  protected buf(floats: number): number {
+    const ptr = this.ctx.arena.allocZeroed(floats * 4);
+    this.buffers.push(ptr);
+    return ptr;
+  }
+
+  /** Adds a state tensor of `size` floats starting at `initial` (freed by dispose()). */
+  protected addState(name: string, size: number, initial: number): StateTensor {
+    const s: StateTensor = { name, size, ptr: this.ctx.arena.allocZeroed(size * 4), initial };
+    this.ctx.k.f32_fill(s.ptr, size, initial);
+    this.state.push(s);
+    return s;
+  }
+
+  private freeBuffers(): void {
+    for (const p of this.buffers) this.ctx.arena.free(p);
+    this.buffers = [];
+  }
+
+  /** Draws the parameters from the model's initialization stream and resets the state. */
+  initialize(rng: Rng): void {
+    this.initParams(rng);
+    for (const s of this.state) this.ctx.k.f32_fill(s.ptr, s.size, s.initial);
+  }
+
+  /** Learnable parameters of this layer. */
+  get paramCount(): number {
+    let n = 0;
+    for (const p of this.params) n += p.size;
+    return n;
+  }
+
+  /** GEMM scratch this layer needs for a batch of `capacity` rows. */
+  workBytes(_capacity: number): number { return 0; }
+  /** Why backpropagation cannot train through this layer, or undefined. */
+  trainingBlocker(): string | undefined { return undefined; }
+  /** The output-layer operations, when this layer can end a network. */
+  asOutput(): OutputLayer | undefined { return undefined; }
+  /** Signals of the last training batch of `m` rows (layers that report none: undefined). */
+  diagnose(_m: number, _probe: Probe): LayerSignals | undefined { return undefined; }
+
+  abstract describe(): LayerDescription;
+  protected abstract initParams(rng: Rng): void;
+  protected abstract allocBuffers(capacity: number, needDIn: boolean): void;
+  /** Runs the layer on `m` rows at inPtr; returns the output pointer. */
+  abstract forward(inPtr: number, m: number, training: boolean, workPtr: number): number;
+  /** Given dLoss/dOutput at dOutPtr, fills parameter gradients; returns dLoss/dInput (0 when not needed). */
+  abstract backward(dOutPtr: number, m: number, needDIn: boolean, workPtr: number): number;
+
+  dispose(): void {
+    this.freeBuffers();
+    for (const s of this.state) this.ctx.arena.free(s.ptr);
+    this.state.length = 0;
+  }
+}
+
+/** A layer type: how its spec is checked, where it may stand, and how its runtime is made. One entry per type in layers.ts. */
+export interface LayerType<S extends { type: string } = { type: string }> {
+  readonly type: string;
+  /** Validates a spec from user code or JSON and fills defaults (throws ValidationError). */
+  normalize(raw: Record<string, unknown>): S;
+  /** Checks the spec's place at `index` of a stack of `count` layers (throws ValidationError). */
+  place?(spec: S, index: number, count: number): void;
+  /** True when a layer of this type can end a network (its runtime's asOutput() answers). */
+  readonly output?: boolean;
+  create(ctx: LayerContext, spec: S, inSize: number): LayerRuntime;
+}
+
+export function positiveInt(v: unknown, arg: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ValidationError(arg, `expected a positive integer, got ${String(v)}`);
+  return v;
+}
+
+export function finiteNumber(v: unknown, arg: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValidationError(arg, `expected a finite number, got ${String(v)}`);
+  return v;
+}

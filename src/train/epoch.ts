@@ -1,0 +1,82 @@
+// One epoch's batches: gather a batch, train step, L2, divergence check, optimizer step, running
+// sums, callbacks. Nothing here allocates per step.
+
+import { DivergenceError } from '../errors.js';
+import type { EpochPrinter } from './progress.js';
+import type { TrainingSession } from './session.js';
+import type { BatchLogs, FitOptions } from './types.js';
+
+/** Arena buffers of a run; wAll / wb (row weights, all rows and the batch) are 0 when training is unweighted. */
+export interface Staging { xAll: number; yAll: number; idxPtr: number; xb: number; yb: number; safe: number; wAll: number; wb: number }
+
+/**
+ * Runs the batches of an epoch. A plain class, not the generator: doubles in a generator's frame
+ * are boxed on the heap, so the per-step arithmetic lives here, with running sums in a Float64Array.
+ */
+export class EpochSteps {
+  readonly batches: number;
+  /** loss·m summed, correct predictions, predictions compared, samples run. */
+  readonly totals = new Float64Array(4);
+  lastBatchSize = 0;
+  /** Set when onBatchEnd returned false. */
+  stopped = false;
+  private epoch = 0;
+  private readonly batchLogs: BatchLogs = { batch: 0, size: 0, loss: 0.5 };
+
+  constructor(private readonly session: TrainingSession, private readonly s: Staging, private readonly N: number, private readonly B: number,
+    private readonly options: FitOptions, private readonly printer: EpochPrinter | undefined) {
+    this.batches = Math.ceil(N / B);
+  }
+
+  beginEpoch(epoch: number, lr: number): void {
+    this.epoch = epoch;
+    this.session.optimizer.learningRate = lr;
+    this.totals.fill(0);
+  }
+
+  /** Runs `count` batches from `batch` (fewer at the epoch's end); returns the next batch. No clock is read
+   *  here: performance.now() returns a heap-allocated number, and a step must allocate nothing. */
+  run(batch: number, count: number): number {
+    const end = Math.min(this.batches, batch + count);
+    const { session, s, N, B, totals } = this;
+    const { net, mode, accuracy } = session;
+    const { k } = net;
+    const opt = session.optimizer;
+    const d = net.inputSize;
+    const K = net.outputSize;
+    const onBatchEnd = this.options.callbacks?.onBatchEnd;
+    // The loss is read straight from the arena's f64 view: a getter returning a double would box it
+    // whenever the engine does not inline the getter. Memory does not grow inside this loop.
+    const lossView = net.arena.views.f64;
+    const lossAt = net.lossPtr >>> 3;
+    while (batch < end) {
+      const start = batch * B;
+      const m = Math.min(B, N - start);
+      k.f32_gather_rows(s.xAll, s.idxPtr + start * 4, s.xb, m, d);
+      k.f32_gather_rows(s.yAll, s.idxPtr + start * 4, s.yb, m, K);
+      if (s.wAll) k.f32_gather_rows(s.wAll, s.idxPtr + start * 4, s.wb, m, 1);
+      net.trainStep(s.xb, s.yb, m, mode, s.wb);
+      net.addL2(m);
+      const loss = lossView[lossAt]!;
+      if (!Number.isFinite(loss)) {
+        if (!net.paramsFinite()) net.copyParamsFrom(s.safe);
+        throw new DivergenceError(`training diverged: the loss became ${loss} in epoch ${this.epoch + 1}, batch ${batch + 1}. `
+          + 'Try a smaller learning rate, standardize the features, or clip gradients (clipNorm); the model keeps its last finite weights.');
+      }
+      opt.step();
+      totals[0] += loss * m;
+      totals[1] += net.countCorrect(mode === 'mseIdentity' ? net.last.zPtr : net.last.aPtr, s.yb, m, accuracy);
+      totals[2] += net.compared(m, accuracy);
+      totals[3] += m;
+      this.lastBatchSize = m;
+      this.printer?.batch(this.epoch, batch, loss);
+      batch++;
+      if (onBatchEnd) {
+        const logs = this.batchLogs;
+        logs.batch = batch - 1; logs.size = m; logs.loss = loss;
+        if (onBatchEnd(batch - 1, logs) === false) { this.stopped = true; break; }
+      }
+    }
+    return batch;
+  }
+}

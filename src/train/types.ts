@@ -1,0 +1,78 @@
+// The fit loop's options, logs and history (the public types of fit() and fitSync()).
+
+import type { MatrixLike } from '../data/matrix.js';
+import type { ClassWeight } from '../data/weights.js';
+import type { EpochDiagnostics } from '../nn/diagnostics.js';
+import type { TargetsLike } from '../nn/targets.js';
+
+export type { EpochDiagnostics, LayerDiagnostics, LayerStats } from '../nn/diagnostics.js';
+
+export interface EpochLogs {
+  epoch: number;
+  loss: number;
+  accuracy?: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  learningRate: number;
+  /** Seconds this epoch took. */
+  time: number;
+}
+
+export interface BatchLogs { batch: number; size: number; loss: number }
+
+export interface History {
+  epoch: number[];
+  loss: number[];
+  accuracy: number[];
+  valLoss: number[];
+  valAccuracy: number[];
+  learningRate: number[];
+  /** Seconds per epoch. */
+  time: number[];
+  /** Training samples run in each epoch divided by its time (validation included); trainingThroughput() sums them up. */
+  samplesPerSec: number[];
+  diagnostics: EpochDiagnostics[];
+  stoppedEarly: boolean;
+  /** Epoch whose weights the model holds at the end (with restoreBestWeights), else the last. */
+  bestEpoch: number;
+  /** Training on a data source: seconds per epoch spent waiting for its batches (reading, parsing, encoding). */
+  sourceTime?: number[];
+}
+
+export interface EarlyStopping {
+  /** Epochs without improvement before stopping. */
+  patience: number;
+  /** Default 'valLoss' when there is validation data, else 'loss'. */
+  monitor?: 'loss' | 'valLoss' | 'accuracy' | 'valAccuracy';
+  minDelta?: number;
+  restoreBestWeights?: boolean;
+}
+
+export interface FitOptions {
+  epochs?: number;
+  /** Default 32; `batchSize: m` (or Infinity) is full-batch gradient descent. */
+  batchSize?: number;
+  /** Fraction of the rows held out (seeded random) for validation. */
+  validationSplit?: number;
+  validationData?: [MatrixLike, TargetsLike];
+  shuffle?: boolean;
+  /** Shuffling / split seed; default the model's seed. */
+  seed?: number;
+  callbacks?: {
+    onEpochEnd?: (epoch: number, logs: EpochLogs) => void | boolean;
+    /** Returning false stops training after this batch: the epoch ends with the batches run so far
+     *  (its logs cover those batches), onEpochEnd is called, and fit returns. */
+    onBatchEnd?: (batch: number, logs: BatchLogs) => void | boolean;
+  };
+  earlyStopping?: EarlyStopping;
+  /** true/1: a progress bar on a TTY, one line per epoch otherwise. */
+  verbose?: boolean | number;
+  /** Per-layer activation and gradient statistics each epoch, in history.diagnostics. */
+  diagnostics?: boolean;
+  /** fit() yields to the event loop at least this often (ms). Default 25. */
+  yieldEvery?: number;
+  /** Weights of the classes in the training loss: 'balanced' (n / (k·n_c)), one per class index, or by class index. The validation loss is not weighted. */
+  classWeight?: ClassWeight;
+  /** A weight per training row (times its class weight): loss = (1/m)·Σ w_i·loss_i. */
+  sampleWeight?: ArrayLike<number>;
+}
