@@ -19,8 +19,7 @@ export {
 
 export type LayerSpec = DenseSpec | DropoutSpec | BatchNormSpec;
 
-const TYPES = new Map<string, LayerType>();
-for (const t of [DENSE, DROPOUT, BATCH_NORM] as LayerType[]) TYPES.set(t.type, t);
+const TYPES = new Map<string, LayerType>(([DENSE, DROPOUT, BATCH_NORM] as LayerType[]).map((t) => [t.type, t]));
 
 /** @internal Adds a layer type (tests of the protocol; future types register the same way). */
 export function registerLayerType(entry: LayerType<{ type: string }>): void {
