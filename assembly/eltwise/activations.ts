@@ -2,7 +2,7 @@
 // (row-major, contiguous rows·cols floats; any alignment, tails via lanes.ts). alpha/beta are each
 // activation's parameters, ignored by the others. Every activation is an op class with
 // fwd(x, a, b) and bwd(x, y, dy, a, b) on f32x4 lanes; bwd reads y (the forward output) where that is
-// cheaper (sigmoid, tanh). bipolar_relu needs the column index and lives in activations_more.ts.
+// cheaper (sigmoid, tanh). bipolar_relu needs the column index and lives in relu_variants.ts.
 
 import { madd } from '../simd';
 import { mapBwd, mapFwd } from './lanes';

@@ -1,4 +1,5 @@
 // Exports of assembly/eltwise: element-wise kernels and every activation (forward and backward).
 export * from './basic';
 export * from './activations';
-export * from './activations_more';
+export * from './relu_variants';
+export * from './softmax';

@@ -9,6 +9,7 @@
 // Flags: bit 0 ReLU, bit 1 accumulate into Z (as f32_gemm_nt). Row-major, 4-byte aligned.
 
 import { madd } from '../simd';
+import { GEMM_ACCUMULATE, GEMM_RELU } from './driver';
 
 /** Lanes of column j..j+3 at depth p, for rows that exist (cols ≤ 4); missing lanes are 0. */
 @inline
@@ -25,7 +26,7 @@ function gatherColumn(w: usize, rowBytes: usize, p: i32, cols: i32): v128 {
 @inline
 function initLanes(zPtr: usize, biasPtr: usize, cols: i32, flags: i32): v128 {
   let c = f32x4.splat(0);
-  if (flags & 2) {
+  if (flags & GEMM_ACCUMULATE) {
     c = f32x4.replace_lane(c, 0, load<f32>(zPtr));
     if (cols > 1) c = f32x4.replace_lane(c, 1, load<f32>(zPtr, 4));
     if (cols > 2) c = f32x4.replace_lane(c, 2, load<f32>(zPtr, 8));
@@ -45,7 +46,7 @@ function initLanes(zPtr: usize, biasPtr: usize, cols: i32, flags: i32): v128 {
 @inline
 function storeLanes(zPtr: usize, c: v128, cols: i32, flags: i32): void {
   let v = c;
-  if (flags & 1) v = f32x4.pmax(v, f32x4.splat(0));
+  if (flags & GEMM_RELU) v = f32x4.pmax(v, f32x4.splat(0));
   if (cols == 4) { v128.store(zPtr, v); return; }
   store<f32>(zPtr, f32x4.extract_lane(v, 0));
   if (cols > 1) store<f32>(zPtr, f32x4.extract_lane(v, 1), 4);

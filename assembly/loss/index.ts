@@ -5,7 +5,7 @@
 // and log(1 + e^{−|z|}) for the binary case, so ±1e4 gives no NaN or Infinity.
 
 import { loadN, storeN } from '../eltwise/lanes';
-import { expShiftSum, rowMax, scaleInPlace } from '../eltwise/activations_more';
+import { expShiftSum, maxOf, scaleInPlace } from '../eltwise/rows';
 import { vexp, vlog1p01 } from '../eltwise/vmath';
 
 @inline
@@ -22,7 +22,7 @@ function tailMask(rem: usize): v128 {
 // else the gradient's row as scratch), the gradient (p − y)·scale to gRow when gRow ≠ 0.
 @inline
 function xentRow(zRow: usize, yRow: usize, dst: usize, gRow: usize, c: usize, probsOut: bool, scale: f32): f64 {
-  const zmax = rowMax(zRow, c);
+  const zmax = maxOf(zRow, c);
   const sum = expShiftSum(zRow, dst, c, zmax);
   const logSum = Math.log(sum);
   const vmax = f32x4.splat(zmax);

@@ -2,6 +2,8 @@
 // promoted to two f64x2 before adding), max/min in f32, argmax per row of A[m×n] (first maximum,
 // 0 when the row has none, i.e. NaN), moments (5 f64 at an 8-byte aligned outPtr).
 
+import { maxOf } from '../eltwise/rows';
+
 @inline
 function lane(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
@@ -45,16 +47,6 @@ export function f32_sumsq(ptr: usize, n: i32): f64 {
     s += x * x;
   }
   return s;
-}
-
-@inline
-function maxOf(ptr: usize, count: usize): f32 {
-  let vmax = f32x4.splat(-Infinity);
-  let i: usize = 0;
-  for (; i + 4 <= count; i += 4) vmax = f32x4.max(vmax, load<v128>(ptr + (i << 2)));
-  let m = max(max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)), max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)));
-  for (; i < count; i++) m = max(m, load<f32>(ptr + (i << 2)));
-  return m;
 }
 
 export function f32_max(ptr: usize, n: i32): f32 {

@@ -8,6 +8,8 @@
 
 import type { ActivationKernel } from './activations.js';
 
+/** No flag: overwrite the output, no activation. */
+export const GEMM_OVERWRITE = 0;
 export const GEMM_RELU = 1;
 export const GEMM_ACCUMULATE = 2;
 

@@ -28,3 +28,16 @@ export function createRefKernels(v: Views): KernelAbi {
     ...makeRngRef(v),
   } as KernelAbi;
 }
+
+/** Exports of the binaries that have no pure-TS twin, and why (the ABI parity test holds this list to the binary). */
+export const NO_TWIN: Readonly<Record<string, string>> = {
+  _start: 'the module\'s start function (asc exportStart), run once by the loader',
+  heap_base: 'the binary\'s own layout: the TS backend\'s arena starts at a fixed base',
+  has_relaxed_simd: 'a property of the binary',
+  f32_peak_probe: 'the benchmarks\' peak-FLOPS probe of the SIMD unit: nothing to twin in TS',
+  f32_gemm_row_quantum: 'the micro-kernel\'s tile rows: the thread splits\' unit (the TS backend runs on one thread)',
+  f32_gemm_col_quantum: 'the micro-kernel\'s tile columns: the thread splits\' unit',
+  f32_gemm_nt_ld: 'strided GEMM for the thread splits only (the TS backend runs on one thread)',
+  f32_gemm_tn_ld: 'strided GEMM for the thread splits only',
+  f32_gemm_nn_ld: 'strided GEMM for the thread splits only',
+};

@@ -15,6 +15,8 @@
 // every argument i advanced by lo·STRIDE[i] bytes (0: unchanged). WORK_ARG, if ≥ 0, gets share
 // t's own scratch region: WORK_BASE + (t − 1)·WORK_STRIDE.
 
+import { splitBound, type ShareLayout } from './share.js';
+
 /** Int32 slots. */
 export const GEN = 0;
 export const READY = 2;
@@ -58,17 +60,15 @@ export const OP_NOOP = -2;
 /** OP value whose share 1 throws (tests of error surfacing). */
 export const OP_FAIL = -3;
 
-/**
- * The units [lo, hi) of thread t among `threads` (0 is the caller): boundaries at t·total/threads
- * rounded to the nearest multiple of `quantum` (32 rows in tiles of 5: 15 + 17, not 20 + 12).
- * Written out in the worker source too (worker-source.ts): keep the two identical.
- */
+export { splitBound };
+
+/** The units [lo, hi) of thread t among `threads` (0 is the caller), into out. */
 export function splitRange(total: number, quantum: number, threads: number, t: number, out: Int32Array): void {
   out[0] = splitBound(total, quantum, threads, t);
   out[1] = splitBound(total, quantum, threads, t + 1);
 }
 
-export function splitBound(total: number, quantum: number, threads: number, t: number): number {
-  if (t >= threads) return total;
-  return Math.min(total, Math.round((t * total) / threads / quantum) * quantum);
-}
+/** The layout the share runner reads (share.ts). */
+export const SHARE_LAYOUT: ShareLayout = {
+  OP, ARGC, THREADS, SPLIT_ARG, TOTAL, QUANTUM, WORK_ARG, WORK_STRIDE, STRIDE, ARGS_F64, WORK_BASE_F64, OP_NOOP, OP_FAIL,
+};

@@ -8,6 +8,7 @@
 import type { Arena } from '../memory/arena.js';
 import * as C from './control.js';
 import type { ThreadHost, WorkerHandle } from './host.js';
+import { runShare } from './share.js';
 
 export class ThreadPoolError extends Error {
   override name = 'ThreadPoolError';
@@ -206,7 +207,11 @@ export class ThreadPool {
       for (let t = 1; t < threads; t++) {
         if (Atomics.compareExchange(i32, C.CLAIM + t, g, C.CLAIMED_BY_CALLER) !== g) continue;
         stole = true;
-        try { this.runShare(t); } catch (e) { callerError ??= e; }
+        try {
+          runShare(C.SHARE_LAYOUT, i32, this.f64, this.shareArgs, this.fns, t);
+        } catch (e) {
+          callerError ??= e instanceof ThreadPoolError ? e : new ThreadPoolError(`share ${t} (run by the caller): ${(e as Error).name}: ${(e as Error).message}`);
+        }
       }
     }
     const tOwn = performance.now();
@@ -243,37 +248,6 @@ export class ThreadPool {
       this.healthyCalls = 0;
     } else if (++this.healthyCalls > HEALTHY_CALLS) {
       this.backoffMs = BACKOFF_MIN_MS; // a long run without back-off: the machine is quiet again
-    }
-  }
-
-  /** Share t of the current call, on this thread (the same arithmetic as the worker source). */
-  private runShare(t: number): void {
-    const i32 = this.i32;
-    const f64 = this.f64;
-    const op = i32[C.OP]!;
-    if (op === C.OP_NOOP) return;
-    if (op === C.OP_FAIL) { if (t === 1) throw new ThreadPoolError('share 1 (run by the caller): failed on purpose (OP_FAIL)'); return; }
-    const threads = i32[C.THREADS]!, total = i32[C.TOTAL]!, quantum = i32[C.QUANTUM]!;
-    const lo = C.splitBound(total, quantum, threads, t), hi = C.splitBound(total, quantum, threads, t + 1);
-    if (lo >= hi) return;
-    const argc = i32[C.ARGC]!;
-    const a = this.shareArgs;
-    for (let i = 0; i < argc; i++) a[i] = f64[C.ARGS_F64 + i]! + lo * i32[C.STRIDE + i]!;
-    a[i32[C.SPLIT_ARG]!] = hi - lo;
-    const w = i32[C.WORK_ARG]!;
-    if (w >= 0) a[w] = f64[C.WORK_BASE_F64]! + (t - 1) * i32[C.WORK_STRIDE]!;
-    const fn = this.fns[op]!;
-    switch (argc) {
-      case 4: fn(a[0]!, a[1]!, a[2]!, a[3]!); break;
-      case 5: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!); break;
-      case 6: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!); break;
-      case 7: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!); break;
-      case 8: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!); break;
-      case 9: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!); break;
-      case 10: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!); break;
-      case 11: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!); break;
-      case 12: fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!); break;
-      default: fn(...Array.from(a.subarray(0, argc)));
     }
   }
 

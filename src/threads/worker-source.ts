@@ -2,9 +2,11 @@
 // (`new Worker(source, { eval: true })`), browsers load it from a Blob URL, so no file has to be
 // found next to the bundle. It receives {module, memory, ctrlPtr, tid, names} once, instantiates
 // the module on the shared memory, then serves calls described in the control block (control.ts)
-// until OP_EXIT. Errors (a trap in a kernel, a failed instantiation) go to the ERROR slots as text.
+// with the share runner of share.ts (the caller's own, embedded as source text) until OP_EXIT.
+// Errors (a trap in a kernel, a failed instantiation) go to the ERROR slots as text.
 
 import * as C from './control.js';
+import { invoke, runShare, splitBound } from './share.js';
 
 const body = `'use strict';
 const C = ${JSON.stringify({
@@ -12,8 +14,16 @@ const C = ${JSON.stringify({
   SPLIT_ARG: C.SPLIT_ARG, TOTAL: C.TOTAL, QUANTUM: C.QUANTUM, WORK_ARG: C.WORK_ARG, WORK_STRIDE: C.WORK_STRIDE,
   SPIN: C.SPIN, STRIDE: C.STRIDE, ARGS_F64: C.ARGS_F64, WORK_BASE_F64: C.WORK_BASE_F64, ERROR_LEN: C.ERROR_LEN,
   ERROR_TEXT: C.ERROR_TEXT, ERROR_MAX: C.ERROR_MAX, CONTROL_BYTES: C.CONTROL_BYTES, OP_EXIT: C.OP_EXIT,
-  OP_NOOP: C.OP_NOOP, OP_FAIL: C.OP_FAIL,
+  OP_NOOP: C.OP_NOOP, OP_FAIL: C.OP_FAIL, MAX_ARGS: C.MAX_ARGS,
 })};
+const L = ${JSON.stringify(C.SHARE_LAYOUT)};
+// The share runner of share.ts, as its own source text (in a scope of its own: a minifier's names cannot clash here).
+const runShare = (function () {
+${splitBound.toString()}
+${invoke.toString()}
+${runShare.toString()}
+return ${runShare.name};
+})();
 function serve(init, reply) {
   const { module, memory, ctrlPtr, tid, names } = init;
   const i32 = new Int32Array(memory.buffer, ctrlPtr, C.CONTROL_BYTES >> 2);
@@ -37,38 +47,7 @@ function serve(init, reply) {
   Atomics.notify(i32, C.READY);
   reply(fns ? 'ready' : 'failed');
   if (!fns) return;
-  const args = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-  function run(op) {
-    if (op === C.OP_NOOP) return;
-    if (op === C.OP_FAIL) { if (tid === 1) throw new Error('failed on purpose (OP_FAIL)'); return; }
-    const threads = i32[C.THREADS];
-    if (tid >= threads) return;
-    const total = i32[C.TOTAL], quantum = i32[C.QUANTUM];
-    const bound = (t) => t >= threads ? total : Math.min(total, Math.round((t * total) / threads / quantum) * quantum);
-    const lo = bound(tid), hi = bound(tid + 1);
-    if (lo >= hi) return;
-    const argc = i32[C.ARGC];
-    for (let i = 0; i < argc; i++) args[i] = f64[C.ARGS_F64 + i] + lo * i32[C.STRIDE + i];
-    args[i32[C.SPLIT_ARG]] = hi - lo;
-    const w = i32[C.WORK_ARG];
-    if (w >= 0) args[w] = f64[C.WORK_BASE_F64] + (tid - 1) * i32[C.WORK_STRIDE];
-    const fn = fns[op];
-    switch (argc) {
-      case 1: fn(args[0]); break;
-      case 2: fn(args[0], args[1]); break;
-      case 3: fn(args[0], args[1], args[2]); break;
-      case 4: fn(args[0], args[1], args[2], args[3]); break;
-      case 5: fn(args[0], args[1], args[2], args[3], args[4]); break;
-      case 6: fn(args[0], args[1], args[2], args[3], args[4], args[5]); break;
-      case 7: fn(args[0], args[1], args[2], args[3], args[4], args[5], args[6]); break;
-      case 8: fn(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7]); break;
-      case 9: fn(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8]); break;
-      case 10: fn(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9]); break;
-      case 11: fn(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10]); break;
-      case 12: fn(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8], args[9], args[10], args[11]); break;
-      default: fn.apply(null, args.slice(0, argc));
-    }
-  }
+  const args = new Float64Array(C.MAX_ARGS);
   for (;;) {
     const until = performance.now() + i32[C.SPIN] / 1000;
     for (let i = 1; Atomics.load(i32, C.GEN) === seen; i++) if ((i & 63) === 0 && performance.now() > until) break;
@@ -78,7 +57,7 @@ function serve(init, reply) {
     if (Atomics.compareExchange(i32, C.CLAIM + tid, seen, C.CLAIMED_BY_WORKER) !== seen) continue;
     const op = i32[C.OP];
     if (op === C.OP_EXIT) break;
-    try { run(op); } catch (e) { fail(e); }
+    try { runShare(L, i32, f64, args, fns, tid); } catch (e) { fail(e); }
     Atomics.store(i32, C.FIN + tid, seen);
     Atomics.notify(i32, C.FIN + tid);
   }

@@ -3,7 +3,7 @@
 // network: the fused losses read its Z, A and dZ (OutputLayer). Only W decays.
 
 import { ValidationError } from '../../errors.js';
-import { GEMM_RELU, type ActBwd, type ActFwd } from '../../kernels/abi.js';
+import { GEMM_OVERWRITE, GEMM_RELU, type ActBwd, type ActFwd } from '../../kernels/abi.js';
 import type { ActivationForm, ActivationKernel } from '../../kernels/activations.js';
 import type { Rng } from '../../rng.js';
 import { activationRecord, checkActivation, defaultActivationParams, type ActivationName } from '../activations.js';
@@ -147,7 +147,7 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
    *  packing all of W costs more than the arithmetic of one or two samples. */
   forwardLinear(inPtr: number, m: number, workPtr: number, fusedRelu = false): void {
     this.inPtr = inPtr;
-    const flags = fusedRelu ? GEMM_RELU : 0;
+    const flags = fusedRelu ? GEMM_RELU : GEMM_OVERWRITE;
     if (m <= DIRECT_MAX_ROWS) this.ctx.k.f32_gemm_nt_direct(inPtr, this.W.ptr, this.b.ptr, this.zPtr, m, this.outSize, this.inSize, flags);
     else this.ctx.k.f32_gemm_nt(inPtr, this.W.ptr, this.b.ptr, this.zPtr, m, this.outSize, this.inSize, flags, workPtr);
   }
@@ -197,10 +197,10 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
   /** From dZ: dW = dZᵀ·X, db = colsum(dZ), dX = dZ·W. */
   backwardLinear(m: number, needDIn: boolean, workPtr: number): number {
     const { k } = this.ctx;
-    k.f32_gemm_tn(this.dzPtr, this.inPtr, this.W.gradPtr, this.outSize, this.inSize, m, 0, workPtr);
-    k.f32_colsum(this.dzPtr, this.b.gradPtr, m, this.outSize, 0);
+    k.f32_gemm_tn(this.dzPtr, this.inPtr, this.W.gradPtr, this.outSize, this.inSize, m, GEMM_OVERWRITE, workPtr);
+    k.f32_colsum(this.dzPtr, this.b.gradPtr, m, this.outSize, GEMM_OVERWRITE);
     if (!needDIn) return 0;
-    k.f32_gemm_nn(this.dzPtr, this.W.ptr, this.dxPtr, m, this.inSize, this.outSize, 0, workPtr);
+    k.f32_gemm_nn(this.dzPtr, this.W.ptr, this.dxPtr, m, this.inSize, this.outSize, GEMM_OVERWRITE, workPtr);
     return this.dxPtr;
   }
 

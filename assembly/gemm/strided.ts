@@ -1,8 +1,8 @@
-// Exports for the thread pool (src/threads/): the GEMMs with leading dimensions that row and
-// column splits need (the one driver, assembly/gemm/driver.ts gemmLd), and the tile sizes the
-// splits are made of. A block computed with them is summed exactly as the whole GEMM sums it.
+// Strided GEMMs: the three GEMMs with leading dimensions, which the thread pool's row and column
+// splits call per share (src/threads/splits.ts), through the one driver (driver.ts gemmLd), and the
+// tile sizes the splits are made of. A block computed with them is summed exactly as the whole GEMM sums it.
 
-import { gemmLd, MR, NR } from '../gemm/driver';
+import { gemmLd, MR, NR } from './driver';
 
 /** Rows of the GEMM micro-kernel tile: row splits are made of whole tiles. */
 export function f32_gemm_row_quantum(): i32 {

@@ -1,11 +1,10 @@
-// Activations that need more than one element at a time, over [rows×cols] f32 matrices (row-major):
+// ReLU variants whose negative side depends on the unit, over [rows×cols] f32 matrices (row-major):
 // bipolar_relu (even column j: relu(x), odd j: min(x, 0); derivative 1 on x ≥ 0 resp. x ≤ 0),
-// prelu (a learned slope per column), rrelu (random slopes drawn in training), and row-wise softmax.
+// prelu (a learned slope per column), rrelu (a random slope per element, drawn in training).
 // Vectors start at column 0 of each row (unaligned loads are fine), tails via lanes.ts.
 
 import { rngLoad, rngNext, rngStore } from '../rng/xoshiro';
 import { loadTail, storeTail } from './lanes';
-import { vexp } from './vmath';
 
 @inline
 function bipolarMask(x: v128): v128 {
@@ -113,60 +112,5 @@ export function f32_rrelu_bwd(xPtr: usize, slopePtr: usize, dyPtr: usize, dxPtr:
     const rem = count - i;
     const vdy = loadTail(dyPtr + o, rem);
     storeTail(dxPtr + o, v128.bitselect(vdy, f32x4.mul(vdy, loadTail(slopePtr + o, rem)), f32x4.ge(loadTail(xPtr + o, rem), zero)), rem);
-  }
-}
-
-/** max of n floats at ptr (−Infinity for n = 0). */
-@inline
-export function rowMax(ptr: usize, n: usize): f32 {
-  let vmax = f32x4.splat(-Infinity);
-  let j: usize = 0;
-  for (; j + 4 <= n; j += 4) vmax = f32x4.max(vmax, load<v128>(ptr + (j << 2)));
-  let m = max(max(f32x4.extract_lane(vmax, 0), f32x4.extract_lane(vmax, 1)), max(f32x4.extract_lane(vmax, 2), f32x4.extract_lane(vmax, 3)));
-  for (; j < n; j++) m = max(m, load<f32>(ptr + (j << 2)));
-  return m;
-}
-
-/** out[j] = e^{z[j] − shift} for n floats (not stored when outPtr = 0); returns Σ e in f64. */
-@inline
-export function expShiftSum(zPtr: usize, outPtr: usize, n: usize, shift: f32): f64 {
-  const vs = f32x4.splat(shift);
-  let vacc01 = f64x2.splat(0);
-  let vacc23 = f64x2.splat(0);
-  let j: usize = 0;
-  for (; j + 4 <= n; j += 4) {
-    const ve = vexp(f32x4.sub(load<v128>(zPtr + (j << 2)), vs));
-    if (outPtr) store<v128>(outPtr + (j << 2), ve);
-    vacc01 = f64x2.add(vacc01, f64x2.promote_low_f32x4(ve));
-    vacc23 = f64x2.add(vacc23, f64x2.promote_low_f32x4(v128.shuffle<f32>(ve, ve, 2, 3, 0, 1)));
-  }
-  let sum = f64x2.extract_lane(vacc01, 0) + f64x2.extract_lane(vacc01, 1) + f64x2.extract_lane(vacc23, 0) + f64x2.extract_lane(vacc23, 1);
-  if (j < n) {
-    const rem = n - j;
-    const ve = vexp(f32x4.sub(loadTail(zPtr + (j << 2), rem), vs));
-    if (outPtr) storeTail(outPtr + (j << 2), ve, rem);
-    sum += <f64>f32x4.extract_lane(ve, 0);
-    if (rem > 1) sum += <f64>f32x4.extract_lane(ve, 1);
-    if (rem > 2) sum += <f64>f32x4.extract_lane(ve, 2);
-  }
-  return sum;
-}
-
-/** x[j] *= s for n floats. */
-@inline
-export function scaleInPlace(ptr: usize, n: usize, s: f32): void {
-  const vs = f32x4.splat(s);
-  let j: usize = 0;
-  for (; j + 4 <= n; j += 4) store<v128>(ptr + (j << 2), f32x4.mul(load<v128>(ptr + (j << 2)), vs));
-  for (; j < n; j++) store<f32>(ptr + (j << 2), load<f32>(ptr + (j << 2)) * s);
-}
-
-export function f32_softmax_fwd(zPtr: usize, pPtr: usize, m: i32, n: i32): void {
-  const c = <usize>n;
-  for (let i = 0; i < m; i++) {
-    const zRow = zPtr + (<usize>i * c << 2);
-    const pRow = pPtr + (<usize>i * c << 2);
-    const sum = expShiftSum(zRow, pRow, c, rowMax(zRow, c));
-    scaleInPlace(pRow, c, <f32>(1.0 / sum));
   }
 }
