@@ -4,7 +4,7 @@
 // Several classes: one binary perceptron per class (one-vs-rest, as scikit-learn), the class
 // with the largest score θ_kᵀx wins.
 
-import { warnConvergence, ModelFormatError } from '../errors.js';
+import { warnConvergence, ModelFormatError, ValidationError } from '../errors.js';
 import type { Labels } from '../data/labels.js';
 import type { Matrix, MatrixLike } from '../data/matrix.js';
 import { accuracy } from '../metrics/classification.js';
@@ -21,9 +21,16 @@ export interface PerceptronOptions {
   learningRate?: number;
   /** Maximum number of epochs. Default 1000. */
   maxIter?: number;
-  /** Stop when the epoch's mean perceptron loss mean(max(0, −(2y−1)·θᵀx)) has not improved by tol for nIterNoChange epochs (scikit-learn's rule). Default 1e-3; 0 turns it off. */
+  /**
+   * When training stops besides an epoch without a mistake (which always ends it) and maxIter:
+   * - 'lossPlateau' (default, scikit-learn's rule): also when the epoch's mean perceptron loss
+   *   mean(max(0, −(2y−1)·θᵀx)) has not improved by `tol` for `nIterNoChange` epochs;
+   * - 'noMistakes' (the lecture notes' rule): only after an epoch without a mistake, or at maxIter.
+   */
+  stoppingRule?: PerceptronStoppingRule;
+  /** The 'lossPlateau' rule's tolerance. Default 1e-3; 0 turns the rule off (= 'noMistakes'). */
   tol?: number;
-  /** Default 5. */
+  /** The 'lossPlateau' rule's patience. Default 5. */
   nIterNoChange?: number;
   /** Visit the samples in a new seeded random order each epoch. Default true. */
   shuffle?: boolean;
@@ -35,7 +42,12 @@ export interface PerceptronOptions {
   classWeight?: ClassWeight;
 }
 
-interface Resolved { learningRate: number; maxIter: number; tol: number; nIterNoChange: number; shuffle: boolean; seed: number; classes?: ClassList; classWeight?: ClassWeight }
+/** 'lossPlateau': scikit-learn's tol rule (default); 'noMistakes': the lecture notes' rule, only a clean epoch stops. */
+export type PerceptronStoppingRule = 'lossPlateau' | 'noMistakes';
+
+const STOPPING_RULES: readonly PerceptronStoppingRule[] = ['lossPlateau', 'noMistakes'];
+
+interface Resolved { learningRate: number; maxIter: number; stoppingRule: PerceptronStoppingRule; tol: number; nIterNoChange: number; shuffle: boolean; seed: number; classes?: ClassList; classWeight?: ClassWeight }
 
 export interface PerceptronJSON extends EstimatorJSON {
   options: PerceptronOptions;
@@ -48,8 +60,10 @@ export interface PerceptronJSON extends EstimatorJSON {
 
 /**
  * The perceptron h = step(θᵀx), trained by θ ← θ + α(y − h)x. Stops after an epoch without a
- * mistake, when the loss stops improving (tol, nIterNoChange), or after maxIter epochs (with a
- * convergence warning: the classes may not be linearly separable).
+ * mistake (then `converged` is true), when the loss stops improving (stoppingRule 'lossPlateau':
+ * tol, nIterNoChange), or after maxIter epochs. Stopping with mistakes left leaves `converged`
+ * false and emits a convergence warning naming the mistakes of the last epoch: the classes are
+ * not linearly separable, or need more epochs.
  * @example const p = new Perceptron({ seed: 1 }).fit([[0, 0], [1, 1]], [0, 1]); p.predict([[2, 2]])
  */
 export class Perceptron implements Classifier {
@@ -61,13 +75,26 @@ export class Perceptron implements Classifier {
   private nFeat: number | undefined;
   /** Epochs the last fit ran (the most over the one-vs-rest perceptrons). */
   nIter = 0;
+  /** True when every binary perceptron ended with an epoch without a mistake (the training data is separated). */
   converged = false;
+  /** Mistakes each binary perceptron made in its last epoch (one entry for two classes, one per class otherwise). */
+  lastEpochMistakes: number[] = [];
 
   constructor(options: PerceptronOptions = {}) {
+    const stoppingRule = options.stoppingRule ?? 'lossPlateau';
+    if (!STOPPING_RULES.includes(stoppingRule)) {
+      throw new ValidationError('stoppingRule', `expected ${STOPPING_RULES.map((r) => `'${r}'`).join(' or ')}, got ${JSON.stringify(stoppingRule)}`);
+    }
+    if (stoppingRule === 'noMistakes') {
+      for (const name of ['tol', 'nIterNoChange'] as const) {
+        if (options[name] !== undefined) throw new ValidationError(name, `belongs to stoppingRule 'lossPlateau'; with 'noMistakes' only an epoch without a mistake (or maxIter) stops training`);
+      }
+    }
     this.options = {
       learningRate: optPositive(options.learningRate ?? 1, 'learningRate'),
       maxIter: optPositiveInt(options.maxIter ?? 1000, 'maxIter'),
-      tol: optNonNegative(options.tol ?? 1e-3, 'tol'),
+      stoppingRule,
+      tol: stoppingRule === 'noMistakes' ? 0 : optNonNegative(options.tol ?? 1e-3, 'tol'),
       nIterNoChange: optPositiveInt(options.nIterNoChange ?? 5, 'nIterNoChange'),
       shuffle: optBoolean(options.shuffle ?? true, 'shuffle'),
       seed: optSeed(options.seed ?? 0),
@@ -101,14 +128,16 @@ export class Perceptron implements Classifier {
     const b = new Float64Array(out);
     const seeds = new Rng(this.options.seed);
     let nIter = 0;
-    const stuck: number[] = [];
+    const stuck: { k: number; mistakes: number; epochs: number; plateau: boolean }[] = [];
+    const mistakes: number[] = [];
     for (let k = 0; k < out; k++) {
       const positive = out === 1 ? 1 : k;
       const target = new Uint8Array(M.rows);
       for (let i = 0; i < M.rows; i++) target[i] = codes[i] === positive ? 1 : 0;
       const r = this.trainBinary(M, target, W.subarray(k * d, (k + 1) * d), b, k, seeds.int(2 ** 31), weights);
       nIter = Math.max(nIter, r.epochs);
-      if (!r.converged) stuck.push(k);
+      mistakes.push(r.mistakes);
+      if (r.mistakes > 0) stuck.push({ k, ...r });
     }
     this.W = W;
     this.b = b;
@@ -116,16 +145,26 @@ export class Perceptron implements Classifier {
     this.outputs = out;
     this.nFeat = d;
     this.nIter = nIter;
+    this.lastEpochMistakes = mistakes;
     this.converged = stuck.length === 0;
-    if (!this.converged) {
-      const which = out === 1 ? '' : ` (one-vs-rest perceptrons of class ${stuck.map((k) => JSON.stringify(classes[k])).join(', ')})`;
-      warnConvergence(`Perceptron did not converge${which}: maxIter = ${this.options.maxIter} epochs ended with mistakes left and the loss still changing by more than tol ${this.options.tol}. `
-        + 'The classes may not be linearly separable; try standardizing the features (StandardScaler), raising maxIter, raising tol, or lowering learningRate.');
-    }
+    if (!this.converged) warnConvergence(this.stuckMessage(stuck, classes, M.rows));
     return this;
   }
 
-  private trainBinary(M: Matrix, y: Uint8Array, w: Float64Array, b: Float64Array, k: number, seed: number, rowWeight?: Float32Array): { epochs: number; converged: boolean } {
+  /** "Perceptron did not converge: …" with the last epoch's mistakes of each binary perceptron that has some. */
+  private stuckMessage(stuck: readonly { k: number; mistakes: number; epochs: number; plateau: boolean }[], classes: ClassList, n: number): string {
+    const { maxIter, tol, nIterNoChange } = this.options;
+    const why = (s: { mistakes: number; epochs: number; plateau: boolean }) => `${s.plateau
+      ? `stopped after ${s.epochs} epoch${s.epochs === 1 ? '' : 's'} (the loss improved by less than tol ${tol} for ${nIterNoChange} epochs)`
+      : `ran maxIter = ${maxIter} epochs`} and made ${s.mistakes} mistake${s.mistakes === 1 ? '' : 's'} on the ${n} samples in its last epoch`;
+    const parts = stuck.length === 1 && classes.length === 2
+      ? why(stuck[0]!)
+      : stuck.map((s) => `the one-vs-rest perceptron of class ${JSON.stringify(classes[s.k])} ${why(s)}`).join('; ');
+    return `Perceptron did not converge: it ${parts}. The classes are not linearly separable, or need more epochs: `
+      + `try standardizing the features (StandardScaler), raising maxIter, stoppingRule 'noMistakes', or a model with a hidden layer (MLPClassifier).`;
+  }
+
+  private trainBinary(M: Matrix, y: Uint8Array, w: Float64Array, b: Float64Array, k: number, seed: number, rowWeight?: Float32Array): { epochs: number; mistakes: number; plateau: boolean } {
     const { learningRate: alpha, maxIter, tol, nIterNoChange, shuffle } = this.options;
     const n = M.rows;
     const d = M.cols;
@@ -134,6 +173,7 @@ export class Perceptron implements Classifier {
     const rng = new Rng(seed);
     let best = Infinity;
     let noImprove = 0;
+    let last = 0;
     for (let epoch = 1; epoch <= maxIter; epoch++) {
       if (shuffle) rng.shuffle(order);
       let mistakes = 0;
@@ -154,16 +194,17 @@ export class Perceptron implements Classifier {
           b[k] += step;
         }
       }
-      if (mistakes === 0) return { epochs: epoch, converged: true };
+      if (mistakes === 0) return { epochs: epoch, mistakes: 0, plateau: false };
       if (tol > 0) {
         const loss = lossSum / n;
         if (loss > best - tol) noImprove++;
         else noImprove = 0;
         best = Math.min(best, loss);
-        if (noImprove >= nIterNoChange) return { epochs: epoch, converged: true };
+        if (noImprove >= nIterNoChange) return { epochs: epoch, mistakes, plateau: true };
       }
+      last = mistakes;
     }
-    return { epochs: maxIter, converged: false };
+    return { epochs: maxIter, mistakes: last, plateau: false };
   }
 
   private scores(X: MatrixLike, method: string): Matrix {
@@ -220,9 +261,16 @@ export class Perceptron implements Classifier {
     if (!this.W) throw notFitted('Perceptron', 'toJSON');
     return {
       format: ESTIMATOR_FORMAT, type: 'Perceptron', version: ESTIMATOR_VERSION,
-      options: plainOptions(this.options) as PerceptronOptions,
+      options: this.plainOptions(),
       classes: this.classes!, nFeatures: this.nFeat!, coef: this.coef!, intercept: this.intercept!, nIter: this.nIter,
     };
+  }
+
+  /** The options as given to the constructor (without the 'lossPlateau' settings under 'noMistakes'). */
+  private plainOptions(): PerceptronOptions {
+    const o = plainOptions(this.options) as PerceptronOptions;
+    if (o.stoppingRule === 'noMistakes') { delete o.tol; delete o.nIterNoChange; }
+    return o;
   }
 
   /** @example Perceptron.fromJSON(json) */

@@ -69,11 +69,58 @@ describe('Perceptron', () => {
   });
   it('learns AND; warns (does not throw) on XOR, which is not linearly separable', () => {
     const X = [[0, 0], [0, 1], [1, 0], [1, 1]];
-    expect(new Perceptron({ seed: 3 }).fit(X, [0, 0, 0, 1]).predict(X)).toEqual([0, 0, 0, 1]);
+    const and = new Perceptron({ seed: 3 }).fit(X, [0, 0, 0, 1]);
+    expect(and.predict(X)).toEqual([0, 0, 0, 1]);
+    expect([and.converged, and.lastEpochMistakes]).toEqual([true, [0]]);
     const xor = new Perceptron({ maxIter: 20, tol: 0 }).fit(X, [0, 1, 1, 0]);
     expect(xor.converged).toBe(false);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]!.message).toMatch(/Perceptron did not converge.*not be linearly separable/);
+    expect(warnings[0]!.message).toMatch(/Perceptron did not converge: it ran maxIter = 20 epochs and made \d mistakes? on the 4 samples in its last epoch\. The classes are not linearly separable/);
+  });
+  it('the default tol rule stopping on XOR with mistakes left is not convergence: converged is false, the warning names the last epoch\'s mistakes', () => {
+    // Any θ makes at least one mistake on XOR, so no epoch is clean. scikit-learn's tol rule ends
+    // the run when the loss stalls; that used to be reported as converged (at accuracy 0.5).
+    const X = [[0, 0], [0, 1], [1, 0], [1, 1]];
+    const y = [0, 1, 1, 0];
+    const xor = new Perceptron({ shuffle: false }).fit(X, y);
+    expect(xor.converged).toBe(false);
+    // the same run by hand: in order, θ ← θ + (y − h)x, the loss mean(max(0, −(2y−1)z)) per epoch
+    const th = [0, 0, 0];
+    let best = Infinity, still = 0, epochs = 0, left = 0;
+    while (still < 5) {
+      epochs++; left = 0;
+      let loss = 0;
+      X.forEach(([a, b], i) => {
+        const z = th[0]! + th[1]! * a! + th[2]! * b!;
+        loss += Math.max(0, y[i] === 1 ? -z : z) / 4;
+        const e = y[i]! - (z >= 0 ? 1 : 0);
+        if (e !== 0) { left++; th[0]! += e; th[1]! += e * a!; th[2]! += e * b!; }
+      });
+      if (loss > best - 1e-3) still++; else still = 0;
+      best = Math.min(best, loss);
+    }
+    expect([xor.nIter, xor.lastEpochMistakes, xor.intercept, xor.coef]).toEqual([epochs, [left], [th[0]], [[th[1], th[2]]]]);
+    expect(left).toBeGreaterThan(0);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.message).toContain(`stopped after ${xor.nIter} epochs (the loss improved by less than tol 0.001 for 5 epochs) and made ${left} mistake`);
+    // several classes: the warning names each one-vs-rest perceptron that kept mistakes
+    warnings.length = 0;
+    const three = new Perceptron({ maxIter: 30 }).fit([[0], [1], [2], [3], [4], [5]], [0, 1, 2, 0, 1, 2]);
+    expect(three.converged).toBe(false);
+    expect(three.lastEpochMistakes).toHaveLength(3);
+    expect(warnings[0]!.message).toMatch(/the one-vs-rest perceptron of class \d (ran maxIter|stopped after)/);
+  });
+  it('stoppingRule \'noMistakes\' (the notes\' rule) runs until an epoch without a mistake or maxIter; tol and nIterNoChange then are errors', () => {
+    const X = [[0, 0], [0, 1], [1, 0], [1, 1]];
+    const xor = new Perceptron({ stoppingRule: 'noMistakes', maxIter: 40 }).fit(X, [0, 1, 1, 0]);
+    expect([xor.nIter, xor.converged]).toEqual([40, false]);
+    expect(warnings[0]!.message).toMatch(/ran maxIter = 40 epochs/);
+    const and = new Perceptron({ stoppingRule: 'noMistakes', shuffle: false, learningRate: 0.5 }).fit(X, [0, 0, 0, 1]);
+    expect([and.nIter, and.converged, and.intercept, and.coef]).toEqual([6, true, [-1.5], [[1, 0.5]]]);
+    expect(Perceptron.fromJSON(JSON.parse(JSON.stringify(and.toJSON()))).options.stoppingRule).toBe('noMistakes');
+    expect(() => new Perceptron({ stoppingRule: 'noMistakes', tol: 0.1 })).toThrow(/tol: belongs to stoppingRule 'lossPlateau'/);
+    expect(() => new Perceptron({ stoppingRule: 'noMistakes', nIterNoChange: 3 })).toThrow(/nIterNoChange: belongs/);
+    expect(() => new Perceptron({ stoppingRule: 'never' as 'noMistakes' })).toThrow(/stoppingRule: expected 'lossPlateau' or 'noMistakes', got "never"/);
   });
 });
 
