@@ -5,6 +5,7 @@
 // build, and `k` splits the large kernels over a pool of workers (src/threads/).
 
 import { Arena } from './memory/arena.js';
+import { WideViews } from './memory/views.js';
 import type { KernelAbi } from './kernels/abi.js';
 import { createRefKernels } from './ref/index.js';
 import { detectFeatures, type Features } from './wasm/features.js';
@@ -41,6 +42,9 @@ export interface Backend {
   readonly threadCount: number;
   /** Why this many threads ("threads: 2 (worker_threads, shared memory)", "single-threaded: ..."). */
   readonly threadWhy: string;
+  /** What the kernels compute in: 'float32' (every backend users create), or 'float64' (the
+   *  pure-TS twins in double precision, which gradient checks and traces can run on). */
+  readonly precision: 'float32' | 'float64';
   /** Ends the worker pool (if any); the backend keeps working single-threaded. Idempotent. */
   dispose(): void;
 }
@@ -89,7 +93,7 @@ function newSharedMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: 16, maximum: SHARED_MAX_PAGES, shared: true });
 }
 
-const SINGLE = { threadCount: 1, dispose(): void {} };
+const SINGLE = { threadCount: 1, precision: 'float32' as const, dispose(): void {} };
 
 function wasmBackend(binary: BinaryName, memory: WebAssembly.Memory, exports: KernelAbi & { heap_base(): number }, threadWhy: string): Backend {
   const arena = new Arena(memory, exports.heap_base());
@@ -100,6 +104,23 @@ function jsBackend(threadWhy: string): Backend {
   const memory = newMemory();
   const arena = new Arena(memory, JS_HEAP_BASE);
   return { kind: 'js', binary: 'js', memory, arena, k: createRefKernels(arena.views), ...SINGLE, threadWhy };
+}
+
+let float64: Backend | undefined;
+
+/**
+ * @internal The double-precision backend: the pure-TS twin of every kernel on WideViews (every float
+ * slot of the arena is a double), in a memory of its own. One per process, made on first use; what
+ * gradientCheck, trace and statistics run on with precision 'float64'.
+ */
+export function float64Backend(): Backend {
+  if (!float64) {
+    const memory = newMemory();
+    const views = new WideViews(memory);
+    const arena = new Arena(memory, JS_HEAP_BASE, undefined, views);
+    float64 = { kind: 'js', binary: 'js', memory, arena, k: createRefKernels(views), threadCount: 1, precision: 'float64', threadWhy: 'single-threaded: the float64 twins run on one thread', dispose(): void {} };
+  }
+  return float64;
 }
 
 function resolveKind(opts: ReadyOptions, features: Features): { kind: BackendKind; why?: string } {
@@ -160,7 +181,7 @@ function threadedBackend(binary: BinaryName, memory: WebAssembly.Memory, exports
   const base = exports as unknown as ThreadExports;
   const pool = startPool(arena, poolOpNames(exports));
   return {
-    kind: 'wasm', binary, memory, arena, k: threadedKernels(base, pool), threadCount: plan.threads, threadWhy: plan.why,
+    kind: 'wasm', binary, memory, arena, k: threadedKernels(base, pool), threadCount: plan.threads, threadWhy: plan.why, precision: 'float32',
     dispose(): void { pool.dispose(); },
   };
 }
@@ -186,7 +207,7 @@ export async function createBackend(opts: ReadyOptions = {}): Promise<Backend> {
       const pool = await ThreadPool.start(plan.host, module, exports, memory, arena, plan.threads, poolOpNames(exports));
       const base = exports as unknown as ThreadExports;
       return {
-        kind: 'wasm', binary: tb, memory, arena, k: threadedKernels(base, pool), threadCount: plan.threads, threadWhy: plan.why,
+        kind: 'wasm', binary: tb, memory, arena, k: threadedKernels(base, pool), threadCount: plan.threads, threadWhy: plan.why, precision: 'float32',
         dispose(): void { pool.dispose(); },
       };
     } catch (e) {

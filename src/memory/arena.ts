@@ -27,10 +27,10 @@ export class Arena {
   private readonly live = new Map<number, number>();
   private liveBytesCount = 0;
 
-  constructor(readonly memory: WebAssembly.Memory, heapBase: number, private readonly maxBytes = 4 * 1024 * 1024 * 1024 - PAGE) {
+  constructor(readonly memory: WebAssembly.Memory, heapBase: number, private readonly maxBytes = 4 * 1024 * 1024 * 1024 - PAGE, views?: Views) {
     this.base = alignUp(Math.max(heapBase, ALIGN), ALIGN);
     this.topPtr = this.base;
-    this.views = new Views(memory);
+    this.views = views ?? new Views(memory);
   }
 
   /** First byte past the highest region ever in use now. */
@@ -68,7 +68,7 @@ export class Arena {
   /** Allocates and zero-fills. */
   allocZeroed(bytes: number): number {
     const ptr = this.alloc(bytes);
-    this.views.u8.fill(0, ptr, ptr + Math.max(ALIGN, alignUp(bytes, ALIGN)));
+    this.views.zero(ptr, Math.max(ALIGN, alignUp(bytes, ALIGN)));
     return ptr;
   }
 
