@@ -29,6 +29,14 @@ export class ModelFormatError extends SimdnetError {
   override name = 'ModelFormatError';
 }
 
+/** A file that cannot be written (or checked for writing): the path, and the system's code (ENOSPC, EFBIG, EACCES, ENOENT...). The old file, if any, is untouched. @example catch (e) { if (e instanceof FileError) console.error(e.path, e.code) } */
+export class FileError extends SimdnetError {
+  override name = 'FileError';
+  constructor(message: string, readonly path: string, readonly code: string) {
+    super(message);
+  }
+}
+
 /** Emitted (not thrown) when an iterative solver stops at maxIter before meeting tol. */
 export interface ConvergenceWarning {
   name: 'ConvergenceWarning';

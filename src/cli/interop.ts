@@ -9,7 +9,7 @@ import { classifierFromJSON, type Classifier } from '../estimators/base.js';
 import { MLPRegressor } from '../estimators/mlp.js';
 import { Sequential } from '../nn/sequential.js';
 import { readONNX, saveONNX, saveTfjs, loadTfjs, type ExportableModel, type NumericColumn, type ToOnnxOptions } from '../interop/index.js';
-import { writeAtomic } from '../interop/files.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { ColumnPipeline, PIPELINE_FORMAT, PIPELINE_VERSION, type PipelineJSON } from '../data/columns/pipeline.js';
 import { DEFAULT_NA_VALUES } from '../data/dialect.js';
 import { UsageError } from './args.js';
@@ -136,7 +136,7 @@ export async function importModel(io: Io, args: string[], o: Record<string, unkn
     const classifier = !o.sequential && (act === 'softmax' || act === 'sigmoid' || classes !== undefined) && K >= 2 && (!classes || classes.length === K);
     const out = resolve(String(o.out));
     if (!classifier) {
-      writeAtomic(out, JSON.stringify(model.toJSON()), 'simdnet import');
+      writeFileAtomic(out, JSON.stringify(model.toJSON()), '--out');
       io.err(`read a ${source}: ${model.summary().split('\n').length - 2} layers; wrote it as a Sequential JSON to ${out}\n`);
       return;
     }
@@ -149,7 +149,7 @@ export async function importModel(io: Io, args: string[], o: Record<string, unkn
       training: { importedFrom: path, source },
       model: model.toJSON(),
     };
-    writeAtomic(out, JSON.stringify(file), 'simdnet import');
+    writeFileAtomic(out, JSON.stringify(file), '--out');
     io.err(`read a ${source}: a classifier of ${K} classes (${labels.slice(0, 10).join(', ')}${K > 10 ? ', ...' : ''}); wrote a model file to ${out} ('simdnet predict ${o.out} data.csv' runs it)\n`);
   } finally {
     model.dispose();

@@ -12,7 +12,7 @@ import { fitStream, TableDataset, type StreamSplit } from '../data/stream/datase
 import { Sequential } from '../nn/sequential.js';
 import { trainingReport } from '../report/report.js';
 import { UsageError } from './args.js';
-import { writeFileAtomic } from './files.js';
+import { writeFileAtomic } from '../io/atomic.js';
 import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, type CliModelFile } from './modelfile.js';
 import { buildLayers, optimizerSpec, type TrainSettings } from './models.js';
 import { formatScores, Progress, rate, score, type Io, type Mode } from './output.js';
@@ -121,7 +121,7 @@ export async function trainStream(io: Io, mode: Mode, spec: string, o: Record<st
       model: net.toJSON(),
     };
     outPath = resolve(String(o.out));
-    writeFileAtomic(outPath, JSON.stringify(file));
+    writeFileAtomic(outPath, JSON.stringify(file), '--out');
   }
   let reportPath: string | undefined;
   if (o.report) {
@@ -133,7 +133,7 @@ export async function trainStream(io: Io, mode: Mode, spec: string, o: Record<st
       info: { data: `${source} (streamed, ${fit.rows} training rows)`, preprocessing: `${pipeline.width} features`, 'batch size': s.batchSize, 'shuffle buffer': shuffleBuffer },
     });
     reportPath = resolve(String(o.report));
-    writeFileAtomic(reportPath, html);
+    writeFileAtomic(reportPath, html, '--report');
   }
   net.dispose();
   const speed = { samplesPerSec: overall, readRowsPerSec: readRate, stepSamplesPerSec: stepRate, fitPipelineSeconds: fitSeconds, testSeconds };

@@ -11,7 +11,7 @@ import { trainingReport } from '../report/report.js';
 import { trainingThroughput } from '../train/progress.js';
 import { readyOptions, UsageError } from './args.js';
 import { isMatrixSpec, loadData, loadTable } from './data.js';
-import { writeFileAtomic } from './files.js';
+import { assertWritable, writeFileAtomic } from '../io/atomic.js';
 import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, type CliModelFile } from './modelfile.js';
 import { trainModel } from './models.js';
 import { formatScores, Progress, rate, score, type Io, type Mode } from './output.js';
@@ -51,6 +51,9 @@ export function columnLines(pipeline: ColumnPipeline, label: string): string {
 export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o: Record<string, unknown>): Promise<void> {
   if (!dataSpec) throw new UsageError("'simdnet train' needs <data>: a CSV file, an IDX images file, or iris / digits");
   const s = settingsFrom(o);
+  // Found out now, not after an hour of training: every file this run will write can be written.
+  if (o.out) assertWritable(resolve(String(o.out)), '--out');
+  if (o.report) assertWritable(resolve(String(o.report)), '--report');
   const testSplit = (o['test-split'] as number | undefined) ?? 0.25;
   await ready(readyOptions(o));
   const info = backendInfo();
@@ -113,7 +116,7 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
       model: model.toJSON(),
     };
     outPath = resolve(String(o.out));
-    writeFileAtomic(outPath, JSON.stringify(file));
+    writeFileAtomic(outPath, JSON.stringify(file), '--out');
   }
   let reportPath: string | undefined;
   if (o.report) {
@@ -138,7 +141,7 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
       },
     });
     reportPath = resolve(String(o.report));
-    writeFileAtomic(reportPath, html);
+    writeFileAtomic(reportPath, html, '--report');
   }
   model.dispose();
 

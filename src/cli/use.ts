@@ -11,7 +11,7 @@ import type { OptionSpec } from './args.js';
 import { readyOptions, THREADS_OPTION, UsageError } from './args.js';
 import { DataError, loadData, loadTable, STDIN_NAME } from './data.js';
 import { encodeLabels } from './encode.js';
-import { writeFileAtomic } from './files.js';
+import { assertWritable, writeFileAtomic } from '../io/atomic.js';
 import { readModelFile, scalerOf, type CliModelFile } from './modelfile.js';
 import { restoreModel, type TrainedModel } from './models.js';
 import { formatScores, rate, score, type Io, type Mode } from './output.js';
@@ -127,6 +127,7 @@ function csvCell(s: string): string {
 }
 
 export async function predict(io: Io, args: string[], o: Record<string, unknown>): Promise<void> {
+  if (o.out) assertWritable(resolve(String(o.out)), '--out');
   const { file, model, X } = await open(args[0], args[1], 'predict', o, false);
   const lines: string[] = [];
   if (file.task === 'regression') {
@@ -151,7 +152,7 @@ export async function predict(io: Io, args: string[], o: Record<string, unknown>
   const text = lines.join('\n') + '\n';
   if (o.out) {
     const path = resolve(String(o.out));
-    writeFileAtomic(path, text);
+    writeFileAtomic(path, text, '--out');
     io.err(`wrote ${lines.length - 1} predictions to ${path}\n`);
   } else {
     io.out(text);

@@ -1,8 +1,9 @@
 // Files for the Node helpers (saveONNX, loadTfjs...), through process.getBuiltinModule so that a
-// browser bundle of interop never pulls in node:fs. Writes are atomic: a temporary file in the
-// same directory, fsync, rename; a crash leaves the old file or the new one, never half of one.
+// browser bundle of interop never pulls in node:fs. Writes go through the library's
+// writeFileAtomic (temp file in the same directory, fsync, rename): a crash leaves the old file or
+// the new one, never half of one.
 
-import { ModelFormatError, ValidationError } from './lib.js';
+import { ModelFormatError, ValidationError, writeFileAtomic } from './lib.js';
 
 type Fs = typeof import('node:fs');
 type Path = typeof import('node:path');
@@ -24,22 +25,7 @@ export function readBytes(path: string, what: string): Uint8Array {
 }
 
 export function writeAtomic(path: string, data: Uint8Array | string, what: string): void {
-  const fs = builtin<Fs>('node:fs', what);
-  const { dirname, basename, join } = builtin<Path>('node:path', what);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(tmp, 'w', 0o644);
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = undefined;
-    fs.renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== undefined) fs.closeSync(fd);
-    try { fs.unlinkSync(tmp); } catch { /* already gone */ }
-    throw new ValidationError('path', `${what}: cannot write ${path}: ${(e as Error).message}`);
-  }
+  writeFileAtomic(path, data, what);
 }
 
 export function joinPath(dir: string, name: string, what: string): string {

@@ -7,6 +7,7 @@ import { defaultBackend, createBackendSync, type Backend, type BackendKind } fro
 import { argmaxAt, type Matrix, type MatrixLike } from '../data/matrix.js';
 import { sampleWeights } from '../data/weights.js';
 import { ModelFormatError, NotFittedError, ValidationError } from '../errors.js';
+import { writeFileAtomicAsync } from '../io/atomic.js';
 import { Rng } from '../rng.js';
 import { runAsync, runSync, trainLoop, type FitOptions, type History } from '../train/fit.js';
 import { fitSource, isDataSource, type DataSource, type SourceFitOptions } from '../train/stream-fit.js';
@@ -281,9 +282,9 @@ export class Sequential {
     return model;
   }
 
-  /** Writes the model as JSON (Node). @example await model.save('model.json') */
+  /** Writes the model as JSON (Node), atomically: a failed write leaves the old file intact. @example await model.save('model.json') */
   async save(path: string): Promise<void> {
-    await nodeFsAsync('save').promises.writeFile(path, JSON.stringify(this.toJSON()));
+    await writeFileAtomicAsync(path, JSON.stringify(this.toJSON()), 'save');
   }
 
   /** Reads a model written by save() (Node). @example const m = await Sequential.load('model.json') */

@@ -32,7 +32,7 @@ export function base64ToF32(s: string, what: string): Float32Array {
   return new Float32Array(bytes.buffer);
 }
 
-interface NodeFsAsync { promises: { readFile(p: string, enc: 'utf8'): Promise<string>; writeFile(p: string, d: string): Promise<void> } }
+interface NodeFsAsync { promises: { readFile(p: string, enc: 'utf8'): Promise<string> } }
 
 export function nodeFsAsync(what: string): NodeFsAsync {
   const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
