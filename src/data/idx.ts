@@ -73,9 +73,11 @@ export function readIdx(source: IdxSource, argName = 'source'): IdxArray {
   }
   let data: IdxData;
   const off = headerBytes;
+  // Copies of exactly the value bytes: `bytes` may be a Node Buffer, a view into a shared pool
+  // whose `.buffer` holds other data (and whose slice() is a view, not a copy).
   switch (t.type) {
-    case 'u8': data = bytes.slice(off, expected); break;
-    case 'i8': data = new Int8Array(bytes.slice(off, expected).buffer); break;
+    case 'u8': data = new Uint8Array(count); data.set(bytes.subarray(off, expected)); break;
+    case 'i8': data = new Int8Array(bytes.buffer, bytes.byteOffset + off, count).slice(); break;
     case 'i16': data = new Int16Array(count); for (let i = 0; i < count; i++) data[i] = view.getInt16(off + 2 * i, false); break;
     case 'i32': data = new Int32Array(count); for (let i = 0; i < count; i++) data[i] = view.getInt32(off + 4 * i, false); break;
     case 'f32': data = new Float32Array(count); for (let i = 0; i < count; i++) data[i] = view.getFloat32(off + 4 * i, false); break;
@@ -104,6 +106,9 @@ export function readIdxImages(source: IdxSource, options: IdxImagesOptions = {})
   }
   const rows = dims[0];
   const cols = dims.slice(1).reduce((a, b) => a * b, 1);
+  if (rows === 0 || cols === 0) {
+    throw new ValidationError('source', `holds ${rows} images of ${dims.slice(1).join(' × ')} pixels: no values, expected at least one image of at least one pixel`);
+  }
   const out = new Float32Array(data.length);
   if (normalize) for (let i = 0; i < data.length; i++) out[i] = data[i] / 255;
   else {
@@ -111,6 +116,7 @@ export function readIdxImages(source: IdxSource, options: IdxImagesOptions = {})
       const v = data[i];
       if (!Number.isFinite(v)) throw new ValidationError('source', `value ${i} is ${v}, expected a finite number`);
       out[i] = v;
+      if (!Number.isFinite(out[i])) throw new ValidationError('source', `value ${i} is ${v}, outside the float32 range (±3.4e38) of a matrix; scale the data first`);
     }
   }
   return { data: out, rows, cols };
@@ -128,5 +134,6 @@ export function readIdxLabels(source: IdxSource): Int32Array {
   if (type === 'f32' || type === 'f64') {
     throw new ValidationError('source', `holds ${type} values, expected integer labels (u8, i8, i16 or i32)`);
   }
+  if (dims[0] === 0) throw new ValidationError('source', 'holds 0 labels, expected at least one');
   return Int32Array.from(data as ArrayLike<number>);
 }

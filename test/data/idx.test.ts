@@ -138,3 +138,49 @@ describe('readIdxImages / readIdxLabels', () => {
     expect(() => readIdxImages(idx(0x0d, [1, 1, 2], [0.5, 1]))).toThrow(/normalize: .*pass normalize: false/);
   });
 });
+
+describe('regressions (issue 13): data read back exactly, or refused', () => {
+  // Node Buffers (from a path, from gunzip, or passed in) are views into a shared pool: their
+  // `.buffer` is the pool, not the file, so decoding must copy exactly byteLength bytes from byteOffset.
+  const signed = [-128, -1, 0, 1, 127, -40, 5, -7];
+  const i8 = idx(0x09, [signed.length], signed);
+
+  it('reads signed-byte labels from a path, a gzip file, gzip bytes and a pooled Buffer', () => {
+    const plain = join(dir, 'signed-labels-idx1-ubyte');
+    const gz = join(dir, 'signed-labels-idx1-ubyte.gz');
+    writeFileSync(plain, i8);
+    writeFileSync(gz, gzipSync(i8));
+    const pooled = Buffer.from(i8); // small Buffers come from the 8 KiB pool
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.length);
+    for (const src of [plain, gz, new Uint8Array(gzipSync(i8)), pooled]) {
+      const r = readIdx(src);
+      expect(r.data).toBeInstanceOf(Int8Array);
+      expect(Array.from(r.data)).toEqual(signed);
+      expect(Array.from(readIdxLabels(src))).toEqual(signed);
+    }
+  });
+
+  it('returns u8 data as its own Uint8Array, not a view of a pooled Buffer', () => {
+    const pooled = Buffer.from(images);
+    const r = readIdx(pooled);
+    expect(r.data.constructor).toBe(Uint8Array);
+    expect(r.data.byteOffset).toBe(0);
+    expect(r.data.buffer.byteLength).toBe(pixels.length);
+    (r.data as Uint8Array)[0] = 9;
+    expect(pooled[16]).toBe(0);
+  });
+
+  it('refuses f64 values a float32 matrix cannot hold instead of making them Infinity', () => {
+    const big = idx(0x0e, [1, 1, 2], [1, 1e39]);
+    expect(readIdx(big).data[1]).toBe(1e39);
+    expect(() => readIdxImages(big, { normalize: false })).toThrow(/value 1 is 1e\+39, outside the float32 range/);
+    expect(Array.from(readIdxImages(idx(0x0e, [1, 1, 2], [0.25, -3e38]), { normalize: false }).data)).toEqual([0.25, Math.fround(-3e38)]);
+  });
+
+  it('refuses images and label files with no values (N×0, 0×N, 0 labels)', () => {
+    expect(() => readIdxImages(idx(0x08, [3, 0, 28], []))).toThrow(/3 images of 0 × 28 pixels: no values/);
+    expect(() => readIdxImages(idx(0x08, [0, 28, 28], []))).toThrow(/0 images of 28 × 28 pixels: no values/);
+    expect(() => readIdxLabels(idx(0x08, [0], []))).toThrow(/holds 0 labels/);
+    expect(readIdx(idx(0x08, [0, 28, 28], [])).dims).toEqual([0, 28, 28]);
+  });
+});
