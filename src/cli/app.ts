@@ -36,7 +36,7 @@ usage:
                 [--lr 0.001] [--epochs 50] [--batch-size 32] [--l2 0] [--dropout 0] [--batch-norm] [--class-weight balanced]
                 [--validation-split 0.2] [--test-split 0.25] [--test-data FILE] [--scale standard|minmax|none] [--seed 1]
                 [--drop COLS] [--features COLS] [--types COL=TYPE,...] [--impute median|mean|most-frequent|constant]
-                [--missing impute|drop] [--delimiter C] [--decimal .|,] [--na LIST]
+                [--missing impute|drop] [--delimiter C] [--decimal .|,] [--na LIST] [--header yes|no]
                 [--backend wasm|js] [--threads N|auto] [--out model.json] [--report report.html] [--json] [--quiet]
   simdnet evaluate <model.json> <data> [--json]
   simdnet predict  <model.json> <data> [--proba] [--out predictions.csv]

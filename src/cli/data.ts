@@ -112,6 +112,8 @@ export interface LoadOptions {
   labelsOptional?: boolean;
   /** Number of features the model expects (evaluate/predict): decides whether a CSV has a label column. */
   featureCount?: number;
+  /** Whether a CSV's first row is a header (default 'auto'). */
+  header?: boolean | 'auto';
 }
 
 function labelColumn(label: string | undefined): string | number | undefined {
@@ -132,7 +134,7 @@ function loadCsv(path: string, o: LoadOptions, text = wrap(path, () => fileText(
         throw new DataError(`${path}: has ${width} columns, the model expects ${o.featureCount} features${o.labelsOptional ? ' (and optionally a label column)' : ' and a label column'}`);
       }
     }
-    const csv = parseCsv(text, lc === undefined ? {} : { labelColumn: lc });
+    const csv = parseCsv(text, { ...(lc === undefined ? {} : { labelColumn: lc }), ...(o.header !== undefined ? { header: o.header } : {}) });
     return {
       X: csv.X,
       y: csv.labelName === null ? null : (csv.y as Label[]),
@@ -173,7 +175,7 @@ function loadStdin(o: LoadOptions): LoadedData {
 }
 
 /** `<data>` as a raw table (a CSV file, gzip'd or not, or '-' for standard input). */
-export function loadTable(spec: string, dialect: DialectOptions = {}): TableData {
+export function loadTable(spec: string, dialect: DialectOptions & { header?: boolean | 'auto' } = {}): TableData {
   const source = spec === '-' ? STDIN_NAME : spec;
   let text: string;
   if (spec === '-') text = wrap(source, () => new TextDecoder('utf-8').decode(stdinBytes()));

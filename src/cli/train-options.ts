@@ -12,11 +12,15 @@ import { THREADS_OPTION, UsageError, type OptionSpec } from './args.js';
 import type { ModelKind } from './modelfile.js';
 import type { TrainSettings } from './models.js';
 
+/** Whether a CSV's first row names the columns. */
+export const HEADER_OPTION: OptionSpec = { type: 'string', choices: ['yes', 'no', 'auto'], help: "whether the first row names the columns (default auto: text above numbers says yes, numbers above numbers no; a tie is an error asking for this)" };
+
 /** Options that say how a CSV is read: shared by train, evaluate and predict. */
 export const DIALECT_OPTIONS: Record<string, OptionSpec> = {
   delimiter: { type: 'string', value: 'C', help: "CSV field delimiter: one character, tab, or 'auto' (default: sniffed among , ; tab |)" },
   decimal: { type: 'string', choices: ['.', ',', 'auto'], help: "decimal mark (default 'auto': a comma where the delimiter is not a comma and numbers read 3,14)" },
   na: { type: 'string', value: 'LIST', help: 'cells that mean missing, comma-separated (default: empty, NA, N/A, n/a, NaN, nan, null, NULL, Null, None, ?, #N/A)' },
+  header: HEADER_OPTION,
 };
 
 export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
@@ -76,8 +80,9 @@ export function nameList(raw: unknown, option: string): string[] {
   return s.split(',').map((x) => x.trim()).filter((x) => x !== '');
 }
 
-export function dialectFrom(o: Record<string, unknown>): DialectOptions {
-  const d: DialectOptions = {};
+export function dialectFrom(o: Record<string, unknown>): DialectOptions & { header?: boolean | 'auto' } {
+  const d: DialectOptions & { header?: boolean | 'auto' } = {};
+  if (o.header !== undefined) d.header = o.header === 'yes' ? true : o.header === 'no' ? false : 'auto';
   if (o.delimiter !== undefined) {
     const raw = String(o.delimiter);
     const named: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|', space: ' ', auto: 'auto' };

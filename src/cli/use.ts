@@ -16,11 +16,12 @@ import { readModelFile, scalerOf, type CliModelFile } from './modelfile.js';
 import { restoreModel, type TrainedModel } from './models.js';
 import { formatScores, rate, score, type Io, type Mode } from './output.js';
 import { formatRegression, regressionScores } from './scores.js';
-import { dialectFrom } from './train-options.js';
+import { dialectFrom, HEADER_OPTION } from './train-options.js';
 
 const COMMON: Record<string, OptionSpec> = {
   delimiter: { type: 'string', value: 'C', help: "CSV field delimiter: one character, tab, or 'auto' (default: sniffed)" },
   decimal: { type: 'string', choices: ['.', ',', 'auto'], help: "decimal mark (default 'auto'); missing-value spellings come from the model" },
+  header: HEADER_OPTION,
   backend: { type: 'string', choices: ['wasm', 'js'], help: 'compute backend (default wasm when the host runs WASM SIMD)' },
   threads: THREADS_OPTION,
   debug: { type: 'bool', help: 'show stack traces on errors' },
@@ -76,10 +77,11 @@ function openTable(file: CliModelFile, dataSpec: string, o: Record<string, unkno
   return { X, y, source, notes };
 }
 
-function openMatrix(file: CliModelFile, dataSpec: string, needLabel: boolean): Omit<Opened, 'file' | 'model'> {
+function openMatrix(file: CliModelFile, dataSpec: string, o: Record<string, unknown>, needLabel: boolean): Omit<Opened, 'file' | 'model'> {
   if (file.input.kind !== 'matrix') throw new Error('not a matrix model');
   const names = file.input.featureNames;
-  const data = loadData(dataSpec, { labelsOptional: !needLabel, featureCount: names.length });
+  const { header } = dialectFrom(o);
+  const data = loadData(dataSpec, { labelsOptional: !needLabel, featureCount: names.length, ...(header !== undefined ? { header } : {}) });
   if (data.X.cols !== names.length) throw new DataError(`${data.source}: has ${data.X.cols} features, the model expects ${names.length}`);
   const scaler = scalerOf(file.input);
   const X = scaler ? scaler.transform(data.X) : data.X;
@@ -91,7 +93,7 @@ async function open(modelPath: string | undefined, dataSpec: string | undefined,
   if (!modelPath || !dataSpec) throw new UsageError(`'simdnet ${command}' needs <model.json> <data>`);
   const file = readModelFile(modelPath);
   await ready(readyOptions(o));
-  const opened = file.input.kind === 'columns' ? openTable(file, dataSpec, o, needLabel) : openMatrix(file, dataSpec, needLabel);
+  const opened = file.input.kind === 'columns' ? openTable(file, dataSpec, o, needLabel) : openMatrix(file, dataSpec, o, needLabel);
   let model: TrainedModel;
   try {
     model = await restoreModel(file.kind, file.model, file.task);

@@ -27,22 +27,42 @@ export interface Table {
 }
 
 /**
- * The first record is a header when one of its cells is not a number while the same cell of a
- * later row is, or, for tables without numbers, when its cells are distinct, none is missing and
- * none of them appears again in its column in the rows that follow.
+ * Whether the first record names the columns, from evidence per column (as csv.Sniffer.has_header
+ * weighs it): a text cell over a column of numbers votes for a header, a number over numbers votes
+ * for data, a missing cell votes for nothing. More votes for one side decide; as many for both is
+ * ambiguous and refused (say `header: true` or `false`), so a data row is never dropped on a guess.
+ * A table without numbers has a header when the first record's cells are distinct, none missing,
+ * and none appears again in its column in the rows that follow.
  */
 export function detectHeader(records: string[][], dialect: Dialect): boolean {
   if (records.length < 2) return false;
   const [first, ...rest] = records;
   const na = new Set(dialect.naValues);
   const sample = rest.slice(0, 50);
+  const isNum = (c: string) => isNumberCell(c, dialect.decimal);
+  const header: number[] = [];
+  const data: number[] = [];
   for (let j = 0; j < first!.length; j++) {
     const h = first![j]!.trim();
-    if (na.has(h) || isNumberCell(h, dialect.decimal)) continue;
-    if (sample.some((r) => r[j] !== undefined && isNumberCell(r[j]!.trim(), dialect.decimal))) return true;
+    if (na.has(h)) continue;
+    let present = 0;
+    let numbers = 0;
+    for (const r of sample) {
+      const c = r[j]?.trim();
+      if (c === undefined || na.has(c)) continue;
+      present++;
+      if (isNum(c)) numbers++;
+    }
+    if (present === 0 || 2 * numbers <= present) continue;
+    (isNum(h) ? data : header).push(j);
+  }
+  if (header.length !== data.length) return header.length > data.length;
+  if (header.length > 0) {
+    const cols = (js: number[]) => js.slice(0, 3).map((j) => j + 1).join(', ') + (js.length > 3 ? ', ...' : '');
+    throw new ValidationError('header', `the first row is a header or data, and cannot be told: in column${header.length > 1 ? 's' : ''} ${cols(header)} it holds text above numbers (${JSON.stringify(first![header[0]!]!.trim())}), as a header would, but in column${data.length > 1 ? 's' : ''} ${cols(data)} a number above numbers (${JSON.stringify(first![data[0]!]!.trim())}), as data would; say which (header: true or false; --header yes or no)`);
   }
   const heads = first!.map((c) => c.trim());
-  if (heads.some((h) => na.has(h) || isNumberCell(h, dialect.decimal)) || new Set(heads).size !== heads.length) return false;
+  if (heads.some((h) => na.has(h) || isNum(h)) || new Set(heads).size !== heads.length) return false;
   return heads.every((h, j) => sample.every((r) => r[j] === undefined || r[j]!.trim() !== h));
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCsv, readCsv } from '../../src/data/index.js';
+import { parseCsv, parseTable, readCsv } from '../../src/data/index.js';
 import { ValidationError } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'simdnet-csv-'));
@@ -138,5 +138,44 @@ describe('readCsv', () => {
     const r = readCsv(readFileSync(path, 'utf8'));
     expect(r.X.rows).toBe(150);
     expect(r.y.slice(0, 2)).toEqual([0, 0]);
+  });
+});
+
+describe('header detection (issue 13): a data row is never dropped on a guess', () => {
+  it('keeps a first row whose label is text while the other labels are numbers', () => {
+    const text = '5.1,3.5,other\n4.9,3.0,1\n4.7,3.2,2\n';
+    const r = parseCsv(text);
+    expect(r.X.rows).toBe(3);
+    expect(r.y).toEqual(['other', '1', '2']);
+    expect(parseTable(text).rows).toBe(3);
+  });
+
+  it('keeps a first row with a missing or empty cell', () => {
+    for (const text of ['NA,2,cat\n1,3,dog\n4,5,cat\n', ',2,cat\n1,3,dog\n', '1,2,NA\n3,4,1\n5,6,0\n']) {
+      const t = parseTable(text);
+      expect(t.hasHeader).toBe(false);
+      expect(t.rows).toBe(text.trim().split('\n').length);
+    }
+  });
+
+  it('still finds headers: names over numbers, an empty corner cell, the sklearn-style iris header', () => {
+    expect(parseTable('a,b,label\n1,2,3\n').hasHeader).toBe(true);
+    expect(parseTable(',a,b\n0,1.5,2\n1,2.5,3\n').names).toEqual(['column_1', 'a', 'b']);
+    const iris = parseCsv('150,4,setosa,versicolor,virginica\n5.1,3.5,1.4,0.2,0\n4.9,3.0,1.4,0.2,0\n');
+    expect(iris.X.rows).toBe(2);
+    expect(iris.featureNames).toEqual(['150', '4', 'setosa', 'versicolor']);
+    expect(parseTable('age,city\n34,Paris\n-,Lyon\n56,Nice\n').hasHeader).toBe(true);
+  });
+
+  it('refuses a first row the evidence cannot place, and names the columns', () => {
+    for (const read of [(t: string) => parseCsv(t), (t: string) => parseTable(t)]) {
+      let err: unknown;
+      try { read('-,2,cat\n2,3,dog\n'); } catch (e) { err = e; }
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).argument).toBe('header');
+      expect((err as Error).message).toMatch(/column 1 it holds text above numbers \("-"\).*column 2 a number above numbers \("2"\).*header: true or false/);
+    }
+    expect(parseCsv('-,2,cat\n2,3,dog\n', { header: true }).X.rows).toBe(1);
+    expect(parseTable('-,2,cat\n2,3,dog\n', { header: false }).rows).toBe(2);
   });
 });
