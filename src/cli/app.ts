@@ -6,7 +6,7 @@ import { backendInfo, ready } from '../backend.js';
 import { SimdnetError, ValidationError, setWarningHandler } from '../errors.js';
 import { optionsHelp, parseArgs, readyOptions, THREADS_OPTION, UsageError, type OptionSpec } from './args.js';
 import { DataError } from './data.js';
-import { processIo, type Io, type Mode } from './output.js';
+import { guardIo, processIo, type Io, type Mode } from './output.js';
 import { TRAIN_OPTIONS, train } from './train.js';
 import { EVALUATE_OPTIONS, PREDICT_OPTIONS, evaluate, predict } from './use.js';
 import { EXPORT_OPTIONS, IMPORT_OPTIONS } from './interop-options.js';
@@ -88,7 +88,8 @@ function describeError(e: unknown): string {
 }
 
 /** Runs the command line; returns the exit code. */
-export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: readonly string[], given: Io = processIo()): Promise<number> {
+  const io = guardIo(given);
   const debug = argv.includes('--debug');
   try {
     const [command, ...rest] = argv;

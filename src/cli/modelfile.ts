@@ -70,13 +70,39 @@ export function readModelFile(path: string): CliModelFile {
     throw new DataError(`${path}: corrupt model file (task, target, classNames, input or model missing)`);
   }
   try {
-    Target.fromJSON(m.target);
+    const target = Target.fromJSON(m.target);
     if (m.input.kind === 'columns') ColumnPipeline.fromJSON(m.input.pipeline);
     else if (m.input.kind !== 'matrix' || !Array.isArray(m.input.featureNames)) throw new Error('input must be { kind: "columns", pipeline } or { kind: "matrix", featureNames, scaler }');
+    if (m.task === 'classification') checkClassNames(m.classNames, target.classes.length, m.kind, m.model);
   } catch (e) {
     throw new DataError(`${path}: corrupt model file: ${(e as Error).message}`);
   }
   return m as CliModelFile;
+}
+
+/** Number of classes a model entry predicts, read from its JSON (undefined when it does not say: restoring it will). */
+function modelClasses(kind: unknown, model: unknown): number | undefined {
+  const j = model as { layers?: unknown; classes?: unknown } | null;
+  if (!j || typeof j !== 'object') return undefined;
+  if (kind === 'mlp') {
+    const last = Array.isArray(j.layers) ? (j.layers[j.layers.length - 1] as { units?: unknown } | undefined) : undefined;
+    return typeof last?.units === 'number' ? (last.units === 1 ? 2 : last.units) : undefined;
+  }
+  return Array.isArray(j.classes) ? j.classes.length : undefined;
+}
+
+/** classNames name the classes the model predicts, one distinct string each: predictions and probability columns are labelled with them. */
+function checkClassNames(names: unknown[], targetClasses: number, kind: unknown, model: unknown): void {
+  const bad = names.findIndex((n) => typeof n !== 'string');
+  if (bad >= 0) throw new Error(`classNames[${bad}] is ${JSON.stringify(names[bad]) ?? typeof names[bad]}, expected a string`);
+  const seen = new Set<unknown>();
+  for (const n of names) {
+    if (seen.has(n)) throw new Error(`classNames lists ${JSON.stringify(n)} twice`);
+    seen.add(n);
+  }
+  if (names.length !== targetClasses) throw new Error(`classNames has ${names.length} names, the target ${targetClasses} classes`);
+  const predicted = modelClasses(kind, model);
+  if (predicted !== undefined && predicted !== names.length) throw new Error(`classNames has ${names.length} names, the model predicts ${predicted} classes`);
 }
 
 export function scalerOf(input: MatrixInput): StandardScaler | undefined {

@@ -15,6 +15,8 @@ export interface Io {
   /** Whether stderr (where the progress bar is drawn) is a terminal, and its width. */
   isTTY: boolean;
   columns: number;
+  /** Whether stdout is a terminal (then data in results is shown with control characters escaped). */
+  outIsTTY?: boolean;
 }
 
 export type Mode = 'text' | 'json' | 'quiet';
@@ -25,7 +27,51 @@ export function processIo(): Io {
     err: (s) => { process.stderr.write(s); },
     isTTY: Boolean(process.stderr.isTTY),
     columns: process.stderr.columns ?? 80,
+    outIsTTY: Boolean(process.stdout.isTTY),
   };
+}
+
+/** The one escape sequence the CLI itself writes: back to the start of the line, clear it (the progress bar). */
+const CLEAR_LINE = '\r\x1b[K';
+// C0 controls but tab and newline, DEL, C1 controls (0x9b is a one-byte CSI on some terminals) and
+// the bidirectional overrides that make text read differently from what it holds.
+const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text as it may reach a terminal: control characters from the data (class names, column names,
+ * cells quoted in messages) are shown escaped (\x1b) instead of being obeyed.
+ */
+export function printable(s: string): string {
+  return s.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** An Io whose messages (stderr) are always printable, and whose results are when stdout is a terminal. */
+export function guardIo(io: Io): Io {
+  const safe = (s: string) => (s.startsWith(CLEAR_LINE) ? CLEAR_LINE + printable(s.slice(CLEAR_LINE.length)) : printable(s));
+  return {
+    out: (s) => io.out(io.outIsTTY ? safe(s) : s),
+    err: (s) => io.err(safe(s)),
+    isTTY: io.isTTY,
+    columns: io.columns,
+    outIsTTY: io.outIsTTY,
+  };
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * One CSV cell of output. A value that a spreadsheet would run as a formula (it starts with
+ * = + - @, a tab or a carriage return, and is not a plain number) gets a leading ' as OWASP
+ * advises against CSV injection; a cell holding a quote, a comma, a line break or that prefix is
+ * quoted (RFC 4180).
+ */
+export function csvCell(s: string): string {
+  const v = FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
+  return v !== s || /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 /** Progress callbacks for fit(). */

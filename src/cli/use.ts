@@ -14,7 +14,7 @@ import { encodeLabels } from './encode.js';
 import { assertWritable, writeFileAtomic } from '../io/atomic.js';
 import { readModelFile, scalerOf, type CliModelFile } from './modelfile.js';
 import { restoreModel, type TrainedModel } from './models.js';
-import { formatScores, rate, score, type Io, type Mode } from './output.js';
+import { csvCell, formatScores, rate, score, type Io, type Mode } from './output.js';
 import { formatRegression, regressionScores } from './scores.js';
 import { dialectFrom, HEADER_OPTION } from './train-options.js';
 
@@ -124,10 +124,6 @@ export async function evaluate(io: Io, mode: Mode, args: string[], o: Record<str
   }
 }
 
-function csvCell(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export async function predict(io: Io, args: string[], o: Record<string, unknown>): Promise<void> {
   if (o.out) assertWritable(resolve(String(o.out)), '--out');
   const { file, model, X } = await open(args[0], args[1], 'predict', o, false);
@@ -145,9 +141,15 @@ export async function predict(io: Io, args: string[], o: Record<string, unknown>
     model.dispose();
     const names = file.classNames;
     lines.push(['prediction', ...(P ? names.map((n) => `p_${n}`) : [])].map(csvCell).join(','));
+    // A binary model with one sigmoid output gives P(second class); its row is [1 − p, p].
+    const cols = P ? (P.cols === 1 && names.length === 2 ? 2 : P.cols) : 0;
+    if (P && cols !== names.length) throw new DataError(`${args[0]}: corrupt model file: the model gives ${P.cols} probabilities per row, the file names ${names.length} classes`);
     for (let i = 0; i < pred.length; i++) {
-      const row = [csvCell(names[pred[i]!]!)];
-      if (P) for (let j = 0; j < P.cols; j++) row.push(String(Number(P.data[i * P.cols + j]!.toPrecision(6))));
+      const name = names[pred[i]!];
+      if (name === undefined) throw new DataError(`${args[0]}: corrupt model file: the model predicted class ${pred[i]}, the file names ${names.length} classes`);
+      const row = [csvCell(name)];
+      if (P && P.cols === cols) for (let j = 0; j < cols; j++) row.push(String(Number(P.data[i * cols + j]!.toPrecision(6))));
+      else if (P) row.push(String(Number((1 - P.data[i]!).toPrecision(6))), String(Number(P.data[i]!.toPrecision(6))));
       lines.push(row.join(','));
     }
   }
