@@ -16,7 +16,7 @@ export type { DenseOptions, LayerSpec, DenseSpec, DropoutSpec, BatchNormSpec } f
 export { ACTIVATIONS, HIDDEN_ACTIVATIONS } from './nn/activations.js';
 export type { ActivationName } from './nn/activations.js';
 export { INITS } from './nn/init.js';
-export type { InitName } from './nn/init.js';
+export type { BiasInitializer, InitName } from './nn/init.js';
 export { LOSSES } from './nn/losses.js';
 export type { LossName } from './nn/losses.js';
 export {

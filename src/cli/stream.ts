@@ -97,11 +97,10 @@ export async function trainStream(io: Io, mode: Mode, spec: string, o: Record<st
   const yTrue = new Growable();
   const yPred = new Growable();
   for await (const b of test) {
-    const P = net.predict(b.X);
+    const P = regression ? net.predict(b.X).data : net.predictClasses(b.X);
     for (let i = 0; i < b.X.rows; i++) {
       yTrue.push(b.y[i]!);
-      if (regression) yPred.push(P.data[i]!);
-      else { let best = 0; for (let j = 1; j < P.cols; j++) if (P.data[i * P.cols + j]! > P.data[i * P.cols + best]!) best = j; yPred.push(best); }
+      yPred.push(P[i]!);
     }
   }
   const testSeconds = (performance.now() - t2) / 1000;

@@ -18,7 +18,7 @@ import { ValidationError } from '../errors.js';
 import {
   checkX, decodeLabels, encodeLabels, ESTIMATOR_FORMAT, ESTIMATOR_VERSION, fromJsonOptions, jsonClasses, notFitted,
   optBoolean, optNonNegative, optPositive, optPositiveInt, optSeed, plainOptions, readJson, registerClassifier,
-  requireTwoClasses, argmaxRows, fitWeights, optClassWeight, type ClassList, type Classifier, type EstimatorJSON,
+  requireTwoClasses, fitWeights, optClassWeight, type ClassList, type Classifier, type EstimatorJSON,
 } from './base.js';
 import { sampleWeights, type ClassWeight } from '../data/weights.js';
 
@@ -185,12 +185,8 @@ abstract class MLPBase {
   }
 
   private validationScore(model: Sequential, X: Matrix, y: Int32Array | Matrix): number {
-    const P = model.predict(X);
-    if (y instanceof Int32Array) {
-      const pred = P.cols === 1 ? Array.from(P.data, (p) => (p >= 0.5 ? 1 : 0)) : Array.from(argmaxRows(P));
-      return accuracy(y, pred);
-    }
-    return r2(y, P);
+    if (y instanceof Int32Array) return accuracy(y, Array.from(model.predictClasses(X)));
+    return r2(y, model.predict(X));
   }
 
   protected requireModel(method: string): Sequential {
@@ -272,10 +268,11 @@ export class MLPClassifier extends MLPBase implements Classifier {
     return { data: out, rows: P.rows, cols: 2 };
   }
 
-  /** Log-odds log(p/(1−p)) of classes[1] for two classes (one column), log-probabilities otherwise. @example clf.decisionFunction(X) */
+  /** Log-odds z of classes[1] for two classes (one column: the output's logit, exactly), log-probabilities otherwise. @example clf.decisionFunction(X) */
   decisionFunction(X: MatrixLike): Matrix {
     const { model, M } = this.input(X, 'decisionFunction');
     const P = model.predict(M);
+    if (P.cols === 1) return model.predictLogits(M);
     const eps = 1e-7;
     const data = new Float32Array(P.data.length);
     for (let i = 0; i < data.length; i++) {
@@ -288,9 +285,8 @@ export class MLPClassifier extends MLPBase implements Classifier {
   /** @example clf.predict(X) */
   predict(X: MatrixLike): ClassList {
     const { model, M } = this.input(X, 'predict');
-    const P = model.predict(M);
-    const codes = P.cols === 1 ? Int32Array.from(P.data, (p) => (p >= 0.5 ? 1 : 0)) : argmaxRows(P);
-    return decodeLabels(codes, this.classList!);
+    // The hard decision from the logits: 1{z ≥ 0} for two classes, the argmax otherwise.
+    return decodeLabels(model.predictClasses(M), this.classList!);
   }
 
   /** Accuracy on (X, y). @example clf.score(XTest, yTest) */

@@ -1,5 +1,5 @@
 // Weight initializers (seeded). Fan-in/fan-out of a dense layer W[out×in]: fanIn = in, fanOut = out.
-// Biases start at zero.
+// Biases start at zero unless dense({ biasInitializer }) says otherwise.
 
 import type { Rng } from '../rng.js';
 import { ValidationError } from '../errors.js';
@@ -40,4 +40,57 @@ export function initWeights(out: Float32Array, init: InitName, fanIn: number, fa
     case 'normal': return normal(0.1);
     case 'zeros': out.fill(0); return;
   }
+}
+
+/**
+ * How a dense layer's biases start: 'zeros' (the default), 'uniform' — U(±ε) with ε the layer's
+ * initEpsilon (default 0.12), the lecture notes' random initialization of every Θ entry, the bias
+ * column included — or { type: 'uniform', epsilon }, or a constant (a number, or { type: 'constant', value }).
+ */
+export type BiasInitializer = 'zeros' | 'uniform' | number
+  | { type: 'zeros' } | { type: 'uniform'; epsilon?: number } | { type: 'constant'; value: number };
+
+/** A non-zero bias initializer as a layer spec stores it (zeros is no entry). */
+export type BiasInitSpec = { type: 'uniform'; epsilon: number } | { type: 'constant'; value: number };
+
+/** Normalizes dense({ biasInitializer }): undefined for zeros. */
+export function checkBiasInit(v: unknown, initEpsilon: number, arg = 'dense.biasInitializer'): BiasInitSpec | undefined {
+  const expect = "'zeros', 'uniform', a finite number, { type: 'uniform', epsilon } or { type: 'constant', value }";
+  const finite = (x: unknown, a: string): number => {
+    if (typeof x !== 'number' || !Number.isFinite(x)) throw new ValidationError(a, `expected a finite number, got ${String(x)}`);
+    return x;
+  };
+  if (v === undefined || v === 'zeros') return undefined;
+  if (v === 'uniform') return { type: 'uniform', epsilon: initEpsilon };
+  if (typeof v === 'number') {
+    finite(v, arg);
+    return v === 0 ? undefined : { type: 'constant', value: v };
+  }
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    const only = (allowed: string[]) => {
+      for (const k of keys) if (!allowed.includes(k)) throw new ValidationError(`${arg}.${k}`, `is not an option of a ${String(o.type)} bias initializer (${allowed.filter((a) => a !== 'type').join(', ') || 'none'})`);
+    };
+    if (o.type === 'zeros') { only(['type']); return undefined; }
+    if (o.type === 'uniform') {
+      only(['type', 'epsilon']);
+      const epsilon = o.epsilon === undefined ? initEpsilon : finite(o.epsilon, `${arg}.epsilon`);
+      if (!(epsilon > 0)) throw new ValidationError(`${arg}.epsilon`, `expected ε > 0, got ${epsilon}`);
+      return { type: 'uniform', epsilon };
+    }
+    if (o.type === 'constant') {
+      only(['type', 'value']);
+      const value = finite(o.value, `${arg}.value`);
+      return value === 0 ? undefined : { type: 'constant', value };
+    }
+  }
+  throw new ValidationError(arg, `expected ${expect}, got ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+}
+
+/** Fills a bias vector as the initializer says (draws from rng after the weights). */
+export function initBiases(out: Float32Array, init: BiasInitSpec | undefined, rng: Rng): void {
+  if (!init) { out.fill(0); return; }
+  if (init.type === 'constant') { out.fill(init.value); return; }
+  for (let i = 0; i < out.length; i++) out[i] = (2 * rng.uniform() - 1) * init.epsilon;
 }

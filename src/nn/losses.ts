@@ -16,15 +16,15 @@ export interface LossRecord {
   readonly output?: ActivationName;
   /** Output activations this loss cannot train. */
   readonly rejects?: readonly ActivationName[];
-  /** Accuracy: 'argmax' of each row against the target's argmax; 'threshold': each output ≥ 0.5 against target ≥ 0.5; none for regression. */
-  readonly accuracy?: 'argmax' | 'threshold';
+  /** Accuracy: 'argmax' of each row against the target's argmax; 'targets': as the targets say (accuracyRule); none for regression. */
+  readonly accuracy?: 'argmax' | 'targets';
   /** The output mode, given whether the output activation is the identity. */
   mode(identityOutput: boolean): OutputMode;
 }
 
 export const LOSS_TABLE = {
   categoricalCrossentropy: { output: 'softmax', accuracy: 'argmax', mode: () => 'softmaxXent' },
-  binaryCrossentropy: { output: 'sigmoid', accuracy: 'threshold', mode: () => 'sigmoidBce' },
+  binaryCrossentropy: { output: 'sigmoid', accuracy: 'targets', mode: () => 'sigmoidBce' },
   meanSquaredError: { rejects: ['softmax'], mode: (identity) => (identity ? 'mseIdentity' : 'mseActivation') },
 } as const satisfies Record<string, LossRecord>;
 
@@ -48,4 +48,34 @@ export function lossRecord(name: LossName): LossRecord {
 export function defaultLoss(output: ActivationName): LossName {
   for (const name of LOSSES) if (lossRecord(name).output === output) return name;
   return 'meanSquaredError';
+}
+
+/**
+ * How accuracy is counted: 'argmax' — one prediction per row, the argmax of the outputs against the
+ * target row's argmax; 'perLabel' — one per output, the hard decision 1{z ≥ 0} against target ≥ 0.5.
+ */
+export type AccuracyRule = 'argmax' | 'perLabel';
+
+/**
+ * The accuracy rule for a loss and its targets (rows × K): softmax outputs count the argmax; sigmoid
+ * outputs count the argmax when there are K ≥ 2 outputs and every target row is one-hot (exactly one
+ * 1, the rest 0: the notes' one-vs-all network), else per label (one output, or multi-hot rows);
+ * regression has none.
+ */
+export function accuracyRule(loss: LossName, Y: { data: ArrayLike<number>; rows: number; cols: number }): AccuracyRule | undefined {
+  const a = lossRecord(loss).accuracy;
+  if (a === undefined) return undefined;
+  if (a === 'argmax') return 'argmax';
+  const K = Y.cols;
+  if (K < 2 || Y.rows === 0) return 'perLabel';
+  for (let i = 0; i < Y.rows; i++) {
+    let ones = 0;
+    for (let j = 0; j < K; j++) {
+      const v = Y.data[i * K + j]!;
+      if (v === 1) ones++;
+      else if (v !== 0) return 'perLabel';
+    }
+    if (ones !== 1) return 'perLabel';
+  }
+  return 'argmax';
 }

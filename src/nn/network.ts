@@ -6,7 +6,7 @@ import type { Backend } from '../backend.js';
 import { argmaxAt, toMatrix, type Matrix, type MatrixLike } from '../data/matrix.js';
 import { ValidationError } from '../errors.js';
 import { createRuntime, outputTypes, type LayerRuntime, type LayerSpec, type OutputLayer, type ParamTensor, type StateTensor } from './layers.js';
-import { lossRecord, type LossName, type OutputMode } from './losses.js';
+import { lossRecord, type AccuracyRule, type LossName, type OutputMode } from './losses.js';
 
 const PAD = 16; // floats: every tensor starts 64-byte aligned inside the blocks
 
@@ -122,6 +122,15 @@ export class Network {
     return ptr;
   }
 
+  /** Inference forward of m rows at xPtr up to the output layer's linear part; returns the pointer to its Z (the logits). */
+  forwardLogits(xPtr: number, m: number): number {
+    const n = this.runtimes.length;
+    let ptr = xPtr;
+    for (let i = 0; i < n - 1; i++) ptr = this.runtimes[i]!.forward(ptr, m, false, this.workPtr);
+    this.last.forwardLinear(ptr, m, this.workPtr);
+    return this.last.zPtr;
+  }
+
   outputMode(loss: LossName): OutputMode {
     return lossRecord(loss).mode(this.last.form === 'identity');
   }
@@ -206,29 +215,38 @@ export class Network {
   }
 
   /**
-   * Correct predictions among m rows: outputs at outPtr against targets at yPtr (both in the arena),
-   * scored by `accuracy` (argmax per row, or each output thresholded at 0.5); 0 for regression.
+   * Correct predictions among m rows: the output layer's logits Z (left by the last forward pass)
+   * against the targets at yPtr, scored by `rule`: 'argmax' of each row's Z against the target row's
+   * argmax, or 'perLabel': each output's hard decision 1{z ≥ 0} (the exact sign of the logit, not
+   * σ(z) ≥ 0.5 in float32) against target ≥ 0.5; 0 for regression (rule undefined).
    */
-  countCorrect(outPtr: number, yPtr: number, m: number, accuracy: 'argmax' | 'threshold' | undefined): number {
+  countCorrect(yPtr: number, m: number, rule: AccuracyRule | undefined): number {
     const f32 = this.arena.views.f32;
     const K = this.outputSize;
-    const o = outPtr >>> 2;
+    const zPtr = this.last.zPtr;
+    const z = zPtr >>> 2;
     const y = yPtr >>> 2;
     let correct = 0;
-    if (accuracy === 'argmax') {
-      this.k.f32_argmax_rows(outPtr, this.argPtr, m, K);
+    if (rule === 'argmax') {
+      this.k.f32_argmax_rows(zPtr, this.argPtr, m, K);
       const i32 = this.arena.views.i32;
       const a = this.argPtr >>> 2;
       for (let i = 0; i < m; i++) if (i32[a + i] === argmaxAt(f32, y + i * K, K)) correct++;
-    } else if (accuracy === 'threshold') {
-      for (let i = 0; i < m * K; i++) if ((f32[o + i]! >= 0.5) === (f32[y + i]! >= 0.5)) correct++;
+    } else if (rule === 'perLabel') {
+      for (let i = 0; i < m * K; i++) if ((f32[z + i]! >= 0) === (f32[y + i]! >= 0.5)) correct++;
     }
     return correct;
   }
 
   /** How many predictions countCorrect compares for m rows. */
-  compared(m: number, accuracy: 'argmax' | 'threshold' | undefined): number {
-    return accuracy === 'argmax' ? m : accuracy === 'threshold' ? m * this.outputSize : 0;
+  compared(m: number, rule: AccuracyRule | undefined): number {
+    return rule === 'argmax' ? m : rule === 'perLabel' ? m * this.outputSize : 0;
+  }
+
+  /** The output layer's logits Z of the last forward pass (rows × outputs), copied out. */
+  readLogits(m: number): Float32Array {
+    const at = this.last.zPtr >>> 2;
+    return this.arena.views.f32.slice(at, at + m * this.outputSize);
   }
 
   /** Validates X (finite, rectangular) against the network's input size. */

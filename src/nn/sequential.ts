@@ -139,10 +139,24 @@ export class Sequential {
    * @example Array.from(model.predict([[0, 1]]).data)
    */
   predict(X: MatrixLike, options: { batchSize?: number } = {}): Matrix {
+    return this.runRows(X, options.batchSize, (ptr, m) => this.net.forwardInfer(ptr, m));
+  }
+
+  /**
+   * The output layer's z = W·a + b for every row, before its activation (the logits of a softmax or sigmoid output).
+   * @example model.predictLogits([[0, 1]]).data[0] >= 0 // the hard decision of a sigmoid output
+   */
+  predictLogits(X: MatrixLike, options: { batchSize?: number } = {}): Matrix {
+    return this.runRows(X, options.batchSize, (ptr, m) => this.net.forwardLogits(ptr, m));
+  }
+
+  /** Runs `pass` on chunks of X staged in the arena and gathers the outputs-wide rows it points to. */
+  private runRows(X: MatrixLike, batchSize: number | undefined, pass: (inPtr: number, m: number) => number): Matrix {
     const net = this.net;
     net.checkAlive();
     const M = net.toInput(X);
-    const chunk = Math.min(M.rows, Math.max(1, options.batchSize ?? 1024));
+    if (batchSize !== undefined && !(typeof batchSize === 'number' && batchSize >= 1)) throw new ValidationError('batchSize', `expected a number ≥ 1, got ${String(batchSize)}`);
+    const chunk = Math.min(M.rows, Math.max(1, Math.floor(batchSize ?? 1024)));
     net.ensureCapacity(chunk);
     const K = this.outputSize;
     const out = new Float32Array(M.rows * K);
@@ -150,17 +164,26 @@ export class Sequential {
     for (let start = 0; start < M.rows; start += chunk) {
       const m = Math.min(chunk, M.rows - start);
       net.arena.views.f32.set(M.data.subarray(start * d, (start + m) * d), net.inPtr >>> 2);
-      const outPtr = net.forwardInfer(net.inPtr, m);
+      const outPtr = pass(net.inPtr, m);
       out.set(net.arena.views.f32.subarray(outPtr >>> 2, (outPtr >>> 2) + m * K), start * K);
     }
     return { data: out, rows: M.rows, cols: K };
   }
 
-  /** Class index per row: argmax of a softmax, 0/1 for one sigmoid (p ≥ 0.5). @example model.predictClasses(X) */
+  /**
+   * Class index per row. Softmax and sigmoid outputs decide from the logits z, exactly: one sigmoid
+   * output gives 1{z ≥ 0} (the notes' hard threshold; σ(z) ≥ 0.5 in float32 calls z = −1e-7 class 1),
+   * several give the argmax of z (= the argmax of the probabilities). Other outputs: argmax of the
+   * outputs, or output ≥ 0.5 for a single one.
+   * @example model.predictClasses(X)
+   */
   predictClasses(X: MatrixLike): Int32Array {
-    const P = this.predict(X);
+    const act = this.net.last.activation;
+    const logits = act === 'sigmoid' || act === 'softmax';
+    const P = logits ? this.predictLogits(X) : this.predict(X);
+    const cut = logits ? 0 : 0.5;
     const out = new Int32Array(P.rows);
-    for (let i = 0; i < P.rows; i++) out[i] = P.cols === 1 ? (P.data[i]! >= 0.5 ? 1 : 0) : argmaxAt(P.data, i * P.cols, P.cols);
+    for (let i = 0; i < P.rows; i++) out[i] = P.cols === 1 ? (P.data[i]! >= cut ? 1 : 0) : argmaxAt(P.data, i * P.cols, P.cols);
     return out;
   }
 

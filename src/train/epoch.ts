@@ -2,6 +2,7 @@
 // sums, callbacks. Nothing here allocates per step.
 
 import { DivergenceError } from '../errors.js';
+import type { AccuracyRule } from '../nn/losses.js';
 import type { EpochPrinter } from './progress.js';
 import type { TrainingSession } from './session.js';
 import type { BatchLogs, FitOptions } from './types.js';
@@ -18,6 +19,8 @@ export class EpochSteps {
   /** loss·m summed, correct predictions, predictions compared, samples run. */
   readonly totals = new Float64Array(4);
   lastBatchSize = 0;
+  /** How accuracy is counted on this run's targets (session.accuracyRule of the training targets). */
+  rule: AccuracyRule | undefined;
   /** Set when onBatchEnd returned false. */
   stopped = false;
   private epoch = 0;
@@ -26,6 +29,7 @@ export class EpochSteps {
   constructor(private readonly session: TrainingSession, private readonly s: Staging, private readonly N: number, private readonly B: number,
     private readonly options: FitOptions, private readonly printer: EpochPrinter | undefined) {
     this.batches = Math.ceil(N / B);
+    this.rule = undefined;
   }
 
   beginEpoch(epoch: number, lr: number): void {
@@ -39,7 +43,8 @@ export class EpochSteps {
   run(batch: number, count: number): number {
     const end = Math.min(this.batches, batch + count);
     const { session, s, N, B, totals } = this;
-    const { net, mode, accuracy } = session;
+    const { net, mode } = session;
+    const rule = this.rule;
     const { k } = net;
     const opt = session.optimizer;
     const d = net.inputSize;
@@ -65,8 +70,8 @@ export class EpochSteps {
       }
       opt.step();
       totals[0] += loss * m;
-      totals[1] += net.countCorrect(mode === 'mseIdentity' ? net.last.zPtr : net.last.aPtr, s.yb, m, accuracy);
-      totals[2] += net.compared(m, accuracy);
+      totals[1] += net.countCorrect(s.yb, m, rule);
+      totals[2] += net.compared(m, rule);
       totals[3] += m;
       this.lastBatchSize = m;
       this.printer?.batch(this.epoch, batch, loss);

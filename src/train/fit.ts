@@ -84,6 +84,7 @@ export function* trainLoop(session: TrainingSession, X: MatrixLike, y: TargetsLi
     const rng = new Rng(seed);
     const shuffle = options.shuffle ?? true;
     const steps = new EpochSteps(session, { xAll, yAll, idxPtr, xb, yb, safe, wAll, wb }, N, B, options, printer);
+    steps.rule = session.accuracyRule(T.Y);
     let best = higherBetter ? -Infinity : Infinity;
     let bestWeights: LayerWeights[] | undefined;
     let wait = 0;

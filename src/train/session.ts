@@ -5,7 +5,7 @@
 import type { Matrix } from '../data/matrix.js';
 import type { Network } from '../nn/network.js';
 import { restoreState, snapshotState } from '../nn/params.js';
-import { lossRecord, type LossName, type OutputMode } from '../nn/losses.js';
+import { accuracyRule, type AccuracyRule, type LossName, type OutputMode } from '../nn/losses.js';
 import { toTargets, type Targets, type TargetsLike } from '../nn/targets.js';
 import { OptimizerRuntime } from './optimizer-runtime.js';
 import type { OptimizerSpec } from './optimizers.js';
@@ -24,12 +24,9 @@ export class TrainingSession {
   readonly optimizer: OptimizerRuntime;
   /** How the network computes the loss (from the loss and the output activation). */
   readonly mode: OutputMode;
-  /** How accuracy is scored (undefined: regression, no accuracy). */
-  readonly accuracy: 'argmax' | 'threshold' | undefined;
 
   constructor(readonly net: Network, readonly settings: Readonly<CompiledSettings>) {
     this.mode = net.outputMode(settings.loss);
-    this.accuracy = lossRecord(settings.loss).accuracy;
     this.optimizer = new OptimizerRuntime(settings.optimizer, net.k, net.arena, net.params);
     net.l2 = settings.l2;
   }
@@ -39,9 +36,15 @@ export class TrainingSession {
     return toTargets(y, rows, this.net.outputSize, this.settings.loss, arg);
   }
 
+  /** How accuracy is counted on targets Y (undefined: regression, no accuracy); see accuracyRule. */
+  accuracyRule(Y: Matrix): AccuracyRule | undefined {
+    return accuracyRule(this.settings.loss, Y);
+  }
+
   /** Loss (with the L2 term) and, for classifiers, accuracy, on validated inputs, in chunks of batchSize rows. */
   evaluate(M: Matrix, T: Targets, batchSize = 1024): Evaluation {
-    const { net, mode, accuracy } = this;
+    const { net, mode } = this;
+    const rule = this.accuracyRule(T.Y);
     const chunk = Math.min(M.rows, Math.max(1, batchSize));
     net.ensureCapacity(chunk);
     const K = net.outputSize;
@@ -56,11 +59,11 @@ export class TrainingSession {
       f32.set(T.Y.data.subarray(start * K, (start + m) * K), net.dOutPtr >>> 2);
       const outPtr = net.forwardInfer(net.inPtr, m);
       lossSum += net.inferLoss(outPtr, net.dOutPtr, m, mode) * m;
-      correct += net.countCorrect(outPtr, net.dOutPtr, m, accuracy);
-      compared += net.compared(m, accuracy);
+      correct += net.countCorrect(net.dOutPtr, m, rule);
+      compared += net.compared(m, rule);
     }
     const loss = lossSum / M.rows + net.l2Penalty(this.settings.l2, M.rows);
-    return accuracy === undefined ? { loss } : { loss, accuracy: correct / compared };
+    return rule === undefined ? { loss } : { loss, accuracy: correct / compared };
   }
 
   /**

@@ -95,7 +95,7 @@ async function evaluateSource(session: TrainingSession, data: DataSource | [Matr
  * @example await model.fit(new TableDataset(stream, pipeline, target, { batchSize: 64 }), { epochs: 3 })
  */
 export async function fitSource(session: TrainingSession, source: DataSource, options: SourceFitOptions = {}): Promise<History> {
-  const { net, settings, mode, accuracy } = session;
+  const { net, settings, mode } = session;
   net.assertTrainable();
   const epochs = options.epochs ?? 10;
   if (!Number.isInteger(epochs) || epochs < 0) throw new ValidationError('epochs', `expected an integer ≥ 0, got ${epochs}`);
@@ -136,8 +136,10 @@ export async function fitSource(session: TrainingSession, source: DataSource, op
     }
     opt.step();
     totals[0] += loss * m;
-    totals[1] += net.countCorrect(mode === 'mseIdentity' ? net.last.zPtr : net.last.aPtr, yb, m, accuracy);
-    totals[2] += net.compared(m, accuracy);
+    // The rule is read from each batch's targets (a source is seen one batch at a time).
+    const rule = session.accuracyRule({ data: arena.views.f32.subarray(yb >>> 2, (yb >>> 2) + m * K), rows: m, cols: K });
+    totals[1] += net.countCorrect(yb, m, rule);
+    totals[2] += net.compared(m, rule);
     totals[3] += m;
     batchLogs.size = m; batchLogs.loss = loss;
     if (options.callbacks?.onBatchEnd?.(batchLogs.batch, batchLogs) === false) stopAll = true;

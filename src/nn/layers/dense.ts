@@ -7,7 +7,7 @@ import { GEMM_OVERWRITE, GEMM_RELU, type ActBwd, type ActFwd } from '../../kerne
 import type { ActivationForm, ActivationKernel } from '../../kernels/activations.js';
 import type { Rng } from '../../rng.js';
 import { activationRecord, checkActivation, defaultActivationParams, type ActivationName } from '../activations.js';
-import { checkInit, initWeights, type InitName } from '../init.js';
+import { checkBiasInit, checkInit, initBiases, initWeights, type BiasInitializer, type BiasInitSpec, type InitName } from '../init.js';
 import {
   finiteNumber, LayerRuntime, positiveInt, type LayerContext, type LayerDescription, type LayerSignals, type LayerType, type OutputLayer,
   type ParamTensor, type Probe,
@@ -18,15 +18,21 @@ export interface DenseOptions {
   activation?: ActivationName;
   /** Default: 'he' for ReLU-like activations, 'xavier' otherwise. */
   init?: InitName;
-  /** Half-width ε of the 'uniform' initializer (default 0.12). */
+  /** Half-width ε of the 'uniform' initializer (default 0.12), and of a 'uniform' bias initializer. */
   initEpsilon?: number;
+  /** How the biases start: 'zeros' (default), 'uniform' (U(±initEpsilon), the notes' ±ε on the bias column), { type: 'uniform', epsilon }, or a constant. */
+  biasInitializer?: BiasInitializer;
   /** leakyRelu/elu/isru/isrlu α, prelu's initial slope, rrelu's lower bound. */
   alpha?: number;
   /** softplus β, rrelu's upper bound. */
   beta?: number;
 }
 
-export interface DenseSpec { type: 'dense'; units: number; activation: ActivationName; init: InitName; initEpsilon: number; alpha: number; beta: number }
+export interface DenseSpec {
+  type: 'dense'; units: number; activation: ActivationName; init: InitName; initEpsilon: number; alpha: number; beta: number;
+  /** Absent: biases start at 0. */
+  biasInitializer?: BiasInitSpec;
+}
 /**
  * A fully connected layer z = W·x + b followed by an activation.
  * @example dense(32, { activation: 'tanh', init: 'xavier' })
@@ -42,7 +48,10 @@ export function dense(units: number, options: DenseOptions = {}): DenseSpec {
   const bad = record.check?.(alpha, beta);
   if (bad) throw new ValidationError(`dense.${bad.arg}`, bad.message);
   const initEpsilon = options.initEpsilon === undefined ? 0.12 : finiteNumber(options.initEpsilon, 'dense.initEpsilon');
-  return { type: 'dense', units, activation, init, initEpsilon, alpha, beta };
+  const biasInitializer = checkBiasInit(options.biasInitializer, initEpsilon);
+  const spec: DenseSpec = { type: 'dense', units, activation, init, initEpsilon, alpha, beta };
+  if (biasInitializer) spec.biasInitializer = biasInitializer;
+  return spec;
 }
 
 
@@ -103,7 +112,13 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
     const w = new Float32Array(this.W.size);
     initWeights(w, this.spec.init, this.inSize, this.outSize, rng, this.spec.initEpsilon);
     arena.views.f32.set(w, this.W.ptr >>> 2);
-    k.f32_fill(this.b.ptr, this.b.size, 0);
+    if (this.spec.biasInitializer) {
+      const b = new Float32Array(this.b.size);
+      initBiases(b, this.spec.biasInitializer, rng);
+      arena.views.f32.set(b, this.b.ptr >>> 2);
+    } else {
+      k.f32_fill(this.b.ptr, this.b.size, 0);
+    }
     if (this.slope) k.f32_fill(this.slope.ptr, this.slope.size, this.spec.alpha);
   }
 
