@@ -11,6 +11,10 @@ export class Views {
   private f64View: Float64Array;
   private u8View: Uint8Array;
 
+  /** How a kernel's scalar argument is taken: rounded to float32, as a WebAssembly f32 parameter is
+   *  (the pure-TS twins match the binaries); WideViews keep the double. */
+  readonly scalar: (x: number) => number = Math.fround;
+
   constructor(readonly memory: WebAssembly.Memory) {
     this.buffer = memory.buffer;
     this.f32View = new Float32Array(this.buffer);
@@ -62,6 +66,7 @@ export class Views {
  */
 export class WideViews extends Views {
   private wide = new Float64Array(0);
+  override readonly scalar = (x: number): number => x;
 
   override get f32(): Float32Array {
     const slots = this.memory.buffer.byteLength >>> 2;

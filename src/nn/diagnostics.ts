@@ -8,10 +8,14 @@ export interface LayerDiagnostics {
   layer: number;
   /** Output of the layer (after its activation) on the last batch of the epoch. */
   activation: LayerStats;
+  /** Its pre-activation z on that batch. */
+  preActivation: LayerStats;
   /** dLoss/dz of the layer on that batch. */
   gradient: LayerStats;
-  /** dLoss/dW. */
+  /** dLoss/dW (the L2 term included). */
   weightGradient: LayerStats;
+  /** dLoss/db. */
+  biasGradient: LayerStats;
   /** Fraction of units whose output was 0 for every sample of the batch (dead ReLUs). */
   deadFraction: number;
 }

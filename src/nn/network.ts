@@ -39,6 +39,14 @@ export class Network {
   readonly lossPtr: number;
   /** L2 strength λ, set by compile(). */
   l2 = 0;
+  /** Per layer, where the last trainStep left the layer's output and dJ/d(its input) (0: not computed):
+   *  what trace() reads. Float64Arrays, so recording a pointer allocates nothing. */
+  readonly outPtrs: Float64Array;
+  readonly dInPtrs: Float64Array;
+  /** While set, trainStep also computes dJ/dX of the first layer (trace, inputGradient). */
+  wantInputGradient = false;
+  /** The first layer has a dX buffer (allocated on the first request, kept). */
+  private inputGradientBuffer = false;
   private disposed = false;
 
   constructor(readonly backend: Backend, readonly inputSize: number, readonly specs: LayerSpec[]) {
@@ -64,6 +72,8 @@ export class Network {
     }
     this.last = last;
     this.outputSize = size;
+    this.outPtrs = new Float64Array(this.runtimes.length);
+    this.dInPtrs = new Float64Array(this.runtimes.length);
     let offset = 0;
     let count = 0;
     const offsets: number[] = [];
@@ -105,7 +115,7 @@ export class Network {
     for (const p of [this.workPtr, this.inPtr, this.dOutPtr, this.argPtr]) if (p) arena.free(p);
     let work = 0;
     this.runtimes.forEach((rt, i) => {
-      rt.allocate(m, i > 0);
+      rt.allocate(m, i > 0 || this.inputGradientBuffer);
       work = Math.max(work, rt.workBytes(m));
     });
     this.workPtr = arena.alloc(Math.max(work, 64));
@@ -113,6 +123,14 @@ export class Network {
     this.dOutPtr = arena.allocZeroed(m * this.outputSize * 4);
     this.argPtr = arena.allocZeroed(m * 4);
     this.capacity = m;
+  }
+
+  /** Gives the first layer a dJ/dX buffer (once; its batch buffers are reallocated). */
+  keepInputGradient(): void {
+    this.checkAlive();
+    if (this.inputGradientBuffer) return;
+    this.inputGradientBuffer = true;
+    if (this.capacity) this.runtimes[0]!.allocate(this.capacity, true);
   }
 
   /** Inference forward of m rows at xPtr; returns the pointer to the outputs (probabilities for softmax/sigmoid). */
@@ -131,6 +149,14 @@ export class Network {
     return this.last.zPtr;
   }
 
+  /** Forward of m rows recording every layer's output in outPtrs, pre-activations kept (trace without targets). */
+  forwardTrace(xPtr: number, m: number, training: boolean): number {
+    let ptr = xPtr;
+    for (let i = 0; i < this.runtimes.length; i++) this.outPtrs[i] = ptr = this.runtimes[i]!.forward(ptr, m, training, this.workPtr, true);
+    this.dInPtrs.fill(0);
+    return ptr;
+  }
+
   outputMode(loss: LossName): OutputMode {
     return lossRecord(loss).mode(this.last.form === 'identity');
   }
@@ -143,8 +169,9 @@ export class Network {
     const { k, runtimes, workPtr } = this;
     const n = runtimes.length;
     const last = this.last;
+    const { outPtrs, dInPtrs } = this;
     let ptr = xPtr;
-    for (let i = 0; i < n - 1; i++) ptr = runtimes[i]!.forward(ptr, m, true, workPtr);
+    for (let i = 0; i < n - 1; i++) outPtrs[i] = ptr = runtimes[i]!.forward(ptr, m, true, workPtr);
     last.forwardLinear(ptr, m, workPtr);
     const K = this.outputSize;
     const lossPtr = this.lossPtr;
@@ -171,8 +198,10 @@ export class Network {
           break;
       }
     }
-    let d = last.backwardLinear(m, n > 1, workPtr);
-    for (let i = n - 2; i >= 0; i--) d = runtimes[i]!.backward(d, m, i > 0, workPtr);
+    outPtrs[n - 1] = mode === 'mseIdentity' ? last.zPtr : last.aPtr;
+    const dIn0 = this.wantInputGradient && this.inputGradientBuffer;
+    let d = dInPtrs[n - 1] = last.backwardLinear(m, n > 1 || dIn0, workPtr);
+    for (let i = n - 2; i >= 0; i--) d = dInPtrs[i] = runtimes[i]!.backward(d, m, i > 0 || dIn0, workPtr);
   }
 
   /** The loss left by the last trainStep (+ addL2). */

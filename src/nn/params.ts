@@ -26,7 +26,7 @@ export function readWeights(net: Network): LayerWeights[] {
 }
 
 /** Writes the getWeights() layout: every parameter required, state optional; sizes and finiteness checked. */
-export function writeWeights(net: Network, weights: readonly LayerWeights[]): void {
+export function writeWeights(net: Network, weights: readonly Readonly<Record<string, ArrayLike<number>>>[]): void {
   net.checkAlive();
   const layers = weightedLayers(net);
   if (!Array.isArray(weights) || weights.length !== layers.length) {
@@ -49,6 +49,20 @@ export function writeWeights(net: Network, weights: readonly LayerWeights[]): vo
 export function unroll(net: Network, grads: boolean): Float32Array {
   net.checkAlive();
   const out = new Float32Array(net.paramCount);
+  const f32 = net.arena.views.f32;
+  let off = 0;
+  for (const p of net.params) {
+    const ptr = grads ? p.gradPtr : p.ptr;
+    out.set(f32.subarray(ptr >>> 2, (ptr >>> 2) + p.size), off);
+    off += p.size;
+  }
+  return out;
+}
+
+/** unroll() in double precision (the float64 backend's values unrounded). */
+export function unroll64(net: Network, grads: boolean): Float64Array {
+  net.checkAlive();
+  const out = new Float64Array(net.paramCount);
   const f32 = net.arena.views.f32;
   let off = 0;
   for (const p of net.params) {

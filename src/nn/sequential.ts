@@ -18,6 +18,8 @@ import { defaultLoss, isLossName, LOSSES, lossRecord, type LossName } from './lo
 import { Network } from './network.js';
 import { readWeights, unroll, writeUnrolled, writeWeights, type LayerWeights } from './params.js';
 import { decodeModel, encodeModel, nodeFsAsync, type SequentialJSON } from './serialize.js';
+import { networkStatistics, type ModelStatistics, type StatisticsOptions } from './statistics.js';
+import { traceNetwork, type Trace, type TraceOptions } from './trace.js';
 import type { TargetsLike } from './targets.js';
 
 export type { CompiledSettings, Evaluation, LayerWeights };
@@ -223,8 +225,8 @@ export class Sequential {
     return readWeights(this.net);
   }
 
-  /** Sets parameters in the getWeights() layout (every tensor checked for size and finiteness). @example model.setWeights(other.getWeights()) */
-  setWeights(weights: readonly LayerWeights[]): void {
+  /** Sets parameters in the getWeights() layout (every tensor checked for size and finiteness; Float32Array, Float64Array or number[]). @example model.setWeights(other.getWeights()) */
+  setWeights(weights: readonly Readonly<Record<string, ArrayLike<number>>>[]): void {
     writeWeights(this.net, weights);
   }
 
@@ -259,6 +261,26 @@ export class Sequential {
       grads.push(g);
     }
     return { loss, grads, gradVector: unroll(net, true) };
+  }
+
+  /**
+   * Every intermediate value of one pass over X, copied into arrays you own: per layer z and a, and
+   * with targets δ = ∂J/∂z, ∂J/∂W, ∂J/∂b and ∂J/∂x (training mode, nothing updated, state restored).
+   * `layout: 'notes'` gives Θ = [b | W] and D = ∂J/∂Θ; `precision: 'float64'` runs a double-precision
+   * copy of the model. A teaching and debugging tool (it allocates its outputs), not a training path.
+   * @example const t = model.trace(X, y, { layout: 'notes' }); t.layers[0].z; t.layers[1].dTheta
+   */
+  trace(X: MatrixLike, y?: TargetsLike, options?: TraceOptions): Trace {
+    return traceNetwork(this.net, this.current, X, y, options);
+  }
+
+  /**
+   * Per layer: mean, std, min, quartiles and max of the activations and pre-activations on X, and
+   * with targets of δ, the weight, bias and input gradients (from trace()).
+   * @example model.statistics(X, y).layers[0].activation.median
+   */
+  statistics(X: MatrixLike, y?: TargetsLike, options?: StatisticsOptions): ModelStatistics {
+    return networkStatistics(this.net, this.current, X, y, options);
   }
 
   /** What each layer is: type, label, activation, output size and parameter count. @example model.describeLayers()[0].params */

@@ -8,12 +8,12 @@ import type { Views } from '../memory/views.js';
 import { xoshiroUniform } from '../rng.js';
 
 function mapFwd(v: Views, loop: TwinFwd): ActFwd {
-  return (xPtr, yPtr, rows, cols, alpha, beta) => loop(v.f32, xPtr >>> 2, yPtr >>> 2, rows * cols, Math.fround(alpha), Math.fround(beta), cols);
+  return (xPtr, yPtr, rows, cols, alpha, beta) => loop(v.f32, xPtr >>> 2, yPtr >>> 2, rows * cols, v.scalar(alpha), v.scalar(beta), cols);
 }
 
 function mapBwd(v: Views, loop: TwinBwd): ActBwd {
   return (xPtr, yPtr, dyPtr, dxPtr, rows, cols, alpha, beta) =>
-    loop(v.f32, xPtr >>> 2, yPtr >>> 2, dyPtr >>> 2, dxPtr >>> 2, rows * cols, Math.fround(alpha), Math.fround(beta), cols);
+    loop(v.f32, xPtr >>> 2, yPtr >>> 2, dyPtr >>> 2, dxPtr >>> 2, rows * cols, v.scalar(alpha), v.scalar(beta), cols);
 }
 
 export function makeActivationRef(v: Views): ActivationAbi {

@@ -23,13 +23,13 @@ export function makeEltwiseRef(v: Views): EltwiseAbi {
     f32_scale(xPtr, outPtr, n, alpha) {
       const f = v.f32;
       const x = xPtr >>> 2, o = outPtr >>> 2;
-      const a = Math.fround(alpha);
+      const a = v.scalar(alpha);
       for (let i = 0; i < n; i++) f[o + i] = f[x + i]! * a;
     },
     f32_axpy(xPtr, yPtr, n, alpha) {
       const f = v.f32;
       const x = xPtr >>> 2, y = yPtr >>> 2;
-      const a = Math.fround(alpha);
+      const a = v.scalar(alpha);
       for (let i = 0; i < n; i++) f[y + i] = a * f[x + i]! + f[y + i]!;
     },
     f32_gather_rows(srcPtr, idxPtr, dstPtr, rows, cols) {

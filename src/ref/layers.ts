@@ -10,8 +10,8 @@ export function makeLayerRef(v: Views): LayerAbi {
     f32_dropout_fwd(xPtr, maskPtr, yPtr, n, p, rngPtr) {
       const f = v.f32;
       const u32 = v.u32;
-      const pf = Math.fround(p);
-      const keep = pf < 1 ? Math.fround(1 / Math.fround(1 - pf)) : 0;
+      const pf = v.scalar(p);
+      const keep = pf < 1 ? v.scalar(1 / v.scalar(1 - pf)) : 0;
       const x = xPtr >>> 2, mk = maskPtr >>> 2, y = yPtr >>> 2, s = rngPtr >>> 2;
       for (let i = 0; i < n; i++) {
         const mask = xoshiroUniform(u32, s) >= pf ? keep : 0;
@@ -31,7 +31,7 @@ export function makeLayerRef(v: Views): LayerAbi {
         let q = 0;
         for (let r = 0; r < m; r++) { const d = f[x + r * n + j]! - mean; q += d * d; }
         const variance = q / m;
-        const inv = 1 / Math.sqrt(variance + Math.fround(eps));
+        const inv = 1 / Math.sqrt(variance + v.scalar(eps));
         f[(invstdPtr >>> 2) + j] = inv;
         const gamma = f[(gammaPtr >>> 2) + j]!, beta = f[(betaPtr >>> 2) + j]!;
         for (let r = 0; r < m; r++) {
@@ -48,7 +48,7 @@ export function makeLayerRef(v: Views): LayerAbi {
     f32_batchnorm_fwd_infer(xPtr, gammaPtr, betaPtr, runMeanPtr, runVarPtr, yPtr, m, n, eps) {
       const f = v.f32;
       for (let j = 0; j < n; j++) {
-        const scale = f[(gammaPtr >>> 2) + j]! / Math.sqrt(f[(runVarPtr >>> 2) + j]! + Math.fround(eps));
+        const scale = f[(gammaPtr >>> 2) + j]! / Math.sqrt(f[(runVarPtr >>> 2) + j]! + v.scalar(eps));
         const mean = f[(runMeanPtr >>> 2) + j]!, beta = f[(betaPtr >>> 2) + j]!;
         for (let r = 0; r < m; r++) {
           const i = r * n + j;

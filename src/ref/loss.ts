@@ -64,7 +64,7 @@ export function makeLossRef(v: Views): LossAbi {
       const off = i * n * 4;
       const w = v.f32[(wPtr >>> 2) + i]!;
       total += w * f(zPtr + off, yPtr + off, outPtr ? outPtr + off : 0, gradPtr ? gradPtr + off : 0, 1, n);
-      if (gradPtr) for (let j = 0; j < n; j++) v.f32[((gradPtr + off) >>> 2) + j] = v.f32[((gradPtr + off) >>> 2) + j]! * Math.fround(w / m);
+      if (gradPtr) for (let j = 0; j < n; j++) v.f32[((gradPtr + off) >>> 2) + j] = v.f32[((gradPtr + off) >>> 2) + j]! * v.scalar(w / m);
     }
     return total / m;
   };

@@ -53,7 +53,8 @@ export function learningRateAt(lr: LearningRate, epoch: number): number {
 
 function checkLearningRate(lr: unknown): LearningRate {
   if (typeof lr === 'number') {
-    if (!(lr > 0) || !Number.isFinite(lr)) throw new ValidationError('learningRate', `expected a positive finite number, got ${lr}`);
+    // 0 is allowed: fit then only measures (diagnostics, history) and leaves the weights as they are.
+    if (!(lr >= 0) || !Number.isFinite(lr)) throw new ValidationError('learningRate', `expected a finite number ≥ 0, got ${lr}`);
     return lr;
   }
   const s = lr as Schedule;

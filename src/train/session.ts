@@ -69,8 +69,9 @@ export class TrainingSession {
   /**
    * Loss J (with L2) of M, T as one batch in training mode, its gradient left in the network's
    * gradient block; running statistics (and the random stream unless keepRng) are restored.
+   * `inspect` runs after the pass, while its inputs are still in the arena (trace reads the layers).
    */
-  lossAndGradients(M: Matrix, T: Targets, rowWeights?: Float32Array, keepRng = false): number {
+  lossAndGradients(M: Matrix, T: Targets, rowWeights?: Float32Array, keepRng = false, inspect?: () => void): number {
     const { net } = this;
     net.assertTrainable();
     net.ensureCapacity(M.rows);
@@ -86,6 +87,7 @@ export class TrainingSession {
       net.trainStep(xPtr, yPtr, M.rows, this.mode, wPtr);
       net.addL2(M.rows);
       const loss = net.stepLoss;
+      inspect?.();
       restoreState(net, before, keepRng);
       return loss;
     } finally {

@@ -107,6 +107,8 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
 
   override asOutput(): OutputLayer { return this; }
 
+  override taps(): { zPtr: number; dzPtr: number } { return { zPtr: this.zPtr, dzPtr: this.dzPtr }; }
+
   protected initParams(rng: Rng): void {
     const { k, arena } = this.ctx;
     const w = new Float32Array(this.W.size);
@@ -122,7 +124,7 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
     if (this.slope) k.f32_fill(this.slope.ptr, this.slope.size, this.spec.alpha);
   }
 
-  /** Activation, dJ/dz and dJ/dW statistics of the last batch, and the units that output 0 for all of its m rows. */
+  /** Activation, pre-activation, dJ/dz, dJ/dW and dJ/db statistics of the last batch, and the units that output 0 for all of its m rows. */
   override diagnose(m: number, probe: Probe): LayerSignals {
     const n = m * this.outSize;
     const f32 = this.ctx.arena.views.f32;
@@ -134,8 +136,10 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
     }
     return {
       activation: probe.stats(this.aPtr, n),
+      preActivation: probe.stats(this.zPtr, n),
       gradient: probe.stats(this.dzPtr, n),
       weightGradient: probe.stats(this.W.gradPtr, this.W.size),
+      biasGradient: probe.stats(this.b.gradPtr, this.b.size),
       deadFraction: dead / this.outSize,
     };
   }
@@ -184,8 +188,8 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
     }
   }
 
-  forward(inPtr: number, m: number, training: boolean, workPtr: number): number {
-    const fuse = !training && this.fusesIntoGemm;
+  forward(inPtr: number, m: number, training: boolean, workPtr: number, keepZ = false): number {
+    const fuse = !training && !keepZ && this.fusesIntoGemm;
     this.forwardLinear(inPtr, m, workPtr, fuse);
     if (fuse) {
       // Inference only: the fused kernel wrote max(0, Z) into Z.

@@ -128,14 +128,17 @@ export abstract class LayerRuntime {
   trainingBlocker(): string | undefined { return undefined; }
   /** The output-layer operations, when this layer can end a network. */
   asOutput(): OutputLayer | undefined { return undefined; }
+  /** Where the last pass left this layer's pre-activation z and dJ/dz (trace; layers without a z: undefined). */
+  taps(): { zPtr: number; dzPtr: number } | undefined { return undefined; }
   /** Signals of the last training batch of `m` rows (layers that report none: undefined). */
   diagnose(_m: number, _probe: Probe): LayerSignals | undefined { return undefined; }
 
   abstract describe(): LayerDescription;
   protected abstract initParams(rng: Rng): void;
   protected abstract allocBuffers(capacity: number, needDIn: boolean): void;
-  /** Runs the layer on `m` rows at inPtr; returns the output pointer. */
-  abstract forward(inPtr: number, m: number, training: boolean, workPtr: number): number;
+  /** Runs the layer on `m` rows at inPtr; returns the output pointer. `keepZ`: an inference pass
+   *  leaves the pre-activation in place (no fused activation; trace). */
+  abstract forward(inPtr: number, m: number, training: boolean, workPtr: number, keepZ?: boolean): number;
   /** Given dLoss/dOutput at dOutPtr, fills parameter gradients; returns dLoss/dInput (0 when not needed). */
   abstract backward(dOutPtr: number, m: number, needDIn: boolean, workPtr: number): number;
 
