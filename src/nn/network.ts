@@ -45,8 +45,8 @@ export class Network {
   readonly dInPtrs: Float64Array;
   /** While set, trainStep also computes dJ/dX of the first layer (trace, inputGradient). */
   wantInputGradient = false;
-  /** The first layer has a dX buffer (allocated on the first request, kept). */
-  private inputGradientBuffer = false;
+  /** The first layer has a dX buffer (trace sets it on its first call; kept). */
+  inputGradientBuffer = false;
   private disposed = false;
 
   constructor(readonly backend: Backend, readonly inputSize: number, readonly specs: LayerSpec[]) {
@@ -125,14 +125,6 @@ export class Network {
     this.capacity = m;
   }
 
-  /** Gives the first layer a dJ/dX buffer (once; its batch buffers are reallocated). */
-  keepInputGradient(): void {
-    this.checkAlive();
-    if (this.inputGradientBuffer) return;
-    this.inputGradientBuffer = true;
-    if (this.capacity) this.runtimes[0]!.allocate(this.capacity, true);
-  }
-
   /** Inference forward of m rows at xPtr; returns the pointer to the outputs (probabilities for softmax/sigmoid). */
   forwardInfer(xPtr: number, m: number): number {
     let ptr = xPtr;
@@ -147,14 +139,6 @@ export class Network {
     for (let i = 0; i < n - 1; i++) ptr = this.runtimes[i]!.forward(ptr, m, false, this.workPtr);
     this.last.forwardLinear(ptr, m, this.workPtr);
     return this.last.zPtr;
-  }
-
-  /** Forward of m rows recording every layer's output in outPtrs, pre-activations kept (trace without targets). */
-  forwardTrace(xPtr: number, m: number, training: boolean): number {
-    let ptr = xPtr;
-    for (let i = 0; i < this.runtimes.length; i++) this.outPtrs[i] = ptr = this.runtimes[i]!.forward(ptr, m, training, this.workPtr, true);
-    this.dInPtrs.fill(0);
-    return ptr;
   }
 
   outputMode(loss: LossName): OutputMode {

@@ -59,20 +59,6 @@ export function unroll(net: Network, grads: boolean): Float32Array {
   return out;
 }
 
-/** unroll() in double precision (the float64 backend's values unrounded). */
-export function unroll64(net: Network, grads: boolean): Float64Array {
-  net.checkAlive();
-  const out = new Float64Array(net.paramCount);
-  const f32 = net.arena.views.f32;
-  let off = 0;
-  for (const p of net.params) {
-    const ptr = grads ? p.gradPtr : p.ptr;
-    out.set(f32.subarray(ptr >>> 2, (ptr >>> 2) + p.size), off);
-    off += p.size;
-  }
-  return out;
-}
-
 /** Sets θ from an unrolled vector of length paramCount (every value finite). */
 export function writeUnrolled(net: Network, theta: ArrayLike<number>): void {
   net.checkAlive();

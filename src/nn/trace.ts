@@ -99,8 +99,7 @@ export function traceNetwork(net: Network, session: TrainingSession | undefined,
     n.ensureCapacity(M.rows);
     let trace: Trace | undefined;
     if (T) {
-      n.keepInputGradient();
-      n.ensureCapacity(M.rows);
+      keepInputGradient(n);
       n.wantInputGradient = true;
       try {
         const loss = s!.lossAndGradients(M, T, undefined, false, () => { trace = collect(n, M.rows, true, opts); });
@@ -111,12 +110,26 @@ export function traceNetwork(net: Network, session: TrainingSession | undefined,
     } else {
       const before = opts.training ? snapshotState(n) : undefined;
       n.arena.views.f32.set(M.data, n.inPtr >>> 2);
-      n.forwardTrace(n.inPtr, M.rows, opts.training);
+      forwardTrace(n, M.rows, opts.training);
       trace = collect(n, M.rows, false, opts);
       if (before) restoreState(n, before);
     }
     return trace!;
   });
+}
+
+/** Gives the first layer a dJ/dX buffer (once; its batch buffers are reallocated). */
+function keepInputGradient(net: Network): void {
+  if (net.inputGradientBuffer) return;
+  net.inputGradientBuffer = true;
+  if (net.capacity) net.runtimes[0]!.allocate(net.capacity, true);
+}
+
+/** Forward of m rows staged at net.inPtr, every layer's output recorded in outPtrs, pre-activations kept. */
+function forwardTrace(net: Network, m: number, training: boolean): void {
+  let ptr = net.inPtr;
+  for (let i = 0; i < net.runtimes.length; i++) net.outPtrs[i] = ptr = net.runtimes[i]!.forward(ptr, m, training, net.workPtr, true);
+  net.dInPtrs.fill(0);
 }
 
 /** Copies the values the last pass left in the layers: sizes first, then one backing array. */

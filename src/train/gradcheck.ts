@@ -5,7 +5,6 @@
 
 import type { MatrixLike } from '../data/matrix.js';
 import { ValidationError } from '../errors.js';
-import { unroll64 } from '../nn/params.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { TargetsLike } from '../nn/targets.js';
 import { checkPrecision, withPrecision, type Precision } from '../nn/twin.js';
@@ -78,8 +77,10 @@ export function checkSession(session: TrainingSession, X: MatrixLike, y: Targets
   const T = session.targets(y, M.rows);
   const J = () => session.lossAndGradients(M, T);
   const loss = J();
-  const analytic = unroll64(net, true);
-  const n = analytic.length;
+  const n = net.paramCount;
+  const analytic = new Float64Array(n);
+  let at = 0;
+  for (const p of net.params) { analytic.set(net.arena.views.f32.subarray(p.gradPtr >>> 2, (p.gradPtr >>> 2) + p.size), at); at += p.size; }
   const numeric = new Float64Array(n).fill(NaN);
   const relativeError = new Float64Array(n).fill(NaN);
   const rng = new Rng(options.seed ?? 1);

@@ -80,6 +80,20 @@ const nodeOnlyPlugin = {
   },
 };
 
+/** The main bundle (simdnet.js, its worker) takes src/nn/inspect-browser.ts for the inspection modules
+ *  (trace, statistics, unroll/reshape, the float64 twin, gradientCheck): the same exports, each saying
+ *  where the tool is, so simdnet.js keeps its budget; the inline bundle keeps them. */
+const INSPECTION = ['nn/trace', 'nn/statistics', 'nn/unroll', 'nn/twin', 'train/gradcheck'].map((m) => resolve(root, `src/${m}.ts`));
+const inspectionStubPlugin = {
+  name: 'simdnet-inspection-stub',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\/(nn\/|train\/)?(trace|statistics|unroll|twin|gradcheck)\.js$/ }, (args) => {
+      const target = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+      return INSPECTION.includes(target) ? { path: resolve(root, 'src/nn/inspect-browser.ts') } : undefined;
+    });
+  },
+};
+
 /** simdnet.interop.js takes the library from the bundle beside it (src/interop/lib.ts is its one
  *  door to the library), so both share one Sequential class and one set of error types. */
 const interopExternalPlugin = {
@@ -149,7 +163,7 @@ export async function buildWeb({ outDir = join(root, 'dist'), quiet = false } = 
       INLINE_BINARIES.map((n) => [n, readFileSync(fileURLToPath(BINARIES[n].url())).toString('base64')]),
     )),
   };
-  const mainPlugins = [lazyDigitsPlugin, binaryUrlsPlugin('main')];
+  const mainPlugins = [lazyDigitsPlugin, inspectionStubPlugin, binaryUrlsPlugin('main')];
   const [library] = await Promise.all([
     build({ ...common(main, mainPlugins), entryPoints: [join(here, 'browser.ts')], outfile: join(browserDir, 'simdnet.js'), metafile: true }),
     build({ ...common(main, mainPlugins), entryPoints: [join(here, 'worker.ts')], outfile: join(browserDir, 'simdnet.worker.js') }),
