@@ -36,13 +36,8 @@ export function storeN(ptr: usize, v: v128, rem: usize): void {
 export function mapFwd<Op>(xPtr: usize, yPtr: usize, n: usize, a: v128, b: v128): void {
   const op = changetype<Op>(0);
   let i: usize = 0;
-  for (; i + 8 <= n; i += 8) {
-    const o = i << 2;
-    const vx0123 = load<v128>(xPtr + o);
-    const vx4567 = load<v128>(xPtr + o, 16);
-    store<v128>(yPtr + o, op.fwd(vx0123, a, b));
-    store<v128>(yPtr + o, op.fwd(vx4567, a, b), 16);
-  }
+  // One vector per iteration, like mapBwd: the long activations (exp, tanh) have ILP of their own,
+  // and a second copy of their body cost ~1.5 KB of binary each.
   for (; i + 4 <= n; i += 4) {
     const o = i << 2;
     store<v128>(yPtr + o, op.fwd(load<v128>(xPtr + o), a, b));
