@@ -37,6 +37,11 @@ export class FileError extends SimdnetError {
   }
 }
 
+/** A backend the host cannot give as asked (a binary it does not validate, threads that cannot start) or a bad option to ready() / createBackend(). @example catch (e) { if (e instanceof BackendError) await ready({ backend: 'js' }) } */
+export class BackendError extends SimdnetError {
+  override name = 'BackendError';
+}
+
 /** Emitted (not thrown) when an iterative solver stops at maxIter before meeting tol. */
 export interface ConvergenceWarning {
   name: 'ConvergenceWarning';
