@@ -42,6 +42,16 @@ export class BackendError extends SimdnetError {
   override name = 'BackendError';
 }
 
+/** Misuse of the arena: double free, foreign pointer, out of memory. @example arena.free(p); arena.free(p) // throws ArenaError */
+export class ArenaError extends SimdnetError {
+  override name = 'ArenaError';
+}
+
+/** Worker threads that failed to start, or a worker's failure during a kernel call (its message, rethrown on the caller). */
+export class ThreadPoolError extends SimdnetError {
+  override name = 'ThreadPoolError';
+}
+
 /** Emitted (not thrown) when an iterative solver stops at maxIter before meeting tol. */
 export interface ConvergenceWarning {
   name: 'ConvergenceWarning';

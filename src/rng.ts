@@ -2,6 +2,8 @@
 // splitmix32. The same state can be written into the arena (writeState) so a WASM kernel or its TS
 // twin continues the very same stream, and read back afterwards (readState).
 
+import { ValidationError } from './errors.js';
+
 /** One xoshiro128** step on the 4 words s[o..o+3] (in place); returns the 32-bit output. */
 export function xoshiroNext(s: Uint32Array, o: number): number {
   const s0 = s[o]!, s1 = s[o + 1]!, s2 = s[o + 2]!, s3 = s[o + 3]!;
@@ -42,7 +44,7 @@ export class Rng {
   private readonly s = new Uint32Array(4);
 
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
+    if (!Number.isFinite(seed)) throw new ValidationError('seed', `must be a finite number, got ${seed}`);
     const sm = splitmix32(Math.floor(seed) >>> 0 ^ Math.floor(seed / 4294967296));
     for (let i = 0; i < 4; i++) this.s[i] = sm();
     if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) this.s[0] = 1;
@@ -71,7 +73,7 @@ export class Rng {
 
   /** Unbiased integer in [0, n) for 1 ≤ n ≤ 2^32 (rejection sampling). */
   int(n: number): number {
-    if (!Number.isInteger(n) || n < 1 || n > 4294967296) throw new RangeError(`int: n must be an integer in [1, 2^32], got ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > 4294967296) throw new ValidationError('n', `Rng.int takes an integer in [1, 2^32], got ${n}`);
     const limit = 4294967296 - (4294967296 % n);
     for (;;) {
       const x = this.nextU32();
@@ -96,9 +98,9 @@ export class Rng {
   }
 
   setState(s: ArrayLike<number>): void {
-    if (s.length !== 4) throw new RangeError(`setState: expected 4 words, got ${s.length}`);
+    if (s.length !== 4) throw new ValidationError('s', `setState expects 4 words, got ${s.length}`);
     for (let i = 0; i < 4; i++) this.s[i] = s[i]! >>> 0;
-    if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) throw new RangeError('setState: the all-zero state is invalid');
+    if ((this.s[0]! | this.s[1]! | this.s[2]! | this.s[3]!) === 0) throw new ValidationError('s', 'setState: the all-zero state is invalid');
   }
 
   /** Copies the state to 16 bytes at byte pointer ptr of a u32 view (for a kernel's rngPtr). */

@@ -1,7 +1,9 @@
 // Command-line parsing: `--name value`, `--name=value` and boolean `--flag`, checked against a
 // table per command. Every mistake is a UsageError naming the option and what it accepts.
 
-export class UsageError extends Error {
+import { SimdnetError } from '../errors.js';
+
+export class UsageError extends SimdnetError {
   override name = 'UsageError';
 }
 

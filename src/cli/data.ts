@@ -13,6 +13,7 @@ import { readIdxImages, readIdxLabels } from '../data/idx.js';
 import type { Label } from '../data/labels.js';
 import type { Matrix } from '../data/matrix.js';
 import { UsageError } from './args.js';
+import { SimdnetError } from '../errors.js';
 
 export type DataKind = 'bundled' | 'csv' | 'idx';
 
@@ -38,7 +39,7 @@ export interface LoadedData {
 export const BUNDLED = ['iris', 'digits'] as const;
 
 /** A data error: the CLI prints it as one line and exits with code 2. */
-export class DataError extends Error {
+export class DataError extends SimdnetError {
   override name = 'DataError';
 }
 

@@ -10,6 +10,7 @@ import { Target, type TargetJSON } from '../data/columns/target.js';
 import { StandardScaler, type StandardScalerJSON } from '../data/scalers.js';
 import type { SequentialJSON } from '../nn/serialize.js';
 import { DataError } from './data.js';
+import { ModelFormatError } from '../errors.js';
 
 export const CLI_MODEL_FORMAT = 'simdnet.cli-model';
 export const CLI_MODEL_VERSION = 2;
@@ -72,7 +73,7 @@ export function readModelFile(path: string): CliModelFile {
   try {
     const target = Target.fromJSON(m.target);
     if (m.input.kind === 'columns') ColumnPipeline.fromJSON(m.input.pipeline);
-    else if (m.input.kind !== 'matrix' || !Array.isArray(m.input.featureNames)) throw new Error('input must be { kind: "columns", pipeline } or { kind: "matrix", featureNames, scaler }');
+    else if (m.input.kind !== 'matrix' || !Array.isArray(m.input.featureNames)) throw new ModelFormatError('input must be { kind: "columns", pipeline } or { kind: "matrix", featureNames, scaler }');
     if (m.task === 'classification') checkClassNames(m.classNames, target.classes.length, m.kind, m.model);
   } catch (e) {
     throw new DataError(`${path}: corrupt model file: ${(e as Error).message}`);
@@ -94,15 +95,15 @@ function modelClasses(kind: unknown, model: unknown): number | undefined {
 /** classNames name the classes the model predicts, one distinct string each: predictions and probability columns are labelled with them. */
 function checkClassNames(names: unknown[], targetClasses: number, kind: unknown, model: unknown): void {
   const bad = names.findIndex((n) => typeof n !== 'string');
-  if (bad >= 0) throw new Error(`classNames[${bad}] is ${JSON.stringify(names[bad]) ?? typeof names[bad]}, expected a string`);
+  if (bad >= 0) throw new ModelFormatError(`classNames[${bad}] is ${JSON.stringify(names[bad]) ?? typeof names[bad]}, expected a string`);
   const seen = new Set<unknown>();
   for (const n of names) {
-    if (seen.has(n)) throw new Error(`classNames lists ${JSON.stringify(n)} twice`);
+    if (seen.has(n)) throw new ModelFormatError(`classNames lists ${JSON.stringify(n)} twice`);
     seen.add(n);
   }
-  if (names.length !== targetClasses) throw new Error(`classNames has ${names.length} names, the target ${targetClasses} classes`);
+  if (names.length !== targetClasses) throw new ModelFormatError(`classNames has ${names.length} names, the target ${targetClasses} classes`);
   const predicted = modelClasses(kind, model);
-  if (predicted !== undefined && predicted !== names.length) throw new Error(`classNames has ${names.length} names, the model predicts ${predicted} classes`);
+  if (predicted !== undefined && predicted !== names.length) throw new ModelFormatError(`classNames has ${names.length} names, the model predicts ${predicted} classes`);
 }
 
 export function scalerOf(input: MatrixInput): StandardScaler | undefined {

@@ -51,7 +51,7 @@ interface Opened {
 }
 
 function openTable(file: CliModelFile, dataSpec: string, o: Record<string, unknown>, needLabel: boolean): Omit<Opened, 'file' | 'model'> {
-  if (file.input.kind !== 'columns') throw new Error('not a table model');
+  if (file.input.kind !== 'columns') throw new DataError('not a table model');
   const pipeline = ColumnPipeline.fromJSON(file.input.pipeline);
   const naValues = pipeline.dialect.naValues;
   const { table, source } = loadTable(dataSpec, { ...dialectFrom(o), naValues });
@@ -78,7 +78,7 @@ function openTable(file: CliModelFile, dataSpec: string, o: Record<string, unkno
 }
 
 function openMatrix(file: CliModelFile, dataSpec: string, o: Record<string, unknown>, needLabel: boolean): Omit<Opened, 'file' | 'model'> {
-  if (file.input.kind !== 'matrix') throw new Error('not a matrix model');
+  if (file.input.kind !== 'matrix') throw new DataError('not a matrix model');
   const names = file.input.featureNames;
   const { header } = dialectFrom(o);
   const data = loadData(dataSpec, { labelsOptional: !needLabel, featureCount: names.length, ...(header !== undefined ? { header } : {}) });

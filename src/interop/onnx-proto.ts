@@ -276,7 +276,7 @@ function writeAttribute(a: OnnxAttribute): ProtoWriter {
     case AT.FLOATS: w.packedFloats(7, a.floats); break;
     case AT.INTS: w.packedInts(8, a.ints); break;
     case AT.STRINGS: for (const s of a.strings) w.bytes(9, s); break;
-    default: throw new RangeError(`attribute ${a.name}: type ${a.type} is not written by simdnet`);
+    default: throw new ModelFormatError(`attribute ${a.name}: type ${a.type} is not written by simdnet`);
   }
   w.int(20, a.type);
   return w;

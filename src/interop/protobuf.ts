@@ -189,7 +189,7 @@ export class ProtoWriter {
 
   /** int32 / int64 / enum / bool (negative numbers as 10-byte two's complement). */
   int(field: number, v: number): this {
-    if (!Number.isSafeInteger(v)) throw new RangeError(`protobuf field ${field}: ${v} is not a safe integer`);
+    if (!Number.isSafeInteger(v)) throw new ModelFormatError(`protobuf field ${field}: ${v} is not a safe integer`);
     this.tag(field, WIRE_VARINT);
     this.rawVarint(v);
     return this;

@@ -38,7 +38,7 @@ function fail(what: string, path: string, e: unknown): FileError {
 let counter = 0;
 
 /** Where the bytes really go (a symbolic link is kept and its target replaced), the temp file beside it, and the mode to give it. */
-function plan(fs: Fs, p: Path, path: string): { target: string; tmp: string; mode: number | undefined } {
+function plan(fs: Fs, p: Path, path: string, what: string): { target: string; tmp: string; mode: number | undefined } {
   let target = p.resolve(path);
   let st: import('node:fs').Stats | undefined;
   try {
@@ -47,8 +47,8 @@ function plan(fs: Fs, p: Path, path: string): { target: string; tmp: string; mod
       try { target = fs.realpathSync(target); st = fs.statSync(target); } catch { st = undefined; }
     }
   } catch { st = undefined; }
-  if (st?.isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
-  if (st && !st.isFile()) throw Object.assign(new Error('it is not a regular file'), { code: 'EINVAL' });
+  if (st?.isDirectory()) throw fail(what, path, { message: 'it is a directory', code: 'EISDIR' });
+  if (st && !st.isFile()) throw fail(what, path, { message: 'it is not a regular file', code: 'EINVAL' });
   const dir = p.dirname(target);
   const tag = `${(globalThis as { process?: { pid?: number } }).process?.pid ?? 0}-${(counter++).toString(36)}-${Math.floor(Math.random() * 2 ** 32).toString(36)}`;
   return { target, tmp: p.join(dir, `.${p.basename(target)}.${tag}.tmp`), mode: st ? st.mode & 0o7777 : undefined };
@@ -84,7 +84,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, what = 
   let tmp: string | undefined;
   let fd: number | undefined;
   try {
-    const pl = plan(fs, p, path);
+    const pl = plan(fs, p, path, what);
     tmp = pl.tmp;
     fd = fs.openSync(tmp, 'wx', 0o666);
     if (pl.mode !== undefined) fs.fchmodSync(fd, pl.mode);
@@ -113,7 +113,7 @@ export async function writeFileAtomicAsync(path: string, data: string | Uint8Arr
   let tmp: string | undefined;
   let fh: import('node:fs/promises').FileHandle | undefined;
   try {
-    const pl = plan(fs, p, path);
+    const pl = plan(fs, p, path, what);
     tmp = pl.tmp;
     fh = await fs.promises.open(tmp, 'wx', 0o666);
     if (pl.mode !== undefined) await fh.chmod(pl.mode);
@@ -141,7 +141,7 @@ export function assertWritable(path: string, what = 'write'): void {
   const { fs, p } = nodeModules(what, path);
   let tmp: string | undefined;
   try {
-    const pl = plan(fs, p, path);
+    const pl = plan(fs, p, path, what);
     tmp = pl.tmp;
     fs.closeSync(fs.openSync(tmp, 'wx', 0o600));
   } catch (e) {

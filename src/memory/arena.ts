@@ -3,15 +3,13 @@
 // region at the top lowers the top, so allocating and freeing returns the arena to where it started.
 // The memory grows on demand (which detaches views: see views.ts).
 
+import { ArenaError } from '../errors.js';
 import { Views } from './views.js';
+
+export { ArenaError } from '../errors.js';
 
 export const ALIGN = 64;
 const PAGE = 65536;
-
-/** Misuse of the arena: double free, foreign pointer, out of memory. @example arena.free(p); arena.free(p) // throws ArenaError */
-export class ArenaError extends Error {
-  override name = 'ArenaError';
-}
 
 interface Span { ptr: number; size: number }
 

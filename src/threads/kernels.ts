@@ -9,6 +9,7 @@ import { splitBound } from './control.js';
 import type { ThreadPool } from './pool.js';
 import { invoke } from './share.js';
 import { NOT_SPLIT, SPLITS, type Advance, type Split, type SplitVia } from './splits.js';
+import { BackendError } from '../errors.js';
 
 export { NOT_SPLIT, SPLITS };
 
@@ -63,11 +64,11 @@ const IF_PRESENT = -1000;
 function plan(pool: ThreadPool, base: Record<string, Fn>, kernel: string, kernelArgs: readonly string[], via: SplitVia, workName?: string): Plan {
   const name = via.export ?? kernel;
   const fn = base[name];
-  if (typeof fn !== 'function') throw new Error(`threads: the binary has no export ${name} (split of ${kernel})`);
-  if (fn.length !== via.args.length) throw new Error(`threads: ${name} takes ${fn.length} arguments, its split names ${via.args.length}`);
+  if (typeof fn !== 'function') throw new BackendError(`threads: the binary has no export ${name} (split of ${kernel})`);
+  if (fn.length !== via.args.length) throw new BackendError(`threads: ${name} takes ${fn.length} arguments, its split names ${via.args.length}`);
   const index = (arg: string): number => {
     const i = kernelArgs.indexOf(via.set?.[arg] ?? arg);
-    if (i < 0) throw new Error(`threads: split of ${kernel}: argument ${arg} of ${name} is not an argument of ${kernel}`);
+    if (i < 0) throw new BackendError(`threads: split of ${kernel}: argument ${arg} of ${name} is not an argument of ${kernel}`);
     return i;
   };
   const stride = new Int32Array(via.args.length);
@@ -139,9 +140,9 @@ export function threadedKernels(base: ThreadExports, pool: ThreadPool): Threaded
 
   for (const [name, split] of Object.entries(SPLITS) as [string, Split][]) {
     const fn = exports[name];
-    if (typeof fn !== 'function') throw new Error(`threads: the binary has no export ${name}`);
+    if (typeof fn !== 'function') throw new BackendError(`threads: the binary has no export ${name}`);
     const argc = split.args.length;
-    if (fn.length !== argc) throw new Error(`threads: ${name} takes ${fn.length} arguments, its split names ${argc}`);
+    if (fn.length !== argc) throw new BackendError(`threads: ${name} takes ${fn.length} arguments, its split names ${argc}`);
     const at = (arg: string): number => split.args.indexOf(arg);
     // Every wrapper takes up to 12 numbers; the unused ones arrive undefined and are never read.
     const take = (a0: number, a1: number, a2: number, a3: number, a4: number, a5: number, a6: number, a7: number, a8: number, a9: number, a10: number, a11: number): void => {

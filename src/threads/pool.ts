@@ -9,10 +9,9 @@ import type { Arena } from '../memory/arena.js';
 import * as C from './control.js';
 import type { ThreadHost, WorkerHandle } from './host.js';
 import { runShare } from './share.js';
+import { ThreadPoolError } from '../errors.js';
 
-export class ThreadPoolError extends Error {
-  override name = 'ThreadPoolError';
-}
+export { ThreadPoolError } from '../errors.js';
 
 /** Microseconds a parked worker polls before it sleeps: covers the gap between two kernel calls
  *  of a training step. Short, because a spinning thread on an oversubscribed machine takes the

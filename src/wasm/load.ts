@@ -7,6 +7,8 @@
 import { instantiate, instantiateSync, type Imports } from '@assemblyscript/loader';
 import type { KernelAbi } from '../kernels/abi.js';
 import { BINARIES, type BinaryName } from './binaries.js';
+import { BackendError } from '../errors.js';
+import { nodeBuiltin } from '../host.js';
 
 export type { BinaryName } from './binaries.js';
 
@@ -29,7 +31,7 @@ declare const __SIMDNET_WASM_INLINE__: Partial<Record<BinaryName, string>>;
 /** Where `<binary>.wasm` is found when the caller gives no source. */
 export function defaultBinaryUrl(binary: BinaryName): URL {
   const url = BINARIES[binary].url();
-  if (!url) throw new Error(`simdnet: the ${binary} binary is not shipped with this build; pass its bytes, Module or URL as \`wasm\``);
+  if (!url) throw new BackendError(`simdnet: the ${binary} binary is not shipped with this build; pass its bytes, Module or URL as \`wasm\``);
   return url;
 }
 
@@ -47,8 +49,7 @@ interface NodeFs { readFileSync(path: URL | string): Uint8Array }
 
 /** Node ≥ 20.16 exposes built-ins synchronously; browsers do not. */
 export function nodeFs(): NodeFs | undefined {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return p?.getBuiltinModule?.('node:fs') as NodeFs | undefined;
+  return nodeBuiltin<NodeFs>('node:fs');
 }
 
 async function bytesOf(source: WasmSource | undefined, binary: BinaryName): Promise<Uint8Array | WebAssembly.Module> {
@@ -68,11 +69,11 @@ async function bytesOf(source: WasmSource | undefined, binary: BinaryName): Prom
   if (url.protocol === 'file:') {
     // Node ≥ 20.16, Bun and Deno have process.getBuiltinModule; browsers never reach this (no file: URLs there).
     const fs = nodeFs();
-    if (!fs) throw new Error(`simdnet: cannot read ${url.href}: this host has no process.getBuiltinModule('node:fs'); pass the binary's bytes or an http(s) URL as \`wasm\``);
+    if (!fs) throw new BackendError(`simdnet: cannot read ${url.href}: this host has no process.getBuiltinModule('node:fs'); pass the binary's bytes or an http(s) URL as \`wasm\``);
     return fs.readFileSync(url);
   }
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`simdnet: could not fetch ${url.href}: HTTP ${response.status}`);
+  if (!response.ok) throw new BackendError(`simdnet: could not fetch ${url.href}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
 
@@ -106,7 +107,7 @@ export function loadModuleSync(binary: BinaryName, memory: WebAssembly.Memory, s
     let bytes = source ?? inlinedBinary(binary);
     if (!bytes) {
       const fs = nodeFs();
-      if (!fs) throw new Error('simdnet: call `await ready()` before using models in this environment (no synchronous file access here)');
+      if (!fs) throw new BackendError('simdnet: call `await ready()` before using models in this environment (no synchronous file access here)');
       bytes = fs.readFileSync(defaultBinaryUrl(binary));
     }
     module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);

@@ -3,6 +3,7 @@
 // trained model as JSON and the history, so the page's main thread never runs a training step.
 
 import type { BackendInfo, ReadyOptions } from '../backend.js';
+import { SimdnetError } from '../errors.js';
 import { toMatrix, type Matrix, type MatrixLike } from '../data/matrix.js';
 import type { Labels } from '../data/labels.js';
 import type { LayerSpec } from '../nn/layers.js';
@@ -59,7 +60,7 @@ const WORKER_OPTIONS: WorkerOptions = { type: 'module', name: 'simdnet-trainer' 
 function startWorker(url: string | URL | undefined): Worker {
   if (url !== undefined) return new Worker(url, WORKER_OPTIONS);
   if (typeof __SIMDNET_BUNDLE__ !== 'string') {
-    throw new Error('trainInWorker: pass workerUrl (the default, simdnet.worker.js beside the bundle, exists only in the browser build)');
+    throw new SimdnetError('trainInWorker: pass workerUrl (the default, simdnet.worker.js beside the bundle, exists only in the browser build)');
   }
   return __SIMDNET_BUNDLE__ === 'inline'
     ? new Worker(new URL('./simdnet.inline.worker.js', import.meta.url), { type: 'module', name: 'simdnet-trainer' })
@@ -114,7 +115,8 @@ export function trainInWorker(options: TrainInWorkerOptions): WorkerTraining {
     }
     else if (msg.type === 'error') {
       finish();
-      const err = new Error(msg.message);
+      // The worker's error, rebuilt on this side with its name (ValidationError, DivergenceError...).
+      const err = new SimdnetError(msg.message);
       err.name = msg.name;
       settle.reject(err);
     }
@@ -122,7 +124,7 @@ export function trainInWorker(options: TrainInWorkerOptions): WorkerTraining {
   worker.addEventListener('error', (e: ErrorEvent) => {
     if (finished) return;
     finish();
-    settle.reject(new Error(`trainInWorker: the worker failed to start or crashed: ${e.message || 'could not load the worker script'}`));
+    settle.reject(new SimdnetError(`trainInWorker: the worker failed to start or crashed: ${e.message || 'could not load the worker script'}`));
   });
   result.catch(() => undefined); // a caller that never awaits result should not see an unhandled rejection
   worker.postMessage(request);
@@ -134,7 +136,7 @@ export function trainInWorker(options: TrainInWorkerOptions): WorkerTraining {
     terminate() {
       if (finished) return;
       finish();
-      settle.reject(new Error('trainInWorker: terminated'));
+      settle.reject(new SimdnetError('trainInWorker: terminated'));
     },
   };
   return handle;

@@ -2,11 +2,13 @@
 // 1797 images are 47 KB of gzip, more than the library itself, so they stay in digits.txt beside
 // the bundle until preloadDigits() fetches them. ESM live bindings let loadDigits() see the text.
 
+import { SimdnetError } from '../errors.js';
+
 export const DIGITS_ROWS = 1797;
 
 const missing = {
   split(): never {
-    throw new Error('loadDigits: simdnet.js does not embed the digits data; `await preloadDigits()` first (it fetches digits.txt beside the bundle), or use simdnet.inline.js');
+    throw new SimdnetError('loadDigits: simdnet.js does not embed the digits data; `await preloadDigits()` first (it fetches digits.txt beside the bundle), or use simdnet.inline.js');
   },
 } as unknown as string;
 
@@ -25,8 +27,8 @@ export async function preloadDigits(url?: string | URL): Promise<void> {
   // A static literal, so bundlers see the file and emit it beside their output.
   const href = url ?? new URL('./digits.txt', import.meta.url);
   const response = await fetch(href);
-  if (!response.ok) throw new Error(`preloadDigits: could not fetch ${String(href)}: HTTP ${response.status}`);
+  if (!response.ok) throw new SimdnetError(`preloadDigits: could not fetch ${String(href)}: HTTP ${response.status}`);
   const text = await response.text();
-  if (text.split(/\s+/).filter((l) => l.length > 0).length !== DIGITS_ROWS) throw new Error(`preloadDigits: ${String(href)} is not the digits data`);
+  if (text.split(/\s+/).filter((l) => l.length > 0).length !== DIGITS_ROWS) throw new SimdnetError(`preloadDigits: ${String(href)} is not the digits data`);
   DIGITS_PACKED = text;
 }

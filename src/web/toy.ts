@@ -3,6 +3,7 @@
 
 import type { Matrix } from '../data/matrix.js';
 import { Rng } from '../rng.js';
+import { ValidationError } from '../errors.js';
 
 export type ToyDatasetName = 'xor' | 'circles' | 'spirals';
 export const TOY_DATASETS: readonly ToyDatasetName[] = ['xor', 'circles', 'spirals'];
@@ -38,7 +39,7 @@ export function makeToyDataset(name: ToyDatasetName, options: { samples?: number
       a = r * Math.cos(t);
       b = r * Math.sin(t);
     } else {
-      throw new Error(`makeToyDataset: unknown data set ${JSON.stringify(name)}; expected one of ${TOY_DATASETS.join(', ')}`);
+      throw new ValidationError('name', `makeToyDataset: unknown data set ${JSON.stringify(name)}; expected one of ${TOY_DATASETS.join(', ')}`);
     }
     data[2 * i] = a + rng.normal(0, noise);
     data[2 * i + 1] = b + rng.normal(0, noise);

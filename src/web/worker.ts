@@ -102,7 +102,7 @@ scope.addEventListener('message', (e) => {
   if (msg.type !== 'train') return;
   stopRequested = false;
   train(msg).catch((err: unknown) => {
-    const error = err instanceof Error ? err : new Error(String(err));
-    scope.postMessage({ type: 'error', name: error.name, message: error.message });
+    const { name, message } = err instanceof Error ? err : { name: 'Error', message: String(err) };
+    scope.postMessage({ type: 'error', name, message });
   });
 });

@@ -3,7 +3,7 @@
 // floats per cell; a bad cell throws a CellError that the caller turns into a message naming the
 // file, line and column.
 
-import { ModelFormatError } from '../../errors.js';
+import { ModelFormatError, SimdnetError } from '../../errors.js';
 import { parseNumber } from '../dialect.js';
 import { DATE_PARTS, parseDate, type DatePart, type DateFormat } from './dates.js';
 import { dateParts } from './dates.js';
@@ -69,7 +69,9 @@ export interface DroppedColumnJSON {
 export type ColumnJSON = NumericColumnJSON | CategoricalColumnJSON | BooleanColumnJSON | DateColumnJSON | DroppedColumnJSON;
 
 /** Thrown by an encoder for a bad cell; the message continues "line L, column C ("name") ...". */
-export class CellError extends Error {}
+export class CellError extends SimdnetError {
+  override name = 'CellError';
+}
 
 export interface ReadContext {
   na: Set<string>;

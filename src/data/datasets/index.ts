@@ -1,6 +1,7 @@
 // Small bundled data sets, embedded as TypeScript so they load synchronously in Node and in a
 // browser bundle alike. Decoded on first use and cached; every call returns fresh copies.
 
+import { SimdnetError } from '../../errors.js';
 import type { Matrix } from '../matrix.js';
 import { DIGITS_PACKED, DIGITS_ROWS } from './digits.js';
 import { IRIS_CSV } from './iris.js';
@@ -73,7 +74,7 @@ export function loadDigits(): Dataset {
     const y = new Int32Array(rows);
     // Split on white space rather than index by offset: a checkout with \r\n line ends must decode the same.
     const lines = DIGITS_PACKED.split(/\s+/).filter((l) => l.length > 0);
-    if (lines.length !== rows) throw new Error(`digits.ts is corrupt: ${lines.length} rows, expected ${rows}`);
+    if (lines.length !== rows) throw new SimdnetError(`digits.ts is corrupt: ${lines.length} rows, expected ${rows}`);
     for (let i = 0; i < rows; i++) {
       const line = lines[i];
       for (let j = 0; j < cols; j++) data[i * cols + j] = line.charCodeAt(j) - 65;
