@@ -52,6 +52,11 @@ export class ThreadPoolError extends SimdnetError {
   override name = 'ThreadPoolError';
 }
 
+/** A kernel's entry check failed: the debug binary checks dimensions, alignment and bounds on entry and aborts; the message names the kernel and the argument. @example createBackendSync({ binary: 'debug' }) // for tracking a kernel bug */
+export class KernelError extends SimdnetError {
+  override name = 'KernelError';
+}
+
 /** Emitted (not thrown) when an iterative solver stops at maxIter before meeting tol. */
 export interface ConvergenceWarning {
   name: 'ConvergenceWarning';

@@ -5,6 +5,7 @@
 // cheaper (sigmoid, tanh). bipolar_relu needs the column index and lives in relu_variants.ts.
 
 import { madd } from '../simd';
+import { checkDims } from '../checks';
 import { mapBwd, mapFwd } from './lanes';
 import { vatan, vexp, vlog1p01, vphi, vsigmoid, vtanh } from './vmath';
 
@@ -129,6 +130,9 @@ class Silu {
 
 @inline
 function count(rows: i32, cols: i32): usize {
+  if (!ASC_NO_ASSERT) {
+    checkDims(rows >= 0 && cols >= 0, 'activation kernel: rows and cols must be >= 0');
+  }
   return <usize>rows * <usize>cols;
 }
 

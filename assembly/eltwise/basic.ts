@@ -3,8 +3,13 @@
 // nothing past n. copy/gather use memory.copy (overlap-safe).
 
 import { madd } from '../simd';
+import { checkDims, checkRegion } from '../checks';
 
 export function f32_fill(ptr: usize, n: i32, value: f32): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(n >= 0, 'f32_fill: n must be >= 0');
+    checkRegion(ptr, <usize>max(n, 0) << 2, 4, 'f32_fill: ptr must be 4-byte aligned with n floats inside the memory');
+  }
   const count = <usize>n;
   const v = f32x4.splat(value);
   let i: usize = 0;
@@ -13,10 +18,21 @@ export function f32_fill(ptr: usize, n: i32, value: f32): void {
 }
 
 export function f32_copy(dstPtr: usize, srcPtr: usize, n: i32): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(n >= 0, 'f32_copy: n must be >= 0');
+    checkRegion(dstPtr, <usize>max(n, 0) << 2, 4, 'f32_copy: dstPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(srcPtr, <usize>max(n, 0) << 2, 4, 'f32_copy: srcPtr must be 4-byte aligned with n floats inside the memory');
+  }
   memory.copy(dstPtr, srcPtr, <usize>n << 2);
 }
 
 export function f32_add(aPtr: usize, bPtr: usize, outPtr: usize, n: i32): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(n >= 0, 'f32_add: n must be >= 0');
+    checkRegion(aPtr, <usize>max(n, 0) << 2, 4, 'f32_add: aPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(bPtr, <usize>max(n, 0) << 2, 4, 'f32_add: bPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(outPtr, <usize>max(n, 0) << 2, 4, 'f32_add: outPtr must be 4-byte aligned with n floats inside the memory');
+  }
   const count = <usize>n;
   let i: usize = 0;
   for (; i + 4 <= count; i += 4) {
@@ -30,6 +46,12 @@ export function f32_add(aPtr: usize, bPtr: usize, outPtr: usize, n: i32): void {
 }
 
 export function f32_mul(aPtr: usize, bPtr: usize, outPtr: usize, n: i32): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(n >= 0, 'f32_mul: n must be >= 0');
+    checkRegion(aPtr, <usize>max(n, 0) << 2, 4, 'f32_mul: aPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(bPtr, <usize>max(n, 0) << 2, 4, 'f32_mul: bPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(outPtr, <usize>max(n, 0) << 2, 4, 'f32_mul: outPtr must be 4-byte aligned with n floats inside the memory');
+  }
   const count = <usize>n;
   let i: usize = 0;
   for (; i + 4 <= count; i += 4) {
@@ -43,6 +65,11 @@ export function f32_mul(aPtr: usize, bPtr: usize, outPtr: usize, n: i32): void {
 }
 
 export function f32_scale(xPtr: usize, outPtr: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(n >= 0, 'f32_scale: n must be >= 0');
+    checkRegion(xPtr, <usize>max(n, 0) << 2, 4, 'f32_scale: xPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(outPtr, <usize>max(n, 0) << 2, 4, 'f32_scale: outPtr must be 4-byte aligned with n floats inside the memory');
+  }
   const count = <usize>n;
   const va = f32x4.splat(alpha);
   let i: usize = 0;
@@ -57,6 +84,11 @@ export function f32_scale(xPtr: usize, outPtr: usize, n: i32, alpha: f32): void 
 }
 
 export function f32_axpy(xPtr: usize, yPtr: usize, n: i32, alpha: f32): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(n >= 0, 'f32_axpy: n must be >= 0');
+    checkRegion(xPtr, <usize>max(n, 0) << 2, 4, 'f32_axpy: xPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(yPtr, <usize>max(n, 0) << 2, 4, 'f32_axpy: yPtr must be 4-byte aligned with n floats inside the memory');
+  }
   const count = <usize>n;
   const va = f32x4.splat(alpha);
   let i: usize = 0;

@@ -3,6 +3,8 @@
 // written and the tail gets exactly the lane arithmetic of the body. Generic maps over "op" classes
 // (methods called on changetype<Op>(0): no instance, no allocation; everything inlines).
 
+import { checkRegion } from '../checks';
+
 @inline
 export function loadTail(ptr: usize, rem: usize): v128 {
   let v = f32x4.splat(0);
@@ -34,6 +36,10 @@ export function storeN(ptr: usize, v: v128, rem: usize): void {
 /** y[i] = op.fwd(x[i], a, b) over n floats. */
 @inline
 export function mapFwd<Op>(xPtr: usize, yPtr: usize, n: usize, a: v128, b: v128): void {
+  if (!ASC_NO_ASSERT) {
+    checkRegion(xPtr, n << 2, 4, 'activation fwd: x must be 4-byte aligned with rows*cols floats inside the memory');
+    checkRegion(yPtr, n << 2, 4, 'activation fwd: y must be 4-byte aligned with rows*cols floats inside the memory');
+  }
   const op = changetype<Op>(0);
   let i: usize = 0;
   // One vector per iteration, like mapBwd: the long activations (exp, tanh) have ILP of their own,
@@ -52,6 +58,11 @@ export function mapFwd<Op>(xPtr: usize, yPtr: usize, n: usize, a: v128, b: v128)
 /** dx[i] = op.bwd(x[i], y[i], dy[i], a, b) over n floats. */
 @inline
 export function mapBwd<Op>(xPtr: usize, yPtr: usize, dyPtr: usize, dxPtr: usize, n: usize, a: v128, b: v128): void {
+  if (!ASC_NO_ASSERT) {
+    checkRegion(xPtr, n << 2, 4, 'activation bwd: x must be 4-byte aligned with rows*cols floats inside the memory');
+    checkRegion(dyPtr, n << 2, 4, 'activation bwd: dy must be 4-byte aligned with rows*cols floats inside the memory');
+    checkRegion(dxPtr, n << 2, 4, 'activation bwd: dx must be 4-byte aligned with rows*cols floats inside the memory');
+  }
   const op = changetype<Op>(0);
   let i: usize = 0;
   for (; i + 4 <= n; i += 4) {

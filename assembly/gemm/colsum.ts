@@ -4,8 +4,14 @@
 // (f32x4 accumulators), then one at a time; nothing is read past row ends.
 
 import { GEMM_ACCUMULATE, GEMM_RELU } from './driver';
+import { checkDims, checkRegion, spanBytes } from '../checks';
 
 export function colsum(aPtr: usize, outPtr: usize, m: i32, n: i32, flags: i32): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(m >= 0 && n >= 0, 'f32_colsum: m and n must be >= 0');
+    checkRegion(aPtr, spanBytes(m, n, n), 4, 'f32_colsum: A must be 4-byte aligned and inside the memory');
+    checkRegion(outPtr, <usize>max(n, 0) << 2, 4, 'f32_colsum: out must be 4-byte aligned and inside the memory');
+  }
   if (n <= 0) return;
   const acc = (flags & GEMM_ACCUMULATE) != 0;
   const relu = (flags & GEMM_RELU) != 0;

@@ -9,6 +9,7 @@
 // Flags: bit 0 ReLU, bit 1 accumulate into Z (as f32_gemm_nt). Row-major, 4-byte aligned.
 
 import { madd } from '../simd';
+import { checkDims, checkRegion, spanBytes } from '../checks';
 import { GEMM_ACCUMULATE, GEMM_RELU } from './driver';
 
 /** Lanes of column j..j+3 at depth p, for rows that exist (cols ≤ 4); missing lanes are 0. */
@@ -102,6 +103,13 @@ function rowBlock16(x: usize, w: usize, rowBytes: usize, k: i32, z: usize, biasP
 }
 
 export function f32_gemm_nt_direct(xPtr: usize, wPtr: usize, biasPtr: usize, zPtr: usize, m: i32, n: i32, k: i32, flags: i32): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(m >= 0 && n >= 0 && k >= 0, 'f32_gemm_nt_direct: m, n and k must be >= 0');
+    checkRegion(xPtr, spanBytes(m, k, k), 4, 'f32_gemm_nt_direct: X must be 4-byte aligned and inside the memory');
+    checkRegion(wPtr, spanBytes(n, k, k), 4, 'f32_gemm_nt_direct: W must be 4-byte aligned and inside the memory');
+    checkRegion(zPtr, spanBytes(m, n, n), 4, 'f32_gemm_nt_direct: Z must be 4-byte aligned and inside the memory');
+    checkRegion(biasPtr, biasPtr ? <usize>n << 2 : 0, 4, 'f32_gemm_nt_direct: bias must be 4-byte aligned and inside the memory');
+  }
   if (m <= 0 || n <= 0) return;
   const rowBytes = <usize>k << 2;
   const zRow = <usize>n << 2;

@@ -8,6 +8,7 @@
 // ≤ NC×KC], see gemmWorkBytes.
 
 import { f32_ukernel_4x8, f32_ukernel_5x8, INIT_BIAS, INIT_C, INIT_C_BIAS, INIT_ZERO } from './kernel';
+import { checkDims, checkRegion, spanBytes } from '../checks';
 import { packColsContiguous, packRowsInterleaved } from './pack';
 
 /** Rows of the main micro-kernel tile (f32_ukernel_5x8; f32_ukernel_4x8 completes m, see fiveRowSpan). */
@@ -141,6 +142,15 @@ export function gemm(aPtr: usize, aTrans: bool, bPtr: usize, bTrans: bool, biasP
  */
 export function gemmLd(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, bTrans: bool, ldb: i32, biasPtr: usize,
   cPtr: usize, ldc: i32, m: i32, n: i32, k: i32, flags: i32, workPtr: usize): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(m >= 0 && n >= 0 && k >= 0, 'f32_gemm: m, n and k must be >= 0');
+    checkDims(lda >= (aTrans ? m : k) && ldb >= (bTrans ? k : n) && ldc >= n, 'f32_gemm: a leading dimension is shorter than its row');
+    checkRegion(aPtr, aTrans ? spanBytes(k, m, lda) : spanBytes(m, k, lda), 4, 'f32_gemm: A must be 4-byte aligned and inside the memory');
+    checkRegion(bPtr, bTrans ? spanBytes(n, k, ldb) : spanBytes(k, n, ldb), 4, 'f32_gemm: B must be 4-byte aligned and inside the memory');
+    checkRegion(cPtr, spanBytes(m, n, ldc), 4, 'f32_gemm: C must be 4-byte aligned and inside the memory');
+    checkRegion(biasPtr, biasPtr ? <usize>n << 2 : 0, 4, 'f32_gemm: bias must be 4-byte aligned and inside the memory');
+    checkRegion(workPtr, gemmWorkBytes(m, n, k), 64, 'f32_gemm: workPtr must be 64-byte aligned with f32_gemm_work_bytes(m, n, k) bytes inside the memory');
+  }
   if (m <= 0 || n <= 0) return;
   if (k <= 0) { gemmNoDepth(biasPtr, cPtr, ldc, m, n, flags); return; }
   const acc = (flags & GEMM_ACCUMULATE) != 0;

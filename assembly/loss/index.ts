@@ -7,6 +7,23 @@
 import { loadN, storeN } from '../eltwise/lanes';
 import { expShiftSum, maxOf, scaleInPlace } from '../eltwise/rows';
 import { vexp, vlog1p01 } from '../eltwise/vmath';
+import { checkDims, checkRegion } from '../checks';
+
+/** The losses' entry contract (debug binary): m, n ≥ 0; Z and Y m·n floats; w m floats, out and grad m·n floats when given. */
+@inline
+function checkLoss(zPtr: usize, yPtr: usize, wPtr: usize, outPtr: usize, gradPtr: usize, m: i32, n: i32): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(m >= 0 && n >= 0, 'loss kernel: m and n must be >= 0');
+  }
+  const bytes = m >= 0 && n >= 0 ? (<usize>m * <usize>n) << 2 : 0;
+  if (!ASC_NO_ASSERT) {
+    checkRegion(zPtr, bytes, 4, 'loss kernel: Z must be 4-byte aligned with m*n floats inside the memory');
+    checkRegion(yPtr, bytes, 4, 'loss kernel: Y must be 4-byte aligned with m*n floats inside the memory');
+    checkRegion(wPtr, wPtr ? <usize>max(m, 0) << 2 : 0, 4, 'loss kernel: w must be 4-byte aligned with m floats inside the memory');
+    checkRegion(outPtr, outPtr ? bytes : 0, 4, 'loss kernel: out must be 4-byte aligned with m*n floats inside the memory');
+    checkRegion(gradPtr, gradPtr ? bytes : 0, 4, 'loss kernel: grad must be 4-byte aligned with m*n floats inside the memory');
+  }
+}
 
 @inline
 function hsum(v01: v128, v23: v128): f64 {
@@ -58,6 +75,9 @@ function xentRow(zRow: usize, yRow: usize, dst: usize, gRow: usize, c: usize, pr
 }
 
 export function f32_softmax_xent(zPtr: usize, yPtr: usize, outPtr: usize, gradPtr: usize, m: i32, n: i32): f64 {
+  if (!ASC_NO_ASSERT) {
+    checkLoss(zPtr, yPtr, 0, outPtr, gradPtr, m, n);
+  }
   if (m <= 0) return 0;
   const c = <usize>n;
   const invm = <f32>(1.0 / <f64>m);
@@ -99,6 +119,9 @@ function bceSpan(zPtr: usize, yPtr: usize, outPtr: usize, gradPtr: usize, count:
 }
 
 export function f32_sigmoid_bce(zPtr: usize, yPtr: usize, outPtr: usize, gradPtr: usize, m: i32, n: i32): f64 {
+  if (!ASC_NO_ASSERT) {
+    checkLoss(zPtr, yPtr, 0, outPtr, gradPtr, m, n);
+  }
   if (m <= 0) return 0;
   return bceSpan(zPtr, yPtr, outPtr, gradPtr, <usize>m * <usize>n, <f32>(1.0 / <f64>m)) / <f64>m;
 }
@@ -125,6 +148,9 @@ function mseSpan(zPtr: usize, yPtr: usize, outPtr: usize, gradPtr: usize, count:
 }
 
 export function f32_mse(zPtr: usize, yPtr: usize, outPtr: usize, gradPtr: usize, m: i32, n: i32): f64 {
+  if (!ASC_NO_ASSERT) {
+    checkLoss(zPtr, yPtr, 0, outPtr, gradPtr, m, n);
+  }
   if (m <= 0) return 0;
   return mseSpan(zPtr, yPtr, outPtr, gradPtr, <usize>m * <usize>n, <f32>(2.0 / <f64>m)) / <f64>m;
 }
@@ -132,6 +158,10 @@ export function f32_mse(zPtr: usize, yPtr: usize, outPtr: usize, gradPtr: usize,
 // Weighted by row: w[i] (f32 at wPtr) multiplies loss_i and the gradient of row i; the result is
 // (1/m)·Σ_i w_i·loss_i, stored at lossPtr (class weights and sample weights in training).
 export function f32_softmax_xent_w_to(zPtr: usize, yPtr: usize, wPtr: usize, outPtr: usize, gradPtr: usize, m: i32, n: i32, lossPtr: usize): void {
+  if (!ASC_NO_ASSERT) {
+    checkLoss(zPtr, yPtr, wPtr, outPtr, gradPtr, m, n);
+    checkRegion(lossPtr, 8, 8, 'loss kernel: lossPtr must be 8-byte aligned inside the memory');
+  }
   const c = <usize>n;
   const invm = <f32>(1.0 / <f64>m);
   let total: f64 = 0;
@@ -145,6 +175,10 @@ export function f32_softmax_xent_w_to(zPtr: usize, yPtr: usize, wPtr: usize, out
 }
 
 export function f32_sigmoid_bce_w_to(zPtr: usize, yPtr: usize, wPtr: usize, outPtr: usize, gradPtr: usize, m: i32, n: i32, lossPtr: usize): void {
+  if (!ASC_NO_ASSERT) {
+    checkLoss(zPtr, yPtr, wPtr, outPtr, gradPtr, m, n);
+    checkRegion(lossPtr, 8, 8, 'loss kernel: lossPtr must be 8-byte aligned inside the memory');
+  }
   const c = <usize>n;
   const invm = <f32>(1.0 / <f64>m);
   let total: f64 = 0;
@@ -157,6 +191,10 @@ export function f32_sigmoid_bce_w_to(zPtr: usize, yPtr: usize, wPtr: usize, outP
 }
 
 export function f32_mse_w_to(zPtr: usize, yPtr: usize, wPtr: usize, outPtr: usize, gradPtr: usize, m: i32, n: i32, lossPtr: usize): void {
+  if (!ASC_NO_ASSERT) {
+    checkLoss(zPtr, yPtr, wPtr, outPtr, gradPtr, m, n);
+    checkRegion(lossPtr, 8, 8, 'loss kernel: lossPtr must be 8-byte aligned inside the memory');
+  }
   const c = <usize>n;
   const g = <f32>(2.0 / <f64>m);
   let total: f64 = 0;

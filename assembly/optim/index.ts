@@ -4,9 +4,15 @@
 // 1–3 floats goes through the same lane arithmetic (lanes.ts), nothing past n is touched.
 
 import { madd } from '../simd';
+import { checkDims, checkRegion } from '../checks';
 import { loadN, storeN } from '../eltwise/lanes';
 
 export function f32_sgd_step(pPtr: usize, gPtr: usize, n: i32, lr: f32): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(n >= 0, 'f32_sgd_step: n must be >= 0');
+    checkRegion(pPtr, <usize>max(n, 0) << 2, 4, 'f32_sgd_step: pPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(gPtr, <usize>max(n, 0) << 2, 4, 'f32_sgd_step: gPtr must be 4-byte aligned with n floats inside the memory');
+  }
   const count = <usize>n;
   const vnlr = f32x4.splat(-lr);
   for (let i: usize = 0; i < count; i += 4) {
@@ -17,6 +23,12 @@ export function f32_sgd_step(pPtr: usize, gPtr: usize, n: i32, lr: f32): void {
 }
 
 export function f32_momentum_step(pPtr: usize, gPtr: usize, vPtr: usize, n: i32, lr: f32, mu: f32): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(n >= 0, 'f32_momentum_step: n must be >= 0');
+    checkRegion(pPtr, <usize>max(n, 0) << 2, 4, 'f32_momentum_step: pPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(gPtr, <usize>max(n, 0) << 2, 4, 'f32_momentum_step: gPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(vPtr, <usize>max(n, 0) << 2, 4, 'f32_momentum_step: vPtr must be 4-byte aligned with n floats inside the memory');
+  }
   const count = <usize>n;
   const vnlr = f32x4.splat(-lr);
   const vmu = f32x4.splat(mu);
@@ -30,6 +42,12 @@ export function f32_momentum_step(pPtr: usize, gPtr: usize, vPtr: usize, n: i32,
 }
 
 export function f32_nesterov_step(pPtr: usize, gPtr: usize, vPtr: usize, n: i32, lr: f32, mu: f32): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(n >= 0, 'f32_nesterov_step: n must be >= 0');
+    checkRegion(pPtr, <usize>max(n, 0) << 2, 4, 'f32_nesterov_step: pPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(gPtr, <usize>max(n, 0) << 2, 4, 'f32_nesterov_step: gPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(vPtr, <usize>max(n, 0) << 2, 4, 'f32_nesterov_step: vPtr must be 4-byte aligned with n floats inside the memory');
+  }
   const count = <usize>n;
   const vnlr = f32x4.splat(-lr);
   const vmu = f32x4.splat(mu);
@@ -45,6 +63,13 @@ export function f32_nesterov_step(pPtr: usize, gPtr: usize, vPtr: usize, n: i32,
 
 export function f32_adam_step(pPtr: usize, gPtr: usize, mPtr: usize, vPtr: usize, n: i32, lr: f64, b1: f64, b2: f64, eps: f64,
   c1: f64, c2: f64, wd: f64): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(n >= 0, 'f32_adam_step: n must be >= 0');
+    checkRegion(pPtr, <usize>max(n, 0) << 2, 4, 'f32_adam_step: pPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(gPtr, <usize>max(n, 0) << 2, 4, 'f32_adam_step: gPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(mPtr, <usize>max(n, 0) << 2, 4, 'f32_adam_step: mPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(vPtr, <usize>max(n, 0) << 2, 4, 'f32_adam_step: vPtr must be 4-byte aligned with n floats inside the memory');
+  }
   const count = <usize>n;
   const vb1 = f32x4.splat(<f32>b1);
   const vb2 = f32x4.splat(<f32>b2);
@@ -71,6 +96,12 @@ export function f32_adam_step(pPtr: usize, gPtr: usize, mPtr: usize, vPtr: usize
 }
 
 export function f32_rmsprop_step(pPtr: usize, gPtr: usize, vPtr: usize, n: i32, lr: f32, rho: f64, eps: f32): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(n >= 0, 'f32_rmsprop_step: n must be >= 0');
+    checkRegion(pPtr, <usize>max(n, 0) << 2, 4, 'f32_rmsprop_step: pPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(gPtr, <usize>max(n, 0) << 2, 4, 'f32_rmsprop_step: gPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(vPtr, <usize>max(n, 0) << 2, 4, 'f32_rmsprop_step: vPtr must be 4-byte aligned with n floats inside the memory');
+  }
   const count = <usize>n;
   const vrho = f32x4.splat(<f32>rho);
   const v1rho = f32x4.splat(<f32>(1 - rho));
@@ -87,6 +118,12 @@ export function f32_rmsprop_step(pPtr: usize, gPtr: usize, vPtr: usize, n: i32, 
 }
 
 export function f32_adagrad_step(pPtr: usize, gPtr: usize, sPtr: usize, n: i32, lr: f32, eps: f32): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(n >= 0, 'f32_adagrad_step: n must be >= 0');
+    checkRegion(pPtr, <usize>max(n, 0) << 2, 4, 'f32_adagrad_step: pPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(gPtr, <usize>max(n, 0) << 2, 4, 'f32_adagrad_step: gPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(sPtr, <usize>max(n, 0) << 2, 4, 'f32_adagrad_step: sPtr must be 4-byte aligned with n floats inside the memory');
+  }
   const count = <usize>n;
   const veps = f32x4.splat(eps);
   const vnlr = f32x4.splat(-lr);

@@ -7,7 +7,7 @@
 import { instantiate, instantiateSync, type Imports } from '@assemblyscript/loader';
 import type { KernelAbi } from '../kernels/abi.js';
 import { BINARIES, type BinaryName } from './binaries.js';
-import { BackendError } from '../errors.js';
+import { BackendError, KernelError } from '../errors.js';
 import { nodeBuiltin } from '../host.js';
 
 export type { BinaryName } from './binaries.js';
@@ -87,8 +87,23 @@ function rawExports(instance: WebAssembly.Instance): WasmExports {
   return instance.exports as unknown as WasmExports;
 }
 
+/** An AssemblyScript string in linear memory: UTF-16 code units, their byte length in the 4 bytes before. */
+function wasmString(memory: WebAssembly.Memory, ptr: number): string | null {
+  if (!ptr) return null;
+  const bytes = new Uint32Array(memory.buffer, ptr - 4, 1)[0]!;
+  const units = new Uint16Array(memory.buffer, ptr, bytes >>> 1);
+  let s = '';
+  for (let i = 0; i < units.length; i += 1024) s += String.fromCharCode(...units.subarray(i, i + 1024));
+  return s;
+}
+
 function imports(memory: WebAssembly.Memory): Imports {
-  return { env: { memory } };
+  // A kernel's abort (the debug binary's entry checks) as a KernelError, its message decoded from memory.
+  const abort = (msg: number, file: number, line: number, column: number): never => {
+    const where = wasmString(memory, file);
+    throw new KernelError(`abort: ${wasmString(memory, msg) ?? 'no message'}${where ? ` at ${where}:${line}:${column}` : ''}`);
+  };
+  return { env: { memory, abort } };
 }
 
 /** Instantiates a binary on the given memory. */

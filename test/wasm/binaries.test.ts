@@ -42,7 +42,7 @@ function sections(bytes: Uint8Array): Section[] {
 }
 
 /** The imported memory's limits: flags (bit 0: has a maximum, bit 1: shared), minimum, maximum. */
-function memoryImport(bytes: Uint8Array): { module: string; field: string; shared: boolean; max?: number } {
+function memoryImport(bytes: Uint8Array, functionImports: string[] = []): { module: string; field: string; shared: boolean; max?: number } {
   const imports = sections(bytes).find((s) => s.id === 2)!;
   const b = imports.body;
   const at = { i: 0 };
@@ -52,6 +52,7 @@ function memoryImport(bytes: Uint8Array): { module: string; field: string; share
     const module = text();
     const field = text();
     const kind = b[at.i++]!;
+    if (kind === 0) { leb(b, at); functionImports.push(`${module}.${field}`); continue; } // the debug binary's env.abort
     if (kind !== 2) throw new Error(`unexpected import kind ${kind} (${module}.${field})`);
     const flags = b[at.i++]!;
     leb(b, at);
@@ -73,8 +74,11 @@ describe('the binary table', () => {
     expect(url.href).toBe(new URL(`build/${name}.wasm`, `file://${ROOT}`).href);
     expect(defaultBinaryUrl(name).href).toBe(url.href);
     const bytes = readFileSync(fileURLToPath(url));
-    const memory = memoryImport(bytes);
+    const functions: string[] = [];
+    const memory = memoryImport(bytes, functions);
     expect(memory).toEqual({ module: 'env', field: 'memory', shared: 'sharedMaxPages' in spec, ...('sharedMaxPages' in spec ? { max: spec.sharedMaxPages } : {}) });
+    // Only the debug binary has entry checks (assembly/checks.ts), so only it imports abort.
+    expect(functions).toEqual(spec.debug ? ['env.abort'] : []);
     expect(hasRelaxedMadd(bytes)).toBe((spec.features as readonly string[]).includes('relaxed-simd'));
     expect(sections(bytes).some((s) => s.name === 'name')).toBe(spec.debug);
     expect(WebAssembly.validate(bytes) || (spec.features as readonly string[]).includes('relaxed-simd')).toBe(true);
