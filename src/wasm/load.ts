@@ -1,10 +1,9 @@
-// The one place that instantiates simdnet's WebAssembly binaries (through @assemblyscript/loader,
-// which decodes abort messages). Bytes come from where the binary table (./binaries.ts) says the
-// file is (build/ from src/ or dist/, beside the bundle in the browser build), from base64
-// inlined in the bundle, or from the caller: bytes, a compiled WebAssembly.Module, a Response,
-// or a URL prefix.
+// The one place that instantiates simdnet's WebAssembly binaries. Their only imports are the
+// memory and, in the debug binary, abort (whose message this module decodes into a KernelError).
+// Bytes come from where the binary table (./binaries.ts) says the file is (build/ from src/ or
+// dist/, beside the bundle in the browser build), from base64 inlined in the bundle, or from the
+// caller: bytes, a compiled WebAssembly.Module, a Response, or a URL prefix.
 
-import { instantiate, instantiateSync, type Imports } from '@assemblyscript/loader';
 import type { KernelAbi } from '../kernels/abi.js';
 import { BINARIES, type BinaryName } from './binaries.js';
 import { BackendError, KernelError } from '../errors.js';
@@ -82,11 +81,6 @@ function baseHref(): string {
   return loc?.href ?? import.meta.url;
 }
 
-/** The instance's own exports: the loader's demangled wrappers take `...args` and would allocate an array per call. */
-function rawExports(instance: WebAssembly.Instance): WasmExports {
-  return instance.exports as unknown as WasmExports;
-}
-
 /** An AssemblyScript string in linear memory: UTF-16 code units, their byte length in the 4 bytes before. */
 function wasmString(memory: WebAssembly.Memory, ptr: number): string | null {
   if (!ptr) return null;
@@ -97,7 +91,7 @@ function wasmString(memory: WebAssembly.Memory, ptr: number): string | null {
   return s;
 }
 
-function imports(memory: WebAssembly.Memory): Imports {
+function imports(memory: WebAssembly.Memory): WebAssembly.Imports {
   // A kernel's abort (the debug binary's entry checks) as a KernelError, its message decoded from memory.
   const abort = (msg: number, file: number, line: number, column: number): never => {
     const where = wasmString(memory, file);
@@ -110,8 +104,8 @@ function imports(memory: WebAssembly.Memory): Imports {
 export async function loadModule(binary: BinaryName, memory: WebAssembly.Memory, source?: WasmSource): Promise<LoadedModule> {
   const bytes = await bytesOf(source, binary);
   const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
-  const result = await instantiate<WasmExports & Record<string, unknown>>(module, imports(memory));
-  return { exports: rawExports(result.instance), module };
+  const instance = await WebAssembly.instantiate(module, imports(memory));
+  return { exports: instance.exports as unknown as WasmExports, module };
 }
 
 /** Synchronous variant for Node (reads build/<binary>.wasm) or a given Module / bytes. */
@@ -127,6 +121,6 @@ export function loadModuleSync(binary: BinaryName, memory: WebAssembly.Memory, s
     }
     module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
   }
-  const result = instantiateSync<WasmExports & Record<string, unknown>>(module, imports(memory));
-  return { exports: rawExports(result.instance), module };
+  const instance = new WebAssembly.Instance(module, imports(memory));
+  return { exports: instance.exports as unknown as WasmExports, module };
 }

@@ -57,9 +57,9 @@ describe('package.json', () => {
         bare.add(packageOf(s));
       }
     }
-    expect([...bare].sort()).toEqual(Object.keys(pkg.dependencies).sort());
-    expect(bare.has('@assemblyscript/loader')).toBe(true);
-    for (const d of Object.keys(pkg.dependencies)) expect(pkg.devDependencies[d]).toBeUndefined();
+    // None today: the binaries are instantiated by src/wasm/load.ts alone.
+    expect([...bare].sort()).toEqual(Object.keys(pkg.dependencies ?? {}).sort());
+    for (const d of Object.keys(pkg.dependencies ?? {})) expect(pkg.devDependencies[d]).toBeUndefined();
   });
 
   it('names in sideEffects exactly the modules with top-level statements that do something', () => {
