@@ -4,7 +4,7 @@
 // and debugging tool: training never calls it.
 
 import type { MatrixLike } from '../data/matrix.js';
-import { NotFittedError, ValidationError } from '../errors.js';
+import { NotFittedError, SimdnetError, ValidationError } from '../errors.js';
 import type { TrainingSession } from '../train/session.js';
 import type { ActivationName } from './activations.js';
 import type { ParamTensor } from './layers.js';
@@ -181,7 +181,7 @@ function collect(net: Network, m: number, grads: boolean, opts: Required<TraceOp
     }
     return lt;
   });
-  if (at !== total) throw new Error(`trace: planned ${total} values, filled ${at}`);
+  if (at !== total) throw new SimdnetError(`trace: planned ${total} values, filled ${at}`);
   const lastOut = layers[layers.length - 1]!.a;
   return { layout: opts.layout, precision: net.backend.precision, training: opts.training, rows: m, output: lastOut, layers };
 }
