@@ -52,6 +52,7 @@ export async function trainModel(
   if (task === 'classification' && classes < 2) throw new UsageError(`the data has ${classes} class; classification needs at least 2`);
   if (s.kind !== 'mlp') {
     if (task === 'regression') throw new UsageError(`--model ${s.kind} is a classifier; regression trains --model mlp (--hidden none for a linear model)`);
+    if (fit.checkpoint || fit.resumeFrom) throw new UsageError(`--checkpoint and --resume apply to --model mlp; --model ${s.kind} trains in one go`);
     const { trainEstimator } = await import('./estimators.js');
     return trainEstimator(s, X, y as Int32Array, classes, fit);
   }
@@ -65,6 +66,8 @@ export async function trainModel(
     callbacks: fit.callbacks,
     diagnostics: fit.diagnostics,
     ...(fit.classWeight ? { classWeight: fit.classWeight } : {}),
+    ...(fit.checkpoint ? { checkpoint: fit.checkpoint } : {}),
+    ...(fit.resumeFrom !== undefined ? { resumeFrom: fit.resumeFrom } : {}),
   });
   return { model: sequentialModel(net, task), history };
 }

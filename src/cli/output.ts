@@ -83,6 +83,11 @@ export class Progress {
 
   constructor(private readonly io: Io, private readonly mode: Mode, private readonly epochs: number, private readonly batches: number) {}
 
+  /** A resumed run: the bar starts after the epochs its checkpoint holds. */
+  resumeAt(epochsDone: number): void {
+    this.epoch = epochsDone;
+  }
+
   readonly onBatchEnd = (batch: number, logs: BatchLogs): void => {
     if (this.mode !== 'text' || !this.io.isTTY) return;
     const t = Date.now();

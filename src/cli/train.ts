@@ -8,6 +8,7 @@ import { backendInfo, ready } from '../backend.js';
 import { ColumnPipeline } from '../data/columns/pipeline.js';
 import { classWeights } from '../data/weights.js';
 import { trainingReport } from '../report/report.js';
+import { readCheckpoint } from '../train/checkpoint.js';
 import { trainingThroughput } from '../train/progress.js';
 import { readyOptions, UsageError } from './args.js';
 import { isMatrixSpec, loadData, loadTable } from './data.js';
@@ -54,12 +55,17 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
   // Found out now, not after an hour of training: every file this run will write can be written.
   if (o.out) assertWritable(resolve(String(o.out)), '--out');
   if (o.report) assertWritable(resolve(String(o.report)), '--report');
+  if (o['checkpoint-every'] !== undefined && !o.checkpoint) throw new UsageError('--checkpoint-every goes with --checkpoint FILE');
+  if (o.checkpoint) assertWritable(resolve(String(o.checkpoint)), '--checkpoint');
+  // Read (and checked) before the data is: a missing or damaged file is said at once.
+  const resumeFrom = o.resume === undefined ? undefined : readCheckpoint(resolve(String(o.resume)), '--resume');
   const testSplit = (o['test-split'] as number | undefined) ?? 0.25;
   await ready(readyOptions(o));
   const info = backendInfo();
   const say = (line: string) => { if (mode === 'text') io.err(line + '\n'); };
 
   if (!isMatrixSpec(dataSpec) && wantsStream(dataSpec, o)) {
+    if (o.checkpoint || resumeFrom) throw new UsageError('--checkpoint and --resume apply to in-memory training; a streamed table (--stream, or a file over 256 MB) is read anew each epoch');
     await trainStream(io, mode, dataSpec, o, s, info, columnLines);
     return;
   }
@@ -84,13 +90,17 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
   const outputs = regression ? 1 : prep.classNames.length;
   const arch = s.kind === 'mlp' ? `mlp ${[prep.XTrain.cols, ...s.hidden, outputs].join('-')} ${s.activation}${s.dropout ? ` dropout ${s.dropout}` : ''}${s.batchNorm ? ' batch-norm' : ''} · ${s.optimizer}${s.lr !== undefined ? ` lr ${s.lr}` : ''}` : `${s.kind}${s.strategy ? ` (${s.strategy})` : ''}`;
   say(`model: ${arch} · ${s.epochs} epochs, batch ${s.batchSize} · seed ${s.seed} · backend ${info.backend} (${info.binary})`);
+  if (resumeFrom) say(`resuming from ${String(o.resume)}: ${resumeFrom.epoch} of ${s.epochs} epochs done${resumeFrom.stopped ? ' (training had stopped there)' : ''}`);
 
   const progress = new Progress(io, mode, s.epochs, Math.ceil(Math.max(1, nFit) / s.batchSize));
+  if (resumeFrom) progress.resumeAt(resumeFrom.epoch);
   const t0 = performance.now();
   const { model, history } = await trainModel(s, prep.XTrain, prep.yTrain, prep.task, prep.classNames.length, {
     callbacks: { onEpochEnd: progress.onEpochEnd, onBatchEnd: progress.onBatchEnd },
     diagnostics: Boolean(o.report),
     ...(weights ? { classWeight: weights } : {}),
+    ...(o.checkpoint ? { checkpoint: { path: resolve(String(o.checkpoint)), every: (o['checkpoint-every'] as number | undefined) ?? 1 } } : {}),
+    ...(resumeFrom ? { resumeFrom } : {}),
   });
   const trainSeconds = (performance.now() - t0) / 1000;
   // With a history: samples over the epochs' own time (validation included), the figure the report prints.

@@ -40,4 +40,4 @@ export interface TrainSettings {
   seed: number;
 }
 
-export type CliFit = Pick<FitOptions, 'callbacks' | 'diagnostics' | 'classWeight'>;
+export type CliFit = Pick<FitOptions, 'callbacks' | 'diagnostics' | 'classWeight' | 'checkpoint' | 'resumeFrom'>;

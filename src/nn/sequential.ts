@@ -9,6 +9,7 @@ import { sampleWeights } from '../data/weights.js';
 import { ModelFormatError, NotFittedError, ValidationError } from '../errors.js';
 import { writeFileAtomicAsync } from '../io/atomic.js';
 import { Rng } from '../rng.js';
+import { readCheckpoint, type Checkpoint, type CheckpointSource } from '../train/checkpoint.js';
 import { runAsync, runSync, trainLoop, type FitOptions, type History } from '../train/fit.js';
 import { fitSource, isDataSource, type DataSource, type SourceFitOptions } from '../train/stream-fit.js';
 import { resolveOptimizer, type OptimizerName, type OptimizerSpec } from '../train/optimizers.js';
@@ -208,8 +209,14 @@ export class Sequential {
   fit(source: DataSource, options?: SourceFitOptions): Promise<History>;
   fit(X: MatrixLike | DataSource, y?: TargetsLike | SourceFitOptions, options: FitOptions = {}): Promise<History> {
     try {
-      if (isDataSource(X)) return fitSource(this.session, X, (y ?? {}) as SourceFitOptions);
-      return runAsync(trainLoop(this.session, X as MatrixLike, y as TargetsLike, options, { sync: false, seed: this.seed }));
+      if (isDataSource(X)) {
+        const o = (y ?? {}) as SourceFitOptions & FitOptions;
+        if (o.checkpoint !== undefined || o.resumeFrom !== undefined) {
+          throw new ValidationError(o.checkpoint !== undefined ? 'checkpoint' : 'resumeFrom', 'checkpoints cover training on matrices (X, y); a data source is read anew each epoch and cannot be resumed mid-run');
+        }
+        return fitSource(this.session, X, o);
+      }
+      return runAsync(trainLoop(this.session, X as MatrixLike, y as TargetsLike, options, { sync: false, seed: this.seed, model: () => this.checkpointModel() }));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -217,7 +224,28 @@ export class Sequential {
 
   /** fit(), synchronously (scripts, estimators). @example model.fitSync(X, y, { epochs: 5 }) */
   fitSync(X: MatrixLike, y: TargetsLike, options: FitOptions = {}): History {
-    return runSync(trainLoop(this.session, X, y, options, { sync: true, seed: this.seed }));
+    return runSync(trainLoop(this.session, X, y, options, { sync: true, seed: this.seed, model: () => this.checkpointModel() }));
+  }
+
+  private checkpointModel(): Checkpoint['model'] {
+    const c = this.session.settings;
+    return { inputSize: this.inputSize, seed: this.seed, layers: [...this.layers], compile: { loss: c.loss, optimizer: c.optimizer, l2: c.l2 } };
+  }
+
+  /**
+   * A compiled model of the architecture a checkpoint holds, for fit(X, y, { resumeFrom: checkpoint }) (the weights come with the resume).
+   * @example const c = readCheckpoint('run.ckpt'); const m = Sequential.fromCheckpoint(c); await m.fit(X, y, { epochs: 50, resumeFrom: c })
+   */
+  static fromCheckpoint(source: CheckpointSource, options: { backend?: SequentialOptions['backend'] } = {}): Sequential {
+    const c = readCheckpoint(source, 'checkpoint');
+    const m = c.model;
+    const model = new Sequential({ inputSize: m.inputSize, layers: m.layers, seed: m.seed, backend: options.backend });
+    try {
+      return model.compile({ loss: m.compile.loss, optimizer: m.compile.optimizer, l2: m.compile.l2 });
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
   }
 
   /** The parameters (and state) of each layer that has some (dropout layers have none and are skipped). @example model.getWeights()[0].W */

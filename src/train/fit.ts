@@ -6,9 +6,10 @@
 
 import type { Matrix, MatrixLike } from '../data/matrix.js';
 import { DivergenceError, ValidationError } from '../errors.js';
-import { readWeights, writeWeights, type LayerWeights } from '../nn/params.js';
+import { readWeights, writeWeights } from '../nn/params.js';
 import type { Targets, TargetsLike } from '../nn/targets.js';
 import { Rng } from '../rng.js';
+import { captureCheckpoint, checkpointOptions, describeRun, readCheckpoint, restoreCheckpoint, saveCheckpoint, type Checkpoint, type LoopState } from './checkpoint.js';
 import { diagnose, StatsProbe } from './diagnose.js';
 import { EpochSteps } from './epoch.js';
 import { learningRateAt } from './optimizers.js';
@@ -27,7 +28,8 @@ function now(): number {
 }
 
 /** The loop itself; yields where fit() may give the event loop a turn. */
-export function* trainLoop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options: FitOptions, run: { sync: boolean; seed: number }): Generator<void, History, void> {
+export function* trainLoop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options: FitOptions,
+  run: { sync: boolean; seed: number; model?: () => Checkpoint['model'] }): Generator<void | Promise<void>, History, void> {
   const { net, settings } = session;
   const sync = run.sync;
   const epochs = options.epochs ?? 10;
@@ -63,6 +65,10 @@ export function* trainLoop(session: TrainingSession, X: MatrixLike, y: TargetsLi
   const higherBetter = monitor === 'accuracy' || monitor === 'valAccuracy';
   const printer = options.verbose ? new EpochPrinter(epochs, Math.ceil(N / B)) : undefined;
   const yieldEvery = options.yieldEvery ?? 25;
+  const shuffle = options.shuffle ?? true;
+  const ckOpts = options.checkpoint === undefined ? undefined : checkpointOptions(options.checkpoint);
+  const resumeFrom = options.resumeFrom === undefined ? undefined : readCheckpoint(options.resumeFrom);
+  const identity = ckOpts || resumeFrom ? { model: run.model!(), run: describeRun(M, T, W, val, B, shuffle, es) } : undefined;
 
   net.ensureCapacity(B);
   const { arena, k } = net;
@@ -80,18 +86,18 @@ export function* trainLoop(session: TrainingSession, X: MatrixLike, y: TargetsLi
     arena.views.f32.set(M.data, xAll >>> 2);
     arena.views.f32.set(T.Y.data, yAll >>> 2);
     if (W) arena.views.f32.set(W, wAll >>> 2);
-    const perm = new Int32Array(N).map((_, i) => i);
-    const rng = new Rng(seed);
-    const shuffle = options.shuffle ?? true;
+    // What one epoch hands the next besides the network and the optimizer (a checkpoint holds it all).
+    const s: LoopState = {
+      epoch: 0, stopped: false, history, shuffleRng: new Rng(seed), perm: new Int32Array(N).map((_, i) => i),
+      best: higherBetter ? -Infinity : Infinity, wait: 0, bestEpoch: -1, bestWeights: undefined,
+    };
+    if (resumeFrom) restoreCheckpoint(session, identity!.model, identity!.run, resumeFrom, s);
+    const { perm, shuffleRng: rng } = s;
     const steps = new EpochSteps(session, { xAll, yAll, idxPtr, xb, yb, safe, wAll, wb }, N, B, options, printer);
     steps.rule = session.accuracyRule(T.Y);
-    let best = higherBetter ? -Infinity : Infinity;
-    let bestWeights: LayerWeights[] | undefined;
-    let wait = 0;
-    let bestEpoch = -1;
     let chunk = 1;
     const probe = new StatsProbe(net, moments);
-    for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let epoch = s.epoch; epoch < epochs && !s.stopped; epoch++) {
       const t0 = now();
       const lr = learningRateAt(settings.optimizer.learningRate, epoch);
       if (shuffle) rng.shuffle(perm);
@@ -132,26 +138,32 @@ export function* trainLoop(session: TrainingSession, X: MatrixLike, y: TargetsLi
       history.learningRate.push(lr);
       history.time.push(logs.time);
       history.samplesPerSec.push(samples! / Math.max(logs.time, 1e-9));
-      history.bestEpoch = es?.restoreBestWeights && bestEpoch >= 0 ? bestEpoch : epoch;
+      history.bestEpoch = es?.restoreBestWeights && s.bestEpoch >= 0 ? s.bestEpoch : epoch;
       printer?.epoch(logs);
       const stop = options.callbacks?.onEpochEnd?.(epoch, logs) === false || steps.stopped;
       if (es) {
         const value = logs[monitor];
         const delta = es.minDelta ?? 0;
-        if (value !== undefined && (higherBetter ? value > best + delta : value < best - delta)) {
-          best = value;
-          wait = 0;
-          if (es.restoreBestWeights) { bestWeights = readWeights(net); bestEpoch = epoch; }
-        } else if (++wait > es.patience) {
+        if (value !== undefined && (higherBetter ? value > s.best + delta : value < s.best - delta)) {
+          s.best = value;
+          s.wait = 0;
+          if (es.restoreBestWeights) { s.bestWeights = readWeights(net); s.bestEpoch = epoch; }
+        } else if (++s.wait > es.patience) {
           history.stoppedEarly = true;
         }
       }
-      if (es?.restoreBestWeights && bestWeights && (stop || history.stoppedEarly || epoch === epochs - 1)) {
-        writeWeights(net, bestWeights);
-        history.bestEpoch = bestEpoch;
+      s.epoch = epoch + 1;
+      s.stopped = stop || history.stoppedEarly;
+      if (ckOpts && (s.epoch % ckOpts.every === 0 || s.epoch === epochs || s.stopped)) {
+        const pending = saveCheckpoint(captureCheckpoint(session, identity!.model, identity!.run, s), ckOpts, sync);
+        if (pending) yield pending;
       }
-      if (stop || history.stoppedEarly) break;
+      if (s.stopped) break;
       if (!sync) yield;
+    }
+    if (es?.restoreBestWeights && s.bestWeights) {
+      writeWeights(net, s.bestWeights);
+      history.bestEpoch = s.bestEpoch;
     }
     printer?.done();
     return history;
@@ -161,7 +173,7 @@ export function* trainLoop(session: TrainingSession, X: MatrixLike, y: TargetsLi
 }
 
 /** Runs the loop to the end synchronously. */
-export function runSync(gen: Generator<void, History, void>): History {
+export function runSync(gen: Generator<void | Promise<void>, History, void>): History {
   for (;;) {
     const r = gen.next();
     if (r.done) return r.value;
@@ -173,11 +185,14 @@ const tick: () => Promise<void> = typeof setImmediate === 'function'
   : () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Runs the loop, giving the event loop a turn at every yield point. */
-export async function runAsync(gen: Generator<void, History, void>): Promise<History> {
+export async function runAsync(gen: Generator<void | Promise<void>, History, void>): Promise<History> {
   for (;;) {
     const r = gen.next();
     if (r.done) return r.value;
-    await tick();
+    if (r.value) {
+      // A checkpoint being written: its failure ends the run (the generator's finally frees the buffers).
+      try { await r.value; } catch (e) { gen.return(undefined as never); throw e; }
+    } else await tick();
   }
 }
 

@@ -2,6 +2,7 @@
 // tensors, and one step over all of them, read from the optimizer table. A step allocates nothing:
 // the numbers it passes to the kernels sit in a Float64Array (a double passed to a JS call is boxed).
 
+import { ValidationError } from '../errors.js';
 import type { KernelAbi } from '../kernels/abi.js';
 import type { Arena } from '../memory/arena.js';
 import {
@@ -57,6 +58,44 @@ export class OptimizerRuntime {
     }
     record.begin?.(h, this.t);
     for (let i = 0; i < params.length; i++) record.step(k, params[i]!, this.state1[i]!, this.state2[i]!, h);
+  }
+
+  /** Copies of the step count and every state buffer (per tensor: state 1, then state 2 where the optimizer has them). */
+  exportState(): { step: number; moments: Float32Array[] } {
+    const f32 = this.arena.views.f32;
+    const moments: Float32Array[] = [];
+    this.eachState((ptr, n) => moments.push(f32.slice(ptr >>> 2, (ptr >>> 2) + n)));
+    return { step: this.t, moments };
+  }
+
+  /** Throws a ValidationError unless exportState() of this optimizer could have returned these. */
+  checkState(step: number, moments: readonly Float32Array[]): void {
+    if (!Number.isInteger(step) || step < 0) throw new ValidationError('optimizer.step', `expected an integer ≥ 0, got ${step}`);
+    const sizes: number[] = [];
+    this.eachState((_, n) => sizes.push(n));
+    if (moments.length !== sizes.length) throw new ValidationError('optimizer.moments', `${this.spec.type} keeps ${sizes.length} state buffers for this model, got ${moments.length}`);
+    sizes.forEach((n, i) => {
+      const m = moments[i]!;
+      if (!(m instanceof Float32Array) || m.length !== n) throw new ValidationError(`optimizer.moments[${i}]`, `expected ${n} float32 values, got ${m instanceof Float32Array ? m.length : typeof m}`);
+      for (let j = 0; j < n; j++) if (!Number.isFinite(m[j]!)) throw new ValidationError(`optimizer.moments[${i}]`, `value ${j} is ${m[j]}, expected a finite number`);
+    });
+  }
+
+  /** Sets the step count and the state buffers from exportState()'s layout (checked first). */
+  importState(step: number, moments: readonly Float32Array[]): void {
+    this.checkState(step, moments);
+    const f32 = this.arena.views.f32;
+    let i = 0;
+    this.eachState((ptr) => f32.set(moments[i++]!, ptr >>> 2));
+    this.t = step;
+  }
+
+  private eachState(fn: (ptr: number, n: number) => void): void {
+    for (let i = 0; i < this.params.length; i++) {
+      const n = this.params[i]!.size;
+      if (this.state1[i]) fn(this.state1[i]!, n);
+      if (this.state2[i]) fn(this.state2[i]!, n);
+    }
   }
 
   dispose(): void {

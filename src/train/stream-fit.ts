@@ -15,7 +15,7 @@ import type { EpochLogs, FitOptions, History } from './types.js';
 export interface SourceBatch { X: MatrixLike; y: TargetsLike }
 export type DataSource = AsyncIterable<SourceBatch> | Iterable<SourceBatch>;
 
-export interface SourceFitOptions extends Omit<FitOptions, 'validationData' | 'validationSplit' | 'classWeight' | 'sampleWeight'> {
+export interface SourceFitOptions extends Omit<FitOptions, 'validationData' | 'validationSplit' | 'classWeight' | 'sampleWeight' | 'checkpoint' | 'resumeFrom'> {
   /** Evaluated after every epoch: a source, or [X, y]. */
   validationData?: DataSource | [MatrixLike, TargetsLike];
   /** One weight per class index (streams cannot count classes before the first pass; fitStream gives the counts). */

@@ -4,6 +4,7 @@ import type { MatrixLike } from '../data/matrix.js';
 import type { ClassWeight } from '../data/weights.js';
 import type { EpochDiagnostics } from '../nn/diagnostics.js';
 import type { TargetsLike } from '../nn/targets.js';
+import type { CheckpointOptions, CheckpointSource } from './checkpoint.js';
 
 export type { EpochDiagnostics, LayerDiagnostics, LayerStats } from '../nn/diagnostics.js';
 
@@ -75,4 +76,10 @@ export interface FitOptions {
   classWeight?: ClassWeight;
   /** A weight per training row (times its class weight): loss = (1/m)·Σ w_i·loss_i. */
   sampleWeight?: ArrayLike<number>;
+  /** Save the run's whole state every `every` epochs (to `path`, atomically, in Node; or to `onSave`), so that
+   *  `resumeFrom` continues it bit for bit. @example { checkpoint: { path: 'run.ckpt', every: 5 } } */
+  checkpoint?: CheckpointOptions;
+  /** Continue the run a checkpoint holds (a path in Node, its bytes, or the object) up to `epochs`; the same
+   *  data and options are needed, and a checkpoint of another model or run is refused. @example { epochs: 50, resumeFrom: 'run.ckpt' } */
+  resumeFrom?: CheckpointSource;
 }

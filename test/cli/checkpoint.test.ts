@@ -1,0 +1,90 @@
+// simdnet train --checkpoint / --resume end to end: the CLI is SIGKILLed mid-training (after the
+// JSON line of an epoch, or inside a checkpoint write between its temp file and the rename), then
+// the same command with --resume finishes the run. Its model file equals the uninterrupted run's
+// (every byte of the model, and the whole file but the wall-clock training.seconds), and so do its
+// test scores. A checkpoint of another architecture is refused in one line with exit code 2.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI, ROOT } from './run.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'simdnet-cli-ckpt-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const HOOK = join(ROOT, 'test/cli/fixtures/kill-hook.mjs');
+
+function run(args: string[], kill?: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(CLI[0], [CLI[1], CLI[2], '--import', HOOK, ...CLI.slice(3), ...args], {
+      cwd: dir, env: { ...process.env, SIMDNET_TEST_KILL: kill ?? '' },
+    });
+    let stdout = '', stderr = '';
+    p.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    p.on('error', reject);
+    p.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+const TRAIN = ['train', 'digits', '--hidden', '32', '--batch-norm', '--dropout', '0.2', '--epochs', '14', '--batch-size', '64', '--seed', '5', '--json'];
+
+function modelFile(name: string): { file: Record<string, unknown>; model: string } {
+  const text = readFileSync(join(dir, name), 'utf8');
+  const file = JSON.parse(text) as { training: Record<string, unknown>; model: unknown };
+  delete file.training.seconds;
+  return { file, model: JSON.stringify(file.model) };
+}
+/** The summary line without its clock readings and file paths. */
+function summary(stdout: string): Record<string, unknown> {
+  const s = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  for (const k of Object.keys(s)) if (/Seconds|PerSec|Path$/.test(k)) delete s[k];
+  return s;
+}
+
+describe('simdnet train --checkpoint / --resume', () => {
+  it('killed after epoch 5, then inside the checkpoint write of epoch 9, resumed each time: the model file of the uninterrupted run', async () => {
+    const alone = await run([...TRAIN, '--checkpoint', 'alone.ckpt', '--out', 'alone.json']);
+    expect(alone.stderr).toBe('');
+    expect(alone.code).toBe(0);
+
+    const first = await run([...TRAIN, '--checkpoint', 'run.ckpt', '--out', 'run.json'], 'epoch:5');
+    expect(first.signal).toBe('SIGKILL');
+    expect(first.stdout).toContain('"epoch":5,');
+    expect(first.stdout).not.toContain('"epoch":6,');
+
+    const second = await run([...TRAIN, '--checkpoint', 'run.ckpt', '--resume', 'run.ckpt', '--out', 'run.json'], 'rename:5');
+    expect(second.signal).toBe('SIGKILL');
+    // Resumed after the 4 epochs on disk (the kill came before epoch 5's checkpoint); killed inside its 5th write, that of epoch 9.
+    expect(second.stdout.split('\n')[0]).toContain('"epoch":5,');
+    expect(second.stdout).toContain('"epoch":9,');
+    expect(second.stdout).not.toContain('"epoch":10,');
+    expect(readdirSync(dir).some((f) => f.startsWith('.run.ckpt.') && f.endsWith('.tmp'))).toBe(true);
+
+    const third = await run([...TRAIN, '--checkpoint', 'run.ckpt', '--resume', 'run.ckpt', '--out', 'run.json'], '');
+    expect(third.stderr).toBe('');
+    expect(third.code).toBe(0);
+    expect(third.stdout.split('\n')[0]).toContain('"epoch":9,'); // 8 epochs were on disk
+    const a = modelFile('alone.json');
+    const b = modelFile('run.json');
+    expect(b.model).toBe(a.model);
+    expect(b.file).toEqual(a.file);
+    expect(summary(third.stdout)).toEqual(summary(alone.stdout));
+  });
+
+  it('text mode says where it resumes; a checkpoint of another architecture is refused in one line (exit 2)', async () => {
+    const ok = await run([...TRAIN.filter((x) => x !== '--json'), '--resume', 'alone.ckpt']);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toContain('resuming from alone.ckpt: 14 of 14 epochs done');
+    const other = await run(['train', 'digits', '--hidden', '33', '--batch-norm', '--dropout', '0.2', '--epochs', '14', '--batch-size', '64', '--seed', '5', '--resume', 'alone.ckpt']);
+    expect(other.code).toBe(2);
+    expect(other.stderr.trim().split('\n').at(-1)).toMatch(/^simdnet: .*resumeFrom: the checkpoint does not belong to this run: layer 0 is .*"units":32.* there, .*"units":33/);
+    const missing = await run([...TRAIN, '--resume', 'nothing.ckpt']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--resume: cannot read checkpoint file .*nothing\.ckpt/);
+    const est = await run(['train', 'iris', '--model', 'softmax', '--checkpoint', 'x.ckpt']);
+    expect(est.code).toBe(2);
+    expect(est.stderr).toMatch(/--checkpoint and --resume apply to --model mlp/);
+  });
+});
