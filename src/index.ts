@@ -32,7 +32,7 @@ export type { OptimizerSpec, OptimizerName, Schedule, LearningRate } from './tra
 export type { FitOptions, History, EpochLogs, BatchLogs, EarlyStopping, EpochDiagnostics, LayerDiagnostics, LayerStats } from './train/fit.js';
 export type { DataSource, SourceBatch, SourceFitOptions } from './train/stream-fit.js';
 export { readCheckpoint, encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT } from './train/checkpoint.js';
-export type { Checkpoint, CheckpointOptions, CheckpointRun, CheckpointSource } from './train/checkpoint.js';
+export type { Checkpoint, CheckpointOptions, CheckpointRun, CheckpointSource } from './train/types.js';
 export { gradientCheck } from './train/gradcheck.js';
 export { trainingThroughput } from './train/progress.js';
 export type { GradientCheckOptions, GradientCheckResult, TensorCheck } from './train/gradcheck.js';

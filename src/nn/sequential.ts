@@ -9,7 +9,8 @@ import { sampleWeights } from '../data/weights.js';
 import { ModelFormatError, NotFittedError, ValidationError } from '../errors.js';
 import { writeFileAtomicAsync } from '../io/atomic.js';
 import { Rng } from '../rng.js';
-import { readCheckpoint, type Checkpoint, type CheckpointSource } from '../train/checkpoint.js';
+import { checkpointSupport } from '../train/checkpoint-hooks.js';
+import type { Checkpoint, CheckpointSource } from '../train/types.js';
 import { runAsync, runSync, trainLoop, type FitOptions, type History } from '../train/fit.js';
 import { fitSource, isDataSource, type DataSource, type SourceFitOptions } from '../train/stream-fit.js';
 import { resolveOptimizer, type OptimizerName, type OptimizerSpec } from '../train/optimizers.js';
@@ -237,7 +238,7 @@ export class Sequential {
    * @example const c = readCheckpoint('run.ckpt'); const m = Sequential.fromCheckpoint(c); await m.fit(X, y, { epochs: 50, resumeFrom: c })
    */
   static fromCheckpoint(source: CheckpointSource, options: { backend?: SequentialOptions['backend'] } = {}): Sequential {
-    const c = readCheckpoint(source, 'checkpoint');
+    const c = checkpointSupport('checkpoint').read(source, 'checkpoint');
     const m = c.model;
     const model = new Sequential({ inputSize: m.inputSize, layers: m.layers, seed: m.seed, backend: options.backend });
     try {

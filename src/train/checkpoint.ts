@@ -12,80 +12,17 @@
 import { ModelFormatError, ValidationError } from '../errors.js';
 import { writeFileAtomic, writeFileAtomicAsync } from '../io/atomic.js';
 import type { Matrix } from '../data/matrix.js';
-import type { Rng } from '../rng.js';
 import type { LayerSpec } from '../nn/layers.js';
-import type { LossName } from '../nn/losses.js';
-import { readWeights, writeWeights, type LayerWeights } from '../nn/params.js';
+import { readWeights, writeWeights } from '../nn/params.js';
 import type { Targets } from '../nn/targets.js';
 import { bytesOf, crc32, decodeCheckpointBytes, encodeCheckpointBytes } from './checkpoint-format.js';
-import type { OptimizerSpec } from './optimizers.js';
+import { installCheckpoints, type CheckedCheckpointOptions, type LoopState } from './checkpoint-hooks.js';
 import type { TrainingSession } from './session.js';
-import type { EarlyStopping, History } from './types.js';
+import type { Checkpoint, CheckpointOptions, CheckpointRun, CheckpointSource, EarlyStopping, History } from './types.js';
+
+export type { Checkpoint, CheckpointOptions, CheckpointRun, CheckpointSource };
 
 export const CHECKPOINT_FORMAT = 'simdnet.checkpoint';
-
-/** What a checkpoint was written for; resuming checks each against the run. */
-export interface CheckpointRun {
-  /** Training rows (after validationSplit), features, outputs, batch size, shuffling. */
-  rows: number;
-  inputSize: number;
-  outputs: number;
-  batchSize: number;
-  shuffle: boolean;
-  /** Validation rows (0: none). */
-  validationRows: number;
-  /** CRC-32 of the training inputs, targets and row weights, then of the validation part. */
-  dataCrc: number;
-  earlyStopping: EarlyStopping | null;
-}
-
-/** The state of a fit run after `epoch` epochs, as plain data. @example const c = await loadCheckpoint('run.ckpt'); c.epoch */
-export interface Checkpoint {
-  format: typeof CHECKPOINT_FORMAT;
-  version: 1;
-  model: { inputSize: number; seed: number; layers: LayerSpec[]; compile: { loss: LossName; optimizer: OptimizerSpec; l2: number } };
-  run: CheckpointRun;
-  /** Epochs completed. */
-  epoch: number;
-  /** Training ended here (early stopping or a callback returning false): resuming runs no epoch. */
-  stopped: boolean;
-  history: History;
-  /** getWeights(): parameters and layer state. */
-  weights: LayerWeights[];
-  /** The network's xoshiro128** stream (dropout, rrelu) and the shuffling stream. */
-  rng: Uint32Array;
-  shuffleRng: Uint32Array;
-  /** The row order the next epoch shuffles further (it is shuffled in place). */
-  permutation: Int32Array;
-  optimizer: { type: string; step: number; moments: Float32Array[] };
-  earlyStopping: { best: number; wait: number; bestEpoch: number; bestWeights: LayerWeights[] | null } | null;
-}
-
-/** The loop's carried state that is not in the network or the optimizer (fit.ts owns it). */
-export interface LoopState {
-  epoch: number;
-  stopped: boolean;
-  history: History;
-  shuffleRng: Rng;
-  perm: Int32Array;
-  best: number;
-  wait: number;
-  bestEpoch: number;
-  bestWeights: LayerWeights[] | undefined;
-}
-
-/** fit()'s checkpoint option. */
-export interface CheckpointOptions {
-  /** Write the checkpoint here (Node), atomically: a kill mid-write leaves the previous one. */
-  path?: string;
-  /** Every this many epochs (default 1); the last epoch, and one where training stops, always write. */
-  every?: number;
-  /** Called with each checkpoint (browsers: saveCheckpoint to IndexedDB, checkpointBlob); fit() awaits a returned promise. */
-  onSave?: (checkpoint: Checkpoint) => void | Promise<void>;
-}
-
-/** What fit({ resumeFrom }) takes: a checkpoint file's path (Node), its bytes, or the object. */
-export type CheckpointSource = string | Uint8Array | ArrayBuffer | Checkpoint;
 
 /** The run's identity from its prepared data and options. */
 export function describeRun(M: Matrix, T: Targets, W: Float32Array | undefined, val: [Matrix, Targets] | undefined, batchSize: number,
@@ -240,7 +177,7 @@ export function readCheckpoint(source: CheckpointSource, what = 'resumeFrom'): C
 }
 
 /** Validates fit()'s checkpoint option. */
-export function checkpointOptions(o: CheckpointOptions): { every: number; path?: string; onSave?: CheckpointOptions['onSave'] } {
+export function checkpointOptions(o: CheckpointOptions): CheckedCheckpointOptions {
   if (!o || typeof o !== 'object') throw new ValidationError('checkpoint', `expected { path?, every?, onSave? }, got ${String(o)}`);
   const every = o.every ?? 1;
   if (!Number.isInteger(every) || every < 1) throw new ValidationError('checkpoint.every', `expected an integer ≥ 1 (epochs), got ${String(every)}`);
@@ -251,7 +188,7 @@ export function checkpointOptions(o: CheckpointOptions): { every: number; path?:
 }
 
 /** Writes / hands over one checkpoint; returns a promise to await in fit() (undefined when done synchronously). */
-export function saveCheckpoint(c: Checkpoint, o: ReturnType<typeof checkpointOptions>, sync: boolean): Promise<void> | undefined {
+export function saveCheckpoint(c: Checkpoint, o: CheckedCheckpointOptions, sync: boolean): Promise<void> | undefined {
   const pending: Promise<void>[] = [];
   if (o.path !== undefined) {
     const bytes = encodeCheckpoint(c);
@@ -270,3 +207,7 @@ export function saveCheckpoint(c: Checkpoint, o: ReturnType<typeof checkpointOpt
   }
   return pending.length ? Promise.all(pending).then(() => undefined) : undefined;
 }
+
+installCheckpoints({
+  options: checkpointOptions, read: readCheckpoint, describe: describeRun, capture: captureCheckpoint, restore: restoreCheckpoint, save: saveCheckpoint,
+});

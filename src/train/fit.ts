@@ -9,13 +9,13 @@ import { DivergenceError, ValidationError } from '../errors.js';
 import { readWeights, writeWeights } from '../nn/params.js';
 import type { Targets, TargetsLike } from '../nn/targets.js';
 import { Rng } from '../rng.js';
-import { captureCheckpoint, checkpointOptions, describeRun, readCheckpoint, restoreCheckpoint, saveCheckpoint, type Checkpoint, type LoopState } from './checkpoint.js';
+import { checkpointSupport, type LoopState } from './checkpoint-hooks.js';
 import { diagnose, StatsProbe } from './diagnose.js';
 import { EpochSteps } from './epoch.js';
 import { learningRateAt } from './optimizers.js';
 import { EpochPrinter } from './progress.js';
 import type { TrainingSession } from './session.js';
-import type { EpochLogs, FitOptions, History } from './types.js';
+import type { Checkpoint, EpochLogs, FitOptions, History } from './types.js';
 import { splitValidation } from './validation.js';
 import { rowWeights } from './weights.js';
 
@@ -66,9 +66,10 @@ export function* trainLoop(session: TrainingSession, X: MatrixLike, y: TargetsLi
   const printer = options.verbose ? new EpochPrinter(epochs, Math.ceil(N / B)) : undefined;
   const yieldEvery = options.yieldEvery ?? 25;
   const shuffle = options.shuffle ?? true;
-  const ckOpts = options.checkpoint === undefined ? undefined : checkpointOptions(options.checkpoint);
-  const resumeFrom = options.resumeFrom === undefined ? undefined : readCheckpoint(options.resumeFrom);
-  const identity = ckOpts || resumeFrom ? { model: run.model!(), run: describeRun(M, T, W, val, B, shuffle, es) } : undefined;
+  const ck = options.checkpoint !== undefined || options.resumeFrom !== undefined ? checkpointSupport(options.checkpoint !== undefined ? 'checkpoint' : 'resumeFrom') : undefined;
+  const ckOpts = options.checkpoint === undefined ? undefined : ck!.options(options.checkpoint);
+  const resumeFrom = options.resumeFrom === undefined ? undefined : ck!.read(options.resumeFrom);
+  const identity = ck ? { model: run.model!(), run: ck.describe(M, T, W, val, B, shuffle, es) } : undefined;
 
   net.ensureCapacity(B);
   const { arena, k } = net;
@@ -91,7 +92,7 @@ export function* trainLoop(session: TrainingSession, X: MatrixLike, y: TargetsLi
       epoch: 0, stopped: false, history, shuffleRng: new Rng(seed), perm: new Int32Array(N).map((_, i) => i),
       best: higherBetter ? -Infinity : Infinity, wait: 0, bestEpoch: -1, bestWeights: undefined,
     };
-    if (resumeFrom) restoreCheckpoint(session, identity!.model, identity!.run, resumeFrom, s);
+    if (resumeFrom) ck!.restore(session, identity!.model, identity!.run, resumeFrom, s);
     const { perm, shuffleRng: rng } = s;
     const steps = new EpochSteps(session, { xAll, yAll, idxPtr, xb, yb, safe, wAll, wb }, N, B, options, printer);
     steps.rule = session.accuracyRule(T.Y);
@@ -155,7 +156,7 @@ export function* trainLoop(session: TrainingSession, X: MatrixLike, y: TargetsLi
       s.epoch = epoch + 1;
       s.stopped = stop || history.stoppedEarly;
       if (ckOpts && (s.epoch % ckOpts.every === 0 || s.epoch === epochs || s.stopped)) {
-        const pending = saveCheckpoint(captureCheckpoint(session, identity!.model, identity!.run, s), ckOpts, sync);
+        const pending = ck!.save(ck!.capture(session, identity!.model, identity!.run, s), ckOpts, sync);
         if (pending) yield pending;
       }
       if (s.stopped) break;

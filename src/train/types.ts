@@ -4,7 +4,10 @@ import type { MatrixLike } from '../data/matrix.js';
 import type { ClassWeight } from '../data/weights.js';
 import type { EpochDiagnostics } from '../nn/diagnostics.js';
 import type { TargetsLike } from '../nn/targets.js';
-import type { CheckpointOptions, CheckpointSource } from './checkpoint.js';
+import type { LayerSpec } from '../nn/layers.js';
+import type { LossName } from '../nn/losses.js';
+import type { LayerWeights } from '../nn/params.js';
+import type { OptimizerSpec } from './optimizers.js';
 
 export type { EpochDiagnostics, LayerDiagnostics, LayerStats } from '../nn/diagnostics.js';
 
@@ -83,3 +86,53 @@ export interface FitOptions {
    *  data and options are needed, and a checkpoint of another model or run is refused. @example { epochs: 50, resumeFrom: 'run.ckpt' } */
   resumeFrom?: CheckpointSource;
 }
+
+/** What a checkpoint was written for; resuming checks each against the run. */
+export interface CheckpointRun {
+  /** Training rows (after validationSplit), features, outputs, batch size, shuffling. */
+  rows: number;
+  inputSize: number;
+  outputs: number;
+  batchSize: number;
+  shuffle: boolean;
+  /** Validation rows (0: none). */
+  validationRows: number;
+  /** CRC-32 of the training inputs, targets and row weights, then of the validation part. */
+  dataCrc: number;
+  earlyStopping: EarlyStopping | null;
+}
+
+/** The state of a fit run after `epoch` epochs, as plain data (structured-cloneable). @example const c = readCheckpoint('run.ckpt'); c.epoch */
+export interface Checkpoint {
+  format: 'simdnet.checkpoint';
+  version: 1;
+  model: { inputSize: number; seed: number; layers: LayerSpec[]; compile: { loss: LossName; optimizer: OptimizerSpec; l2: number } };
+  run: CheckpointRun;
+  /** Epochs completed. */
+  epoch: number;
+  /** Training ended here (early stopping or a callback returning false): resuming runs no epoch. */
+  stopped: boolean;
+  history: History;
+  /** getWeights(): parameters and layer state. */
+  weights: LayerWeights[];
+  /** The network's xoshiro128** stream (dropout, rrelu) and the shuffling stream. */
+  rng: Uint32Array;
+  shuffleRng: Uint32Array;
+  /** The row order the next epoch shuffles further (it is shuffled in place). */
+  permutation: Int32Array;
+  optimizer: { type: string; step: number; moments: Float32Array[] };
+  earlyStopping: { best: number; wait: number; bestEpoch: number; bestWeights: LayerWeights[] | null } | null;
+}
+
+/** fit()'s checkpoint option. */
+export interface CheckpointOptions {
+  /** Write the checkpoint here (Node), atomically: a kill mid-write leaves the previous one. */
+  path?: string;
+  /** Every this many epochs (default 1); the last epoch, and one where training stops, always write. */
+  every?: number;
+  /** Called with each checkpoint (browsers: IndexedDB, a download); fit() awaits a returned promise. */
+  onSave?: (checkpoint: Checkpoint) => void | Promise<void>;
+}
+
+/** What fit({ resumeFrom }) takes: a checkpoint file's path (Node), its bytes, or the object. */
+export type CheckpointSource = string | Uint8Array | ArrayBuffer | Checkpoint;

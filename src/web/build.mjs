@@ -94,6 +94,17 @@ const inspectionStubPlugin = {
   },
 };
 
+/** Checkpoints stay out of the library bundles (their budget): src/index.ts's import of
+ *  train/checkpoint.js takes its twin checkpoint-browser.ts; simdnet/checkpoint has the real one. */
+const checkpointApartPlugin = {
+  name: 'simdnet-checkpoint-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/train\/checkpoint\.js$/ }, (args) => (
+      resolve(args.importer) === resolve(root, 'src/index.ts') ? { path: resolve(root, 'src/train/checkpoint-browser.ts') } : undefined
+    ));
+  },
+};
+
 /** simdnet.interop.js takes the library from the bundle beside it (src/interop/lib.ts is its one
  *  door to the library), so both share one Sequential class and one set of error types. */
 const interopExternalPlugin = {
@@ -130,7 +141,7 @@ function common(define, plugins = []) {
     legalComments: 'none',
     logLevel: 'warning',
     define,
-    plugins: [nodeOnlyPlugin, ...plugins],
+    plugins: [nodeOnlyPlugin, checkpointApartPlugin, ...plugins],
   };
 }
 
