@@ -19,6 +19,7 @@ export { summaryStats } from './nn/statistics.js';
 export type { ModelStatistics, LayerStatistics, StatisticsOptions } from './nn/statistics.js';
 export type { Precision } from './nn/twin.js';
 export { unroll, reshape } from './nn/unroll.js';
+export { logSoftmax, softmaxJacobian } from './nn/softmax.js';
 export type { TensorRecord, UnrollOptions, ReshapeTemplate } from './nn/unroll.js';
 export type { ActivationName } from './nn/activations.js';
 export { INITS } from './nn/init.js';

@@ -128,6 +128,18 @@ class Silu {
   }
 }
 
+// e^x as the square of e^{x/2}: vexp clamps its argument at ln 2^127.5, so this reaches the float32
+// range's end (e^88.72) and saturates at the largest finite float instead of Infinity. f' = e^x = y.
+// @ts-ignore: decorator
+@inline const F32_MAX: f32 = 3.4028234663852886e38;
+class Exp {
+  @inline fwd(x: v128, a: v128, b: v128): v128 {
+    const h = vexp(f32x4.mul(x, f32x4.splat(0.5)));
+    return f32x4.min(f32x4.mul(h, h), f32x4.splat(F32_MAX));
+  }
+  @inline bwd(x: v128, y: v128, dy: v128, a: v128, b: v128): v128 { return f32x4.mul(dy, y); }
+}
+
 @inline
 function count(rows: i32, cols: i32): usize {
   if (!ASC_NO_ASSERT) {
@@ -225,4 +237,10 @@ export function f32_silu_fwd(xPtr: usize, yPtr: usize, rows: i32, cols: i32, alp
 }
 export function f32_silu_bwd(xPtr: usize, yPtr: usize, dyPtr: usize, dxPtr: usize, rows: i32, cols: i32, alpha: f32, beta: f32): void {
   mapBwd<Silu>(xPtr, yPtr, dyPtr, dxPtr, count(rows, cols), f32x4.splat(alpha), f32x4.splat(beta));
+}
+export function f32_exp_fwd(xPtr: usize, yPtr: usize, rows: i32, cols: i32, alpha: f32, beta: f32): void {
+  mapFwd<Exp>(xPtr, yPtr, count(rows, cols), f32x4.splat(alpha), f32x4.splat(beta));
+}
+export function f32_exp_bwd(xPtr: usize, yPtr: usize, dyPtr: usize, dxPtr: usize, rows: i32, cols: i32, alpha: f32, beta: f32): void {
+  mapBwd<Exp>(xPtr, yPtr, dyPtr, dxPtr, count(rows, cols), f32x4.splat(alpha), f32x4.splat(beta));
 }

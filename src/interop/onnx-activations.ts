@@ -52,6 +52,7 @@ const EMIT: Record<ActivationName, Emit> = {
     return b.op('Mul', [b.op('Mul', [x, b.op('Add', [erf, b.scalar(1)])]), b.scalar(0.5)]);
   },
   silu: (b, x) => b.op('Mul', [x, b.op('Sigmoid', [x])]),
+  exp: (b, x) => b.op('Exp', [x]),
   softmax: (b, x) => b.op('Softmax', [x], { axis: i(-1) }),
 };
 

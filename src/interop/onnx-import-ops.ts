@@ -10,7 +10,7 @@ import { nodeLabel, scalarOf, type Constant, type GraphView } from './onnx-graph
 import { DT, type OnnxNode } from './onnx-proto.js';
 
 const SIMPLE: Record<string, ActivationName> = {
-  Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Atan: 'arctan',
+  Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Atan: 'arctan', Exp: 'exp',
 };
 
 function bad(n: OnnxNode, why: string): never {

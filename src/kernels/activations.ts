@@ -14,6 +14,8 @@
 
 import { phi, rsq, sigmoid } from '../ref/math.js';
 
+const F32_MAX = 3.4028234663852886e38;
+
 /** y[i] = f(x[i]) for i < n: m is the f32 heap, x and y float indices; cols is the row length (bipolarRelu's unit index is i % cols). */
 export type TwinFwd = (m: Float32Array, x: number, y: number, n: number, a: number, b: number, cols: number) => void;
 /** dx = dy·f'(x) (0 where f' is 0, so 0·∞ never makes NaN), given x and y = f(x). */
@@ -222,6 +224,14 @@ export const ACTIVATION_TABLE = {
       bwd: (m, x, _y, dy, dx, n) => {
         for (let i = 0; i < n; i++) { const v = m[x + i]!; const s = sigmoid(v); const g = s * (1 + v * (1 - s)); m[dx + i] = g === 0 ? 0 : m[dy + i]! * g; }
       },
+    },
+  },
+  exp: {
+    // e^x (seed 003 §3 problem 2: ŷ = Σ α_j e^{z_j}), saturating at the largest float32 instead of Infinity.
+    form: 'pointwise', kernel: 'exp', init: 'xavier', trainable: true, hidden: true,
+    twin: {
+      fwd: (m, x, y, n) => { for (let i = 0; i < n; i++) m[y + i] = Math.min(Math.exp(m[x + i]!), F32_MAX); },
+      bwd: (m, _x, y, dy, dx, n) => { for (let i = 0; i < n; i++) { const g = m[y + i]!; m[dx + i] = g === 0 ? 0 : m[dy + i]! * g; } },
     },
   },
   softmax: { form: 'softmax', init: 'xavier', trainable: true, hidden: false },

@@ -21,7 +21,7 @@ import { Network } from './network.js';
 import { readWeights, unroll, writeUnrolled, writeWeights, type LayerWeights } from './params.js';
 import { decodeModel, encodeModel, nodeFsAsync, type SequentialJSON } from './serialize.js';
 import { networkStatistics, type ModelStatistics, type StatisticsOptions } from './statistics.js';
-import { traceNetwork, type Trace, type TraceOptions } from './trace.js';
+import { inputGradientOf, traceNetwork, type Trace, type TraceMatrix, type TraceOptions } from './trace.js';
 import type { TargetsLike } from './targets.js';
 
 export type { CompiledSettings, Evaluation, LayerWeights };
@@ -301,6 +301,15 @@ export class Sequential {
    */
   trace(X: MatrixLike, y?: TargetsLike, options?: TraceOptions): Trace {
     return traceNetwork(this.net, this.current, X, y, options);
+  }
+
+  /**
+   * ∂J/∂x: the gradient of the loss J (training mode, L2 included) with respect to every input value,
+   * rows × inputSize (saliency, adversarial directions; the notes' ∂L/∂x). From trace().
+   * @example const g = model.inputGradient(X, y); g.data[0] // ∂J/∂x of row 0, feature 0
+   */
+  inputGradient(X: MatrixLike, y: TargetsLike, options?: Pick<TraceOptions, 'precision'>): TraceMatrix {
+    return inputGradientOf(this.net, this.current, X, y, options);
   }
 
   /**

@@ -201,3 +201,9 @@ function theta(out: TraceArray, f32: Float32Array, wPtr: number, bPtr: number, r
   }
   return out;
 }
+
+/** ∂J/∂X of a network for inputs X and targets y: the first layer's dx of a trace (rows × inputs). */
+export function inputGradientOf(net: Network, session: TrainingSession | undefined, X: MatrixLike, y: TargetsLike, options: Pick<TraceOptions, 'precision'> = {}): TraceMatrix {
+  if (y === undefined) throw new ValidationError('y', 'is missing: the input gradient is ∂J/∂x, and J needs the targets');
+  return traceNetwork(net, session, X, y, { precision: options.precision }).layers[0]!.dx!;
+}

@@ -81,13 +81,13 @@ const nodeOnlyPlugin = {
 };
 
 /** The main bundle (simdnet.js, its worker) takes src/nn/inspect-browser.ts for the inspection modules
- *  (trace, statistics, unroll/reshape, the float64 twin, gradientCheck): the same exports, each saying
+ *  (trace, statistics, unroll/reshape, the float64 twin, logSoftmax/softmaxJacobian, gradientCheck): the same exports, each saying
  *  where the tool is, so simdnet.js keeps its budget; the inline bundle keeps them. */
-const INSPECTION = ['nn/trace', 'nn/statistics', 'nn/unroll', 'nn/twin', 'train/gradcheck'].map((m) => resolve(root, `src/${m}.ts`));
+const INSPECTION = ['nn/trace', 'nn/statistics', 'nn/unroll', 'nn/twin', 'nn/softmax', 'train/gradcheck'].map((m) => resolve(root, `src/${m}.ts`));
 const inspectionStubPlugin = {
   name: 'simdnet-inspection-stub',
   setup(b) {
-    b.onResolve({ filter: /^\.\.?\/(nn\/|train\/)?(trace|statistics|unroll|twin|gradcheck)\.js$/ }, (args) => {
+    b.onResolve({ filter: /^\.\.?\/(nn\/|train\/)?(trace|statistics|unroll|twin|softmax|gradcheck)\.js$/ }, (args) => {
       const target = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
       return INSPECTION.includes(target) ? { path: resolve(root, 'src/nn/inspect-browser.ts') } : undefined;
     });

@@ -64,4 +64,5 @@ export const ACTIVATION_ORACLE: Record<Exclude<ActivationName, 'softmax'>, Activ
   bipolarRelu: O((x, _a, _b, unit) => (unit % 2 === 0 ? Math.max(x, 0) : Math.min(x, 0)), [0]),
   gelu: O((x) => x * phi64(x)),
   silu: O((x) => x * sigmoid64(x)),
+  exp: O((x) => Math.min(Math.exp(x), 3.4028234663852886e38)),
 };

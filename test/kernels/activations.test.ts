@@ -36,6 +36,7 @@ const TOLERANCES: Partial<Record<ActivationKernel, Partial<Spec>>> = {
   sqnl: { tol: 3e-7, floor: 1e-30 },
   bipolar_relu: { tol: 0, floor: 1 },
   gelu: { tol: 2e-6, bwdTol: 1e-5, bwdFloor: 1e-2 },
+  exp: { tol: 6e-7 },
 };
 /** The first public name of each kernel (leaky_relu → leakyRelu). */
 const NAME = new Map<string, ActivationName>();
