@@ -19,5 +19,5 @@ export * from './optim/index';
 export * from './layers/index';
 export * from './rng/index';
 export * from './bench/index';
-export * from './gemm/direct';
 export * from './gemm/strided';
+export * from './gemm/panels';

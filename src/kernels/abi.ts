@@ -28,8 +28,12 @@ export interface GemmAbi {
 }
 
 export interface GemmDirectAbi {
-  /** f32_gemm_nt without packing, for a few rows (inference latency): each W row is read once, in place. */
-  f32_gemm_nt_direct(xPtr: number, wPtr: number, biasPtr: number, zPtr: number, m: number, n: number, k: number, flags: number): void;
+  /** Bytes of W[n×k] packed by f32_pack_nt_panels: ceil(n/8)·8·k floats. */
+  f32_nt_panels_bytes(n: number, k: number): number;
+  /** Packs W[n×k] into column panels of 8 (panel t, depth p: W[8t..8t+8, p]; columns past n zero). 16-byte aligned dst. */
+  f32_pack_nt_panels(wPtr: number, dstPtr: number, n: number, k: number): void;
+  /** f32_gemm_nt for a few rows from W packed by f32_pack_nt_panels (inference latency); bit-identical to f32_gemm_nt. */
+  f32_gemm_nt_panels(xPtr: number, panelPtr: number, biasPtr: number, zPtr: number, m: number, n: number, k: number, flags: number): void;
 }
 
 export interface EltwiseAbi {
@@ -54,6 +58,8 @@ export interface ReduceAbi {
   f32_sumsq(ptr: number, n: number): number;
   /** max x (−Infinity for n = 0). */
   f32_max(ptr: number, n: number): number;
+  /** How many of the n values are NaN or ±Infinity (an i32: no boxed double on the way back). */
+  f32_count_nonfinite(ptr: number, n: number): number;
   /** out[i] (i32) = index of the first maximum of row i of A[m×n]. */
   f32_argmax_rows(aPtr: number, outPtr: number, m: number, n: number): void;
   /** Writes 5 f64 at outPtr (8-byte aligned): sum, sum of squares, min, max, count of exact zeros. */

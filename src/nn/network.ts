@@ -47,13 +47,15 @@ export class Network {
   wantInputGradient = false;
   /** The first layer has a dX buffer (trace sets it on its first call; kept). */
   inputGradientBuffer = false;
+  /** See LayerContext.paramVersion; paramsChanged() bumps it. */
+  private readonly paramVersion = { value: 0 };
   private disposed = false;
 
   constructor(readonly backend: Backend, readonly inputSize: number, readonly specs: LayerSpec[]) {
     const { arena, k } = backend;
     this.rngPtr = arena.allocZeroed(16);
     this.lossPtr = arena.allocZeroed(8);
-    const ctx = { k, arena, rngPtr: this.rngPtr };
+    const ctx = { k, arena, rngPtr: this.rngPtr, paramVersion: this.paramVersion };
     let size = inputSize;
     for (const spec of specs) {
       const rt = createRuntime(ctx, spec, size);
@@ -125,6 +127,10 @@ export class Network {
     this.capacity = m;
   }
 
+  /** Every writer of parameters calls this (training steps call it through trainStep and the
+   *  layers' training forward): layers then rebuild what they derived from the weights. */
+  paramsChanged(): void { this.paramVersion.value++; }
+
   /** Inference forward of m rows at xPtr; returns the pointer to the outputs (probabilities for softmax/sigmoid). */
   forwardInfer(xPtr: number, m: number): number {
     let ptr = xPtr;
@@ -137,7 +143,7 @@ export class Network {
     const n = this.runtimes.length;
     let ptr = xPtr;
     for (let i = 0; i < n - 1; i++) ptr = this.runtimes[i]!.forward(ptr, m, false, this.workPtr);
-    this.last.forwardLinear(ptr, m, this.workPtr);
+    this.last.forwardLinear(ptr, m, this.workPtr, false, true);
     return this.last.zPtr;
   }
 
@@ -154,6 +160,7 @@ export class Network {
     const n = runtimes.length;
     const last = this.last;
     const { outPtrs, dInPtrs } = this;
+    this.paramVersion.value++; // the optimizer step that follows changes the weights
     let ptr = xPtr;
     for (let i = 0; i < n - 1; i++) outPtrs[i] = ptr = runtimes[i]!.forward(ptr, m, true, workPtr);
     last.forwardLinear(ptr, m, workPtr);
@@ -269,9 +276,19 @@ export class Network {
     return M;
   }
 
+  /** X itself when it is a { data: Float32Array, rows, cols } matrix of this network's width, else
+   *  undefined. Its values are not scanned here: predict checks each chunk in the arena with
+   *  f32_count_nonfinite (SIMD), and on a hit calls toInput, which names the bad value. */
+  asF32Input(X: MatrixLike): Matrix | undefined {
+    if (X === null || typeof X !== 'object' || Array.isArray(X)) return undefined;
+    const { data, rows, cols } = X as Partial<Matrix>;
+    if (!(data instanceof Float32Array) || cols !== this.inputSize || !Number.isInteger(rows) || rows! < 1 || data.length !== rows! * cols) return undefined;
+    return X as Matrix;
+  }
+
   /** Copies the whole parameter block (with padding) to `dstPtr` or back. */
   copyParamsTo(dstPtr: number): void { this.k.f32_copy(dstPtr, this.paramBlock, this.blockFloats); }
-  copyParamsFrom(srcPtr: number): void { this.k.f32_copy(this.paramBlock, srcPtr, this.blockFloats); }
+  copyParamsFrom(srcPtr: number): void { this.k.f32_copy(this.paramBlock, srcPtr, this.blockFloats); this.paramsChanged(); }
   get paramBlockFloats(): number { return this.blockFloats; }
 
   /** True when every parameter is finite. */

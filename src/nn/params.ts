@@ -28,6 +28,7 @@ export function readWeights(net: Network): LayerWeights[] {
 /** Writes the getWeights() layout: every parameter required, state optional; sizes and finiteness checked. */
 export function writeWeights(net: Network, weights: readonly Readonly<Record<string, ArrayLike<number>>>[]): void {
   net.checkAlive();
+  net.paramsChanged();
   const layers = weightedLayers(net);
   if (!Array.isArray(weights) || weights.length !== layers.length) {
     throw new ValidationError('weights', `expected ${layers.length} layer entries (one per layer with parameters), got ${Array.isArray(weights) ? weights.length : typeof weights}`);
@@ -62,6 +63,7 @@ export function unroll(net: Network, grads: boolean): Float32Array {
 /** Sets θ from an unrolled vector of length paramCount (every value finite). */
 export function writeUnrolled(net: Network, theta: ArrayLike<number>): void {
   net.checkAlive();
+  net.paramsChanged();
   if (!theta || theta.length !== net.paramCount) {
     throw new ValidationError('theta', `expected ${net.paramCount} values, got ${theta ? theta.length : String(theta)}`);
   }

@@ -109,6 +109,7 @@ export class Sequential {
   initialize(seed: number = this.seed): void {
     const net = this.net;
     net.checkAlive();
+    net.paramsChanged();
     const rng = new Rng(seed);
     for (const rt of net.runtimes) rt.initialize(rng);
     new Rng((seed ^ 0x9e3779b9) >>> 0).writeState(net.arena.views.u32, net.rngPtr);
@@ -142,36 +143,45 @@ export class Sequential {
    * Outputs for every row of X: probabilities for softmax/sigmoid outputs, values otherwise.
    * @example Array.from(model.predict([[0, 1]]).data)
    */
-  predict(X: MatrixLike, options: { batchSize?: number } = {}): Matrix {
-    return this.runRows(X, options.batchSize, (ptr, m) => this.net.forwardInfer(ptr, m));
+  predict(X: MatrixLike, options?: { batchSize?: number }): Matrix {
+    return this.runRows(X, options?.batchSize, false);
   }
 
   /**
    * The output layer's z = W·a + b for every row, before its activation (the logits of a softmax or sigmoid output).
    * @example model.predictLogits([[0, 1]]).data[0] >= 0 // the hard decision of a sigmoid output
    */
-  predictLogits(X: MatrixLike, options: { batchSize?: number } = {}): Matrix {
-    return this.runRows(X, options.batchSize, (ptr, m) => this.net.forwardLogits(ptr, m));
+  predictLogits(X: MatrixLike, options?: { batchSize?: number }): Matrix {
+    return this.runRows(X, options?.batchSize, true);
   }
 
-  /** Runs `pass` on chunks of X staged in the arena and gathers the outputs-wide rows it points to. */
-  private runRows(X: MatrixLike, batchSize: number | undefined, pass: (inPtr: number, m: number) => number): Matrix {
+  /** Runs the inference forward (to the outputs, or to the logits) on chunks of X staged in the arena and
+   *  gathers the rows it leaves. No closure or option object per call: one sample is a ~15 µs job. */
+  private runRows(X: MatrixLike, batchSize: number | undefined, logits: boolean): Matrix {
     const net = this.net;
     net.checkAlive();
-    const M = net.toInput(X);
+    const unscanned = net.asF32Input(X);
+    const M = unscanned ?? net.toInput(X);
     if (batchSize !== undefined && !(typeof batchSize === 'number' && batchSize >= 1)) throw new ValidationError('batchSize', `expected a number ≥ 1, got ${String(batchSize)}`);
-    const chunk = Math.min(M.rows, Math.max(1, Math.floor(batchSize ?? 1024)));
+    const rows = M.rows;
+    const chunk = Math.min(rows, Math.max(1, Math.floor(batchSize ?? 1024)));
     net.ensureCapacity(chunk);
     const K = this.outputSize;
-    const out = new Float32Array(M.rows * K);
+    const out = new Float32Array(rows * K);
     const d = this.inputSize;
-    for (let start = 0; start < M.rows; start += chunk) {
-      const m = Math.min(chunk, M.rows - start);
-      net.arena.views.f32.set(M.data.subarray(start * d, (start + m) * d), net.inPtr >>> 2);
-      const outPtr = pass(net.inPtr, m);
-      out.set(net.arena.views.f32.subarray(outPtr >>> 2, (outPtr >>> 2) + m * K), start * K);
+    const inAt = net.inPtr >>> 2;
+    for (let start = 0; start < rows; start += chunk) {
+      const m = Math.min(chunk, rows - start);
+      // Views are taken after each call that may allocate (the first small-batch forward packs W).
+      net.arena.views.f32.set(m === rows ? M.data : M.data.subarray(start * d, (start + m) * d), inAt);
+      if (unscanned && net.k.f32_count_nonfinite(net.inPtr, m * d) !== 0) net.toInput(X); // throws, naming the value
+      const outAt = (logits ? net.forwardLogits(net.inPtr, m) : net.forwardInfer(net.inPtr, m)) >>> 2;
+      const f32 = net.arena.views.f32;
+      const n = m * K;
+      if (n <= 64) for (let i = 0, o = start * K; i < n; i++) out[o + i] = f32[outAt + i]!;
+      else out.set(f32.subarray(outAt, outAt + n), start * K);
     }
-    return { data: out, rows: M.rows, cols: K };
+    return { data: out, rows, cols: K };
   }
 
   /**

@@ -4,6 +4,7 @@
 import type { KernelAbi } from '../kernels/abi.js';
 import type { Views } from '../memory/views.js';
 import { makeGemmRef } from './gemm.js';
+import { makePanelsRef } from './panels.js';
 import { makeEltwiseRef } from './eltwise.js';
 import { makeReduceRef } from './reduce.js';
 import { makeActivationRef } from './activations.js';
@@ -16,9 +17,7 @@ export function createRefKernels(v: Views): KernelAbi {
   const gemm = makeGemmRef(v);
   return {
     ...gemm,
-    // The TS twin has no packing to skip: the direct variant is the same computation.
-    f32_gemm_nt_direct: (x: number, w: number, b: number, z: number, m: number, n: number, k: number, flags: number) =>
-      gemm.f32_gemm_nt(x, w, b, z, m, n, k, flags, 0),
+    ...makePanelsRef(v),
     ...makeEltwiseRef(v),
     ...makeReduceRef(v),
     ...makeActivationRef(v),

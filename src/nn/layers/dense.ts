@@ -55,7 +55,9 @@ export function dense(units: number, options: DenseOptions = {}): DenseSpec {
 }
 
 
-/** Up to this many rows, dense layers use the unpacked GEMM (measured crossover: bench/README.md). */
+/** Up to this many rows, dense layers skip the packed GEMM (measured crossover: bench/README.md) and
+ *  read W from column panels packed once per weight change (f32_gemm_nt_panels): inference packs
+ *  once and reuses them; a training step changes W, so each training forward packs again. */
 export const DIRECT_MAX_ROWS = 4;
 
 export class DenseRuntime extends LayerRuntime implements OutputLayer {
@@ -64,6 +66,9 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
   dzPtr = 0;
   private dxPtr = 0;
   private rreluSlopePtr = 0;
+  /** W packed into column panels for few-row inference, and the paramVersion it was packed at. */
+  private panelPtr = 0;
+  private panelVersion = -1;
   readonly W: ParamTensor;
   readonly b: ParamTensor;
   readonly slope?: ParamTensor;
@@ -163,12 +168,33 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
   }
 
   /** Z = X·Wᵀ + b (optionally with fused ReLU, for inference). A few rows skip the packed GEMM:
-   *  packing all of W costs more than the arithmetic of one or two samples. */
-  forwardLinear(inPtr: number, m: number, workPtr: number, fusedRelu = false): void {
+   *  packing all of W costs more than the arithmetic of one or two samples. All three paths sum
+   *  each output in the same order, so a row's result does not depend on the batch it came in. */
+  forwardLinear(inPtr: number, m: number, workPtr: number, fusedRelu = false, inference = false): void {
     this.inPtr = inPtr;
+    const k = this.ctx.k;
     const flags = fusedRelu ? GEMM_RELU : GEMM_OVERWRITE;
-    if (m <= DIRECT_MAX_ROWS) this.ctx.k.f32_gemm_nt_direct(inPtr, this.W.ptr, this.b.ptr, this.zPtr, m, this.outSize, this.inSize, flags);
-    else this.ctx.k.f32_gemm_nt(inPtr, this.W.ptr, this.b.ptr, this.zPtr, m, this.outSize, this.inSize, flags, workPtr);
+    if (m > DIRECT_MAX_ROWS) k.f32_gemm_nt(inPtr, this.W.ptr, this.b.ptr, this.zPtr, m, this.outSize, this.inSize, flags, workPtr);
+    else k.f32_gemm_nt_panels(inPtr, this.panels(inference), this.b.ptr, this.zPtr, m, this.outSize, this.inSize, flags);
+  }
+
+  /** The column panels of W, packed again unless they were packed for inference at the current
+   *  paramVersion. A training forward's pack is never reused: the update that follows changes W. */
+  private panels(inference: boolean): number {
+    const { k, arena, paramVersion } = this.ctx;
+    if (this.panelPtr === 0) this.panelPtr = arena.alloc(k.f32_nt_panels_bytes(this.outSize, this.inSize));
+    if (!inference || this.panelVersion !== paramVersion.value) {
+      k.f32_pack_nt_panels(this.W.ptr, this.panelPtr, this.outSize, this.inSize);
+      this.panelVersion = inference ? paramVersion.value : -1;
+    }
+    return this.panelPtr;
+  }
+
+  override dispose(): void {
+    if (this.panelPtr) this.ctx.arena.free(this.panelPtr);
+    this.panelPtr = 0;
+    this.panelVersion = -1;
+    super.dispose();
   }
 
   /** A = f(Z). softmax here is the plain (unfused) output transform. */
@@ -190,7 +216,8 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
 
   forward(inPtr: number, m: number, training: boolean, workPtr: number, keepZ = false): number {
     const fuse = !training && !keepZ && this.fusesIntoGemm;
-    this.forwardLinear(inPtr, m, workPtr, fuse);
+    if (training) this.ctx.paramVersion.value++; // a backward pass and an update may follow
+    this.forwardLinear(inPtr, m, workPtr, fuse, !training);
     if (fuse) {
       // Inference only: the fused kernel wrote max(0, Z) into Z.
       return this.zPtr;

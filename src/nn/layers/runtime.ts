@@ -37,6 +37,9 @@ export interface LayerContext {
   arena: Arena;
   /** 16-byte xoshiro128** state for dropout masks and rrelu slopes. */
   rngPtr: number;
+  /** Bumped by the model whenever its parameters may have changed (a training step, setWeights,
+   *  a rollback...): what a layer derives from them (packed weights for inference) is rebuilt. */
+  readonly paramVersion: { value: number };
 }
 
 /** What summary() and the report show of a layer. */
@@ -67,7 +70,8 @@ export interface OutputLayer {
   readonly zPtr: number;
   readonly aPtr: number;
   readonly dzPtr: number;
-  forwardLinear(inPtr: number, m: number, workPtr: number): void;
+  /** Z = X·Wᵀ + b; `inference`: no update follows, so weights packed for it may be kept and reused. */
+  forwardLinear(inPtr: number, m: number, workPtr: number, fusedRelu?: boolean, inference?: boolean): void;
   activate(m: number, training: boolean): void;
   backwardActivation(dAPtr: number, m: number): void;
   backwardLinear(m: number, needDIn: boolean, workPtr: number): number;
