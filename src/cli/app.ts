@@ -55,8 +55,11 @@ export function packageVersion(): string {
   return pkg.version;
 }
 
+/** The commands by name (a Map: `simdnet constructor` is an unknown command, not Object.prototype's). */
+const BY_COMMAND: ReadonlyMap<string, (typeof COMMANDS)[string]> = new Map(Object.entries(COMMANDS));
+
 function help(command: string): string {
-  const c = COMMANDS[command]!;
+  const c = BY_COMMAND.get(command)!;
   return `usage: ${c.usage}\n\n${c.about}\n\noptions:\n${optionsHelp(c.options)}\n`;
 }
 
@@ -101,7 +104,7 @@ export async function main(argv: readonly string[], given: Io = processIo()): Pr
       io.out(`simdnet ${packageVersion()}\n`);
       return 0;
     }
-    const c = COMMANDS[command];
+    const c = BY_COMMAND.get(command);
     if (!c) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are train, evaluate, predict, export, import, info (see 'simdnet --help')`);
     const { positionals, options } = parseArgs(command, rest, c.options, c.args);
     if (options.help) { io.out(help(command)); return 0; }

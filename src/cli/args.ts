@@ -65,14 +65,16 @@ function parseValue(name: string, raw: string, spec: OptionSpec): OptionValue {
 /** Parses argv (after the command name) against `specs`; `maxPositionals` extra words are allowed. */
 export function parseArgs(command: string, argv: readonly string[], specs: Record<string, OptionSpec>, maxPositionals: number): Parsed {
   const positionals: string[] = [];
-  const options: Record<string, OptionValue> = {};
+  const options: Record<string, OptionValue> = Object.create(null) as Record<string, OptionValue>;
+  // A Map, not specs[name]: --constructor or --__proto__ must be an unknown option, not Object.prototype's.
+  const byName = new Map(Object.entries(specs));
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') { positionals.push(...argv.slice(i + 1)); break; }
     if (a.startsWith('--') && a.length > 2) {
       const eq = a.indexOf('=');
       const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      const spec = specs[name];
+      const spec = byName.get(name);
       if (!spec) {
         const near = Object.keys(specs).find((k) => k.startsWith(name) || name.startsWith(k));
         throw new UsageError(`unknown option --${name} for 'simdnet ${command}'${near ? ` (did you mean --${near}?)` : ''}; see 'simdnet ${command} --help'`);

@@ -23,17 +23,18 @@ function wrap(kind: ModelKind, est: Classifier, name: string, params: number): T
 }
 
 /** The registered estimator type of each --model kind and the options the CLI's settings give it. */
-const KINDS: Record<Exclude<ModelKind, 'mlp'>, { type: string; options(s: TrainSettings): Record<string, unknown> }> = {
+const KINDS: ReadonlyMap<string, { type: string; options(s: TrainSettings): Record<string, unknown> }> = new Map(Object.entries({
   softmax: { type: 'SoftmaxRegression', options: (s) => ({ ...(s.l2 > 0 ? { l2: s.l2 } : {}), maxIter: Math.max(100, s.epochs * 20) }) },
   logistic: { type: 'LogisticRegression', options: (s) => ({ ...(s.l2 > 0 ? { l2: s.l2 } : {}), maxIter: Math.max(100, s.epochs * 20) }) },
-  perceptron: { type: 'Perceptron', options: (s) => ({ maxIter: s.epochs, seed: s.seed, ...(s.lr !== undefined ? { learningRate: s.lr } : {}) }) },
-};
+  perceptron: { type: 'Perceptron', options: (s: TrainSettings) => ({ maxIter: s.epochs, seed: s.seed, ...(s.lr !== undefined ? { learningRate: s.lr } : {}) }) },
+} satisfies Record<Exclude<ModelKind, 'mlp'>, { type: string; options(s: TrainSettings): Record<string, unknown> }>));
 
 export async function trainEstimator(
   s: TrainSettings, X: Matrix, y: Int32Array, classes: number, fit: CliFit,
 ): Promise<{ model: TrainedModel; history?: History }> {
   if (s.kind === 'mlp') throw new UsageError('--model mlp is a Sequential network, not an estimator');
-  const kind = KINDS[s.kind];
+  const kind = KINDS.get(s.kind);
+  if (!kind) throw new UsageError(`--model must be one of mlp, ${[...KINDS.keys()].join(', ')}; got ${JSON.stringify(s.kind)}`);
   const classList = Array.from({ length: classes }, (_, i) => i);
   const cw = fit.classWeight ? { classWeight: Array.from(fit.classWeight as ArrayLike<number>) } : {};
   let est: Classifier;

@@ -83,13 +83,14 @@ export function nameList(raw: unknown, option: string): string[] {
   return s.split(',').map((x) => x.trim()).filter((x) => x !== '');
 }
 
+const DELIMITER_NAMES: ReadonlyMap<string, string> = new Map([['tab', '\t'], ['\\t', '\t'], ['comma', ','], ['semicolon', ';'], ['pipe', '|'], ['space', ' '], ['auto', 'auto']]);
+
 export function dialectFrom(o: Record<string, unknown>): DialectOptions & { header?: boolean | 'auto' } {
   const d: DialectOptions & { header?: boolean | 'auto' } = {};
   if (o.header !== undefined) d.header = o.header === 'yes' ? true : o.header === 'no' ? false : 'auto';
   if (o.delimiter !== undefined) {
     const raw = String(o.delimiter);
-    const named: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|', space: ' ', auto: 'auto' };
-    const v = Object.prototype.hasOwnProperty.call(named, raw) ? named[raw]! : raw;
+    const v = DELIMITER_NAMES.get(raw) ?? raw;
     if (v !== 'auto' && v.length !== 1) throw new UsageError(`--delimiter expects one character, tab or auto, got ${JSON.stringify(raw)}`);
     d.delimiter = v;
   }

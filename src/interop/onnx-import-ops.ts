@@ -9,9 +9,11 @@ import { complement, type NetBuilder } from './netbuilder.js';
 import { nodeLabel, scalarOf, type Constant, type GraphView } from './onnx-graph.js';
 import { DT, type OnnxNode } from './onnx-proto.js';
 
-const SIMPLE: Record<string, ActivationName> = {
+/** Operators that are one activation (a Map: op types come from the file, and 'constructor' is not one). */
+const SIMPLE: ReadonlyMap<string, ActivationName> = new Map(Object.entries({
   Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Atan: 'arctan', Exp: 'exp',
-};
+} as const));
+const POST_TRANSFORMS: ReadonlyMap<string, ActivationName> = new Map([['NONE', 'identity'], ['LOGISTIC', 'sigmoid'], ['SOFTMAX', 'softmax']]);
 
 function bad(n: OnnxNode, why: string): never {
   throw new UnsupportedOnnxError(nodeLabel(n), n.domain ? `${n.domain}.${n.opType}` : n.opType, why);
@@ -70,9 +72,9 @@ function linearClassifier(g: GraphView, n: OnnxNode, nb: NetBuilder, st: ChainSt
   if (units < 2) bad(n, 'a LinearClassifier with one coefficient row is not supported (skl2onnx writes two rows for binary models)');
   nb.dense(Float64Array.from(coef), Float64Array.from(intercepts ?? new Array(units).fill(0)), units, nodeLabel(n));
   const post = g.attrString(n, 'post_transform', 'NONE');
-  const act: Record<string, ActivationName> = { NONE: 'identity', LOGISTIC: 'sigmoid', SOFTMAX: 'softmax' };
-  if (!act[post]) bad(n, `post_transform ${post} is not supported (NONE, LOGISTIC, SOFTMAX are)`);
-  nb.activation(act[post]!, {}, nodeLabel(n));
+  const act = POST_TRANSFORMS.get(post);
+  if (!act) bad(n, `post_transform ${post} is not supported (NONE, LOGISTIC, SOFTMAX are)`);
+  nb.activation(act, {}, nodeLabel(n));
   const d = coef.length / units;
   const negated = units === 2 && coef.every((v, k) => k >= d || v === -coef[k + d]!) && (intercepts ?? [0, 0])[0] === -(intercepts ?? [0, 0])[1]!;
   st.classifier = { sumsToOne: post === 'SOFTMAX' || (post === 'LOGISTIC' && negated) };
@@ -113,7 +115,7 @@ export function applyNode(g: GraphView, n: OnnxNode, cur: string, nb: NetBuilder
   }
   if (n.domain !== '' && n.domain !== 'ai.onnx') bad(n, `the operator domain ${JSON.stringify(n.domain)} is not supported`);
   if (n.inputs[0] !== cur && !['Add', 'Mul'].includes(n.opType)) bad(n, `the network value ${JSON.stringify(cur)} is not its first input`);
-  const simple = SIMPLE[n.opType];
+  const simple = SIMPLE.get(n.opType);
   if (simple) { nb.activation(simple, {}, label); return out; }
   switch (n.opType) {
     case 'Identity': return out;

@@ -32,16 +32,17 @@ export interface TfjsModelJSON {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const ACTIVATIONS: Record<string, ActivationName> = {
+/** tfjs activation names (a Map: names come from the file, and 'constructor' is not an activation). */
+const ACTIVATIONS: ReadonlyMap<string, ActivationName> = new Map(Object.entries({
   linear: 'identity', relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', elu: 'elu', softplus: 'softplus',
   softsign: 'softsign', swish: 'silu', silu: 'silu', gelu: 'gelu',
-};
+} as const));
 
 function activationName(v: unknown, layer: string, cls: string): ActivationName {
   const name = v === undefined || v === null ? 'linear' : isObj(v) ? (v.class_name ?? (isObj(v.config) ? v.config.name : undefined)) : v;
-  const a = typeof name === 'string' ? ACTIVATIONS[name] ?? ACTIVATIONS[name.toLowerCase()] : undefined;
+  const a = typeof name === 'string' ? ACTIVATIONS.get(name) ?? ACTIVATIONS.get(name.toLowerCase()) : undefined;
   if (!a) {
-    throw new UnsupportedLayerError(layer, cls, `activation ${JSON.stringify(name)} has no simdnet equivalent (simdnet reads ${Object.keys(ACTIVATIONS).join(', ')})`);
+    throw new UnsupportedLayerError(layer, cls, `activation ${JSON.stringify(name)} has no simdnet equivalent (simdnet reads ${[...ACTIVATIONS.keys()].join(', ')})`);
   }
   return a;
 }
