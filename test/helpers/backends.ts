@@ -1,8 +1,11 @@
-// The backends every kernel test runs on: the pure-TS twins, the baseline SIMD binary, and the
-// relaxed SIMD binary where the process runs it (the `relaxed` vitest project enables it and
-// sets SIMDNET_EXPECT_RELAXED, so a missing relaxed binary fails there instead of being skipped).
+// The backends the tests run on: the pure-TS twins, the baseline SIMD binary, and the relaxed SIMD
+// binary where the process runs it (the `relaxed` vitest project enables it and sets
+// SIMDNET_EXPECT_RELAXED, so a missing relaxed binary fails there instead of being skipped). The
+// kernel suite (test/kernels/) adds a 2-thread backend that splits every kernel it can, and, in
+// the node project, the debug binary (its entry checks must pass every valid call).
 
 import { createBackendSync, type Backend } from '../../src/backend.js';
+import type { ThreadedKernels } from '../../src/threads/kernels.js';
 import { detectFeatures } from '../../src/wasm/features.js';
 
 export function expectRelaxed(): boolean {
@@ -26,6 +29,24 @@ export function kernelBackends(): Backend[] {
   }
   cache = list;
   return list;
+}
+
+let suite: Backend[] | undefined;
+
+/** kernelBackends(), then the threads build on 2 threads with the split thresholds at 1 (so even
+ *  small odd shapes are cut: a 2-row GEMM or a 3-float step runs on both threads), then debug. */
+export function kernelSuiteBackends(): Backend[] {
+  if (suite) return suite;
+  const two = createBackendSync({ binary: expectRelaxed() ? 'relaxed' : 'simd', threads: 2 });
+  if (two.threadCount !== 2) throw new Error(`the kernel suite needs a 2-thread backend here: ${two.why}`);
+  const t = two.k as ThreadedKernels;
+  t.tuning.gemmMinFlopsPerThread = 1;
+  t.tuning.eltwiseMinPerThread = 1;
+  // Tiny calls find the worker asleep; the back-off to one thread would hide the splits.
+  t.pool.adaptive = false;
+  if (t.gemmThreads(16, 16, 1) !== 2) throw new Error('the 2-thread backend does not split a 16×16 GEMM');
+  suite = [...kernelBackends(), two, ...(expectRelaxed() ? [] : [createBackendSync({ binary: 'debug' })])];
+  return suite;
 }
 
 /** Deterministic test data (mulberry32), independent of the library's own PRNG. */

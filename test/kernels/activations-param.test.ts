@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/rng.js';
-import { get, kernelBackends, put, randomArray } from '../helpers/backends.js';
+import { get, kernelSuiteBackends, put, randomArray } from '../helpers/backends.js';
 import { expectGuard, expectUnchanged, outBuf, relErr } from './util.js';
 
 const SHAPES: Array<[number, number]> = [[0, 3], [1, 1], [1, 3], [2, 4], [3, 5], [1, 7], [4, 8], [3, 9], [2, 31], [5, 33], [1, 63], [2, 65], [1, 127], [3, 1000]];
@@ -17,7 +17,7 @@ function softmax64(z: ArrayLike<number>, m: number, n: number): Float64Array {
   return p;
 }
 
-describe.each(kernelBackends().map((b) => [b.binary, b] as const))('softmax, prelu, rrelu on %s', (_name, b) => {
+describe.each(kernelSuiteBackends().map((b) => [b.binary, b] as const))('softmax, prelu, rrelu on %s', (_name, b) => {
   const k = b.k;
 
   it('softmax_fwd vs f64 (relative 1e-6 above 1e-6), rows sum to 1, in place, ±1e4', () => {

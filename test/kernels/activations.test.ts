@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVATION_KERNELS, ACTIVATION_TABLE, type ActivationKernel, type ActivationRecord } from '../../src/kernels/activations.js';
 import type { ActivationName } from '../../src/nn/activations.js';
-import { get, kernelBackends, put, randomArray } from '../helpers/backends.js';
+import { get, kernelSuiteBackends, put, randomArray } from '../helpers/backends.js';
 import { ACTIVATION_ORACLE, phi64 } from '../helpers/oracle.js';
 import { expectGuard, expectUnchanged, LENGTHS, outBuf, relErr } from './util.js';
 
@@ -63,7 +63,7 @@ function refFwd(name: ActivationKernel, x: Float32Array, cols: number): Float64A
   return Float64Array.from(x, (v, i) => s.f(v, Math.fround(s.alpha), Math.fround(s.beta), i % cols));
 }
 
-describe.each(kernelBackends().map((b) => [b.binary, b] as const))('activations on %s', (_name, b) => {
+describe.each(kernelSuiteBackends().map((b) => [b.binary, b] as const))('activations on %s', (_name, b) => {
   const k = b.k;
   const fwd = (name: ActivationKernel, x: Float32Array, rows: number, cols: number) => {
     const s = SPECS[name];

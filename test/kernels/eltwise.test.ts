@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { get, kernelBackends, put, putI32, randomArray, testRng } from '../helpers/backends.js';
+import { get, kernelSuiteBackends, put, putI32, randomArray, testRng } from '../helpers/backends.js';
 import { expectGuard, expectUnchanged, LENGTHS, outBuf, putGuarded } from './util.js';
 
 // f32 results of one rounding per operation: the f64 reference rounded to f32 must match exactly
 // for add/mul/scale (single op); axpy allows 1 ulp (relaxed SIMD may fuse the multiply-add).
-describe.each(kernelBackends().map((b) => [b.binary, b] as const))('eltwise on %s', (_name, b) => {
+describe.each(kernelSuiteBackends().map((b) => [b.binary, b] as const))('eltwise on %s', (_name, b) => {
   const k = b.k;
 
   it('fill, copy', () => {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/backend.js';
 import { GEMM_ACCUMULATE, GEMM_RELU } from '../../src/kernels/abi.js';
 import { checkGemm, denseWorkBytes, gemmFlops } from '../../src/kernels/gemm.js';
-import { get, kernelBackends, maxRelError, put, randomArray } from '../helpers/backends.js';
+import { get, kernelSuiteBackends, maxRelError, put, randomArray } from '../helpers/backends.js';
 
 type Layout = 'nt' | 'tn' | 'nn';
 const LAYOUTS: Layout[] = ['nt', 'tn', 'nn'];
@@ -112,7 +112,7 @@ function label(c: Case): string {
   return `${c.layout} m=${c.m} n=${c.n} k=${c.k} flags=${c.flags}${c.bias ? ' +bias' : ''}`;
 }
 
-for (const bk of kernelBackends()) {
+for (const bk of kernelSuiteBackends()) {
   describe(`gemm on ${bk.binary}`, () => {
     for (const layout of LAYOUTS) {
       it(`${layout}: every (m, n, k) from {${SIZES.join(',')}}³, flags varied`, () => {
@@ -284,7 +284,7 @@ describe('gemm facade (src/kernels/gemm.ts)', () => {
     expect(() => checkGemm('nt', { ...ok, m: 0, aPtr: 0 }, 4096)).not.toThrow();
   });
   it('denseWorkBytes covers the three GEMMs of a dense layer', () => {
-    for (const bk of kernelBackends()) {
+    for (const bk of kernelSuiteBackends()) {
       const w = denseWorkBytes(bk.k, 128, 784, 256);
       expect(w).toBeGreaterThanOrEqual(bk.k.f32_gemm_work_bytes(128, 256, 784));
       expect(w).toBeGreaterThanOrEqual(bk.k.f32_gemm_work_bytes(256, 784, 128));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/rng.js';
-import { get, kernelBackends, put, randomArray } from '../helpers/backends.js';
+import { get, kernelSuiteBackends, put, randomArray } from '../helpers/backends.js';
 import { expectGuard, expectUnchanged, LENGTHS, outBuf, putGuarded, relErr } from './util.js';
 
 /** f64 batch norm in training mode: the function y(x, gamma, beta) and the batch statistics. */
@@ -24,7 +24,7 @@ function bn64(x: ArrayLike<number>, gamma: ArrayLike<number>, beta: ArrayLike<nu
 
 const BN_SHAPES: Array<[number, number]> = [[1, 1], [1, 5], [2, 1], [2, 3], [3, 4], [4, 5], [5, 7], [8, 8], [7, 9], [16, 31], [9, 33], [32, 65], [4, 127], [64, 20]];
 
-describe.each(kernelBackends().map((b) => [b.binary, b] as const))('dropout and batchnorm on %s', (_name, b) => {
+describe.each(kernelSuiteBackends().map((b) => [b.binary, b] as const))('dropout and batchnorm on %s', (_name, b) => {
   const k = b.k;
 
   it('dropout: mask 0 or 1/(1−p) from the rng stream (identical on every backend), y = x·mask', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/backend.js';
-import { get, kernelBackends, put, randomArray, testRng } from '../helpers/backends.js';
+import { get, kernelSuiteBackends, put, randomArray, testRng } from '../helpers/backends.js';
 import { expectGuard, expectUnchanged, outBuf, relErr } from './util.js';
 
 type LossName = 'f32_softmax_xent' | 'f32_sigmoid_bce' | 'f32_mse';
@@ -59,7 +59,7 @@ function run(b: Backend, name: LossName, z: ArrayLike<number>, y: ArrayLike<numb
   return { loss, out: po ? get(b, po, m * n) : undefined, grad: pg ? get(b, pg, m * n) : undefined };
 }
 
-describe.each(kernelBackends().map((b) => [b.binary, b] as const))('losses on %s', (_name, b) => {
+describe.each(kernelSuiteBackends().map((b) => [b.binary, b] as const))('losses on %s', (_name, b) => {
   it('golden values', () => {
     const x = run(b, 'f32_softmax_xent', [0, 0], [1, 0], 1, 2);
     expect(Math.abs(x.loss - Math.LN2)).toBeLessThan(1e-7);

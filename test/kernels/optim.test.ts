@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { get, kernelBackends, put, randomArray } from '../helpers/backends.js';
+import { get, kernelSuiteBackends, put, randomArray } from '../helpers/backends.js';
 import { expectGuard, expectUnchanged, LENGTHS, putGuarded, relErr } from './util.js';
 
 // Each step is recomputed in f64 from the formulas of abi.ts (PyTorch conventions); kernels run in
@@ -7,7 +7,7 @@ import { expectGuard, expectUnchanged, LENGTHS, putGuarded, relErr } from './uti
 // ~1 ulp of the operands when the result is small).
 const TOL = 1e-6;
 
-describe.each(kernelBackends().map((b) => [b.binary, b] as const))('optimizers on %s', (_name, b) => {
+describe.each(kernelSuiteBackends().map((b) => [b.binary, b] as const))('optimizers on %s', (_name, b) => {
   const k = b.k;
 
   it('golden single steps on 3 numbers, by hand', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { kernelBackends, put, randomArray } from '../helpers/backends.js';
+import { kernelSuiteBackends, put, randomArray } from '../helpers/backends.js';
 import { expectGuard, expectUnchanged, LENGTHS } from './util.js';
 
 // Sums accumulate in f64 on every backend: the only difference from the sequential f64 reference
 // is the summation order, so 1e-12 relative (of Σ|x|) is ample.
-describe.each(kernelBackends().map((b) => [b.binary, b] as const))('reduce on %s', (_name, b) => {
+describe.each(kernelSuiteBackends().map((b) => [b.binary, b] as const))('reduce on %s', (_name, b) => {
   const k = b.k;
 
   it('sum, sumsq, max', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/rng.js';
-import { get, kernelBackends } from '../helpers/backends.js';
+import { get, kernelSuiteBackends } from '../helpers/backends.js';
 import { expectGuard, outBuf } from './util.js';
 
 /** xoshiro128** written out with BigInt, independent of src/rng.ts. */
@@ -67,7 +67,7 @@ describe('xoshiro128**', () => {
   });
 });
 
-describe.each(kernelBackends().map((b) => [b.binary, b] as const))('f32_rand_uniform on %s', (_name, b) => {
+describe.each(kernelSuiteBackends().map((b) => [b.binary, b] as const))('f32_rand_uniform on %s', (_name, b) => {
   it('matches Rng.uniform bit for bit and advances the state in memory', () => {
     for (const n of [0, 1, 3, 5, 1000]) {
       const rng = new Rng(1234 + n);
