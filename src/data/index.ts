@@ -1,6 +1,6 @@
 // Data handling: matrices, CSV and IDX readers, bundled data sets, scalers, encoders, splits.
 
-export { toMatrix, fromRows, getRow, matrixToArrays, zerosMatrix, takeRows } from './matrix.js';
+export { toMatrix, fromRows, getRow, matrixToArrays, zerosMatrix, takeRows, argmaxAt, argmaxRows } from './matrix.js';
 export type { Matrix, MatrixLike, ShapedArray } from './matrix.js';
 export type { Label, Labels } from './labels.js';
 export { parseCsv, readCsv } from './csv.js';

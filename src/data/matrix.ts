@@ -212,7 +212,7 @@ export function takeRows(m: Matrix, indices: ArrayLike<number>): Matrix {
   return { data, rows: indices.length, cols };
 }
 
-/** Index of the largest of the n values from `offset` (the first one on ties; 0 when n ≤ 1). */
+/** Index of the largest of the n values from `offset` (the first one on ties; 0 when n ≤ 1): simdnet's one argmax in TS. @example argmaxAt([0.1, 0.7, 0.2], 0, 3) // 1 */
 export function argmaxAt(data: ArrayLike<number>, offset: number, n: number): number {
   let best = 0;
   for (let j = 1; j < n; j++) if (data[offset + j]! > data[offset + best]!) best = j;

@@ -2,14 +2,10 @@
 // process.getBuiltinModule exists from Node 20.16 / 22.3.
 
 import { ValidationError } from '../errors.js';
+import { nodeBuiltin as builtin } from '../host.js';
 
 type NodeFs = typeof import('node:fs');
 type NodeZlib = typeof import('node:zlib');
-
-function builtin<T>(name: string): T | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return proc?.getBuiltinModule?.(name) as T | undefined;
-}
 
 /** Reads a whole file with Node's fs, or explains that paths need Node. */
 export function readFileBytes(path: string, argName: string): Uint8Array {

@@ -4,13 +4,14 @@
 // the new one, never half of one.
 
 import { ModelFormatError, ValidationError, writeFileAtomic } from './lib.js';
+// A plain function with no state: bundled into interop's own bundle (the classes come from lib.js).
+import { nodeBuiltin } from '../host.js';
 
 type Fs = typeof import('node:fs');
 type Path = typeof import('node:path');
 
-function builtin<T>(name: string, what: string): T {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const m = proc?.getBuiltinModule?.(name) as T | undefined;
+function builtin<T>(name: `node:${string}`, what: string): T {
+  const m = nodeBuiltin<T>(name);
   if (!m) throw new ValidationError('path', `${what} needs Node ≥ 20.16 (files); in a browser, use the in-memory functions (toONNX, readONNX, toTfjs, fromTfjs)`);
   return m;
 }

@@ -6,14 +6,10 @@
 // pull in node:fs.
 
 import { FileError } from '../errors.js';
+import { nodeBuiltin as builtin } from '../host.js';
 
 type Fs = typeof import('node:fs');
 type Path = typeof import('node:path');
-
-function builtin<T>(name: string): T | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return proc?.getBuiltinModule?.(name) as T | undefined;
-}
 
 function nodeModules(what: string, path: string): { fs: Fs; p: Path } {
   const fs = builtin<Fs>('node:fs');

@@ -7,6 +7,7 @@ import type { OptimizerSpec } from '../train/optimizers.js';
 import type { LayerSpec } from './layers.js';
 import type { LossName } from './losses.js';
 import type { LayerWeights } from './params.js';
+import { nodeBuiltin } from '../host.js';
 
 export const MODEL_FORMAT = 'simdnet.sequential';
 export const MODEL_VERSION = 1;
@@ -35,8 +36,7 @@ export function base64ToF32(s: string, what: string): Float32Array {
 interface NodeFsAsync { promises: { readFile(p: string, enc: 'utf8'): Promise<string> } }
 
 export function nodeFsAsync(what: string): NodeFsAsync {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const fs = p?.getBuiltinModule?.('node:fs') as NodeFsAsync | undefined;
+  const fs = nodeBuiltin<NodeFsAsync>('node:fs');
   if (!fs) throw new ModelFormatError(`${what} needs Node's file system (Node ≥ 20.16); in a browser use toJSON() / fromJSON()`);
   return fs;
 }

@@ -4,7 +4,7 @@
 // regression: a matrix (or a vector for one output).
 
 import { ValidationError } from '../errors.js';
-import { toMatrix, type Matrix, type MatrixLike } from '../data/matrix.js';
+import { argmaxAt, toMatrix, type Matrix, type MatrixLike } from '../data/matrix.js';
 
 import type { LossName } from './losses.js';
 
@@ -51,16 +51,14 @@ export function toTargets(y: TargetsLike, rows: number, outputs: number, loss: L
   if (loss === 'categoricalCrossentropy') {
     const labels = new Int32Array(rows);
     for (let i = 0; i < rows; i++) {
-      let best = 0;
       let sum = 0;
       for (let j = 0; j < outputs; j++) {
         const v = Y.data[i * outputs + j]!;
         if (v < 0 || v > 1) throw new ValidationError(arg, `row ${i}, column ${j} is ${v}; one-hot / probability targets lie in [0, 1]`);
         sum += v;
-        if (v > Y.data[i * outputs + best]!) best = j;
       }
       if (Math.abs(sum - 1) > 1e-3) throw new ValidationError(arg, `row ${i} sums to ${sum}; one-hot / probability targets sum to 1`);
-      labels[i] = best;
+      labels[i] = argmaxAt(Y.data, i * outputs, outputs);
     }
     return { Y, labels };
   }

@@ -4,6 +4,7 @@
 // a page's main thread: there the host reports why and the backend stays single-threaded.
 
 import { workerSource } from './worker-source.js';
+import { nodeBuiltin } from '../host.js';
 
 export interface WorkerHandle {
   post(message: unknown): void;
@@ -33,10 +34,9 @@ interface NodeWorker {
 type NodeWorkerCtor = new (src: string, opts: { eval: true }) => NodeWorker;
 
 function nodeWorkerCtor(): NodeWorkerCtor | undefined {
-  const p = (globalThis as { process?: { versions?: { node?: string }; getBuiltinModule?: (id: string) => unknown } }).process;
-  if (!p?.versions?.node || !p.getBuiltinModule) return undefined;
-  const wt = p.getBuiltinModule('node:worker_threads') as { Worker?: NodeWorkerCtor } | undefined;
-  return wt?.Worker;
+  const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  if (!p?.versions?.node) return undefined;
+  return nodeBuiltin<{ Worker?: NodeWorkerCtor }>('node:worker_threads')?.Worker;
 }
 
 let nodeLive = 0;

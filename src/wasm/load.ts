@@ -68,7 +68,7 @@ async function bytesOf(source: WasmSource | undefined, binary: BinaryName): Prom
   if (url.protocol === 'file:') {
     // Node ≥ 20.16, Bun and Deno have process.getBuiltinModule; browsers never reach this (no file: URLs there).
     const fs = nodeFs();
-    if (!fs) throw new BackendError(`simdnet: cannot read ${url.href}: this host has no process.getBuiltinModule('node:fs'); pass the binary's bytes or an http(s) URL as \`wasm\``);
+    if (!fs) throw new BackendError(`simdnet: cannot read ${url.href}: this host has no Node file system (process.getBuiltinModule, Node ≥ 20.16); pass the binary's bytes or an http(s) URL as \`wasm\``);
     return fs.readFileSync(url);
   }
   const response = await fetch(url);

@@ -5,7 +5,7 @@
 // shows: view.ts.
 
 import {
-  backendInfo, dense, downsampleDigit, HIDDEN_ACTIVATIONS, OPTIMIZERS, preloadDigits, ready, Sequential,
+  argmaxAt, backendInfo, dense, downsampleDigit, HIDDEN_ACTIVATIONS, OPTIMIZERS, preloadDigits, ready, Sequential,
   trainingReport, trainingThroughput, trainInWorker,
   type BackendInfo, type BatchProgress, type History, type WorkerProgress, type WorkerTraining,
 } from './browser.js';
@@ -176,8 +176,7 @@ function classifyDrawing(): void {
   }
   const input = trained.data.transform({ data: x, rows: 1, cols: 64 });
   const p = trained.model.predict(input).data;
-  let best = 0;
-  for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
+  const best = argmaxAt(p, 0, p.length);
   $('probs').innerHTML = `<div class="guess">it looks like a <b id="guess">${best}</b></div>` + Array.from(p, (v, c) => (
     `<div class="prob${c === best ? ' best' : ''}" data-class="${c}" data-p="${v}"><span>${c}</span><i style="width:${(v * 100).toFixed(1)}%"></i><em>${(v * 100).toFixed(1)} %</em></div>`
   )).join('');

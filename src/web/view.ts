@@ -1,7 +1,7 @@
 // What the demo page shows of a run: the stats row, the live charts, the decision regions, the
 // confusion matrix, and resetting all of it (a new run, another data set, an error before training).
 
-import { confusionMatrix, type BatchProgress, type WorkerProgress } from './browser.js';
+import { argmaxAt, confusionMatrix, type BatchProgress, type WorkerProgress } from './browser.js';
 import { liveChart, type Series } from './livechart.js';
 import type { Prepared } from './presets.js';
 
@@ -24,8 +24,7 @@ export function drawRegions(data: Prepared, probs: Float32Array | undefined, k: 
     const G = grid.G;
     const cells = new ImageData(G, G);
     for (let i = 0; i < G * G; i++) {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (probs[i * k + c]! > probs[i * k + best]!) best = c;
+      const best = argmaxAt(probs, i * k, k);
       const alpha = 0.18 + 0.4 * Math.max(0, (probs[i * k + best]! - 1 / k) / (1 - 1 / k));
       const hex = PALETTE[best % PALETTE.length]!;
       for (let ch = 0; ch < 3; ch++) {

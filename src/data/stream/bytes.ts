@@ -5,17 +5,13 @@
 // a Blob and a function can be read again (one pass per epoch); a stream or an iterator once.
 
 import { ValidationError } from '../../errors.js';
+import { nodeBuiltin as builtin } from '../../host.js';
 
 export type ByteChunks = AsyncIterable<Uint8Array | string>;
 export type ByteSource = string | Blob | ReadableStream<Uint8Array> | ByteChunks | (() => ByteSource | Promise<ByteSource>);
 
 type NodeFs = typeof import('node:fs');
 type NodeZlib = typeof import('node:zlib');
-
-function builtin<T>(name: string): T | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return proc?.getBuiltinModule?.(name) as T | undefined;
-}
 
 /** True when the source can be opened again for another pass. */
 export function isReopenable(s: ByteSource): boolean {
