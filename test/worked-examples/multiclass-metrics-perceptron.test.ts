@@ -14,7 +14,7 @@ import {
 } from './notes.js';
 
 for (const backend of kernelBackends()) {
-  describe(`seed 000: multiclass logistic regression (${backend.binary})`, () => {
+  describe(`lecture notes 000: multiclass logistic regression (${backend.binary})`, () => {
     it('softmax regression computes softmax(W·x + b) with W holding one weight vector w_k per row (the 3×3 matrix form)', () => {
       // The notes stack the w_k as rows of W and then write a = Wᵀφ + b; with w_k as rows it is
       // a = W·φ + b, which is what their "network computes" slide (and the library) evaluate.
@@ -84,7 +84,7 @@ for (const backend of kernelBackends()) {
     });
   });
 
-  describe(`seed 000: MLP forward pass and backpropagation worked by hand (${backend.binary})`, () => {
+  describe(`lecture notes 000: MLP forward pass and backpropagation worked by hand (${backend.binary})`, () => {
     // Three layers, sigmoid everywhere (the notes' "if g(z) is a sigmoid"), log loss.
     const L1: Layer = { W: f32m([[0.5, -0.4], [0.3, 0.8], [-0.6, 0.1]]), b: f32([0.1, -0.2, 0.05]) };
     const L2: Layer = { W: f32m([[0.7, -0.3, 0.2], [-0.5, 0.4, 0.9]]), b: f32([0.2, -0.1]) };
@@ -159,7 +159,7 @@ for (const backend of kernelBackends()) {
     });
   });
 
-  describe(`seed 000: the perceptron (${backend.binary})`, () => {
+  describe(`lecture notes 000: the threshold unit and the perceptron update rule (${backend.binary})`, () => {
     it('g(z) = 1 if z ≥ 0 else 0, with g(0) = 1', () => {
       const m = handSet(backend, 1, [dense(1, { activation: 'step' })], [{ W: [[1]], b: [0] }]);
       expect(Array.from(m.predict([[-1e-6], [0], [1e-6], [-3], [3]]).data)).toEqual([0, 1, 1, 0, 1]);
@@ -196,7 +196,7 @@ for (const backend of kernelBackends()) {
     });
   });
 
-  describe(`seed 000: the table of 16 activation functions (${backend.binary})`, () => {
+  describe(`lecture notes 000: the table of 16 activation functions (${backend.binary})`, () => {
     it('every function of the table exists, with the usual definitions (default parameters of the library)', () => {
       const table: Record<string, string> = {
         Identity: 'identity', Sigmoid: 'sigmoid', TanH: 'tanh', ArcTan: 'arctan', ReLU: 'relu', 'Leaky ReLU': 'leakyRelu',
@@ -241,7 +241,7 @@ for (const backend of kernelBackends()) {
   });
 }
 
-describe('seed 000: confusion matrix and the measures derived from it', () => {
+describe('lecture notes 000: confusion matrix and the measures derived from it', () => {
   // The notes give the 2×2 layout with predicted values as rows and actual values as columns,
   // [[TP, FP], [FN, TN]], positive (1) first. The library's matrix has actual classes as rows
   // (scikit-learn's convention), so with labels [1, 0] it is the transpose [[TP, FN], [FP, TN]].
@@ -269,7 +269,7 @@ describe('seed 000: confusion matrix and the measures derived from it', () => {
 /** An estimator's predictions (number[] | string[]) as one array type. */
 const list = (c: ArrayLike<number | string>): (number | string)[] => Array.from(c);
 
-describe('seed 000: the perceptron, one-vs-all and one-vs-one estimators', () => {
+describe('lecture notes 000: the perceptron, one-vs-all and one-vs-one estimators', () => {
   it('Perceptron applies θ_j := θ_j + α·(y − h_θ(x))·x_j in order and stops after a clean epoch: AND ends at θ = (−1.5, 1, 0.5) after 6 epochs', () => {
     // Same data, α and visiting order as the hand-driven test above; by hand: epoch 1 ends at
     // (0, .5, .5), epoch 2 at (−.5, 1, .5), 3 at (−1, 1, .5), 4 at (−1, 1, 1), 5 at (−1.5, 1, .5),

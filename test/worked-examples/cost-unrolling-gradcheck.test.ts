@@ -84,7 +84,7 @@ const classes = [0, 3, 1, 2, 3]; // pedestrian, truck, car, motorcycle, truck
 const Y0 = classes.map((c) => [0, 1, 2, 3].map((k) => (k === c ? 1 : 0)));
 
 for (const backend of kernelBackends()) {
-  describe(`seed 004: representation (${backend.binary})`, () => {
+  describe(`lecture notes 004: layer sizes, Θ(j) shapes and indices, multiclass outputs (${backend.binary})`, () => {
     it('Θ(j) has s(j+1) × (s(j) + 1) entries: 101 → 21 units is 21 × 102; the 3-3-1 network has Θ(1) 3×4 and Θ(2) 1×4', () => {
       const big = new Sequential({ inputSize: 101, layers: [dense(21, { activation: 'sigmoid' })], seed: 1, backend });
       expect(big.paramCount).toBe(21 * 102);
@@ -120,7 +120,7 @@ for (const backend of kernelBackends()) {
     });
   });
 
-  describe(`seed 004: learning (${backend.binary})`, () => {
+  describe(`lecture notes 004: regularized cost, backpropagation, unrolling, gradient checking and initialization (${backend.binary})`, () => {
     it('the regularized cost J(Θ) = −(1/m)ΣΣ[y log h + (1 − y) log(1 − h)] + (λ/2m)ΣΣΣ Θ², without the bias terms', () => {
       const m = sigmoidNet(backend, SIZES, Ts0);
       for (const lambda of [0, 1.2]) {
@@ -287,7 +287,7 @@ for (const backend of kernelBackends()) {
     });
   });
 
-  describe(`seed 004: chain rule with one neuron per layer, C0 = (a(L) − y)² (${backend.binary})`, () => {
+  describe(`lecture notes 004: chain rule with one neuron per layer, C0 = (a(L) − y)² (${backend.binary})`, () => {
     it('∂C0/∂w(L) = a(L−1)·σ\'(z(L))·2(a(L) − y), ∂C0/∂b(L) = σ\'(z(L))·2(a(L) − y), ∂C0/∂a(L−1) = w(L)·σ\'(z(L))·2(a(L) − y), ∂C/∂w(L) the average over the n examples', () => {
       // The notes write the cost "C0 = L(a(L) − y)²"; the derivation that follows is of (a(L) − y)²,
       // which is the library's squared error for one output (no ½).

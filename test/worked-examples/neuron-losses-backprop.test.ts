@@ -21,7 +21,7 @@ const stats = (v: ArrayLike<number>) => {
 };
 
 for (const backend of kernelBackends()) {
-  describe(`seed 001: one neuron, activations, softmax (${backend.binary})`, () => {
+  describe(`lecture notes 001: one neuron, the activation table and softmax with cross-entropy (${backend.binary})`, () => {
     it('logistic regression as one neuron: z = β0 + β1x1 + β2x2, ŷ = e^z / (1 + e^z)', () => {
       const beta = f32([-1, 2, -0.5]);
       const m = handSet(backend, 2, [dense(1, { activation: 'sigmoid' })], [{ W: [[beta[1]!, beta[2]!]], b: [beta[0]!] }]);
@@ -96,7 +96,7 @@ for (const backend of kernelBackends()) {
     });
   });
 
-  describe(`seed 001: backpropagation worked by hand (${backend.binary})`, () => {
+  describe(`lecture notes 001: backpropagation worked by hand (${backend.binary})`, () => {
     it('2-2-1 regression MLP with E = (y − ŷ)²: ∂E/∂w1 = −2(y − ŷ)·w5·h1(1 − h1)·x1 and every local gradient of the table', () => {
       // f1: z1 = x1·w1 + x2·w3 + b1, z2 = x1·w2 + x2·w4 + b2; f2: h = sigmoid(z); f3: ŷ = h1·w5 + h2·w6 + b3;
       // f4: E = (y − ŷ)². In the library's W[out×in]: W_H = [[w1, w3], [w2, w4]], W_O = [[w5, w6]].
@@ -202,7 +202,7 @@ for (const backend of kernelBackends()) {
     });
   });
 
-  describe(`seed 001: batch normalization and dropout (${backend.binary})`, () => {
+  describe(`lecture notes 001: batch normalization and dropout (${backend.binary})`, () => {
     it('batch norm in training: x̂ = (x − E[x]) / √(Var[x] + ε) over the batch, y = γ·x̂ + β', () => {
       // BN first, then an identity dense layer W = I, b = 0, squared error against T: the loss and the
       // dense layer's gradient (2/m)·Σ_i (y_i − t_i)·y_iᵀ expose the normalized batch exactly.
@@ -242,7 +242,7 @@ for (const backend of kernelBackends()) {
   });
 }
 
-describe('seed 001: Xavier initialization, W = randn(fan_in, fan_out)/√fan_in, ten tanh layers of 500 units', () => {
+describe('lecture notes 001: Xavier initialization, W = randn(fan_in, fan_out)/√fan_in, ten tanh layers of 500 units', () => {
   // The notes print the mean and std of each layer's tanh outputs for input data N(0, 1) (1000
   // samples × 500 features). The notes' initializer N(0, 1/fan_in) is the library's 'lecun'. The
   // figures are random, so they are reproduced within 2%; three of the printed lines are off:

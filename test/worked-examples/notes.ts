@@ -1,5 +1,5 @@
 // Small float64 helpers for reproducing the lecture notes' worked examples formula by formula
-// (test/seeds/*). Matrices are plain number[][] (rows), vectors number[]; nothing here calls the
+// (test/worked-examples/*). Matrices are plain number[][] (rows), vectors number[]; nothing here calls the
 // library, so every expected value is computed independently of it.
 
 import { expect } from 'vitest';

@@ -11,7 +11,7 @@ import { add, dsigmoid, expectClose, f32, f32m, flat, handSet, matVec, oneHotRow
 const step = (z: number) => (z >= 0 ? 1 : 0);
 
 for (const backend of kernelBackends()) {
-  describe(`seed 003 §1: hard-threshold problems, intermediate values (${backend.binary})`, () => {
+  describe(`lecture notes 003 §1: hard-threshold problems, intermediate values (${backend.binary})`, () => {
     it('problem 1: z^H = (x − 1, x − 3), u^H = (1{x ≥ 1}, 1{x ≥ 3}), z^O = 0.5 on x < 1, −0.5 on [1, 3), 1.5 on x ≥ 3', () => {
       const H = { W: [[1], [1]], b: [-1, -3] };
       const O = { W: [[-1, 2]], b: [0.5] };
@@ -101,7 +101,7 @@ for (const backend of kernelBackends()) {
     });
   });
 
-  describe(`seed 003 §2: gradients and the chain rule (${backend.binary})`, () => {
+  describe(`lecture notes 003 §2: gradients and the chain rule (${backend.binary})`, () => {
     it('problem 2, logistic loss from the logit: J = Σ [ln(1 + e^z) − y·z], ∂J/∂z = σ(z) − y, ∂J/∂w_j = ∂J/∂z·x_j, ∂J/∂b = ∂J/∂z', () => {
       // Eq. (17) and problem 2 print ln(1 + e^{y z}) − y z. For y = 0 that is the constant ln 2, and
       // its derivative −y + y·e^{yz}/(1 + e^{yz}) is 0 whatever z: the exponent must be z, not y·z.
@@ -170,7 +170,7 @@ for (const backend of kernelBackends()) {
     });
   });
 
-  describe(`seed 003 §3: losses from logits and back-propagation problems (${backend.binary})`, () => {
+  describe(`lecture notes 003 §3: losses from logits and back-propagation problems (${backend.binary})`, () => {
     it('eq. 18 and 20 over a mini-batch: L = Σ_i g_loss; categorical ln Σ_ℓ e^{z_iℓ} − Σ_k r_ik z_ik, squared ‖z_i − y_i‖²', () => {
       // The notes' L sums the samples (eq. 16); the library's J is the mean L/N.
       const Z = [[2, -1, 0.5, 0.1], [-0.3, 0.8, 1.2, -2], [0, 0, 0, 0]];

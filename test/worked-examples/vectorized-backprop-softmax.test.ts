@@ -18,7 +18,7 @@ const fromTheta = (Theta: number[][]): Layer => ({ W: Theta.map((r) => r.slice(1
 const withBias = (a: number[]) => [1, ...a];
 
 for (const backend of kernelBackends()) {
-  describe(`seed 002: vectorized forward propagation and backpropagation (${backend.binary})`, () => {
+  describe(`lecture notes 002: vectorized forward propagation and backpropagation (${backend.binary})`, () => {
     // The 3-3-1 network of the notes: Θ(1) is 3×4, Θ(2) is 1×4 (bias column 0).
     const Theta1 = f32m([[-1, 0.5, -0.2, 0.1], [0.3, -0.4, 0.8, 0.6], [0.2, 0.9, -0.5, -0.7]]);
     const Theta2 = f32m([[0.4, -1.2, 0.7, 1.0]]);
@@ -130,7 +130,7 @@ for (const backend of kernelBackends()) {
     });
   });
 
-  describe(`seed 002: softmax regression (${backend.binary})`, () => {
+  describe(`lecture notes 002: softmax regression (${backend.binary})`, () => {
     it('negative log-likelihood −log a_y: outputs (.4, .2, .1, …, .1) give −log .1 for label 3 and −log .4 for label 1', () => {
       // The notes show a1 = .4, a2 = .2, a3 = .1 and a_c = .1 with the middle elided; c = 5 with
       // a4 = .2 completes them to a distribution. Labels are 1-based in the notes, 0-based here.
@@ -196,7 +196,7 @@ for (const backend of kernelBackends()) {
     });
   });
 
-  describe(`seed 002: fully connected network (${backend.binary})`, () => {
+  describe(`lecture notes 002: a fully connected network's forward pass and gradients (${backend.binary})`, () => {
     it('∂L/∂a(1) = ∂L/∂z(2) × ∂z(2)/∂a(1), where ∂z(2)/∂a(1) is W(2) (c by h)', () => {
       const W1 = f32m([[0.3, -0.2, 0.5], [0.1, 0.4, -0.3], [-0.6, 0.2, 0.1], [0.25, 0.25, -0.5]]); // h × p = 4 × 3
       const b1 = [0.1, -0.1, 0.2, 0].map(Math.fround);
@@ -221,7 +221,7 @@ for (const backend of kernelBackends()) {
   });
 }
 
-describe('seed 002: the SoftmaxRegression estimator runs the same gradient-descent epochs', () => {
+describe('lecture notes 002: the SoftmaxRegression estimator runs the same gradient-descent epochs', () => {
   it("solver 'gd' from W = 0, b = 0: W ← W − α·(Δ/n + (λ/n)·W), b ← b − α·Δ_b/n (λ of the cost, as l2 in Sequential)", () => {
     const Xs = [[1, 0.5], [-0.5, 1], [0.3, -1.2], [2, 1], [-1, -0.4]];
     const ys = [0, 1, 2, 0, 1];
