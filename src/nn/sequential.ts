@@ -1,7 +1,6 @@
-// Sequential: a stack of layers trained by backpropagation — the public model object. The
-// arithmetic lives in Network (network.ts), what compile() chose in a TrainingSession
-// (src/train/session.ts), the training loop in src/train/fit.ts and the file format in
-// serialize.ts. Same code on the WASM and the pure-TS backend.
+// Sequential: a stack of layers trained by backpropagation — the public model object. The arithmetic
+// lives in Network (network.ts), what compile() chose in a TrainingSession (src/train/session.ts),
+// the training loop in src/train/fit.ts, the file format in serialize.ts. Same code on WASM and TS.
 
 import { defaultBackend, createBackendSync, type Backend, type BackendKind } from '../backend.js';
 import { argmaxAt, type Matrix, type MatrixLike } from '../data/matrix.js';

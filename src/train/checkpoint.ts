@@ -19,6 +19,7 @@ import { bytesOf, crc32, decodeCheckpointBytes, encodeCheckpointBytes } from './
 import { installCheckpoints, type CheckedCheckpointOptions, type LoopState } from './checkpoint-hooks.js';
 import type { TrainingSession } from './session.js';
 import type { Checkpoint, CheckpointOptions, CheckpointRun, CheckpointSource, EarlyStopping, History } from './types.js';
+import { nodeBuiltin } from '../host.js';
 
 export type { Checkpoint, CheckpointOptions, CheckpointRun, CheckpointSource };
 
@@ -154,8 +155,7 @@ function asCheckpoint(v: unknown, what: string): Checkpoint {
 interface NodeFsSync { readFileSync(p: string): Uint8Array }
 
 function nodeFs(): NodeFsSync | undefined {
-  const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return p?.getBuiltinModule?.('node:fs') as NodeFsSync | undefined;
+  return nodeBuiltin<NodeFsSync>('node:fs');
 }
 
 /** A checkpoint from a path (Node), bytes or the object (checked). @example const c = readCheckpoint('run.ckpt') */

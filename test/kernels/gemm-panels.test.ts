@@ -5,7 +5,7 @@
 // backend (same summation order per output), which is what keeps a prediction independent of the
 // batch it came in.
 import { describe, expect, it } from 'vitest';
-import { get, kernelBackends, put, randomArray } from '../helpers/backends.js';
+import { get, kernelSuiteBackends, put, randomArray } from '../helpers/backends.js';
 
 function reference(x: Float32Array, w: Float32Array, b: Float32Array | null, z0: Float32Array, m: number, n: number, k: number, flags: number) {
   const out = new Float64Array(m * n);
@@ -22,7 +22,7 @@ function reference(x: Float32Array, w: Float32Array, b: Float32Array | null, z0:
   return { out, scale };
 }
 
-for (const b of kernelBackends()) {
+for (const b of kernelSuiteBackends()) {
   describe(`f32_gemm_nt_panels (${b.binary})`, () => {
     it('packs W[n×k] into panels of 8 columns: panel t, depth p holds W[8t..8t+8, p], zeros past n', () => {
       const n = 11, k = 5;
