@@ -21,3 +21,4 @@ export * from './rng/index';
 export * from './bench/index';
 export * from './gemm/strided';
 export * from './gemm/panels';
+export * from './q8/index';

@@ -20,6 +20,7 @@ setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const { createBackendSync, dense, Sequential, sgd, adam, readIdxImages, readIdxLabels } = await import('../src/index.js');
 const { BINARIES, BINARY_NAMES } = await import('../src/wasm/binaries.js');
+const { quantize } = await import('../src/interop/index.js');
 const { peakProbe, better } = await import('./probe.js');
 const { profile, flopsPerSample } = await import('./train-profile.js');
 type Backend = ReturnType<typeof createBackendSync>;
@@ -191,6 +192,20 @@ if (!threadsArg && (!only || only === 'inference')) {
     }
     emit({ workload: 'inference', backend: isJs ? 'js' : 'wasm', binary: b.name, threads: 1, batch1024SamplesPerSec: Math.round(median(rates)), batch1024Best: Math.round(Math.max(...rates)), latencyMicros: +median(lat).toFixed(2), latencyBestMicros: +Math.min(...lat).toFixed(2) },
       `inference ${b.name.padEnd(8)} batch 1024: ${Math.round(median(rates)).toLocaleString('en-US').padStart(8)} samples/s median (${Math.round(Math.max(...rates)).toLocaleString('en-US')} best); batch 1: ${median(lat).toFixed(1)} µs median (${Math.min(...lat).toFixed(1)} best)`);
+    if (!isJs) {
+      // int8 copy of the same network (quantize(): per-channel int8 weights, max-abs activation scales on 2,000 rows)
+      const q = quantize(model, { calibration: subset(data.Xtr, data.ytr, 2000)[0] });
+      for (let r = 0; r < 3; r++) q.predict(X);
+      const qr: number[] = [];
+      for (let r = 0; r < runs; r++) {
+        const t0 = performance.now();
+        q.predict(X);
+        qr.push(1024 / ((performance.now() - t0) / 1000));
+      }
+      emit({ workload: 'inference-int8', backend: 'wasm', binary: b.name, threads: 1, batch1024SamplesPerSec: Math.round(median(qr)), batch1024Best: Math.round(Math.max(...qr)), vsF32Median: +(median(qr) / median(rates)).toFixed(2) },
+        `inference ${b.name.padEnd(8)} int8 batch 1024: ${Math.round(median(qr)).toLocaleString('en-US').padStart(8)} samples/s median (${Math.round(Math.max(...qr)).toLocaleString('en-US')} best), ×${(median(qr) / median(rates)).toFixed(2)} the f32 path`);
+      q.dispose();
+    }
     model.dispose();
   }
 }

@@ -3,7 +3,6 @@
 // 0 when the row has none, i.e. NaN), moments (5 f64 at an 8-byte aligned outPtr).
 
 import { maxOf } from '../eltwise/rows';
-import { checkDims, checkRegion } from '../checks';
 
 @inline
 function lane(v: v128): f64 {
@@ -109,26 +108,4 @@ export function f32_moments(ptr: usize, n: i32, outPtr: usize): void {
   store<f64>(outPtr, <f64>mn, 16);
   store<f64>(outPtr, <f64>mx, 24);
   store<f64>(outPtr, <f64>zeros, 32);
-}
-
-/** Number of NaN or ±Infinity values among n f32 at ptr (x·0 is 0 exactly when x is finite). */
-export function f32_count_nonfinite(ptr: usize, n: i32): i32 {
-  if (!ASC_NO_ASSERT) {
-    checkDims(n >= 0, 'f32_count_nonfinite: n must be >= 0');
-    checkRegion(ptr, <usize>max(n, 0) << 2, 4, 'f32_count_nonfinite: ptr must be 4-byte aligned with n floats inside the memory');
-  }
-  const count = <usize>n;
-  const zero = f32x4.splat(0);
-  let vbad = i32x4.splat(0);
-  let i: usize = 0;
-  for (; i + 4 <= count; i += 4) {
-    const vx = load<v128>(ptr + (i << 2));
-    vbad = i32x4.sub(vbad, f32x4.ne(f32x4.mul(vx, zero), zero)); // lanes of ne are −1 where true
-  }
-  let bad = i32x4.extract_lane(vbad, 0) + i32x4.extract_lane(vbad, 1) + i32x4.extract_lane(vbad, 2) + i32x4.extract_lane(vbad, 3);
-  for (; i < count; i++) {
-    const x = load<f32>(ptr + (i << 2));
-    if (x * 0 != 0) bad++;
-  }
-  return bad;
 }

@@ -77,6 +77,21 @@ function gemmMatrix(rows) {
   ].join('\n');
 }
 
+/** int8 inference beside the f32 path of the same binary and PyTorch f32 on one thread (same run). */
+function int8Section(rows) {
+  const med = (sys, w, th = 1) => rows.find((x) => x.system === sys && x.workload === w && x.threads === th && x.median !== null)?.median;
+  const torch = med('pytorch', 'infer-b1024');
+  const lines = ['### int8 (quantize()), batch 1024', '', '| binary | int8 samples/s | f32 samples/s | int8 ÷ f32 | int8 ÷ PyTorch f32 (1 thread) | test accuracy int8 / f32 |', '|---|---:|---:|---:|---:|---:|'];
+  for (const sys of ['simdnet-wasm-relaxed', 'simdnet-wasm-simd']) {
+    const q = med(sys, 'infer-int8-b1024'), f = med(sys, 'infer-b1024');
+    if (q === undefined) continue;
+    const qa = med(sys, 'accuracy-int8'), fa = med(sys, 'accuracy-adam');
+    const acc = qa !== undefined && fa !== undefined ? `${(100 * qa).toFixed(2)} % / ${(100 * fa).toFixed(2)} %` : '';
+    lines.push(`| ${sys} | ${Math.round(q).toLocaleString('en-US')} | ${f ? Math.round(f).toLocaleString('en-US') : ''} | ${f ? (q / f).toFixed(2) + '×' : ''} | ${torch ? (q / torch).toFixed(2) + '×' : ''} | ${acc} |`);
+  }
+  return lines.length > 4 ? lines.join('\n') + '\n' : '';
+}
+
 function headline(rows) {
   const peers = ['tfjs-wasm', 'tfjs-cpu', 'onnxruntime-web', 'pytorch', 'brain.js', 'synaptic', 'simdnet-ts'];
   const cols = [
@@ -180,6 +195,7 @@ ${table(rows, 'accuracy-adam')}
 
 ${table(rows, 'infer-b1024', { title: 'Batch 1024 throughput' })}
 ${table(rows, 'infer-b1', { title: 'Batch-1 latency (mean over back-to-back calls; median of repetitions)' })}
+${int8Section(rows)}
 ## 5. Cold start and size
 
 Cold start: a fresh process per run; "import→first prediction" is measured inside it (from before the library's import to the first output of an untrained model); "spawn→exit" is the whole process as seen from the harness (runtime start-up included).

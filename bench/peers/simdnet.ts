@@ -14,6 +14,7 @@ const threads = Number(C.argValue('--threads', '1'));
 const system = binary === 'js' ? 'simdnet-ts' : `simdnet-wasm-${binary}`;
 
 const lib = await import('../../src/index.js');
+const { quantize } = await import('../../src/interop/index.js');
 const { createBackendSync, dense, Sequential, sgd, adam } = lib;
 type Backend = ReturnType<typeof createBackendSync>;
 
@@ -89,6 +90,7 @@ if (C.wanted.includes('accuracy') && data) {
   await C.guard(row, async () => {
     const [X, y] = C.subset(data.Xtr, data.ytr, S.accuracyTrainRows);
     const values: number[] = [];
+    const int8: number[] = [];
     let secs = 0;
     for (const seed of S.accuracySeeds as number[]) {
       const model = makeModel(makeBackend(), seed).compile({ loss: 'categoricalCrossentropy', optimizer: adam({ learningRate: S.adamLr }) });
@@ -96,9 +98,15 @@ if (C.wanted.includes('accuracy') && data) {
       model.fitSync(X, y, { epochs: S.accuracyEpochs, batchSize: S.batch });
       secs += (performance.now() - t0) / 1000;
       values.push(C.argmaxAccuracy(model.predict(data.Xte).data, data.yte));
+      // int8 copy of the same trained model, calibrated on 2,000 training rows (max-abs)
+      const q = quantize(model, { calibration: C.subset(data.Xtr, data.ytr, 2000)[0] });
+      int8.push(C.argmaxAccuracy(q.predict(data.Xte).data, data.yte));
+      q.dispose();
       model.dispose();
     }
     C.emit({ ...row, values, note: `${S.accuracyEpochs} epochs × ${X.rows} rows, ${(secs / values.length).toFixed(1)} s per seed; seeds ${S.accuracySeeds.join(',')}; He-normal hidden, Xavier output (simdnet defaults)` });
+    const delta = int8.map((v, i) => ((v - values[i]!) * 100).toFixed(2)).join(', ');
+    C.emit({ ...base, workload: 'accuracy-int8', metric: 'test accuracy', values: int8, note: `the same models quantized (int8 weights per channel, activations max-abs on 2,000 training rows); int8 − f32 per seed: ${delta} points` });
   });
 }
 
@@ -114,6 +122,13 @@ if (C.wanted.includes('inference') && data) {
     const calls = binary === 'js' ? Math.ceil(S.latencyCalls / 4) : S.latencyCalls;
     C.emit({ ...base, workload: 'infer-b1', metric: 'latency µs', values: await C.timeLatency(() => model.predict(one), calls) });
   });
+  if (binary !== 'js') {
+    await C.guard({ ...base, workload: 'infer-int8-b1024', metric: 'samples/s' }, async () => {
+      const q = quantize(model, { calibration: C.subset(data.Xtr, data.ytr, 2000)[0] });
+      C.emit({ ...base, workload: 'infer-int8-b1024', metric: 'samples/s', values: await C.timeThroughput(() => q.predict(X)), note: 'int8 model of the same network (quantize(), calibration 2,000 training rows)' });
+      q.dispose();
+    });
+  }
   model.dispose();
 }
 (shared as unknown as { dispose?: () => void } | undefined)?.dispose?.();

@@ -10,6 +10,7 @@ import { guardIo, processIo, type Io, type Mode } from './output.js';
 import { TRAIN_OPTIONS, train } from './train.js';
 import { EVALUATE_OPTIONS, PREDICT_OPTIONS, evaluate, predict } from './use.js';
 import { EXPORT_OPTIONS, IMPORT_OPTIONS } from './interop-options.js';
+import { QUANTIZE_OPTIONS } from './quantize-options.js';
 
 const INFO_OPTIONS: Record<string, OptionSpec> = {
   backend: { type: 'string', choices: ['wasm', 'js'], help: 'report on this backend' },
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, { usage: string; about: string; options: Record<s
   predict: { usage: 'simdnet predict <model.json> <data> [--proba] [--out predictions.csv]', about: 'Predict the class (or value) of every row of <data> (CSV out; columns matched by name).', options: PREDICT_OPTIONS, args: 2 },
   export: { usage: 'simdnet export <model.json> --format onnx|tfjs --out PATH [--opset 17]', about: 'Write a saved model as ONNX (with its standardization and class names) or as a TensorFlow.js Layers model.', options: EXPORT_OPTIONS, args: 1 },
   import: { usage: 'simdnet import <model.onnx | tfjs model.json> --out model.json', about: 'Read an ONNX model (torch.onnx, tf2onnx, skl2onnx, simdnet) or a TensorFlow.js Layers model into a simdnet model file.', options: IMPORT_OPTIONS, args: 1 },
+  quantize: { usage: 'simdnet quantize <model.json> --calibration <data> --out model.int8.json [--percentile P]', about: 'Write an int8 copy of an MLP model file (per-channel int8 weights, activation ranges measured on <data>); predict and evaluate read it like the original.', options: QUANTIZE_OPTIONS, args: 1 },
   info: { usage: 'simdnet info [--json]', about: 'Show the backend, the WebAssembly binary, SIMD / relaxed SIMD / threads support and versions.', options: INFO_OPTIONS, args: 0 },
 };
 
@@ -42,6 +44,7 @@ usage:
   simdnet predict  <model.json> <data> [--proba] [--out predictions.csv]
   simdnet export   <model.json> --format onnx|tfjs --out PATH [--opset 17]
   simdnet import   <model.onnx | tfjs model.json> --out model.json
+  simdnet quantize <model.json> --calibration <data> --out model.int8.json [--percentile P]
   simdnet info
 
 <data>: a CSV file, plain or gzip'd, '-' for standard input (label in the last column unless --label),
@@ -105,7 +108,7 @@ export async function main(argv: readonly string[], given: Io = processIo()): Pr
       return 0;
     }
     const c = BY_COMMAND.get(command);
-    if (!c) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are train, evaluate, predict, export, import, info (see 'simdnet --help')`);
+    if (!c) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are train, evaluate, predict, export, import, quantize, info (see 'simdnet --help')`);
     const { positionals, options } = parseArgs(command, rest, c.options, c.args);
     if (options.help) { io.out(help(command)); return 0; }
     if (options.json && options.quiet) throw new UsageError('--json and --quiet exclude each other');
@@ -117,6 +120,7 @@ export async function main(argv: readonly string[], given: Io = processIo()): Pr
       case 'predict': await predict(io, positionals, options); break;
       case 'export': await (await import('./interop.js')).exportModel(io, positionals, options); break;
       case 'import': await (await import('./interop.js')).importModel(io, positionals, options); break;
+      case 'quantize': await (await import('./quantize.js')).quantizeCommand(io, positionals, options); break;
       case 'info': await info(io, options); break;
     }
     return 0;

@@ -74,6 +74,19 @@ export async function trainModel(
 
 /** Rebuilds a trained model from a model file's `model` entry. */
 export async function restoreModel(kind: ModelKind, json: unknown, task: 'classification' | 'regression' = 'classification'): Promise<TrainedModel> {
+  if (kind === 'mlp' && (json as { format?: unknown } | null)?.format === 'simdnet.int8') {
+    const { QuantizedModel } = await import('../interop/quantize.js');
+    const q = QuantizedModel.fromJSON(json);
+    return {
+      kind, task,
+      predictClasses: (X) => q.predictClasses(X),
+      predictProba: task === 'classification' ? (X) => q.predict(X) : undefined,
+      predictValues: (X) => q.predict(X).data,
+      toJSON: () => q.toJSON(),
+      describe: () => ({ name: 'int8 MLP', layers: q.layers.map((l) => ({ type: 'dense (int8)', units: l.units, activation: l.activation, params: l.units * (l.inSize + 1) })) }),
+      dispose: () => q.dispose(),
+    };
+  }
   if (kind === 'mlp') return sequentialModel(Sequential.fromJSON(json), task);
   const { restoreEstimator } = await import('./estimators.js');
   return restoreEstimator(kind, json);

@@ -89,11 +89,16 @@ function openMatrix(file: CliModelFile, dataSpec: string, o: Record<string, unkn
   return { X, y, source: data.source, notes: [] };
 }
 
+/** Reads <data> through the model file's preprocessing (a table's column pipeline, or a matrix's scaler). */
+export function openData(file: CliModelFile, dataSpec: string, o: Record<string, unknown>, needLabel: boolean): Omit<Opened, 'file' | 'model'> {
+  return file.input.kind === 'columns' ? openTable(file, dataSpec, o, needLabel) : openMatrix(file, dataSpec, o, needLabel);
+}
+
 async function open(modelPath: string | undefined, dataSpec: string | undefined, command: string, o: Record<string, unknown>, needLabel: boolean): Promise<Opened> {
   if (!modelPath || !dataSpec) throw new UsageError(`'simdnet ${command}' needs <model.json> <data>`);
   const file = readModelFile(modelPath);
   await ready(readyOptions(o));
-  const opened = file.input.kind === 'columns' ? openTable(file, dataSpec, o, needLabel) : openMatrix(file, dataSpec, o, needLabel);
+  const opened = openData(file, dataSpec, o, needLabel);
   let model: TrainedModel;
   try {
     model = await restoreModel(file.kind, file.model, file.task);

@@ -16,6 +16,7 @@ import { fromTfjs, type TfjsModelJSON } from './tfjs-read.js';
 import { toTfjs, type TfjsArtifacts } from './tfjs-write.js';
 
 export { toONNX, readONNX, toTfjs, fromTfjs };
+export { quantize, QuantizedModel, type QuantizeOptions, type QuantizedJSON, type QuantizedLayer } from './quantize.js';
 export type { ExportableModel, ToOnnxOptions, OnnxImportOptions, TfjsModelJSON, TfjsArtifacts };
 export type { NumericColumn } from './onnx.js';
 export type { OnnxImport } from './onnx-import.js';

@@ -58,8 +58,6 @@ export interface ReduceAbi {
   f32_sumsq(ptr: number, n: number): number;
   /** max x (−Infinity for n = 0). */
   f32_max(ptr: number, n: number): number;
-  /** How many of the n values are NaN or ±Infinity (an i32: no boxed double on the way back). */
-  f32_count_nonfinite(ptr: number, n: number): number;
   /** out[i] (i32) = index of the first maximum of row i of A[m×n]. */
   f32_argmax_rows(aPtr: number, outPtr: number, m: number, n: number): void;
   /** Writes 5 f64 at outPtr (8-byte aligned): sum, sum of squares, min, max, count of exact zeros. */
@@ -154,4 +152,23 @@ export interface RngAbi {
   f32_rand_uniform(rngPtr: number, outPtr: number, n: number, lo: number, hi: number): void;
 }
 
-export type KernelAbi = GemmAbi & GemmDirectAbi & EltwiseAbi & ReduceAbi & ActivationAbi & LossAbi & OptimAbi & LayerAbi & RngAbi;
+/**
+ * int8 inference (assembly/q8): weights q ∈ [−127, 127] per output channel, activations q ∈ [0, 127]
+ * with x = s·(q − zp), zp 0 or 64. Values are stored 1 byte each (relaxed binary, TS twin) or 2
+ * (baseline binary, widened for i32x4.dot_i16x8_s): q8_value_bytes says which. Activation rows hold
+ * k rounded up to 16 values (padding 0); packed weights: n rounded up to 4 such
+ * rows, zero-padded (written by src/interop/quantize.ts). The TS twins (src/ref/q8.ts) are installed by
+ * simdnet/interop on a TS backend, which keeps them out of the main browser bundle.
+ */
+export interface Q8Abi {
+  q8_value_bytes(): number;
+  /** X[m×k] f32 → activation rows: clamp(nearest(x·inv), −zp, 127 − zp) + zp (round half to even). */
+  q8_quantize_rows(xPtr: number, qPtr: number, m: number, k: number, inv: number, zp: number): void;
+  /** y = f32(Σ_p w·q + corr[j])·scale[j] + bias[j] (f32, unfused), ReLU when flags & 1; f32 Z[m×n] out,
+   *  or with flags & 4 the next layer's activation rows (quantized with inv, zp). corr (i32), scale,
+   *  bias: n rounded up to 4 values each. */
+  q8_gemm_nt(xqPtr: number, wPtr: number, corrPtr: number, scalePtr: number, biasPtr: number, outPtr: number,
+    m: number, n: number, k: number, flags: number, inv: number, zp: number): void;
+}
+
+export type KernelAbi = GemmAbi & GemmDirectAbi & EltwiseAbi & ReduceAbi & ActivationAbi & LossAbi & OptimAbi & LayerAbi & RngAbi & Q8Abi;

@@ -276,16 +276,6 @@ export class Network {
     return M;
   }
 
-  /** X itself when it is a { data: Float32Array, rows, cols } matrix of this network's width, else
-   *  undefined. Its values are not scanned here: predict checks each chunk in the arena with
-   *  f32_count_nonfinite (SIMD), and on a hit calls toInput, which names the bad value. */
-  asF32Input(X: MatrixLike): Matrix | undefined {
-    if (X === null || typeof X !== 'object' || Array.isArray(X)) return undefined;
-    const { data, rows, cols } = X as Partial<Matrix>;
-    if (!(data instanceof Float32Array) || cols !== this.inputSize || !Number.isInteger(rows) || rows! < 1 || data.length !== rows! * cols) return undefined;
-    return X as Matrix;
-  }
-
   /** Copies the whole parameter block (with padding) to `dstPtr` or back. */
   copyParamsTo(dstPtr: number): void { this.k.f32_copy(dstPtr, this.paramBlock, this.blockFloats); }
   copyParamsFrom(srcPtr: number): void { this.k.f32_copy(this.paramBlock, srcPtr, this.blockFloats); this.paramsChanged(); }

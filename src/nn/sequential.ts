@@ -159,8 +159,7 @@ export class Sequential {
   private runRows(X: MatrixLike, batchSize: number | undefined, logits: boolean): Matrix {
     const net = this.net;
     net.checkAlive();
-    const unscanned = net.asF32Input(X);
-    const M = unscanned ?? net.toInput(X);
+    const M = net.toInput(X);
     if (batchSize !== undefined && !(typeof batchSize === 'number' && batchSize >= 1)) throw new ValidationError('batchSize', `expected a number ≥ 1, got ${String(batchSize)}`);
     const rows = M.rows;
     const chunk = Math.min(rows, Math.max(1, Math.floor(batchSize ?? 1024)));
@@ -173,7 +172,6 @@ export class Sequential {
       const m = Math.min(chunk, rows - start);
       // Views are taken after each call that may allocate (the first small-batch forward packs W).
       net.arena.views.f32.set(m === rows ? M.data : M.data.subarray(start * d, (start + m) * d), inAt);
-      if (unscanned && net.k.f32_count_nonfinite(net.inPtr, m * d) !== 0) net.toInput(X); // throws, naming the value
       const outAt = (logits ? net.forwardLogits(net.inPtr, m) : net.forwardInfer(net.inPtr, m)) >>> 2;
       const f32 = net.arena.views.f32;
       const n = m * K;

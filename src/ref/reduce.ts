@@ -24,13 +24,6 @@ export function makeReduceRef(v: Views): ReduceAbi {
       for (let i = 0; i < n; i++) s += f[o + i]! * f[o + i]!;
       return s;
     },
-    f32_count_nonfinite(ptr, n) {
-      const f = v.f32;
-      const o = ptr >>> 2;
-      let bad = 0;
-      for (let i = 0; i < n; i++) if (!Number.isFinite(f[o + i]!)) bad++;
-      return bad;
-    },
     f32_max(ptr, n) {
       return maxOf(v.f32, ptr >>> 2, n);
     },

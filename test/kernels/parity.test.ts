@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createBackendSync } from '../../src/backend.js';
 import { createRefKernels, NO_TWIN } from '../../src/ref/index.js';
+import { makeQ8Ref } from '../../src/ref/q8.js';
 import { NOT_SPLIT, SPLITS } from '../../src/threads/splits.js';
 import { BINARIES, BINARY_NAMES } from '../../src/wasm/binaries.js';
 
@@ -37,7 +38,9 @@ function exportsOf(name: keyof typeof BINARIES): string[] {
 
 describe('ABI parity', () => {
   const simd = exportsOf('simd');
-  const ref = createRefKernels(createBackendSync({ backend: 'js' }).arena.views) as unknown as Record<string, (...a: number[]) => unknown>;
+  const views = createBackendSync({ backend: 'js' }).arena.views;
+  // the q8 twins are installed by simdnet/interop on a TS backend (kept out of the main bundle)
+  const ref = { ...createRefKernels(views), ...makeQ8Ref(views) } as unknown as Record<string, (...a: number[]) => unknown>;
   const wasm = createBackendSync({ binary: 'simd' }).k as unknown as Record<string, (...a: number[]) => unknown>;
 
   it('every binary exports the same functions', () => {

@@ -64,7 +64,7 @@ describe('CLI lookups by name', () => {
     const r = await cli([name]);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toBe(`simdnet: error: unknown command ${JSON.stringify(name)}; the commands are train, evaluate, predict, export, import, info (see 'simdnet --help')\n`);
+    expect(r.err).toBe(`simdnet: error: unknown command ${JSON.stringify(name)}; the commands are train, evaluate, predict, export, import, quantize, info (see 'simdnet --help')\n`);
   });
 
   it.each(NAMES)('`simdnet train iris --%s 1` is an unknown option', async (name) => {
