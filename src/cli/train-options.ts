@@ -23,6 +23,17 @@ export const DIALECT_OPTIONS: Record<string, OptionSpec> = {
   header: HEADER_OPTION,
 };
 
+/** Options of the commands that read data for a saved model (evaluate, predict, quantize): the model brings its NA spellings. */
+export const MODEL_DATA_OPTIONS: Record<string, OptionSpec> = {
+  delimiter: { type: 'string', value: 'C', help: "CSV field delimiter: one character, tab, or 'auto' (default: sniffed)" },
+  decimal: { type: 'string', choices: ['.', ',', 'auto'], help: "decimal mark (default 'auto'); missing-value spellings come from the model" },
+  header: HEADER_OPTION,
+  backend: { type: 'string', choices: ['wasm', 'js'], help: 'compute backend (default wasm when the host runs WASM SIMD)' },
+  threads: THREADS_OPTION,
+  debug: { type: 'bool', help: 'show stack traces on errors' },
+  help: { type: 'bool', help: 'show this help' },
+};
+
 export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   label: { type: 'string', value: 'COL', help: 'CSV label column: a header name or a 0-based index (default: the last column)' },
   task: { type: 'string', choices: ['classification', 'regression'], help: 'default: inferred from the label (text or ≤ 20 distinct integers: classification), and said' },

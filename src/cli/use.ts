@@ -8,7 +8,7 @@ import { ColumnPipeline } from '../data/columns/pipeline.js';
 import { Target } from '../data/columns/target.js';
 import type { Matrix } from '../data/matrix.js';
 import type { OptionSpec } from './args.js';
-import { readyOptions, THREADS_OPTION, UsageError } from './args.js';
+import { readyOptions, UsageError } from './args.js';
 import { DataError, loadData, loadTable, STDIN_NAME } from './data.js';
 import { encodeLabels } from './encode.js';
 import { assertWritable, writeFileAtomic } from '../io/atomic.js';
@@ -16,28 +16,18 @@ import { readModelFile, scalerOf, type CliModelFile } from './modelfile.js';
 import { restoreModel, type TrainedModel } from './models.js';
 import { csvCell, formatScores, rate, score, type Io, type Mode } from './output.js';
 import { formatRegression, regressionScores } from './scores.js';
-import { dialectFrom, HEADER_OPTION } from './train-options.js';
-
-const COMMON: Record<string, OptionSpec> = {
-  delimiter: { type: 'string', value: 'C', help: "CSV field delimiter: one character, tab, or 'auto' (default: sniffed)" },
-  decimal: { type: 'string', choices: ['.', ',', 'auto'], help: "decimal mark (default 'auto'); missing-value spellings come from the model" },
-  header: HEADER_OPTION,
-  backend: { type: 'string', choices: ['wasm', 'js'], help: 'compute backend (default wasm when the host runs WASM SIMD)' },
-  threads: THREADS_OPTION,
-  debug: { type: 'bool', help: 'show stack traces on errors' },
-  help: { type: 'bool', help: 'show this help' },
-};
+import { dialectFrom, MODEL_DATA_OPTIONS } from './train-options.js';
 
 export const EVALUATE_OPTIONS: Record<string, OptionSpec> = {
   json: { type: 'bool', help: 'print the scores as one JSON object' },
   quiet: { type: 'bool', help: 'print nothing but errors' },
-  ...COMMON,
+  ...MODEL_DATA_OPTIONS,
 };
 
 export const PREDICT_OPTIONS: Record<string, OptionSpec> = {
   proba: { type: 'bool', help: 'add one probability column per class' },
   out: { type: 'string', value: 'predictions.csv', help: 'write the predictions here (default: standard output)' },
-  ...COMMON,
+  ...MODEL_DATA_OPTIONS,
 };
 
 interface Opened {
