@@ -27,8 +27,10 @@ const root = resolve(here, '../..');
 /** Binaries beside the bundle, and those inlined in simdnet.inline.js: read off the table. */
 const BROWSER_BINARIES = BINARY_NAMES.filter((n) => BINARIES[n].browser);
 const INLINE_BINARIES = BINARY_NAMES.filter((n) => BINARIES[n].inline);
-/** bundle + baseline binary, gzip -9 */
-export const BUDGET_GZIP = 100 * 1024;
+/** bundle + baseline binary, gzip -9. 100 KB until 2026-12-02; raised to 120 KB so that lifecycle guards,
+ *  thread-pool fault handling and browser checkpoints live in every page instead of being split out
+ *  (docs/browser.md). The teaching tools and Node-only code stay out of simdnet.js. */
+export const BUDGET_GZIP = 120 * 1024;
 
 const binariesTable = resolve(root, 'src/wasm/binaries.ts');
 const URL_LITERAL = /new URL\('\.\.\/\.\.\/build\/([\w-]+)\.wasm', import\.meta\.url\)/g;

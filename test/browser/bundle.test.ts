@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { BINARIES, BINARY_NAMES } from '../../src/wasm/binaries.js';
+import { BUDGET_GZIP } from '../../src/web/build.mjs';
 import { importBundle, outsideLocalhost, useBrowser, type Simdnet } from './harness.js';
 
 const env = useBrowser((s) => `${s.origin}/fixture/`, (s) => {
@@ -45,7 +46,7 @@ describe('browser bundle (dist/browser/simdnet.js) in Chromium', () => {
     expect(code).not.toMatch(/\bimport\s*[^;()]*from\s*["']node:/);
     expect(code).not.toMatch(/Dynamic require of/);
     const gz = (f: string) => gzipSync(readFileSync(join(env().served.outDir, 'browser', f)), { level: 9 }).length;
-    expect(gz('simdnet.js') + gz('simd.wasm')).toBeLessThanOrEqual(100 * 1024);
+    expect(gz('simdnet.js') + gz('simd.wasm')).toBeLessThanOrEqual(BUDGET_GZIP);
   });
 
   it('references every binary, the worker and the digits by a static new URL literal that bundlers see', () => {
