@@ -1,9 +1,10 @@
 // An incremental CSV tokenizer: text goes in by chunks (push), records come out through a callback
 // as arrays of raw cells (quotes removed, "" unescaped, nothing trimmed) with the 1-based line each
 // record starts on. RFC 4180 quoting (delimiters and line breaks inside quotes), \n or \r\n line
-// ends, a leading BOM dropped, blank lines skipped. A line without a quote is split natively (the
-// fast path); a record with quotes goes through a small state machine. `keep(record)` lets a
-// reader skip records it does not want without splitting them (streamed splits).
+// ends, a leading BOM dropped, blank lines skipped (a line holding a tab or space delimiter is a
+// record of empty cells, not blank). A line without a quote is split natively (the fast path); a
+// record with quotes goes through a small state machine. `keep(record)` lets a reader skip records
+// it does not want without splitting them (streamed splits).
 
 import { ValidationError } from '../errors.js';
 
@@ -71,7 +72,7 @@ export class CsvTokenizer {
       }
       if (nextQuote >= nl) {
         const end = nl > pos && buf.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
-        if (!isBlank(buf, pos, end)) {
+        if (!isBlank(buf, pos, end, delim)) {
           const r = this.records++;
           if (!this.keep || this.keep(r)) this.sink(buf.slice(pos, end).split(delim), this.line, r);
         }
@@ -128,10 +129,15 @@ export class CsvTokenizer {
         continue;
       }
       // an unquoted field (or the rest of one after a quoted part): up to the delimiter or the line end
+      // a CR ends it only before an LF (or at the end of the text): a bare CR is text, as on the fast path
       let j = i;
       while (j < n) {
         const c = buf.charCodeAt(j);
-        if (c === d || c === LF || c === CR) break;
+        if (c === d || c === LF) break;
+        if (c === CR) {
+          if (j + 1 >= n) { if (!final) return -1; break; }
+          if (buf.charCodeAt(j + 1) === LF) break;
+        }
         j++;
       }
       if (j >= n && !final) return -1;
@@ -159,10 +165,12 @@ export class CsvTokenizer {
   }
 }
 
-function isBlank(s: string, from: number, to: number): boolean {
+/** A line of spaces and tabs only; with a tab or space delimiter, a line holding it is a record of empty cells, not blank. */
+function isBlank(s: string, from: number, to: number, delimiter: string): boolean {
+  const d = delimiter.charCodeAt(0);
   for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== CR) return false;
+    if ((c !== 32 && c !== 9 && c !== CR) || c === d) return false;
   }
   return true;
 }

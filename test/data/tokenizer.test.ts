@@ -27,6 +27,25 @@ describe('CsvTokenizer', () => {
     expect(tokenize([TRICKY])).toEqual(EXPECTED);
   });
 
+  it('keeps a row of empty cells under a tab or space delimiter (found by test/fuzz/csv: it was skipped as a blank line)', () => {
+    // the line "\t" is two empty cells, as "," is under a comma; only a line without the delimiter is blank
+    expect(tokenize(['a\tb\n\t\n1\t2\n'], '\t').map((r) => r.cells)).toEqual([['a', 'b'], ['', ''], ['1', '2']]);
+    expect(tokenize(['a b\n \n \t\n1 2\n'], ' ').map((r) => r.line)).toEqual([1, 2, 3, 4]);
+    expect(tokenize(['a,b\n\t \n1,2\n']).map((r) => r.line)).toEqual([1, 3]);
+    const t = parseTable('a\tb\n1\t2\n\t\n3\t4\n', { header: true, delimiter: '\t' });
+    expect(t.rows).toBe(3);
+    expect(t.columns[0]).toEqual(['1', '', '3']);
+  });
+
+  it('reads a bare CR as cell text whether or not the line holds a quote (found by test/fuzz/csv: a quote on the line made it a record end, and the lines after it were misnumbered)', () => {
+    const plain = tokenize(['a,b\rc,d\nx,y\r\r\n1,2\n']);
+    expect(plain).toEqual([{ cells: ['a', 'b\rc', 'd'], line: 1 }, { cells: ['x', 'y\r'], line: 2 }, { cells: ['1', '2'], line: 3 }]);
+    expect(tokenize(['"a",b\rc,d\n"x",y\r\r\n1,2\n'])).toEqual(plain);
+    expect(tokenize(['a,"b"\rc,d\nx,"y"\r\r\n"1",2\n'])).toEqual(plain);
+    // a CR at a chunk's end waits for the next chunk to know whether an LF follows
+    expect(tokenize(['"a",b\r', 'c,d\n"x",y\r', '\r', '\n1,2\n'])).toEqual(plain);
+  });
+
   it('gives the same records for every split of the text into two chunks, and for one character at a time', () => {
     for (let k = 0; k <= TRICKY.length; k++) expect(tokenize([TRICKY.slice(0, k), TRICKY.slice(k)])).toEqual(EXPECTED);
     expect(tokenize([...TRICKY])).toEqual(EXPECTED);
