@@ -17,7 +17,7 @@ import { threadHost, type ThreadHost } from './threads/host.js';
 import { ThreadPool } from './threads/pool.js';
 import { poolOpNames, threadedKernels, type ThreadExports } from './threads/kernels.js';
 import { isSyncSource, planBackend, type BackendKind, type BackendPlan, type BinaryChoice, type HostFeatures, type LoaderKind, type ReadyOptions } from './backend-plan.js';
-import { BackendError } from './errors.js';
+import { BackendError, ValidationError } from './errors.js';
 import { nodeBuiltin } from './host.js';
 
 export { BackendError } from './errors.js';
@@ -232,6 +232,14 @@ export function defaultBackend(): Backend {
  * What runs: backend, binary, SIMD / relaxed SIMD / threads support, Node and V8 versions.
  * @example console.log(backendInfo().binary); // 'relaxed'
  */
+/** A model's `backend` option: a Backend, 'wasm' or 'js' for a fresh one, or undefined for the default. */
+export function resolveBackend(b: Backend | BackendKind | undefined): Backend {
+  if (b === undefined) return defaultBackend();
+  if (b === 'wasm' || b === 'js') return createBackendSync({ backend: b });
+  if (typeof b === 'object' && b && 'arena' in b && 'k' in b) return b;
+  throw new ValidationError('backend', `expected a Backend, 'wasm' or 'js', got ${String(b)}`);
+}
+
 export function backendInfo(backend: Backend = defaultBackend()): BackendInfo {
   const f = detectFeatures();
   const g = globalThis as { process?: { versions?: Record<string, string> }; navigator?: { userAgent?: string } };

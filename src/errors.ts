@@ -47,6 +47,11 @@ export class ArenaError extends SimdnetError {
   override name = 'ArenaError';
 }
 
+/** A model used out of its lifecycle: after dispose(), or disposed, recompiled or trained a second time while a fit runs. The model is left as it was. @example catch (e) { if (e instanceof LifecycleError) await pending; } */
+export class LifecycleError extends SimdnetError {
+  override name = 'LifecycleError';
+}
+
 /** Worker threads that failed to start, or a worker's failure during a kernel call (its message, rethrown on the caller). */
 export class ThreadPoolError extends SimdnetError {
   override name = 'ThreadPoolError';

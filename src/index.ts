@@ -2,7 +2,7 @@
 
 export { ready, backendInfo, createBackend, createBackendSync, defaultBackend, shutdown } from './backend.js';
 export type { Backend, BackendInfo, BackendKind, ReadyOptions } from './backend.js';
-export { SimdnetError, ValidationError, NotFittedError, DivergenceError, ModelFormatError, FileError, BackendError, ThreadPoolError, KernelError, setWarningHandler } from './errors.js';
+export { SimdnetError, ValidationError, NotFittedError, DivergenceError, ModelFormatError, FileError, BackendError, ThreadPoolError, KernelError, LifecycleError, setWarningHandler } from './errors.js';
 export { writeFileAtomic, writeFileAtomicAsync, assertWritable } from './io/atomic.js';
 export type { ConvergenceWarning } from './errors.js';
 export { Arena, F32Buffer, ArenaError } from './memory/arena.js';

@@ -3,6 +3,6 @@
 // classes (instanceof holds, errors are the same types) instead of carrying a second copy.
 
 export {
-  Sequential, dense, dropout, batchNorm, ModelFormatError, ValidationError, writeFileAtomic, defaultBackend,
+  Sequential, dense, dropout, batchNorm, ModelFormatError, ValidationError, LifecycleError, writeFileAtomic, defaultBackend,
   LogisticRegression, SoftmaxRegression, Perceptron, MLPClassifier, MLPRegressor, OneVsRestClassifier, OneVsOneClassifier,
 } from '../index.js';

@@ -22,7 +22,7 @@ import type { DenseSpec } from '../nn/layers/dense.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { Q8Abi } from '../kernels/abi.js';
 import { makeQ8Ref, roundEven } from '../ref/q8.js';
-import { defaultBackend, ValidationError } from './lib.js';
+import { defaultBackend, LifecycleError, ValidationError } from './lib.js';
 import { toInput } from './quantize-input.js';
 import { decodeQuantized, encodeQuantized, type QuantizedJSON, type QuantizedLayer } from './quantize-format.js';
 import { readBytes, writeAtomic } from './files.js';
@@ -95,17 +95,28 @@ export class QuantizedModel {
     this.calibration = data.calibration;
     this.outputSize = data.layers[data.layers.length - 1]!.units;
     q8Kernels(backend);
+    try {
+      this.build(data.layers);
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
+
+  private build(layers: QuantizedLayer[]): void {
+    const { backend } = this;
     const { k, arena } = backend;
-    data.layers.forEach((L, i) => {
-      const last = i === data.layers.length - 1;
+    layers.forEach((L, i) => {
+      const last = i === layers.length - 1;
       const record = actRecord(L.activation);
       const nPad = (L.units + 3) & ~3;
+      const [wPtr, corrPtr, scalePtr, biasPtr] = arena.allocAll([Math.max(16, q8WeightsBytes(backend, L.units, L.inSize)), nPad * 4, nPad * 4, nPad * 4]) as [number, number, number, number];
+      for (const p of [wPtr, corrPtr, scalePtr, biasPtr]) arena.views.zero(p, arena.sizeOf(p));
       const rt: Runtime = {
-        spec: L, record, nPad, qPtr: 0, zPtr: 0, aPtr: 0,
+        spec: L, record, nPad, qPtr: 0, zPtr: 0, aPtr: 0, wPtr, corrPtr, scalePtr, biasPtr,
         fused: !last && (record.form === 'identity' || record.fusesIntoGemm === true),
-        wPtr: arena.allocZeroed(Math.max(16, q8WeightsBytes(backend, L.units, L.inSize))),
-        corrPtr: arena.allocZeroed(nPad * 4), scalePtr: arena.allocZeroed(nPad * 4), biasPtr: arena.allocZeroed(nPad * 4),
       };
+      this.rts.push(rt);
       if (!rt.fused && record.form === 'pointwise') rt.actFwd = (k as unknown as Record<string, ActFwd>)[`f32_${record.kernel}_fwd`];
       packQ8Weights(backend, L.weights, L.units, L.inSize, rt.wPtr);
       const views = arena.views;
@@ -117,26 +128,30 @@ export class QuantizedModel {
         views.f32[(rt.scalePtr >>> 2) + j] = Math.fround(L.inputScale * L.weightScale[j]!);
         views.f32[(rt.biasPtr >>> 2) + j] = L.bias[j]!;
       }
-      this.rts.push(rt);
     });
   }
 
   private checkAlive(): void {
-    if (this.disposed) throw new ValidationError('model', 'was disposed; its memory has been returned to the arena');
+    if (this.disposed) throw new LifecycleError('model: was disposed; its memory has been returned to the arena (make a new model)');
   }
 
+  /** Grows the batch buffers to m rows, all or nothing (the old ones are freed once every new one is taken). */
   private ensureCapacity(m: number): void {
     if (m <= this.capacity) return;
-    const { k, arena } = this.backend;
-    for (const p of [this.inPtr, this.argPtr, ...this.rts.flatMap((r) => [r.qPtr, r.zPtr, r.aPtr])]) if (p) arena.free(p);
-    this.inPtr = arena.alloc(m * this.inputSize * 4);
-    this.argPtr = arena.alloc(m * 4);
-    for (const rt of this.rts) {
-      rt.qPtr = arena.allocZeroed(m * q8RowBytes(this.backend, rt.spec.inSize));
-      rt.zPtr = rt.fused ? 0 : arena.allocZeroed(m * rt.spec.units * 4);
-      rt.aPtr = rt.fused || rt.record.form === 'identity' ? 0 : arena.allocZeroed(m * rt.spec.units * 4);
-    }
+    const { arena } = this.backend;
+    const sizes = [m * this.inputSize * 4, m * 4, ...this.rts.flatMap((rt) => [
+      m * q8RowBytes(this.backend, rt.spec.inSize), rt.fused ? null : m * rt.spec.units * 4, rt.fused || rt.record.form === 'identity' ? null : m * rt.spec.units * 4,
+    ])];
+    const ptrs = arena.allocAll(sizes);
+    for (const p of ptrs) if (p) arena.views.zero(p, arena.sizeOf(p));
+    for (const p of this.bufferPtrs()) if (p) arena.free(p);
+    [this.inPtr, this.argPtr] = ptrs as [number, number];
+    this.rts.forEach((rt, i) => { [rt.qPtr, rt.zPtr, rt.aPtr] = ptrs.slice(2 + 3 * i) as [number, number, number]; });
     this.capacity = m;
+  }
+
+  private bufferPtrs(): number[] {
+    return [this.inPtr, this.argPtr, ...this.rts.flatMap((r) => [r.qPtr, r.zPtr, r.aPtr])];
   }
 
   /** Runs the layers on m rows staged at inPtr; returns the f32 output pointer. */
@@ -245,8 +260,8 @@ export class QuantizedModel {
   dispose(): void {
     if (this.disposed) return;
     const { arena } = this.backend;
-    for (const p of [this.inPtr, this.argPtr, ...this.rts.flatMap((r) => [r.wPtr, r.corrPtr, r.scalePtr, r.biasPtr, r.qPtr, r.zPtr, r.aPtr])]) if (p) arena.free(p);
     this.disposed = true;
+    for (const p of [...this.bufferPtrs(), ...this.rts.flatMap((r) => [r.wPtr, r.corrPtr, r.scalePtr, r.biasPtr])]) if (p) arena.free(p);
   }
 }
 

@@ -35,6 +35,8 @@ export class Arena {
   get top(): number { return this.topPtr; }
   /** Bytes in live regions (after alignment). */
   get liveBytes(): number { return this.liveBytesCount; }
+  /** The most bytes the arena may span (4 GiB less a page by default). */
+  get limit(): number { return this.maxBytes; }
   /** Number of live regions. */
   get liveCount(): number { return this.live.size; }
 
@@ -61,6 +63,18 @@ export class Arena {
     this.live.set(ptr, size);
     this.liveBytesCount += size;
     return ptr;
+  }
+
+  /** One region per size, all or nothing (a failure frees the ones already taken); a null size gives pointer 0. */
+  allocAll(sizes: readonly (number | null)[]): number[] {
+    const ptrs: number[] = [];
+    try {
+      for (const bytes of sizes) ptrs.push(bytes === null ? 0 : this.alloc(bytes));
+    } catch (e) {
+      for (const p of ptrs) if (p) this.free(p);
+      throw e;
+    }
+    return ptrs;
   }
 
   /** Allocates and zero-fills. */
@@ -109,7 +123,11 @@ export class Arena {
     const havePages = have / PAGE;
     // Grow at least by half of what we have, so a sequence of allocations grows rarely.
     const grow = Math.max(wantPages - havePages, Math.min(Math.ceil(havePages / 2), Math.floor(this.maxBytes / PAGE) - havePages));
-    this.memory.grow(grow);
+    try {
+      this.memory.grow(grow);
+    } catch (e) {
+      throw new ArenaError(`out of memory: the host refused to grow the arena to ${end} bytes (${(e as Error).message})`);
+    }
   }
 }
 

@@ -4,11 +4,12 @@
 
 import type { Backend } from '../backend.js';
 import { argmaxAt, toMatrix, type Matrix, type MatrixLike } from '../data/matrix.js';
-import { ValidationError } from '../errors.js';
+import { LifecycleError, ValidationError } from '../errors.js';
 import { createRuntime, outputTypes, type LayerRuntime, type LayerSpec, type OutputLayer, type ParamTensor, type StateTensor } from './layers.js';
 import { lossRecord, type AccuracyRule, type LossName, type OutputMode } from './losses.js';
 
 const PAD = 16; // floats: every tensor starts 64-byte aligned inside the blocks
+const padded = (floats: number) => Math.ceil(floats / PAD) * PAD;
 
 export type { OutputMode };
 
@@ -27,7 +28,8 @@ export class Network {
   paramBlock = 0;
   gradBlock = 0;
   private blockFloats = 0;
-  readonly rngPtr: number;
+  readonly rngPtr: number = 0;
+  private readonly stateBlock: number = 0;
   capacity = 0;
   workPtr = 0;
   /** Staging for predict inputs and the dA of a non-fused output (capacity rows). */
@@ -36,7 +38,7 @@ export class Network {
   argPtr = 0;
   /** The last trainStep's loss (+ L2 term after addL2), an f64 in the arena at lossPtr: a double
    *  returned from a non-inlined call is boxed on the JS heap, and a training step must allocate nothing. */
-  readonly lossPtr: number;
+  readonly lossPtr: number = 0;
   /** L2 strength λ, set by compile(). */
   l2 = 0;
   /** Per layer, where the last trainStep left the layer's output and dJ/d(its input) (0: not computed):
@@ -49,13 +51,17 @@ export class Network {
   inputGradientBuffer = false;
   /** See LayerContext.paramVersion; paramsChanged() bumps it. */
   private readonly paramVersion = { value: 0 };
-  private disposed = false;
+  /** Set by dispose(). */
+  disposed = false;
 
-  constructor(readonly backend: Backend, readonly inputSize: number, readonly specs: LayerSpec[]) {
+  /** The fit running on this network (its name for messages), or undefined. */
+  private run?: string;
+
+  /** `precheck` sees the layout (every tensor's size, no pointer yet) before anything is allocated
+   *  (fromJSON compares the file's weights). A failure frees whatever was allocated. */
+  constructor(readonly backend: Backend, readonly inputSize: number, readonly specs: LayerSpec[], precheck?: (net: Network) => void) {
     const { arena, k } = backend;
-    this.rngPtr = arena.allocZeroed(16);
-    this.lossPtr = arena.allocZeroed(8);
-    const ctx = { k, arena, rngPtr: this.rngPtr, paramVersion: this.paramVersion };
+    const ctx = { k, arena, rngPtr: 0, paramVersion: this.paramVersion };
     let size = inputSize;
     for (const spec of specs) {
       const rt = createRuntime(ctx, spec, size);
@@ -66,40 +72,63 @@ export class Network {
     }
     this.decayed.push(...this.params.filter((p) => p.decay));
     const last = this.runtimes[this.runtimes.length - 1]?.asOutput();
-    if (!last) {
-      for (const rt of this.runtimes) rt.dispose();
-      arena.free(this.rngPtr);
-      arena.free(this.lossPtr);
-      throw new ValidationError('layers', `the last layer must be ${outputTypes().join(' or ')} (the output layer)`);
-    }
+    if (!last) throw new ValidationError('layers', `the last layer must be ${outputTypes().join(' or ')} (the output layer)`);
     this.last = last;
     this.outputSize = size;
     this.outPtrs = new Float64Array(this.runtimes.length);
     this.dInPtrs = new Float64Array(this.runtimes.length);
-    let offset = 0;
-    let count = 0;
-    const offsets: number[] = [];
-    for (const p of this.params) {
-      offsets.push(offset);
-      offset += Math.ceil(p.size / PAD) * PAD;
-      count += p.size;
+    const offsets = this.params.map((p) => { const at = this.blockFloats; this.blockFloats += padded(p.size); return at; });
+    this.paramCount = this.params.reduce((n, p) => n + p.size, 0);
+    const stateFloats = this.state.reduce((n, st) => n + padded(st.size), 0);
+    precheck?.(this);
+    // Parameters, gradients and state must fit beside what the arena already holds (an optimizer and batch buffers come on top).
+    const need = (2 * this.blockFloats + stateFloats) * 4 + 256;
+    if (need > arena.limit - arena.liveBytes) {
+      throw new ValidationError('layers', `the model needs ${need} bytes for its ${this.paramCount} parameters, their gradients and state; the arena has ${arena.limit - arena.liveBytes} of its ${arena.limit} bytes free`);
     }
-    this.paramCount = count;
-    this.blockFloats = offset;
-    this.paramBlock = arena.allocZeroed(offset * 4);
-    this.gradBlock = arena.allocZeroed(offset * 4);
+    let stateBlock = 0;
+    try {
+      ctx.rngPtr = this.rngPtr = arena.allocZeroed(16);
+      this.lossPtr = arena.allocZeroed(8);
+      this.paramBlock = arena.allocZeroed(this.blockFloats * 4);
+      this.gradBlock = arena.allocZeroed(this.blockFloats * 4);
+      this.stateBlock = stateBlock = arena.allocZeroed(stateFloats * 4);
+    } catch (e) {
+      for (const p of [this.rngPtr, this.lossPtr, this.paramBlock, this.gradBlock, stateBlock]) if (p) arena.free(p);
+      throw e;
+    }
     this.params.forEach((p, i) => {
       p.ptr = this.paramBlock + offsets[i]! * 4;
       p.gradPtr = this.gradBlock + offsets[i]! * 4;
     });
+    let at = stateBlock;
+    for (const st of this.state) {
+      st.ptr = at;
+      k.f32_fill(at, st.size, st.initial);
+      at += padded(st.size) * 4;
+    }
   }
 
   get k() { return this.backend.k; }
   get arena() { return this.backend.arena; }
 
   checkAlive(): void {
-    if (this.disposed) throw new ValidationError('model', 'was disposed; its memory has been returned to the arena');
+    if (this.disposed) throw new LifecycleError('model: was disposed; its memory has been returned to the arena (make a new model)');
   }
+
+  /** Throws unless the network is alive and no fit is running on it (`what` is the refused call). */
+  checkIdle(what: string): void {
+    this.checkAlive();
+    if (this.run) throw new LifecycleError(`${what}: not allowed while ${this.run} is running on this model; await it, or stop it first (onBatchEnd or onEpochEnd returning false)`);
+  }
+
+  /** Marks a fit as running (a second one, a compile() or a dispose() is refused until endRun). */
+  beginRun(what: string): void {
+    this.checkIdle(what);
+    this.run = what;
+  }
+
+  endRun(): void { this.run = undefined; }
 
   /** Backpropagation needs every layer to pass gradients (a dense layer: a usable derivative). */
   assertTrainable(): void {
@@ -109,21 +138,51 @@ export class Network {
     }
   }
 
-  /** Makes every batch buffer hold at least `m` rows (grows only). */
+  /** Makes every batch buffer hold at least `m` rows (grows only). Transactional: the new buffers are
+   *  allocated while the old ones stay; on failure they are freed and the old ones stay in use. */
   ensureCapacity(m: number): void {
     this.checkAlive();
-    if (m <= this.capacity) return;
+    if (!Number.isInteger(m) || m < 1) throw new ValidationError('batchSize', `expected a positive integer number of rows, got ${m}`);
+    if (m > this.capacity) this.reserve(m, this.runtimes.length, this.inputGradientBuffer);
+  }
+
+  /** Gives the first layer a dJ/dX buffer (trace, inputGradient): its batch buffers are reallocated. */
+  keepInputGradient(): void {
+    this.checkAlive();
+    if (this.inputGradientBuffer) return;
+    if (this.capacity) this.reserve(this.capacity, 1, true);
+    this.inputGradientBuffer = true;
+  }
+
+  /** Reallocates the first `layers` layers' buffers (and, when growing, the network's own) for m rows, all or nothing. */
+  private reserve(m: number, layers: number, firstDIn: boolean): void {
     const { arena } = this;
+    const grow = m > this.capacity;
+    const fresh = [0, 0, 0, 0];
+    const reserved: LayerRuntime[] = [];
+    try {
+      let work = 0;
+      for (let i = 0; i < layers; i++) {
+        const rt = this.runtimes[i]!;
+        reserved.push(rt);
+        rt.reserve(m, i > 0 || firstDIn);
+        work = Math.max(work, rt.workBytes(m));
+      }
+      if (grow) {
+        fresh[0] = arena.alloc(Math.max(work, 64));
+        fresh[1] = arena.allocZeroed(m * this.inputSize * 4);
+        fresh[2] = arena.allocZeroed(m * this.outputSize * 4);
+        fresh[3] = arena.allocZeroed(m * 4);
+      }
+    } catch (e) {
+      for (const rt of reserved) rt.rollback();
+      for (const p of fresh) if (p) arena.free(p);
+      throw e;
+    }
+    for (const rt of reserved) rt.commit();
+    if (!grow) return;
     for (const p of [this.workPtr, this.inPtr, this.dOutPtr, this.argPtr]) if (p) arena.free(p);
-    let work = 0;
-    this.runtimes.forEach((rt, i) => {
-      rt.allocate(m, i > 0 || this.inputGradientBuffer);
-      work = Math.max(work, rt.workBytes(m));
-    });
-    this.workPtr = arena.alloc(Math.max(work, 64));
-    this.inPtr = arena.allocZeroed(m * this.inputSize * 4);
-    this.dOutPtr = arena.allocZeroed(m * this.outputSize * 4);
-    this.argPtr = arena.allocZeroed(m * 4);
+    [this.workPtr, this.inPtr, this.dOutPtr, this.argPtr] = fresh as [number, number, number, number];
     this.capacity = m;
   }
 
@@ -289,9 +348,10 @@ export class Network {
 
   dispose(): void {
     if (this.disposed) return;
+    this.checkIdle('dispose()');
     const { arena } = this;
-    for (const rt of this.runtimes) rt.dispose();
-    for (const p of [this.workPtr, this.inPtr, this.dOutPtr, this.argPtr, this.paramBlock, this.gradBlock, this.rngPtr, this.lossPtr]) if (p) arena.free(p);
     this.disposed = true;
+    for (const rt of this.runtimes) rt.dispose();
+    for (const p of [this.workPtr, this.inPtr, this.dOutPtr, this.argPtr, this.paramBlock, this.gradBlock, this.stateBlock, this.rngPtr, this.lossPtr]) if (p) arena.free(p);
   }
 }

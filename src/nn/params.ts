@@ -25,24 +25,48 @@ export function readWeights(net: Network): LayerWeights[] {
   });
 }
 
-/** Writes the getWeights() layout: every parameter required, state optional; sizes and finiteness checked. */
-export function writeWeights(net: Network, weights: readonly Readonly<Record<string, ArrayLike<number>>>[]): void {
-  net.checkAlive();
-  net.paramsChanged();
+type WeightsLike = readonly Readonly<Record<string, ArrayLike<number>>>[];
+
+/** The parameter gradients the last pass left, in getWeights()' layout (parameters only). */
+export function readGradients(net: Network): LayerWeights[] {
+  const f32 = net.arena.views.f32;
+  return net.runtimes.filter((rt) => rt.params.length > 0).map((rt) => {
+    const g: LayerWeights = {};
+    for (const p of rt.params) g[p.name] = f32.slice(p.gradPtr >>> 2, (p.gradPtr >>> 2) + p.size);
+    return g;
+  });
+}
+
+/** Checks the getWeights() layout against the network's tensors (sizes only: callable before the
+ *  network has memory): every parameter required, state optional, every value finite. */
+export function checkWeights(net: Network, weights: WeightsLike): void {
   const layers = weightedLayers(net);
   if (!Array.isArray(weights) || weights.length !== layers.length) {
     throw new ValidationError('weights', `expected ${layers.length} layer entries (one per layer with parameters), got ${Array.isArray(weights) ? weights.length : typeof weights}`);
   }
   layers.forEach((rt, li) => {
     const w = weights[li]!;
-    const set = (name: string, ptr: number, n: number) => {
+    if (!w || typeof w !== 'object') throw new ValidationError(`weights[${li}]`, `expected an object of tensors, got ${String(w)}`);
+    const check = (name: string, n: number) => {
       const src = w[name];
       if (!src || src.length !== n) throw new ValidationError(`weights[${li}].${name}`, `expected ${n} values, got ${src ? src.length : 'none'}`);
       for (let i = 0; i < n; i++) if (!Number.isFinite(src[i]!)) throw new ValidationError(`weights[${li}].${name}`, `value ${i} is ${src[i]}, expected a finite number`);
-      net.arena.views.f32.set(src, ptr >>> 2);
     };
-    for (const p of rt.params) set(p.name, p.ptr, p.size);
-    for (const s of rt.state) if (w[s.name]) set(s.name, s.ptr, s.size);
+    for (const p of rt.params) check(p.name, p.size);
+    for (const s of rt.state) if (w[s.name]) check(s.name, s.size);
+  });
+}
+
+/** Writes the getWeights() layout, all or nothing: every entry is checked (checkWeights) before any is written. */
+export function writeWeights(net: Network, weights: WeightsLike): void {
+  net.checkAlive();
+  checkWeights(net, weights);
+  net.paramsChanged();
+  const f32 = net.arena.views.f32;
+  weightedLayers(net).forEach((rt, li) => {
+    const w = weights[li]!;
+    for (const p of rt.params) f32.set(w[p.name]!, p.ptr >>> 2);
+    for (const s of rt.state) if (w[s.name]) f32.set(w[s.name]!, s.ptr >>> 2);
   });
 }
 
@@ -67,14 +91,13 @@ export function writeUnrolled(net: Network, theta: ArrayLike<number>): void {
   if (!theta || theta.length !== net.paramCount) {
     throw new ValidationError('theta', `expected ${net.paramCount} values, got ${theta ? theta.length : String(theta)}`);
   }
+  for (let i = 0; i < theta.length; i++) {
+    if (!Number.isFinite(theta[i]!)) throw new ValidationError('theta', `value ${i} is ${theta[i]}, expected a finite number`);
+  }
   let off = 0;
   const f32 = net.arena.views.f32;
   for (const p of net.params) {
-    for (let i = 0; i < p.size; i++) {
-      const v = theta[off + i]!;
-      if (!Number.isFinite(v)) throw new ValidationError('theta', `value ${off + i} is ${v}, expected a finite number`);
-      f32[(p.ptr >>> 2) + i] = v;
-    }
+    for (let i = 0; i < p.size; i++) f32[(p.ptr >>> 2) + i] = theta[off + i]!;
     off += p.size;
   }
 }

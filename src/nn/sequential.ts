@@ -2,7 +2,7 @@
 // lives in Network (network.ts), what compile() chose in a TrainingSession (src/train/session.ts),
 // the training loop in src/train/fit.ts, the file format in serialize.ts. Same code on WASM and TS.
 
-import { defaultBackend, createBackendSync, type Backend, type BackendKind } from '../backend.js';
+import { resolveBackend, type Backend, type BackendKind } from '../backend.js';
 import { argmaxAt, type Matrix, type MatrixLike } from '../data/matrix.js';
 import { sampleWeights } from '../data/weights.js';
 import { ModelFormatError, NotFittedError, ValidationError } from '../errors.js';
@@ -17,7 +17,7 @@ import { TrainingSession, type CompiledSettings, type Evaluation } from '../trai
 import { layerType, normalizeSpec, outputTypes, type LayerDescription, type LayerSpec } from './layers.js';
 import { defaultLoss, isLossName, LOSSES, lossRecord, type LossName } from './losses.js';
 import { Network } from './network.js';
-import { readWeights, unroll, writeUnrolled, writeWeights, type LayerWeights } from './params.js';
+import { checkWeights, readGradients, readWeights, unroll, writeUnrolled, writeWeights, type LayerWeights } from './params.js';
 import { decodeModel, encodeModel, nodeFsAsync, type SequentialJSON } from './serialize.js';
 import { networkStatistics, type ModelStatistics, type StatisticsOptions } from './statistics.js';
 import { inputGradientOf, traceNetwork, type Trace, type TraceMatrix, type TraceOptions } from './trace.js';
@@ -33,6 +33,8 @@ export interface SequentialOptions {
   seed?: number;
   /** A backend from createBackend(), or 'wasm' / 'js' for a fresh one; default: the one `ready()` chose. */
   backend?: Backend | BackendKind;
+  /** @internal Weights to start from (getWeights' layout), checked against the layers before anything is allocated. */
+  weights?: readonly Readonly<Record<string, ArrayLike<number>>>[];
 }
 
 export interface CompileOptions {
@@ -42,13 +44,6 @@ export interface CompileOptions {
   optimizer?: OptimizerSpec | OptimizerName;
   /** L2 penalty (λ/2m)·ΣW² on weights only (never biases). Default 0. */
   l2?: number;
-}
-
-function resolveBackend(b: SequentialOptions['backend']): Backend {
-  if (b === undefined) return defaultBackend();
-  if (b === 'wasm' || b === 'js') return createBackendSync({ backend: b });
-  if (typeof b === 'object' && b && 'arena' in b && 'k' in b) return b;
-  throw new ValidationError('backend', `expected a Backend, 'wasm' or 'js', got ${String(b)}`);
 }
 
 /**
@@ -86,8 +81,15 @@ export class Sequential {
     this.inputSize = inputSize;
     this.layers = layers;
     this.seed = seed >>> 0;
-    this.net = new Network(resolveBackend(options.backend), inputSize, layers);
-    this.initialize();
+    const weights = options.weights;
+    this.net = new Network(resolveBackend(options.backend), inputSize, layers, weights && ((net) => checkWeights(net, weights)));
+    try {
+      this.initialize();
+      if (weights) writeWeights(this.net, weights);
+    } catch (e) {
+      this.net.dispose();
+      throw e;
+    }
   }
 
   get backend(): Backend { return this.net.backend; }
@@ -119,7 +121,7 @@ export class Sequential {
    * @example model.compile({ loss: 'categoricalCrossentropy', optimizer: adam({ learningRate: 1e-3 }), l2: 1e-4 })
    */
   compile(options: CompileOptions = {}): this {
-    this.net.checkAlive();
+    this.net.checkIdle('compile()');
     const act = this.net.last.activation;
     const loss = options.loss ?? defaultLoss(act);
     if (!isLossName(loss)) throw new ValidationError('loss', `unknown loss ${JSON.stringify(loss)}; expected one of ${LOSSES.join(', ')}`);
@@ -288,15 +290,7 @@ export class Sequential {
     const T = s.targets(y, M.rows);
     const W = options.sampleWeight === undefined ? undefined : sampleWeights(undefined, M.rows, undefined, options.sampleWeight, 'sampleWeight');
     const loss = s.lossAndGradients(M, T, W);
-    const f32 = net.arena.views.f32;
-    const grads: LayerWeights[] = [];
-    for (const rt of net.runtimes) {
-      if (rt.params.length === 0) continue;
-      const g: LayerWeights = {};
-      for (const p of rt.params) g[p.name] = f32.slice(p.gradPtr >>> 2, (p.gradPtr >>> 2) + p.size);
-      grads.push(g);
-    }
-    return { loss, grads, gradVector: unroll(net, true) };
+    return { loss, grads: readGradients(net), gradVector: unroll(net, true) };
   }
 
   /**
@@ -358,12 +352,12 @@ export class Sequential {
     const d = decodeModel(json);
     let model: Sequential;
     try {
-      model = new Sequential({ inputSize: d.inputSize, layers: d.layers, seed: d.seed, backend: options.backend });
+      model = new Sequential({ inputSize: d.inputSize, layers: d.layers, seed: d.seed, backend: options.backend, weights: d.weights });
     } catch (e) {
-      throw new ModelFormatError(`model file describes an invalid network: ${(e as Error).message}`);
+      const weights = e instanceof ValidationError && e.argument.startsWith('weights');
+      throw new ModelFormatError(`model file ${weights ? 'is corrupt' : 'describes an invalid network'}: ${(e as Error).message}`);
     }
     try {
-      model.setWeights(d.weights);
       if (d.compile) model.compile({ loss: d.compile.loss, optimizer: d.compile.optimizer, l2: d.compile.l2 });
     } catch (e) {
       model.dispose();
@@ -391,6 +385,8 @@ export class Sequential {
 
   /** Returns every byte this model holds in the arena. The model cannot be used afterwards. @example model.dispose() */
   dispose(): void {
+    if (this.net.disposed) return;
+    this.net.checkIdle('dispose()');
     this.current?.dispose();
     this.current = undefined;
     this.net.dispose();

@@ -99,7 +99,7 @@ export function traceNetwork(net: Network, session: TrainingSession | undefined,
     n.ensureCapacity(M.rows);
     let trace: Trace | undefined;
     if (T) {
-      keepInputGradient(n);
+      n.keepInputGradient();
       n.wantInputGradient = true;
       try {
         const loss = s!.lossAndGradients(M, T, undefined, false, () => { trace = collect(n, M.rows, true, opts); });
@@ -116,13 +116,6 @@ export function traceNetwork(net: Network, session: TrainingSession | undefined,
     }
     return trace!;
   });
-}
-
-/** Gives the first layer a dJ/dX buffer (once; its batch buffers are reallocated). */
-function keepInputGradient(net: Network): void {
-  if (net.inputGradientBuffer) return;
-  net.inputGradientBuffer = true;
-  if (net.capacity) net.runtimes[0]!.allocate(net.capacity, true);
 }
 
 /** Forward of m rows staged at net.inPtr, every layer's output recorded in outPtrs, pre-activations kept. */

@@ -51,8 +51,8 @@ export class EpochSteps {
     const K = net.outputSize;
     const onBatchEnd = this.options.callbacks?.onBatchEnd;
     // The loss is read straight from the arena's f64 view: a getter returning a double would box it
-    // whenever the engine does not inline the getter. Memory does not grow inside this loop.
-    const lossView = net.arena.views.f64;
+    // whenever the engine does not inline the getter. Memory grows only in a callback.
+    let lossView = net.arena.views.f64;
     const lossAt = net.lossPtr >>> 3;
     while (batch < end) {
       const start = batch * B;
@@ -80,6 +80,7 @@ export class EpochSteps {
         const logs = this.batchLogs;
         logs.batch = batch - 1; logs.size = m; logs.loss = loss;
         if (onBatchEnd(batch - 1, logs) === false) { this.stopped = true; break; }
+        lossView = net.arena.views.f64; // the callback may have grown memory (a predict on a larger batch)
       }
     }
     return batch;

@@ -27,9 +27,20 @@ function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
-/** The loop itself; yields where fit() may give the event loop a turn. */
-export function* trainLoop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options: FitOptions,
-  run: { sync: boolean; seed: number; model?: () => Checkpoint['model'] }): Generator<void | Promise<void>, History, void> {
+type Run = { sync: boolean; seed: number; model?: () => Checkpoint['model'] };
+
+/** The loop itself; yields where fit() may give the event loop a turn. The network is marked as
+ *  training from the first step to the end, so a second fit, a compile() or a dispose() meanwhile is refused. */
+export function* trainLoop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options: FitOptions, run: Run): Generator<void | Promise<void>, History, void> {
+  session.net.beginRun('fit()');
+  try {
+    return yield* loop(session, X, y, options, run);
+  } finally {
+    session.net.endRun();
+  }
+}
+
+function* loop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options: FitOptions, run: Run): Generator<void | Promise<void>, History, void> {
   const { net, settings } = session;
   const sync = run.sync;
   const epochs = options.epochs ?? 10;
@@ -73,15 +84,9 @@ export function* trainLoop(session: TrainingSession, X: MatrixLike, y: TargetsLi
 
   net.ensureCapacity(B);
   const { arena, k } = net;
-  const xAll = arena.alloc(N * d * 4);
-  const yAll = arena.alloc(N * K * 4);
-  const idxPtr = arena.alloc(N * 4);
-  const xb = arena.alloc(B * d * 4);
-  const yb = arena.alloc(B * K * 4);
-  const safe = arena.alloc(net.paramBlockFloats * 4);
-  const moments = arena.alloc(64);
-  const wAll = W ? arena.alloc(N * 4) : 0;
-  const wb = W ? arena.alloc(B * 4) : 0;
+  const [xAll, yAll, idxPtr, xb, yb, safe, moments, wAll, wb] = arena.allocAll([
+    N * d * 4, N * K * 4, N * 4, B * d * 4, B * K * 4, net.paramBlockFloats * 4, 64, W ? N * 4 : null, W ? B * 4 : null,
+  ]) as [number, number, number, number, number, number, number, number, number];
   const history: History = { epoch: [], loss: [], accuracy: [], valLoss: [], valAccuracy: [], learningRate: [], time: [], samplesPerSec: [], diagnostics: [], stoppedEarly: false, bestEpoch: -1 };
   try {
     arena.views.f32.set(M.data, xAll >>> 2);

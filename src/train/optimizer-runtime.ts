@@ -23,10 +23,12 @@ export class OptimizerRuntime {
     writeHyper(spec, this.h);
     this.learningRate = learningRateAt(spec.learningRate, 0);
     const { states } = this.record;
-    for (const p of params) {
-      this.state1.push(states >= 1 ? arena.allocZeroed(p.size * 4) : 0);
-      this.state2.push(states >= 2 ? arena.allocZeroed(p.size * 4) : 0);
-    }
+    const ptrs = arena.allocAll(params.flatMap((p) => [states >= 1 ? p.size * 4 : null, states >= 2 ? p.size * 4 : null]));
+    params.forEach((_, i) => {
+      for (const ptr of [ptrs[2 * i]!, ptrs[2 * i + 1]!]) if (ptr) arena.views.zero(ptr, arena.sizeOf(ptr));
+      this.state1.push(ptrs[2 * i]!);
+      this.state2.push(ptrs[2 * i + 1]!);
+    });
   }
 
   /** The rate step() applies. */

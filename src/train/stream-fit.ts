@@ -95,6 +95,15 @@ async function evaluateSource(session: TrainingSession, data: DataSource | [Matr
  * @example await model.fit(new TableDataset(stream, pipeline, target, { batchSize: 64 }), { epochs: 3 })
  */
 export async function fitSource(session: TrainingSession, source: DataSource, options: SourceFitOptions = {}): Promise<History> {
+  session.net.beginRun('fit()');
+  try {
+    return await run(session, source, options);
+  } finally {
+    session.net.endRun();
+  }
+}
+
+async function run(session: TrainingSession, source: DataSource, options: SourceFitOptions): Promise<History> {
   const { net, settings, mode } = session;
   net.assertTrainable();
   const epochs = options.epochs ?? 10;
@@ -110,10 +119,7 @@ export async function fitSource(session: TrainingSession, source: DataSource, op
   net.ensureCapacity(B);
   const { arena } = net;
   const opt = session.optimizer;
-  const xb = arena.alloc(B * d * 4);
-  const yb = arena.alloc(B * K * 4);
-  const wb = cw ? arena.alloc(B * 4) : 0;
-  const safe = arena.alloc(net.paramBlockFloats * 4);
+  const [xb, yb, wb, safe] = arena.allocAll([B * d * 4, B * K * 4, cw ? B * 4 : null, net.paramBlockFloats * 4]) as [number, number, number, number];
   const history: History = { epoch: [], loss: [], accuracy: [], valLoss: [], valAccuracy: [], learningRate: [], time: [], samplesPerSec: [], diagnostics: [], stoppedEarly: false, bestEpoch: -1, sourceTime: [] };
   const totals = new Float64Array(4); // loss·m, correct, compared, rows
   const batchLogs = { batch: 0, size: 0, loss: 0 };

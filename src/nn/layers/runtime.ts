@@ -26,7 +26,8 @@ export interface ParamTensor {
 export interface StateTensor {
   readonly name: string;
   readonly size: number;
-  readonly ptr: number;
+  /** Set by the model (its state block). */
+  ptr: number;
   /** The value every element starts at. */
   readonly initial: number;
 }
@@ -82,28 +83,55 @@ export abstract class LayerRuntime {
   readonly state: StateTensor[] = [];
   protected buffers: number[] = [];
   protected capacity = 0;
+  private needDIn = false;
+  private previous?: { buffers: number[]; capacity: number; needDIn: boolean };
+  private replay?: number[];
   /** Input pointer of the last forward pass (kept for backward). */
   protected inPtr = 0;
 
   constructor(readonly ctx: LayerContext, readonly inSize: number, readonly outSize: number) {}
 
-  /** (Re)allocates batch buffers for up to `capacity` rows. */
-  allocate(capacity: number, needDIn: boolean): void {
-    this.freeBuffers();
+  /** Allocates batch buffers for up to `capacity` rows, keeping the old ones until commit() or
+   *  rollback(): a failed allocation anywhere in the model can put every layer back as it was. */
+  reserve(capacity: number, needDIn: boolean): void {
+    this.previous = { buffers: this.buffers, capacity: this.capacity, needDIn: this.needDIn };
+    this.buffers = [];
     this.capacity = capacity;
+    this.needDIn = needDIn;
     this.allocBuffers(capacity, needDIn);
   }
 
+  /** Frees the buffers reserve() replaced. */
+  commit(): void {
+    for (const p of this.previous?.buffers ?? []) this.ctx.arena.free(p);
+    this.previous = undefined;
+  }
+
+  /** Frees what reserve() allocated and points the layer at its old buffers again (allocBuffers
+   *  replayed over the old regions, in the order it took them). */
+  rollback(): void {
+    const prev = this.previous;
+    if (!prev) return;
+    this.previous = undefined;
+    for (const p of this.buffers) this.ctx.arena.free(p);
+    this.buffers = [];
+    this.replay = prev.buffers.slice();
+    try { this.allocBuffers(prev.capacity, prev.needDIn); } finally { this.replay = undefined; }
+    this.buffers = prev.buffers;
+    this.capacity = prev.capacity;
+    this.needDIn = prev.needDIn;
+  }
+
   protected buf(floats: number): number {
+    if (this.replay) return this.replay.shift() ?? 0;
     const ptr = this.ctx.arena.allocZeroed(floats * 4);
     this.buffers.push(ptr);
     return ptr;
   }
 
-  /** Adds a state tensor of `size` floats starting at `initial` (freed by dispose()). */
+  /** Adds a state tensor of `size` floats starting at `initial`; the model places it in its state block. */
   protected addState(name: string, size: number, initial: number): StateTensor {
-    const s: StateTensor = { name, size, ptr: this.ctx.arena.allocZeroed(size * 4), initial };
-    this.ctx.k.f32_fill(s.ptr, size, initial);
+    const s: StateTensor = { name, size, ptr: 0, initial };
     this.state.push(s);
     return s;
   }
@@ -147,9 +175,8 @@ export abstract class LayerRuntime {
   abstract backward(dOutPtr: number, m: number, needDIn: boolean, workPtr: number): number;
 
   dispose(): void {
+    this.rollback();
     this.freeBuffers();
-    for (const s of this.state) this.ctx.arena.free(s.ptr);
-    this.state.length = 0;
   }
 }
 
