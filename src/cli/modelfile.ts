@@ -89,7 +89,11 @@ function modelClasses(kind: unknown, model: unknown): number | undefined {
     const last = Array.isArray(j.layers) ? (j.layers[j.layers.length - 1] as { units?: unknown } | undefined) : undefined;
     return typeof last?.units === 'number' ? (last.units === 1 ? 2 : last.units) : undefined;
   }
-  return Array.isArray(j.classes) ? j.classes.length : undefined;
+  if (!Array.isArray(j.classes)) return undefined;
+  // the CLI fits estimators on encoded labels: their classes are the indices into classNames
+  const bad = j.classes.findIndex((c, i) => c !== i);
+  if (bad >= 0) throw new ModelFormatError(`model.classes[${bad}] is ${JSON.stringify(j.classes[bad]) ?? typeof j.classes[bad]}, expected the class index ${bad} (classes 0..${j.classes.length - 1})`);
+  return j.classes.length;
 }
 
 /** classNames name the classes the model predicts, one distinct string each: predictions and probability columns are labelled with them. */

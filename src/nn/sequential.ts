@@ -18,7 +18,7 @@ import { layerType, normalizeSpec, outputTypes, type LayerDescription, type Laye
 import { defaultLoss, isLossName, LOSSES, lossRecord, type LossName } from './losses.js';
 import { Network } from './network.js';
 import { checkWeights, readGradients, readWeights, unroll, writeUnrolled, writeWeights, type LayerWeights } from './params.js';
-import { decodeModel, encodeModel, nodeFsAsync, type SequentialJSON } from './serialize.js';
+import { checkTensorNames, decodeModel, encodeModel, nodeFsAsync, type SequentialJSON } from './serialize.js';
 import { networkStatistics, type ModelStatistics, type StatisticsOptions } from './statistics.js';
 import { inputGradientOf, traceNetwork, type Trace, type TraceMatrix, type TraceOptions } from './trace.js';
 import type { TargetsLike } from './targets.js';
@@ -358,6 +358,7 @@ export class Sequential {
       throw new ModelFormatError(`model file ${weights ? 'is corrupt' : 'describes an invalid network'}: ${(e as Error).message}`);
     }
     try {
+      checkTensorNames(d.weights, model.getWeights());
       if (d.compile) model.compile({ loss: d.compile.loss, optimizer: d.compile.optimizer, l2: d.compile.l2 });
     } catch (e) {
       model.dispose();

@@ -82,6 +82,15 @@ export function decodeModel(json: unknown): ModelData {
   }
   if (j.version !== MODEL_VERSION) throw new ModelFormatError(`model version ${String(j.version)} is not supported (this simdnet reads version ${MODEL_VERSION})`);
   if (!Array.isArray(j.weights)) throw new ModelFormatError('model file has no weights array');
+  // toJSON writes the seed as the uint32 the generator holds; anything else would be silently coerced
+  if (typeof j.seed !== 'number' || !Number.isInteger(j.seed) || j.seed < 0 || j.seed > 0xffffffff) {
+    throw new ModelFormatError(`model file is corrupt: seed is ${JSON.stringify(j.seed) ?? typeof j.seed}, expected an integer in [0, 2^32)`);
+  }
+  const c = j.compile as Partial<NonNullable<SequentialJSON['compile']>> | null | undefined;
+  // every compile setting as written: a missing one would silently become compile()'s default
+  if (c !== null && c !== undefined && (typeof c !== 'object' || Array.isArray(c) || typeof c.loss !== 'string' || !c.optimizer || typeof c.optimizer !== 'object' || typeof c.l2 !== 'number')) {
+    throw new ModelFormatError(`model file is corrupt: compile is ${JSON.stringify(c)}, expected null or { loss: string, optimizer: object, l2: number }`);
+  }
   return {
     inputSize: j.inputSize as number,
     seed: j.seed as number,
@@ -89,7 +98,11 @@ export function decodeModel(json: unknown): ModelData {
     compile: j.compile ?? null,
     weights: j.weights.map((w: unknown, i) => {
       if (!w || typeof w !== 'object') throw new ModelFormatError(`model file is corrupt: weights[${i}] is ${JSON.stringify(w)}, expected an object of base64 tensors`);
-      return Object.fromEntries(Object.entries(w).map(([k, v]) => [k, base64ToF32(String(v), `weights[${i}].${k}`)]));
+      return Object.fromEntries(Object.entries(w).map(([k, v]) => {
+        // String(v) would make a number's digits base64 (12345678 reads as 6 bytes of weights)
+        if (typeof v !== 'string') throw new ModelFormatError(`model file is corrupt: weights[${i}].${k} is ${JSON.stringify(v) ?? typeof v}, expected a base64 string of float32 values`);
+        return [k, base64ToF32(v, `weights[${i}].${k}`)];
+      }));
     }),
   };
 }
@@ -99,5 +112,18 @@ function parseJson(s: string): unknown {
     return JSON.parse(s);
   } catch (e) {
     throw new ModelFormatError(`model file is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** @internal A model file's tensors per layer are exactly the model's: a missing one would keep its initial value, a misspelt one be ignored. */
+export function checkTensorNames(file: readonly Record<string, unknown>[], model: readonly Record<string, unknown>[]): void {
+  for (let i = 0; i < Math.min(file.length, model.length); i++) {
+    const want = Object.keys(model[i]!);
+    const got = Object.keys(file[i]!);
+    const missing = want.find((k) => !got.includes(k));
+    const extra = got.find((k) => !want.includes(k));
+    if (missing !== undefined || extra !== undefined) {
+      throw new ModelFormatError(`model file is corrupt: weights[${i}] ${missing !== undefined ? `has no tensor ${JSON.stringify(missing)}` : `has a tensor ${JSON.stringify(extra)} the layer does not have`}; expected ${want.map((k) => JSON.stringify(k)).join(', ')}`);
+    }
   }
 }

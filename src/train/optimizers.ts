@@ -61,7 +61,17 @@ function checkLearningRate(lr: unknown): LearningRate {
   if (!s || typeof s !== 'object' || !['step', 'exponential', 'cosine'].includes(s.type)) {
     throw new ValidationError('learningRate', `expected a number or a schedule (stepDecay, exponentialDecay, cosineDecay), got ${JSON.stringify(lr)}`);
   }
-  if (!(s.initial > 0)) throw new ValidationError('learningRate.initial', `expected a positive number, got ${s.initial}`);
+  // every field of a schedule finite and in range: an infinite initial or a zero `every` would train on NaN steps
+  const positive = (k: string, v: unknown) => {
+    if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new ValidationError(`learningRate.${k}`, `expected a finite positive number, got ${String(v)}`);
+  };
+  positive('initial', s.initial);
+  if (s.type === 'step') { positive('factor', s.factor); positive('every', s.every); }
+  else if (s.type === 'exponential') { positive('rate', s.rate); positive('every', s.every); }
+  else {
+    positive('epochs', s.epochs);
+    if (typeof s.min !== 'number' || !(s.min >= 0) || !(s.min <= s.initial)) throw new ValidationError('learningRate.min', `expected a number in [0, initial = ${s.initial}], got ${String(s.min)}`);
+  }
   return s;
 }
 
@@ -90,8 +100,8 @@ export interface OptimizerSpec {
 type Hyper = 'momentum' | 'beta1' | 'beta2' | 'rho' | 'epsilon' | 'weightDecay';
 const HYPER_RANGE: Record<Hyper, (v: number) => string | undefined> = {
   momentum: (v) => unit(v), beta1: (v) => unit(v), beta2: (v) => unit(v), rho: (v) => unit(v),
-  epsilon: (v) => (v > 0 ? undefined : `expected a positive number, got ${v}`),
-  weightDecay: (v) => (v >= 0 ? undefined : `expected ≥ 0, got ${v}`),
+  epsilon: (v) => (v > 0 && v < Infinity ? undefined : `expected a finite positive number, got ${v}`),
+  weightDecay: (v) => (v >= 0 && v < Infinity ? undefined : `expected a finite number ≥ 0, got ${v}`),
 };
 function unit(v: number): string | undefined {
   return v >= 0 && v < 1 ? undefined : `expected 0 ≤ value < 1, got ${v}`;
@@ -197,7 +207,7 @@ function finish(spec: OptimizerSpec): OptimizerSpec {
     if (bad) throw new ValidationError(key, bad);
   }
   if (spec.clipNorm === undefined) delete spec.clipNorm;
-  else if (!(spec.clipNorm > 0)) throw new ValidationError('clipNorm', `expected a positive number, got ${spec.clipNorm}`);
+  else if (!(spec.clipNorm > 0) || !Number.isFinite(spec.clipNorm)) throw new ValidationError('clipNorm', `expected a finite positive number, got ${spec.clipNorm}`);
   return spec;
 }
 

@@ -69,10 +69,12 @@ export interface CaseOutcome {
   messageIncludes?: string[];
   /** Label for the tally (mutator name...). */
   kind?: string;
+  /** What this case did (the mutations), shown with any failure. */
+  detail?: string;
 }
 
 /** A case: builds its input from `g`, sets `outcome`, runs the code under test and checks its result. */
-export type FuzzCase = (g: Gen, outcome: CaseOutcome) => void;
+export type FuzzCase = (g: Gen, outcome: CaseOutcome) => void | Promise<void>;
 
 export interface FuzzReport { target: string; cases: number; ok: number; errors: number; kinds: Record<string, number>; ms: number; worstMs: number }
 
@@ -101,19 +103,20 @@ export async function fuzz(target: string, cases: number, run: FuzzCase, options
   for (let k = 0; k < n; k++) {
     const seed = caseSeed(target, k);
     if (ONLY !== undefined && seed !== ONLY) continue;
-    const where = `fuzz ${target} case ${k} seed ${seed} (reproduce: FUZZ_SEED=${RUN_SEED} FUZZ_ONLY=${seed})`;
+    let where = `fuzz ${target} case ${k} seed ${seed} (reproduce: FUZZ_SEED=${RUN_SEED} FUZZ_ONLY=${seed})`;
     const outcome: CaseOutcome = {};
     const before = checkArena ? arenaState() : undefined;
     const start = performance.now();
     let thrown: unknown;
     let threw = false;
     try {
-      run(new Gen(mulberry(seed)), outcome);
+      await run(new Gen(mulberry(seed)), outcome);
     } catch (e) {
       threw = true;
       thrown = e;
     }
     const ms = performance.now() - start;
+    if (outcome.detail) where += ` [${outcome.detail}]`;
     report.worstMs = Math.max(report.worstMs, ms);
     if (ms > HANG_MS) expect.fail(`${where}: took ${ms.toFixed(0)} ms, over the ${HANG_MS} ms liveness bound`);
     if (threw) {
