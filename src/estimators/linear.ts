@@ -19,6 +19,7 @@ import { lbfgs } from './lbfgs.js';
 import { LinearObjective } from './objective.js';
 import { ModelFormatError } from '../errors.js';
 import type { ClassWeight } from '../data/weights.js';
+import { DISPOSE } from '../memory/lifetime.js';
 
 export type LinearSolver = 'lbfgs' | 'gd' | 'sgd';
 const SOLVERS: readonly LinearSolver[] = ['lbfgs', 'gd', 'sgd'];
@@ -306,6 +307,9 @@ abstract class LinearClassifier implements Classifier {
 
   /** Nothing to free: the coefficients live in ordinary arrays (the training network is freed after fit). */
   dispose(): void {}
+
+  /** dispose(), for `using`. */
+  [DISPOSE](): void { this.dispose(); }
 }
 
 /**

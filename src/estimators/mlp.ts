@@ -21,6 +21,7 @@ import {
   requireTwoClasses, fitWeights, optClassWeight, type ClassList, type Classifier, type EstimatorJSON,
 } from './base.js';
 import { sampleWeights, type ClassWeight } from '../data/weights.js';
+import { DISPOSE } from '../memory/lifetime.js';
 
 export interface MLPOptions {
   /** Units of each hidden layer. Default [100]. */
@@ -224,6 +225,9 @@ abstract class MLPBase {
     this.model?.dispose();
     this.model = undefined;
   }
+
+  /** dispose(), for `using clf = new ...`. */
+  [DISPOSE](): void { this.dispose(); }
 }
 
 function pickTargets(task: Task, idx: ArrayLike<number>): Int32Array | Matrix {

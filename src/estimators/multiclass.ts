@@ -13,6 +13,7 @@ import {
 } from './base.js';
 import type { ClassWeight } from '../data/weights.js';
 import { LogisticRegression } from './linear.js';
+import { DISPOSE } from '../memory/lifetime.js';
 
 /** Makes a new, unfitted binary classifier. */
 export type ClassifierFactory = () => Classifier;
@@ -142,6 +143,9 @@ abstract class MulticlassBase implements Classifier {
     for (const m of this.models) m.dispose();
     this.models = [];
   }
+
+  /** dispose(), for `using clf = new ...`. */
+  [DISPOSE](): void { this.dispose(); }
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   registerClassifier, requireTwoClasses, fitWeights, optClassWeight, type ClassList, type Classifier, type EstimatorJSON,
 } from './base.js';
 import type { ClassWeight } from '../data/weights.js';
+import { DISPOSE } from '../memory/lifetime.js';
 
 export interface PerceptronOptions {
   /** α of the update rule. Default 1 (with θ starting at 0 it only scales θ). */
@@ -293,6 +294,9 @@ export class Perceptron implements Classifier {
 
   /** Nothing to free (plain arrays). */
   dispose(): void {}
+
+  /** dispose(), for `using`. */
+  [DISPOSE](): void { this.dispose(); }
 }
 
 registerClassifier('Perceptron', { fromJSON: (j) => Perceptron.fromJSON(j), create: (o) => new Perceptron(o as PerceptronOptions) });

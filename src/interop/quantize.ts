@@ -16,11 +16,12 @@
 import type { Backend } from '../backend.js';
 import type { Matrix, MatrixLike } from '../data/matrix.js';
 import { ACTIVATION_TABLE, type ActivationRecord } from '../kernels/activations.js';
-import type { ActFwd } from '../kernels/abi.js';
+import type { ActFwd, Q8Abi } from '../kernels/abi.js';
 import type { ActivationName } from '../nn/activations.js';
 import type { DenseSpec } from '../nn/layers/dense.js';
 import type { Sequential } from '../nn/sequential.js';
-import type { Q8Abi } from '../kernels/abi.js';
+import { ArenaLease } from '../memory/arena.js';
+import { DISPOSE, forget, reclaimOnCollect } from '../memory/lifetime.js';
 import { makeQ8Ref, roundEven } from '../ref/q8.js';
 import { defaultBackend, LifecycleError, ValidationError } from './lib.js';
 import { toInput } from './quantize-input.js';
@@ -59,15 +60,11 @@ interface Runtime {
   spec: QuantizedLayer;
   record: ActivationRecord;
   nPad: number;
-  wPtr: number;
-  corrPtr: number;
-  scalePtr: number;
-  biasPtr: number;
+  wPtr: number; corrPtr: number; scalePtr: number; biasPtr: number;
   /** Input activation rows (capacity × q8RowBytes(inSize)). */
   qPtr: number;
   /** f32 Z and A (when the epilogue does not quantize straight into the next layer). */
-  zPtr: number;
-  aPtr: number;
+  zPtr: number; aPtr: number;
   fused: boolean;
   actFwd?: ActFwd;
 }
@@ -87,6 +84,7 @@ export class QuantizedModel {
   private inPtr = 0;
   private argPtr = 0;
   private disposed = false;
+  private readonly lease: ArenaLease;
 
   /** @internal use quantize() or QuantizedModel.fromJSON() */
   constructor(readonly backend: Backend, data: { inputSize: number; layers: QuantizedLayer[]; calibration: QuantizedJSON['calibration'] }) {
@@ -95,17 +93,19 @@ export class QuantizedModel {
     this.calibration = data.calibration;
     this.outputSize = data.layers[data.layers.length - 1]!.units;
     q8Kernels(backend);
+    this.lease = new ArenaLease(backend.arena);
     try {
       this.build(data.layers);
     } catch (e) {
       this.dispose();
       throw e;
     }
+    reclaimOnCollect(this, this.lease);
   }
 
   private build(layers: QuantizedLayer[]): void {
-    const { backend } = this;
-    const { k, arena } = backend;
+    const { backend, lease: arena } = this;
+    const { k } = backend;
     layers.forEach((L, i) => {
       const last = i === layers.length - 1;
       const record = actRecord(L.activation);
@@ -138,7 +138,7 @@ export class QuantizedModel {
   /** Grows the batch buffers to m rows, all or nothing (the old ones are freed once every new one is taken). */
   private ensureCapacity(m: number): void {
     if (m <= this.capacity) return;
-    const { arena } = this.backend;
+    const arena = this.lease;
     const sizes = [m * this.inputSize * 4, m * 4, ...this.rts.flatMap((rt) => [
       m * q8RowBytes(this.backend, rt.spec.inSize), rt.fused ? null : m * rt.spec.units * 4, rt.fused || rt.record.form === 'identity' ? null : m * rt.spec.units * 4,
     ])];
@@ -150,9 +150,7 @@ export class QuantizedModel {
     this.capacity = m;
   }
 
-  private bufferPtrs(): number[] {
-    return [this.inPtr, this.argPtr, ...this.rts.flatMap((r) => [r.qPtr, r.zPtr, r.aPtr])];
-  }
+  private bufferPtrs(): number[] { return [this.inPtr, this.argPtr, ...this.rts.flatMap((r) => [r.qPtr, r.zPtr, r.aPtr])]; }
 
   /** Runs the layers on m rows staged at inPtr; returns the f32 output pointer. */
   private forward(m: number): number {
@@ -259,10 +257,13 @@ export class QuantizedModel {
   /** Returns every byte this model holds in the arena; the model cannot be used afterwards. @example q.dispose() */
   dispose(): void {
     if (this.disposed) return;
-    const { arena } = this.backend;
     this.disposed = true;
-    for (const p of [...this.bufferPtrs(), ...this.rts.flatMap((r) => [r.wPtr, r.corrPtr, r.scalePtr, r.biasPtr])]) if (p) arena.free(p);
+    forget(this);
+    this.lease.release();
   }
+
+  /** dispose(), for `using q = quantize(...)`. */
+  [DISPOSE](): void { this.dispose(); }
 }
 
 /** The backend's q8 kernels: the binary's exports, or on the TS backend the twins, installed here

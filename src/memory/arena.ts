@@ -4,6 +4,7 @@
 // The memory grows on demand (which detaches views: see views.ts).
 
 import { ArenaError } from '../errors.js';
+import { DISPOSE } from './lifetime.js';
 import { Views } from './views.js';
 
 export { ArenaError } from '../errors.js';
@@ -135,6 +136,43 @@ export function alignUp(n: number, a: number): number {
   return Math.ceil(n / a) * a;
 }
 
+/**
+ * The regions one owner (a model) holds in an arena: what is allocated through it is recorded, so
+ * whatever is still held can be returned at once (release(): the finalizer of a dropped model,
+ * src/memory/lifetime.ts). It references the arena only, never its owner.
+ */
+export class ArenaLease {
+  readonly regions = new Set<number>();
+  constructor(readonly arena: Arena) {}
+  get views(): Views { return this.arena.views; }
+  get limit(): number { return this.arena.limit; }
+  get liveBytes(): number { return this.arena.liveBytes; }
+  alloc(bytes: number): number { return this.hold(this.arena.alloc(bytes)); }
+  allocZeroed(bytes: number): number { return this.hold(this.arena.allocZeroed(bytes)); }
+  allocAll(sizes: readonly (number | null)[]): number[] {
+    const ptrs = this.arena.allocAll(sizes);
+    for (const p of ptrs) if (p) this.regions.add(p);
+    return ptrs;
+  }
+  sizeOf(ptr: number): number { return this.arena.sizeOf(ptr); }
+  free(ptr: number): void {
+    this.arena.free(ptr);
+    this.regions.delete(ptr);
+  }
+  /** Frees every region still held. */
+  release(): void {
+    for (const p of this.regions) this.arena.free(p);
+    this.regions.clear();
+  }
+  private hold(ptr: number): number {
+    this.regions.add(ptr);
+    return ptr;
+  }
+}
+
+/** What a model allocates through: the arena itself, or its lease of it. */
+export type Allocator = Arena | ArenaLease;
+
 /** A Float32 region in the arena with an owner-held lifetime. @example const b = F32Buffer.alloc(backend.arena, 256); b.view().fill(1); b.dispose(); */
 export class F32Buffer {
   private disposed = false;
@@ -164,4 +202,6 @@ export class F32Buffer {
     this.disposed = true;
     this.arena.free(this.ptr);
   }
+
+  [DISPOSE](): void { this.dispose(); }
 }

@@ -6,6 +6,8 @@ import type { Backend } from '../backend.js';
 import { argmaxAt, toMatrix, type Matrix, type MatrixLike } from '../data/matrix.js';
 import { LifecycleError, ValidationError } from '../errors.js';
 import { createRuntime, outputTypes, type LayerRuntime, type LayerSpec, type OutputLayer, type ParamTensor, type StateTensor } from './layers.js';
+import { ArenaLease } from '../memory/arena.js';
+import { forget, reclaimOnCollect } from '../memory/lifetime.js';
 import { lossRecord, type AccuracyRule, type LossName, type OutputMode } from './losses.js';
 
 const PAD = 16; // floats: every tensor starts 64-byte aligned inside the blocks
@@ -54,13 +56,15 @@ export class Network {
   /** Set by dispose(). */
   disposed = false;
 
+  readonly lease: ArenaLease;
   /** The fit running on this network (its name for messages), or undefined. */
   private run?: string;
 
   /** `precheck` sees the layout (every tensor's size, no pointer yet) before anything is allocated
    *  (fromJSON compares the file's weights). A failure frees whatever was allocated. */
   constructor(readonly backend: Backend, readonly inputSize: number, readonly specs: LayerSpec[], precheck?: (net: Network) => void) {
-    const { arena, k } = backend;
+    const { k } = backend;
+    const arena = this.lease = new ArenaLease(backend.arena);
     const ctx = { k, arena, rngPtr: 0, paramVersion: this.paramVersion };
     let size = inputSize;
     for (const spec of specs) {
@@ -107,10 +111,12 @@ export class Network {
       k.f32_fill(at, st.size, st.initial);
       at += padded(st.size) * 4;
     }
+    reclaimOnCollect(this, this.lease);
   }
 
   get k() { return this.backend.k; }
-  get arena() { return this.backend.arena; }
+  /** The model's regions of the backend's arena (every allocation of the model goes through it). */
+  get arena(): ArenaLease { return this.lease; }
 
   checkAlive(): void {
     if (this.disposed) throw new LifecycleError('model: was disposed; its memory has been returned to the arena (make a new model)');
@@ -353,5 +359,7 @@ export class Network {
     this.disposed = true;
     for (const rt of this.runtimes) rt.dispose();
     for (const p of [this.workPtr, this.inPtr, this.dOutPtr, this.argPtr, this.paramBlock, this.gradBlock, this.stateBlock, this.rngPtr, this.lossPtr]) if (p) arena.free(p);
+    forget(this);
+    this.lease.release();
   }
 }

@@ -7,6 +7,7 @@ import { argmaxAt, type Matrix, type MatrixLike } from '../data/matrix.js';
 import { sampleWeights } from '../data/weights.js';
 import { ModelFormatError, NotFittedError, ValidationError } from '../errors.js';
 import { writeFileAtomicAsync } from '../io/atomic.js';
+import { DISPOSE } from '../memory/lifetime.js';
 import { Rng } from '../rng.js';
 import { checkpointSupport } from '../train/checkpoint-hooks.js';
 import type { Checkpoint, CheckpointSource } from '../train/types.js';
@@ -392,4 +393,7 @@ export class Sequential {
     this.current = undefined;
     this.net.dispose();
   }
+
+  /** dispose(), for `using model = new Sequential(...)`. */
+  [DISPOSE](): void { this.dispose(); }
 }

@@ -4,7 +4,7 @@
 
 import { ValidationError } from '../errors.js';
 import type { KernelAbi } from '../kernels/abi.js';
-import type { Arena } from '../memory/arena.js';
+import type { Allocator } from '../memory/arena.js';
 import {
   H_LR, H_SLOTS, learningRateAt, optimizerRecord, writeHyper, type OptimizerRecord, type OptimizerSpec, type StepTensor,
 } from './optimizers.js';
@@ -18,7 +18,7 @@ export class OptimizerRuntime {
   /** Steps taken (Adam's t). */
   t = 0;
 
-  constructor(readonly spec: OptimizerSpec, private readonly k: KernelAbi, private readonly arena: Arena, private readonly params: readonly StepTensor[]) {
+  constructor(readonly spec: OptimizerSpec, private readonly k: KernelAbi, private readonly arena: Allocator, private readonly params: readonly StepTensor[]) {
     this.record = optimizerRecord(spec.type);
     writeHyper(spec, this.h);
     this.learningRate = learningRateAt(spec.learningRate, 0);

@@ -7,7 +7,7 @@
 import { ValidationError } from '../../errors.js';
 import type { ActivationForm } from '../../kernels/activations.js';
 import type { KernelAbi } from '../../kernels/abi.js';
-import type { Arena } from '../../memory/arena.js';
+import type { Allocator } from '../../memory/arena.js';
 import type { Rng } from '../../rng.js';
 import type { ActivationName } from '../activations.js';
 import type { LayerDiagnostics, LayerStats } from '../diagnostics.js';
@@ -35,7 +35,7 @@ export interface StateTensor {
 /** What a layer runtime needs from its model. */
 export interface LayerContext {
   k: KernelAbi;
-  arena: Arena;
+  arena: Allocator;
   /** 16-byte xoshiro128** state for dropout masks and rrelu slopes. */
   rngPtr: number;
   /** Bumped by the model whenever its parameters may have changed (a training step, setWeights,
