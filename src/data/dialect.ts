@@ -133,6 +133,33 @@ export function parseNumber(cell: string, decimal: '.' | ','): number {
   return NUMBER_COMMA.test(cell) ? Number(cell.replace(',', '.')) : NaN;
 }
 
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+
+/**
+ * The number in text[s, e) when it is a plain decimal ([+-]digits[.digits], the decimal mark
+ * `point`) of at most 15 digits, else NaN (the caller then parses the cell as a string). Exact:
+ * the digits form an integer m < 2⁵³ and 10^f ≤ 10²² is a double, so m / 10^f is one correctly
+ * rounded division — the double Number() gives for the same text.
+ */
+export function spanNumber(text: string, s: number, e: number, point: number): number {
+  let i = s;
+  let c = text.charCodeAt(i);
+  const neg = c === 45;
+  if (neg || c === 43) i++;
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < e; i++) {
+    c = text.charCodeAt(i);
+    const d = c - 48;
+    if (d >= 0 && d <= 9) { m = m * 10 + d; digits++; if (frac >= 0) frac++; } else if (c === point && frac < 0) frac = 0;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const x = frac > 0 ? m / POW10[frac]! : m;
+  return neg ? -x : x;
+}
+
 /** True for a cell that parses as a finite number. */
 export function isNumberCell(cell: string, decimal: '.' | ','): boolean {
   return Number.isFinite(parseNumber(cell, decimal));

@@ -9,12 +9,16 @@
 import { ValidationError } from '../errors.js';
 
 export type RecordSink = (cells: string[], line: number, record: number) => void;
+/** A quote-free record as a span of the text (CR and LF excluded), for readers that split it themselves. */
+export type LineSink = (text: string, start: number, end: number, line: number, record: number) => void;
 
 export interface TokenizerOptions {
   /** Records for which this returns false are not split nor passed on (their line still counts). */
   keep?: (record: number) => boolean;
   /** Prefix of error messages (a file name). */
   source?: string;
+  /** When given, records without a quote go here as spans instead of being split (the fast path of streamed encoding). */
+  lines?: LineSink;
 }
 
 const QUOTE = 34;
@@ -28,10 +32,12 @@ export class CsvTokenizer {
   private started = false;
   private readonly keep: ((record: number) => boolean) | undefined;
   private readonly where: string;
+  private readonly lines: LineSink | undefined;
 
   constructor(private readonly delimiter: string, private readonly sink: RecordSink, options: TokenizerOptions = {}) {
     this.keep = options.keep;
     this.where = options.source ? `${options.source}: ` : '';
+    this.lines = options.lines;
   }
 
   /** Records emitted or skipped so far (blank lines excluded). */
@@ -74,7 +80,10 @@ export class CsvTokenizer {
         const end = nl > pos && buf.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
         if (!isBlank(buf, pos, end, delim)) {
           const r = this.records++;
-          if (!this.keep || this.keep(r)) this.sink(buf.slice(pos, end).split(delim), this.line, r);
+          if (!this.keep || this.keep(r)) {
+            if (this.lines) this.lines(buf, pos, end, this.line, r);
+            else this.sink(buf.slice(pos, end).split(delim), this.line, r);
+          }
         }
         this.line++;
         pos = nl + 1;

@@ -4,7 +4,7 @@
 // file, line and column.
 
 import { ModelFormatError, SimdnetError } from '../../errors.js';
-import { parseNumber } from '../dialect.js';
+import { parseNumber, spanNumber } from '../dialect.js';
 import { DATE_PARTS, parseDate, type DatePart, type DateFormat } from './dates.js';
 import { dateParts } from './dates.js';
 
@@ -90,6 +90,11 @@ export interface Encoder {
   readonly width: number;
   readonly outputNames: string[];
   encode(cell: string, out: Float32Array, o: number): void;
+  /**
+   * Encodes the trimmed cell text[s, e) without making a string, when it can decide it exactly as
+   * encode would; false leaves it to encode.
+   */
+  encodeSpan?(text: string, s: number, e: number, out: Float32Array, o: number): boolean;
   /** Whether the cell counts as missing in this column. */
   isMissing(cell: string): boolean;
 }
@@ -116,6 +121,16 @@ class NumericEncoder implements Encoder {
     this.extra = c.missingValues.length ? new Set(c.missingValues) : undefined;
   }
   isMissing(cell: string): boolean { return isMissing(this.ctx, cell, this.extra); }
+  encodeSpan(text: string, s: number, e: number, out: Float32Array, o: number): boolean {
+    if (!this.ctx.numericNeverMissing || s === e) return false;
+    const ch = text.charCodeAt(s);
+    if (!((ch >= 48 && ch <= 57) || ch === 45 || ch === 43 || ch === 46)) return false;
+    const x = spanNumber(text, s, e, this.ctx.decimal === ',' ? 44 : 46);
+    if (x !== x) return false;
+    out[o] = (x - this.c.center) / this.c.scale;
+    if (this.c.indicator) out[o + 1] = 0;
+    return true;
+  }
   encode(cell: string, out: Float32Array, o: number): void {
     const c = this.c;
     let x: number;
@@ -191,7 +206,7 @@ class BooleanEncoder implements Encoder {
       x = c.fill;
       miss = 1;
     } else {
-      const l = cell.toLowerCase();
+      const l = cell === c.true ? this.t : cell === c.false ? this.f : cell.toLowerCase();
       if (l === this.t) x = 1;
       else if (l === this.f) x = 0;
       else throw new CellError(`is ${JSON.stringify(cell)}, expected ${JSON.stringify(c.true)} or ${JSON.stringify(c.false)} (the column is boolean)`);
@@ -206,6 +221,7 @@ class DateEncoder implements Encoder {
   readonly outputNames: string[];
   private readonly at: Int32Array;
   private readonly buf = new Float64Array(DATE_PARTS.length);
+  private readonly seen = new Map<string, Float32Array>();
   constructor(private readonly c: DateColumnJSON, private readonly ctx: ReadContext) {
     this.width = c.parts.length + (c.indicator ? 1 : 0);
     this.outputNames = [...c.parts.map((p) => `${c.name}_${p.part}`), ...(c.indicator ? [`${c.name}_missing`] : [])];
@@ -223,6 +239,8 @@ class DateEncoder implements Encoder {
       if (indicator) out[o + parts.length] = 1;
       return;
     }
+    const hit = this.seen.get(cell);
+    if (hit) { out.set(hit, o); return; }
     const d = parseDate(cell, this.c.format);
     if (!d) throw new CellError(`is ${JSON.stringify(cell)}, not a date in the column's format (${this.c.format})`);
     dateParts(d, this.buf);
@@ -231,6 +249,9 @@ class DateEncoder implements Encoder {
       out[o + i] = (this.buf[this.at[i]!]! - p.center) / p.scale;
     }
     if (indicator) out[o + parts.length] = 0;
+    // dates repeat (a log has a few thousand days): the outputs of recent cells are kept, bounded
+    if (this.seen.size >= 8192) this.seen.clear();
+    this.seen.set(cell, out.slice(o, o + this.width));
   }
 }
 

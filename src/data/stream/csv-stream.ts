@@ -72,35 +72,58 @@ export class CsvStream {
    * row index) leaves rows out without splitting them.
    */
   async *rows(options: { keep?: (row: number) => boolean } = {}): AsyncGenerator<RowBatch> {
+    let batch: RowBatch = { cells: [], lines: [], rows: [] };
+    const sink: ScanSink = { cells: (cells, line, row) => { batch.cells.push(cells); batch.lines.push(line); batch.rows.push(row); } };
+    for await (const _ of this.scan(sink, options)) {
+      if (batch.cells.length) { yield batch; batch = { cells: [], lines: [], rows: [] }; }
+    }
+  }
+
+  /**
+   * One pass over the data rows through callbacks, yielding after each chunk of text. Rows with a
+   * quote go to `cells` (trimmed, width checked); with `sink.line`, quote-free rows go there as a
+   * span of `text` instead (untrimmed and unchecked: the reader splits them, see LineSplitter).
+   */
+  async *scan(sink: ScanSink, options: { keep?: (row: number) => boolean } = {}): AsyncGenerator<void> {
     await this.open();
     const pass = this.pending ?? (await this.startPass());
     this.pending = undefined;
     const width = this.names.length;
     const skip = this.hasHeader ? 1 : 0;
     const keep = options.keep;
-    let batch: RowBatch = { cells: [], lines: [], rows: [] };
     let firstLine = 0;
     const where = `${this.sourceName}: `;
+    const lineSink = sink.line;
     const tok = new CsvTokenizer(this.dialect!.delimiter, (cells, line, record) => {
       if (record < skip) { firstLine = line; return; }
       if (cells.length !== width) throw new ValidationError('csv', `${where}line ${line} has ${cells.length} fields, expected ${width}${firstLine ? ` (as line ${firstLine})` : ''}`);
       for (let j = 0; j < width; j++) cells[j] = cells[j]!.trim();
-      batch.cells.push(cells);
-      batch.lines.push(line);
-      batch.rows.push(record - skip);
-    }, { source: this.sourceName, keep: keep && ((r) => r < skip || keep(r - skip)) });
-    const flush = () => { const b = batch; batch = { cells: [], lines: [], rows: [] }; return b; };
+      sink.cells(cells, line, record - skip);
+    }, {
+      source: this.sourceName,
+      keep: keep && ((r) => r < skip || keep(r - skip)),
+      lines: lineSink && ((text, start, end, line, record) => {
+        if (record < skip) { firstLine = line; return; }
+        lineSink(text, start, end, line, record - skip, firstLine);
+      }),
+    });
     tok.push(pass.head);
-    if (batch.cells.length) yield flush();
+    yield;
     if (!pass.done) {
       for (let r = await pass.text.next(); !r.done; r = await pass.text.next()) {
         tok.push(r.value);
-        if (batch.cells.length) yield flush();
+        yield;
       }
     }
     tok.end();
-    if (batch.cells.length) yield flush();
+    yield;
   }
+}
+
+/** Callbacks of CsvStream.scan; `headerLine` is the header's line (0 without one), for messages. */
+export interface ScanSink {
+  cells: (cells: string[], line: number, row: number) => void;
+  line?: (text: string, start: number, end: number, line: number, row: number, headerLine: number) => void;
 }
 
 /**

@@ -12,6 +12,7 @@ import { TableStats } from '../columns/stats.js';
 import { Target, type Task } from '../columns/target.js';
 import { columnIndex } from '../table.js';
 import { splitPart, type CsvStream } from './csv-stream.js';
+import { LineSplitter } from './line-splitter.js';
 
 /** Rows of the stream a pass uses: a part of a hashed split (see splitPart), or all. */
 export interface StreamSplit { test: number; validation: number; seed: number }
@@ -136,7 +137,6 @@ export class TableDataset implements AsyncIterable<Batch> {
     const out: Batch = { X: { data: xBatch, rows: B, cols: w }, y: yBatch };
     const xBuf = new Float32Array(Math.max(S, 1) * w);
     const yBuf = new Float64Array(Math.max(S, 1));
-    const row = new Float32Array(w);
     const rng = new Rng(((this.options.seed ?? 0) + 0x632be5a * ++this.epoch) >>> 0);
     let held = 0;
     let m = 0;
@@ -144,29 +144,57 @@ export class TableDataset implements AsyncIterable<Batch> {
     this.missingLabels = 0;
     const src = this.stream.sourceName;
     const where = (line: number) => `${src}: line ${line}, column ${li + 1} (${JSON.stringify(target.name)})`;
+    const copy = (from: Float32Array, fo: number, to: Float32Array, t: number): void => { for (let i = 0; i < w; i++) to[t + i] = from[fo + i]!; };
     const emit = (x: Float32Array, xo: number, y: number): boolean => {
-      xBatch.set(x.subarray(xo, xo + w), m * w);
+      copy(x, xo, xBatch, m * w);
       yBatch[m++] = y;
       return m === B;
     };
-    for await (const rb of this.stream.rows({ keep: keeper(this.options.split, this.options.part ?? 'all') })) {
-      for (let k = 0; k < rb.cells.length; k++) {
-        const cells = rb.cells[k]!;
-        const cell = cells[li]!;
-        if (na.has(cell)) { this.missingLabels++; continue; }
-        if (this.options.dropMissing && b.hasMissing(cells)) continue;
-        const line = rb.lines[k]!;
-        b.transformRow(cells, line, row, 0);
-        const y = target.encodeCell(cell, line, where);
+    // rows of one chunk of text are encoded into a staging area first (the callbacks cannot yield)
+    let stageX = new Float32Array(1024 * w);
+    let stageY = new Float64Array(1024);
+    let staged = 0;
+    const slot = (): number => {
+      if (staged === stageY.length) {
+        const x2 = new Float32Array(stageX.length * 2); x2.set(stageX); stageX = x2;
+        const y2 = new Float64Array(stageY.length * 2); y2.set(stageY); stageY = y2;
+      }
+      return staged++;
+    };
+    const dropMissing = this.options.dropMissing === true;
+    const onCells = (cells: string[], line: number): void => {
+      const cell = cells[li]!;
+      if (na.has(cell)) { this.missingLabels++; return; }
+      if (dropMissing && b.hasMissing(cells)) return;
+      const k = slot();
+      b.transformRow(cells, line, stageX, k * w);
+      stageY[k] = target.encodeCell(cell, line, where);
+    };
+    const sp = new LineSplitter(names.length, dialect.delimiter);
+    const onLine = (text: string, s: number, e: number, line: number, _row: number, headerLine: number): void => {
+      const n = sp.split(text, s, e);
+      if (n !== names.length) throw new ValidationError('csv', `${src}: line ${line} has ${n} fields, expected ${names.length}${headerLine ? ` (as line ${headerLine})` : ''}`);
+      if (dropMissing) { onCells(sp.cells(text), line); return; }
+      const cell = sp.cell(text, li);
+      if (na.has(cell)) { this.missingLabels++; return; }
+      const k = slot();
+      b.transformSpans(text, sp, line, stageX, k * w);
+      stageY[k] = target.encodeCell(cell, line, where);
+    };
+    const keep = keeper(this.options.split, this.options.part ?? 'all');
+    for await (const _ of this.stream.scan({ cells: onCells, line: onLine }, { keep })) {
+      for (let k = 0; k < staged; k++) {
         this.rowsRead++;
-        if (S === 0) { if (emit(row, 0, y)) { yield out; m = 0; } continue; }
-        if (held < S) { xBuf.set(row, held * w); yBuf[held++] = y; continue; }
+        const y = stageY[k]!;
+        if (S === 0) { if (emit(stageX, k * w, y)) { yield out; m = 0; } continue; }
+        if (held < S) { copy(stageX, k * w, xBuf, held * w); yBuf[held++] = y; continue; }
         const j = rng.int(S);
         const full = emit(xBuf, j * w, yBuf[j]!);
-        xBuf.set(row, j * w);
+        copy(stageX, k * w, xBuf, j * w);
         yBuf[j] = y;
         if (full) { yield out; m = 0; }
       }
+      staged = 0;
     }
     // drain the buffer in random order
     for (let i = held - 1; i >= 0; i--) {
