@@ -147,6 +147,49 @@ function headline(rows) {
   return lines.join('\n');
 }
 
+/** Useful FLOPs of one training sample of 784-256-128-10 (forward and dW of every layer, dX of layers 2–3). */
+const TRAIN_FLOP_PER_SAMPLE = 2 * (784 * 256 + 256 * 128 + 128 * 10) * 2 + 2 * (256 * 128 + 128 * 10);
+
+/** The peak probe of each simdnet binary in this run (best sample), in GFLOPS. */
+function peaks(rows) {
+  const at = (sys) => rows.find((x) => x.system === sys && x.workload === 'peak-probe' && x.median !== null)?.max;
+  return { relaxed: at('simdnet-wasm-relaxed'), simd: at('simdnet-wasm-simd') };
+}
+
+function peakLine(rows) {
+  const p = peaks(rows);
+  if (p.relaxed === undefined && p.simd === undefined) return '';
+  return `Peak probe of this run (\`f32_peak_probe\`, 128-bit, one thread): relaxed ${p.relaxed?.toFixed(1) ?? '—'} GFLOPS, simd ${p.simd?.toFixed(1) ?? '—'} GFLOPS. PyTorch uses AVX-512 on this CPU, so ratios against it are bounded by that width, not by simdnet's probe.\n`;
+}
+
+/** Issue 18's "done when", read from this run's rows. */
+function targetsSection(rows) {
+  const med = (sys, w, th = 1) => rows.find((x) => x.system === sys && x.workload === w && x.threads === th && x.median !== null)?.median;
+  const best = (pairs) => pairs.reduce((b, [label, v]) => (v !== undefined && (b === null || v > b[1]) ? [label, v] : b), null);
+  const p = peaks(rows);
+  const lines = ['| target | figure | met |', '|---|---|---|'];
+  const add = (what, fig, ok) => lines.push(`| ${what} | ${fig} | ${ok === undefined ? '—' : ok ? 'yes' : '**no**'} |`);
+  for (const bin of ['relaxed', 'simd']) {
+    const t = med(`simdnet-wasm-${bin}`, 'train-sgd');
+    if (t === undefined || p[bin] === undefined) continue;
+    const frac = (t * TRAIN_FLOP_PER_SAMPLE) / (p[bin] * 1e9);
+    add(`${bin} one-thread training ≥ 85 % of the peak probe`, `${fmtInt(t)} samples/s × ${(TRAIN_FLOP_PER_SAMPLE / 1e6).toFixed(3)} MFLOP = ${(100 * frac).toFixed(1)} % of ${p[bin].toFixed(1)} GFLOPS`, frac >= 0.85);
+  }
+  const mine2 = best([['relaxed', med('simdnet-wasm-relaxed', 'train-sgd', 2)], ['simd', med('simdnet-wasm-simd', 'train-sgd', 2)]]);
+  const torch = best([['1 thread', med('pytorch', 'train-sgd', 1)], ['2 threads', med('pytorch', 'train-sgd', 2)]]);
+  const one = med('simdnet-wasm-relaxed', 'train-sgd', 1);
+  if (mine2 && one) add('two threads ≥ 1.85× one thread (relaxed, batch 128)', `${fmtInt(med('simdnet-wasm-relaxed', 'train-sgd', 2) ?? 0)} ÷ ${fmtInt(one)} = ${((med('simdnet-wasm-relaxed', 'train-sgd', 2) ?? 0) / one).toFixed(2)}×`, (med('simdnet-wasm-relaxed', 'train-sgd', 2) ?? 0) / one >= 1.85);
+  if (mine2 && torch) add('two threads ≥ 1.3× PyTorch\'s best training setting', `simdnet 2 threads (${mine2[0]}) ${fmtInt(mine2[1])} ÷ PyTorch ${torch[0]} ${fmtInt(torch[1])} = ${(mine2[1] / torch[1]).toFixed(2)}× (peak probe relaxed ${p.relaxed?.toFixed(1) ?? '—'} GFLOPS)`, mine2[1] / torch[1] >= 1.3);
+  const q8 = best([['relaxed', med('simdnet-wasm-relaxed', 'infer-int8-b1024')], ['simd', med('simdnet-wasm-simd', 'infer-int8-b1024')]]);
+  const tf = med('pytorch', 'infer-b1024', 1);
+  if (q8 && tf) add('int8 batch-1024 inference ≥ PyTorch f32 (1 thread)', `${q8[0]} int8 ${fmtInt(q8[1])} ÷ PyTorch f32 ${fmtInt(tf)} = ${(q8[1] / tf).toFixed(2)}×`, q8[1] >= tf);
+  for (const bin of ['relaxed', 'simd']) {
+    const l = med(`simdnet-wasm-${bin}`, 'infer-b1');
+    if (l !== undefined) add(`one sample ≤ 20 µs (${bin})`, `${l.toFixed(1)} µs`, l <= 20);
+  }
+  return lines.length > 2 ? `## Issue 18 targets, from this run\n\n${lines.join('\n')}\n${caption}` : '';
+}
+
 /** The one-line statement of machine and versions under every table. */
 let caption = '';
 
@@ -178,6 +221,8 @@ Throughput columns: simdnet ÷ peer (> 1: simdnet faster). Latency and cold star
 
 ${headline(rows)}
 ${caption}
+${peakLine(rows)}
+${targetsSection(rows)}
 ## 1. GEMM
 
 ${gemmMatrix(rows)}

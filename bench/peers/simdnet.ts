@@ -44,6 +44,17 @@ function makeModel(backend: Backend, seed = 1) {
 const S = C.SIZES;
 const base = { system, threads };
 
+if (binary !== 'js' && threads === 1 && C.wanted.includes('train')) {
+  // The machine's 128-bit limit for this binary (bench/probe.ts), so RESULTS.md can state each ratio next to it.
+  const row = { ...base, workload: 'peak-probe', metric: 'GFLOPS', note: 'f32_peak_probe: 12 independent f32x4 chains' };
+  await C.guard(row, async () => {
+    const { peakProbe } = await import('../probe.js');
+    const b = makeBackend();
+    const first = peakProbe(b), again = peakProbe(b);
+    C.emit({ ...row, values: [first.best, again.best] });
+  });
+}
+
 if (C.wanted.includes('gemm')) {
   for (const shape of S.gemmShapes) {
     for (const layout of S.gemmLayouts) {
