@@ -165,7 +165,7 @@ class CategoricalEncoder implements Encoder {
   }
   isMissing(cell: string): boolean { return this.ctx.na.has(cell); }
   encode(cell: string, out: Float32Array, o: number): void {
-    out.fill(0, o, o + this.width);
+    for (let i = o + this.width - 1; i >= o; i--) out[i] = 0;
     const c = this.c;
     let v = cell;
     const missing = this.ctx.na.has(cell);
@@ -229,6 +229,8 @@ class DateEncoder implements Encoder {
   }
   isMissing(cell: string): boolean { return this.ctx.na.has(cell); }
   encode(cell: string, out: Float32Array, o: number): void {
+    const hit = this.seen.get(cell);
+    if (hit) { out.set(hit, o); return; }
     const { parts, indicator } = this.c;
     if (this.ctx.na.has(cell)) {
       for (let i = 0; i < parts.length; i++) {
@@ -239,8 +241,6 @@ class DateEncoder implements Encoder {
       if (indicator) out[o + parts.length] = 1;
       return;
     }
-    const hit = this.seen.get(cell);
-    if (hit) { out.set(hit, o); return; }
     const d = parseDate(cell, this.c.format);
     if (!d) throw new CellError(`is ${JSON.stringify(cell)}, not a date in the column's format (${this.c.format})`);
     dateParts(d, this.buf);
@@ -250,6 +250,7 @@ class DateEncoder implements Encoder {
     }
     if (indicator) out[o + parts.length] = 0;
     // dates repeat (a log has a few thousand days): the outputs of recent cells are kept, bounded
+    // (only parsed dates: a missing spelling never parses, so the look-up above cannot skip it)
     if (this.seen.size >= 8192) this.seen.clear();
     this.seen.set(cell, out.slice(o, o + this.width));
   }

@@ -11,21 +11,18 @@ export class LineSplitter {
   /** Trimmed bounds of the cell last given to trim(). */
   s = 0;
   e = 0;
-  private readonly d: number;
 
-  constructor(readonly width: number, delimiter: string) {
+  constructor(readonly width: number, private readonly delim: string) {
     this.starts = new Int32Array(width);
     this.ends = new Int32Array(width);
-    this.d = delimiter.charCodeAt(0);
   }
 
   /** Splits text[s, e) at the delimiter; returns the number of fields (bounds kept for the first `width`). */
   split(text: string, s: number, e: number): number {
-    const { starts, ends, width, d } = this;
+    const { starts, ends, width } = this;
     let n = 0;
     let from = s;
-    for (let i = s; i < e; i++) {
-      if (text.charCodeAt(i) !== d) continue;
+    for (let i = text.indexOf(this.delim, s); i >= 0 && i < e; i = text.indexOf(this.delim, i + 1)) {
       if (n < width) { starts[n] = from; ends[n] = i; }
       n++;
       from = i + 1;
