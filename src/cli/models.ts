@@ -63,6 +63,7 @@ export async function trainModel(
     batchSize: s.batchSize,
     validationSplit: s.validationSplit > 0 ? s.validationSplit : undefined,
     seed: s.seed,
+    ...(s.earlyStopping !== undefined ? { earlyStopping: { patience: s.earlyStopping, restoreBestWeights: true } } : {}),
     callbacks: fit.callbacks,
     diagnostics: fit.diagnostics,
     ...(fit.classWeight ? { classWeight: fit.classWeight } : {}),

@@ -81,6 +81,7 @@ export async function trainStream(io: Io, mode: Mode, spec: string, o: Record<st
   const t1 = performance.now();
   const history = await net.fit(train, {
     epochs: s.epochs, batchSize: s.batchSize, ...(val ? { validationData: val } : {}), ...(classWeight ? { classWeight } : {}),
+    ...(s.earlyStopping !== undefined ? { earlyStopping: { patience: s.earlyStopping, restoreBestWeights: true } } : {}),
     callbacks: { onEpochEnd: progress.onEpochEnd, onBatchEnd: progress.onBatchEnd },
   });
   const trainSeconds = (performance.now() - t1) / 1000;

@@ -45,6 +45,7 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   lr: { type: 'number', min: 1e-12, value: 'RATE', help: "learning rate (default: the optimizer's, 0.001 for adam)" },
   epochs: { type: 'int', min: 1, value: 'N', help: 'training epochs (default 50)' },
   'batch-size': { type: 'int', min: 1, value: 'N', help: 'mini-batch size (default 32)' },
+  'early-stopping': { type: 'int', min: 0, value: 'N', help: 'stop after N epochs without a better validation loss (the training loss with --validation-split 0) and keep the best epoch\'s weights (mlp; streamed tables too)' },
   l2: { type: 'number', min: 0, value: 'λ', help: 'L2 penalty on the weights (default 0)' },
   dropout: { type: 'number', min: 0, below: 1, value: 'RATE', help: 'dropout after each hidden layer (default 0)' },
   'batch-norm': { type: 'bool', help: 'batch normalization after each hidden layer' },
@@ -173,6 +174,7 @@ export function settingsFrom(o: Record<string, unknown>): TrainSettings {
     dropout: (o.dropout as number | undefined) ?? 0,
     batchNorm: Boolean(o['batch-norm']),
     validationSplit: (o['validation-split'] as number | undefined) ?? 0.2,
+    ...(o['early-stopping'] !== undefined ? { earlyStopping: o['early-stopping'] as number } : {}),
     seed: (o.seed as number | undefined) ?? 1,
   };
 }

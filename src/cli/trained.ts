@@ -37,6 +37,8 @@ export interface TrainSettings {
   dropout: number;
   batchNorm: boolean;
   validationSplit: number;
+  /** Patience of early stopping (best weights kept), when given. */
+  earlyStopping?: number;
   seed: number;
 }
 

@@ -8,6 +8,7 @@ import type { Matrix, MatrixLike } from '../data/matrix.js';
 import { DivergenceError, ValidationError } from '../errors.js';
 import { argmaxAt } from '../data/matrix.js';
 import type { TargetsLike } from '../nn/targets.js';
+import { readWeights, writeWeights, type LayerWeights } from '../nn/params.js';
 import { learningRateAt } from './optimizers.js';
 import type { Evaluation, TrainingSession } from './session.js';
 import type { EpochLogs, FitOptions, History } from './types.js';
@@ -116,6 +117,12 @@ async function run(session: TrainingSession, source: DataSource, options: Source
   const cw = options.classWeight;
   if (cw && (!onehot || cw.length !== K)) throw new ValidationError('classWeight', onehot ? `has ${cw.length} weights, expected ${K}` : 'needs a softmax output (class targets)');
   const yieldEvery = options.yieldEvery ?? 25;
+  const es = options.earlyStopping;
+  if (es && !(Number.isInteger(es.patience) && es.patience >= 0)) throw new ValidationError('earlyStopping.patience', `expected an integer ≥ 0, got ${es.patience}`);
+  const monitor = es?.monitor ?? (options.validationData ? 'valLoss' : 'loss');
+  if ((monitor === 'valLoss' || monitor === 'valAccuracy') && !options.validationData) throw new ValidationError('earlyStopping.monitor', `${monitor} needs validationData (a source: a TableDataset of the validation part)`);
+  const higherBetter = monitor === 'accuracy' || monitor === 'valAccuracy';
+  const stop = { best: higherBetter ? -Infinity : Infinity, wait: 0, bestEpoch: -1, bestWeights: undefined as LayerWeights[] | undefined };
   net.ensureCapacity(B);
   const { arena } = net;
   const opt = session.optimizer;
@@ -202,9 +209,25 @@ async function run(session: TrainingSession, source: DataSource, options: Source
       history.time.push(logs.time);
       history.samplesPerSec.push(totals[3]! / Math.max(logs.time, 1e-9));
       history.sourceTime!.push(waited / 1000);
-      history.bestEpoch = epoch;
-      if (options.callbacks?.onEpochEnd?.(epoch, logs) === false) break;
+      history.bestEpoch = es?.restoreBestWeights && stop.bestEpoch >= 0 ? stop.bestEpoch : epoch;
+      const halt = options.callbacks?.onEpochEnd?.(epoch, logs) === false;
+      if (es) {
+        const value = logs[monitor];
+        const delta = es.minDelta ?? 0;
+        if (value !== undefined && (higherBetter ? value > stop.best + delta : value < stop.best - delta)) {
+          stop.best = value;
+          stop.wait = 0;
+          if (es.restoreBestWeights) { stop.bestWeights = readWeights(net); stop.bestEpoch = epoch; }
+        } else if (++stop.wait > es.patience) {
+          history.stoppedEarly = true;
+        }
+      }
+      if (halt || history.stoppedEarly) break;
       await tick();
+    }
+    if (es?.restoreBestWeights && stop.bestWeights) {
+      writeWeights(net, stop.bestWeights);
+      history.bestEpoch = stop.bestEpoch;
     }
     return history;
   } finally {

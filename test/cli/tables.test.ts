@@ -168,4 +168,14 @@ describe('--stream', () => {
     expect(e.samples).toBe(344);
     expect((await run(['train', fixture('penguins_raw.csv'), '--stream', '--model', 'softmax'])).stderr).toMatch(/a streamed table trains --model mlp/);
   });
+
+  it('stops a streamed run early on the hashed validation part (--early-stopping N), streamed or not', async () => {
+    for (const stream of [['--stream'], []]) {
+      const r = await run(['train', fixture('penguins_raw.csv'), '--label', 'Body Mass (g)', ...stream, '--epochs', '400', '--lr', '0.05', '--early-stopping', '2', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const s = last(r.stdout);
+      expect(s.epochs as number).toBeLessThan(400);
+      expect(s.epochs as number).toBeGreaterThanOrEqual(3);
+    }
+  });
 });
