@@ -13,7 +13,7 @@ describe('early stopping on a stream', () => {
     const fit = await fitStream(stream, { label: 'Species', split });
     const part = (p: 'train' | 'validation', batchSize = 16) => new TableDataset(stream, fit.pipeline, fit.target, { batchSize, split, part: p, seed: 1 });
     const net = new Sequential({ inputSize: fit.pipeline.width, seed: 1, layers: [dense(32, { activation: 'relu' }), dense(3, { activation: 'softmax' })] });
-    net.compile({ loss: 'categoricalCrossentropy', optimizer: { name: 'adam', learningRate: 0.05 } });
+    net.compile({ loss: 'categoricalCrossentropy', optimizer: { type: 'adam', learningRate: 0.05 } });
     const patience = 3;
     const h = await net.fit(part('train'), { epochs: 300, batchSize: 16, validationData: part('validation', 1000), earlyStopping: { patience, restoreBestWeights: true } });
     expect(h.stoppedEarly).toBe(true);
