@@ -98,6 +98,7 @@ export function applyNode(g: GraphView, n: OnnxNode, cur: string, nb: NetBuilder
       case 'Scaler': {
         const offset = g.attrFloats(n, 'offset') ?? [0];
         const scale = g.attrFloats(n, 'scale') ?? [1];
+        if ((scale.length !== 1 && scale.length !== nb.size) || (offset.length !== 1 && offset.length !== nb.size)) bad(n, `offset and scale must have 1 or ${nb.size} values`);
         const s = Array.from({ length: nb.size }, (_, j) => scale.length === 1 ? scale[0]! : scale[j]!);
         const o = Array.from({ length: nb.size }, (_, j) => offset.length === 1 ? offset[0]! : offset[j]!);
         if (s.some((v) => v === undefined) || o.some((v) => v === undefined)) bad(n, `offset and scale must have 1 or ${nb.size} values`);

@@ -36,6 +36,9 @@ export interface OnnxImport {
   opset: number;
 }
 
+/** 2^24 features: 64 MiB of float32 for each unit of a first dense layer. */
+const MAX_INPUT_WIDTH = 2 ** 24;
+
 const FLOATS: readonly number[] = [DT.FLOAT, DT.DOUBLE, DT.FLOAT16];
 
 function chooseOutput(g: GraphView, want: string | undefined): string {
@@ -94,6 +97,8 @@ function inputWidth(dims: (number | string | null)[] | undefined, first: OnnxNod
   const rest = dims.slice(1);
   if (rest.length === 0) throw new UnsupportedOnnxError(first ? nodeLabel(first) : 'input', first?.opType ?? 'input', 'the graph input has rank 1; simdnet needs [batch, features]');
   const size = rest.every((d) => typeof d === 'number' && d > 0) ? rest.reduce<number>((a, d) => a * (d as number), 1) : 0;
+  // per-feature arrays (a Scaler's, an identity layer's) are built from this width before any weights are read
+  if (size > MAX_INPUT_WIDTH) throw new ModelFormatError(`the graph input declares ${size} features ([${dims.join(', ')}]); simdnet imports at most ${MAX_INPUT_WIDTH}`);
   return { size, rank: dims.length };
 }
 
@@ -149,6 +154,8 @@ export function readONNX(bytes: Uint8Array, options: OnnxImportOptions = {}): On
   }
   current = undefined;
   const { layers, weights } = nb.finish();
+  // read before the model exists: a corrupt classes tensor must not leave a model's regions behind
+  const classes = findClasses(g);
   let model: Sequential;
   try {
     model = new Sequential({ inputSize: nb.inputSize, layers, seed: options.seed ?? 0, backend: options.backend });
@@ -161,7 +168,6 @@ export function readONNX(bytes: Uint8Array, options: OnnxImportOptions = {}): On
     model.dispose();
     throw new ModelFormatError(`the ONNX graph's weights do not fit: ${(e as Error).message}`);
   }
-  const classes = findClasses(g);
   return {
     model, input: input.name, output, ...(classes ? { classes } : {}), outputForm: target.positive ? 'positiveClass' : 'same',
     producer: `${m.producerName}${m.producerVersion ? ` ${m.producerVersion}` : ''}`, opset: g.opset,

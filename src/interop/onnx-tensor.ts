@@ -34,9 +34,10 @@ export function tensorNumbers(t: OnnxTensor, what = `tensor ${t.name}`): Float64
   const n = elementCount(t.dims);
   const size = BYTES[t.dataType];
   if (size === undefined) throw new ModelFormatError(`${what}: element type ${dataTypeName(t.dataType)} is not a number type simdnet reads`);
-  const out = new Float64Array(n);
+  // the values are allocated once the data is known to hold them: dims alone may claim 10^9 of them
   if (t.raw) {
     if (t.raw.length !== n * size) throw new ModelFormatError(`${what}: raw_data has ${t.raw.length} bytes, dims [${t.dims.join(', ')}] of ${dataTypeName(t.dataType)} need ${n * size}`);
+    const out = new Float64Array(n);
     const v = new DataView(t.raw.buffer, t.raw.byteOffset, t.raw.byteLength);
     for (let i = 0; i < n; i++) {
       const o = i * size;
@@ -65,6 +66,7 @@ export function tensorNumbers(t: OnnxTensor, what = `tensor ${t.name}`): Float64
     default: src = t.int32Data; // int32, int16, int8, uint16, uint8, bool, float16 (bits) live in int32_data
   }
   if (src.length !== n) throw new ModelFormatError(`${what}: holds ${src.length} values, dims [${t.dims.join(', ')}] need ${n}`);
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = t.dataType === DT.FLOAT16 ? halfToNumber(src[i]! & 0xffff) : src[i]!;
   return out;
 }

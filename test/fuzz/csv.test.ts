@@ -55,7 +55,7 @@ describe('fuzz: CSV', () => {
   afterAll(printReports);
 
   it('tokenizer and parseTable: random text tables round-trip exactly (cells, lines, header), whole and in chunks', async () => {
-    const r = await fuzz('csv.table', 2500, (g, outcome) => {
+    const r = await fuzz('csv.table', 6000, (g, outcome) => {
       const delimiter = randomDelimiter(g);
       const width = g.int(1, 6);
       const rows = g.int(1, 12);
@@ -85,7 +85,7 @@ describe('fuzz: CSV', () => {
   }, 120_000);
 
   it('parseTable refuses ragged rows, duplicate names and unclosed quotes, naming the line', async () => {
-    const r = await fuzz('csv.table-invalid', 800, (g, outcome) => {
+    const r = await fuzz('csv.table-invalid', 2000, (g, outcome) => {
       const delimiter = randomDelimiter(g);
       const width = g.int(2, 5);
       const rows = g.int(2, 8);
@@ -116,7 +116,7 @@ describe('fuzz: CSV', () => {
   }, 120_000);
 
   it('parseCsv: random numeric tables round-trip to the exact float32 values and labels', async () => {
-    const r = await fuzz('csv.numbers', 2500, (g, outcome) => {
+    const r = await fuzz('csv.numbers', 6000, (g, outcome) => {
       const decimal = g.bool(0.3) ? ',' as const : '.' as const;
       let delimiter = randomDelimiter(g);
       if (decimal === ',' && delimiter === ',') delimiter = ';';
@@ -179,7 +179,7 @@ describe('fuzz: CSV', () => {
   }, 120_000);
 
   it('parseCsv refuses a cell that is not a float32 number (missing, text, past ±3.4e38), naming its line and column', async () => {
-    const r = await fuzz('csv.numbers-invalid', 1500, (g, outcome) => {
+    const r = await fuzz('csv.numbers-invalid', 3000, (g, outcome) => {
       const delimiter = randomDelimiter(g);
       const features = g.int(2, 5);
       const rows = g.int(2, 15);
@@ -203,7 +203,7 @@ describe('fuzz: CSV', () => {
 
   it('mutated CSV text: only ValidationErrors, and the chunked tokenizer agrees with the whole-text one', async () => {
     const ALPHABET = ['"', ',', ';', '\t', '\n', '\r', '\r\n', ' ', 'a', '1', '.', '-', 'e', '\uFEFF', '😀', '\ud800'];
-    const r = await fuzz('csv.mutated', 2000, (g, outcome) => {
+    const r = await fuzz('csv.mutated', 5000, (g, outcome) => {
       const delimiter = randomDelimiter(g);
       const width = g.int(1, 4);
       const records = Array.from({ length: g.int(1, 8) }, () => Array.from({ length: width }, () => (g.bool() ? spellNumber(g, randomFloat32(g), '.') : randomText(g, 2))));

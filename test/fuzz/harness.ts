@@ -51,6 +51,8 @@ function envNumber(name: string, fallback: number): number {
 
 export const RUN_SEED = envNumber('FUZZ_SEED', 20261202) >>> 0;
 export const SCALE = envNumber('FUZZ_SCALE', 1);
+/** FUZZ_TRACE=1 prints each case's seed before it runs: the last line names a case that crashed the process or never ended. */
+const TRACE = process.env.FUZZ_TRACE === '1';
 const ONLY = process.env.FUZZ_ONLY ? Number(process.env.FUZZ_ONLY) >>> 0 : undefined;
 export const HANG_MS = 1000;
 
@@ -104,6 +106,7 @@ export async function fuzz(target: string, cases: number, run: FuzzCase, options
     const seed = caseSeed(target, k);
     if (ONLY !== undefined && seed !== ONLY) continue;
     let where = `fuzz ${target} case ${k} seed ${seed} (reproduce: FUZZ_SEED=${RUN_SEED} FUZZ_ONLY=${seed})`;
+    if (TRACE) process.stderr.write(`${where}\n`);
     const outcome: CaseOutcome = {};
     const before = checkArena ? arenaState() : undefined;
     const start = performance.now();

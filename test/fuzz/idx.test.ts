@@ -172,7 +172,7 @@ describe('fuzz: IDX', () => {
   });
 
   it('random arrays of every type round-trip exactly through every source kind and reader', async () => {
-    const r = await fuzz('idx.valid', 1500, (g, outcome) => {
+    const r = await fuzz('idx.valid', 4000, (g, outcome) => {
       const a = randomArray(g);
       check(g, encode(a.type, a.dims, a.values), outcome);
     }, { arena: false });
@@ -181,7 +181,7 @@ describe('fuzz: IDX', () => {
 
   it('mutated files: exactly the values this file decodes, or a ValidationError where it finds the file invalid', async () => {
     const names = Object.keys(MUTATORS);
-    const r = await fuzz('idx.mutated', 2500, (g, outcome) => {
+    const r = await fuzz('idx.mutated', 6000, (g, outcome) => {
       const a = randomArray(g);
       let bytes = encode(a.type, a.dims, a.values);
       const m = g.pick(names);

@@ -72,7 +72,7 @@ describe('fuzz: model loaders', () => {
   });
 
   it('Sequential.fromJSON: mutated model JSON is refused with a SimdnetError or loaded exactly as written', async () => {
-    const r = await fuzz('model.fromJSON', 1500, (g, outcome) => {
+    const r = await fuzz('model.fromJSON', 5000, (g, outcome) => {
       const seed = g.pick(seeds);
       const m = mutateJson(g, seed);
       const form = g.pick(['object', 'object', 'text', 'damaged text'] as const);
@@ -110,7 +110,7 @@ describe('fuzz: model loaders', () => {
 
   it('the CLI model loader: mutated model files are refused with a SimdnetError, or predict within their classNames', async () => {
     const files = CLI_SEEDS.map((n) => JSON.parse(readFileSync(join(FIXTURES, `${n}.json`), 'utf8')) as CliModelFile);
-    const r = await fuzz('model.cli', 1200, async (g, outcome) => {
+    const r = await fuzz('model.cli', 3000, async (g, outcome) => {
       const k = g.int(0, files.length - 1);
       const { doc, what } = mutateJson(g, files[k]);
       const path = join(dir!, `m${k}.json`);

@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchNorm, cosineDecay, dense, exponentialDecay, ModelFormatError, ready, Sequential, sgd, SimdnetError, stepDecay, ValidationError, adam, adamw } from '../../src/index.js';
 import { readModelFile } from '../../src/cli/modelfile.js';
+import { defaultBackend } from '../../src/index.js';
+import { readONNX } from '../../src/interop/index.js';
+import { decodeModel as decodeOnnx, encodeModel as encodeOnnx } from '../../src/interop/onnx-proto.js';
+import { onnxFixture } from '../interop/helpers.js';
 
 type Json = Record<string, any>;
 
@@ -88,5 +92,36 @@ describe('fuzz regressions: the CLI model file', () => {
       expect(() => readModelFile(p)).toThrow(SimdnetError);
       expect(() => readModelFile(p)).toThrow(/model\.classes\[\d\] is/);
     }
+  });
+});
+
+describe('fuzz regressions: readONNX', () => {
+  function edited(name: string, edit: (m: ReturnType<typeof decodeOnnx>) => void): Uint8Array {
+    const m = decodeOnnx(onnxFixture(name).bytes);
+    edit(m);
+    return encodeOnnx(m);
+  }
+  const arena = () => { const a = defaultBackend().arena; return [a.liveBytes, a.liveCount, a.top]; };
+
+  it('refuses an initializer whose dims claim 10^9 values before allocating them (a RangeError escaped)', () => {
+    const bytes = edited('torch_mlp', (m) => { m.graph.initializers.find((t) => t.dims.length === 2)!.dims[0] = 1e9; });
+    expect(() => readONNX(bytes)).toThrow(ModelFormatError);
+    expect(() => readONNX(bytes)).toThrow(/dims \[1000000000, \d+\]/);
+  });
+
+  it('frees the model when the classes tensor is corrupt (the network built before it stayed in the arena)', () => {
+    const bytes = edited('skl2onnx_mlp_multiclass', (m) => {
+      const t = m.graph.initializers.find((x) => x.name === 'classes')!;
+      t.raw = t.raw!.slice(0, 8);
+    });
+    const before = arena();
+    expect(() => readONNX(bytes)).toThrow(/classes: raw_data has 8 bytes/);
+    expect(arena()).toEqual(before);
+  });
+
+  it('refuses a declared input width of 10^9 features before building per-feature arrays (the process ran out of heap)', () => {
+    const bytes = edited('skl2onnx_pipeline_scaler_logreg', (m) => { m.graph.inputs[0]!.shape![1] = 1e9; });
+    expect(() => readONNX(bytes)).toThrow(ModelFormatError);
+    expect(() => readONNX(bytes)).toThrow(/declares 1000000000 features/);
   });
 });
