@@ -156,9 +156,15 @@ function* instantiate(plan: BackendPlan, f: HostFeatures, loader: Loader, wasm: 
       const loaded = (yield loader.module(binary, memory, wasm)) as LoadedModule;
       const arena = new Arena(memory, loaded.exports.heap_base(), SHARED_MAX_PAGES * PAGE);
       const pool = (yield loader.pool(f.threadHost as ThreadHost, loaded, memory, arena, plan.threads)) as ThreadPool;
+      const started = threadWhy;
+      // A worker that dies ends the pool (pool.fault says how); from then on the kernels run on one thread, and say so.
+      const nowWhy = (): string => pool.fault ? `single-threaded: the thread pool failed (${pool.fault})` : started;
       return {
         kind: 'wasm', binary, memory, arena, k: threadedKernels(loaded.exports as unknown as ThreadExports, pool),
-        threadCount: plan.threads, why: joinWhy(plan.binaryWhy, threadWhy), threadWhy, precision: 'float32',
+        get threadCount() { return pool.fault ? 1 : plan.threads; },
+        get why() { return joinWhy(plan.binaryWhy, nowWhy()); },
+        get threadWhy() { return nowWhy(); },
+        precision: 'float32',
         dispose(): void { pool.dispose(); },
       };
     } catch (e) {

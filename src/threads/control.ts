@@ -19,6 +19,8 @@ import { splitBound, type ShareLayout } from './share.js';
 
 /** Int32 slots. */
 export const GEN = 0;
+/** Test hook (internal): 1 + the thread id of a worker that leaves (process.exit) on its next share. */
+export const FAULT = 1;
 export const READY = 2;
 /** 0, or 1 + the thread id of the first worker that failed (its message is in the ERROR_TEXT slots). */
 export const ERROR = 3;
@@ -34,6 +36,9 @@ export const WORK_STRIDE = 11;
 export const SPIN = 12;
 /** Workers that have left their loop (after OP_EXIT). */
 export const EXITED = 13;
+/** 0, or 1 + the thread id of a worker that died (left without OP_EXIT); its exit code is in LOST_CODE. */
+export const LOST = 14;
+export const LOST_CODE = 15;
 export const STRIDE = 16; // 16 slots: bytes per unit for argument i
 export const MAX_ARGS = 16;
 /** Float64 slots. */

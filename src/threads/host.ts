@@ -10,7 +10,10 @@ export interface WorkerHandle {
   post(message: unknown): void;
   /** Called once with 'ready' or 'failed' (the worker's first message). */
   onFirstMessage(cb: (m: unknown) => void): void;
-  onExit(cb: () => void): void;
+  /** Called once when the worker has ended, with its exit code (Node) or 0 (every callback registered). */
+  onExit(cb: (code: number) => void): void;
+  /** Called on an uncaught error in the worker (after its first message). */
+  onError(cb: (message: string) => void): void;
   terminate(): void;
 }
 
@@ -26,7 +29,7 @@ export interface ThreadHost {
 interface NodeWorker {
   postMessage(m: unknown): void;
   once(ev: 'message', cb: (m: unknown) => void): void;
-  once(ev: 'exit', cb: () => void): void;
+  once(ev: 'exit', cb: (code: number) => void): void;
   on(ev: 'error', cb: (e: unknown) => void): void;
   unref(): void;
   terminate(): Promise<number>;
@@ -57,14 +60,16 @@ function nodeHost(Worker: NodeWorkerCtor): ThreadHost {
       // A pool must not keep the process alive: a script that trains and returns exits, and Node
       // ends the workers (parked in Atomics.wait) on the way out.
       w.unref();
-      let exitCb: (() => void) | undefined;
-      let exited = false;
-      w.once('exit', () => { nodeLive--; exited = true; exitCb?.(); });
-      w.on('error', () => { /* reported through the control block or the first message */ });
+      const exitCbs: ((code: number) => void)[] = [];
+      let errorCb: ((message: string) => void) | undefined;
+      let exitCode: number | undefined;
+      w.once('exit', (code) => { nodeLive--; exitCode = code; for (const cb of exitCbs) cb(code); });
+      w.on('error', (e) => { errorCb?.(`${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`); });
       return {
         post: (m) => w.postMessage(m),
         onFirstMessage: (cb) => w.once('message', cb),
-        onExit: (cb) => { if (exited) cb(); else exitCb = cb; },
+        onExit: (cb) => { if (exitCode !== undefined) cb(exitCode); else exitCbs.push(cb); },
+        onError: (cb) => { errorCb = cb; },
         terminate: () => { void w.terminate(); },
       };
     },
@@ -90,7 +95,7 @@ function webHost(): ThreadHost | undefined {
     spawn(): WorkerHandle {
       url ??= g.URL!.createObjectURL(new g.Blob!([workerSource()], { type: 'text/javascript' }));
       const w = new g.Worker!(url);
-      let exitCb: (() => void) | undefined;
+      const exitCbs: ((code: number) => void)[] = [];
       let exited = false;
       return {
         post: (m) => w.postMessage(m),
@@ -98,8 +103,9 @@ function webHost(): ThreadHost | undefined {
           w.addEventListener('message', (e) => cb(e.data), { once: true });
           w.addEventListener('error', (e) => cb(`failed: ${e.message ?? 'worker error'}`), { once: true });
         },
-        onExit: (cb) => { if (exited) cb(); else exitCb = cb; },
-        terminate: () => { w.terminate(); exited = true; exitCb?.(); },
+        onExit: (cb) => { if (exited) cb(0); else exitCbs.push(cb); },
+        onError: (cb) => w.addEventListener('error', (e) => cb(`Error: ${e.message ?? 'worker error'}`)),
+        terminate: () => { w.terminate(); if (!exited) { exited = true; for (const cb of exitCbs) cb(0); } },
       };
     },
   };

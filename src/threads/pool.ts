@@ -27,6 +27,11 @@ const WARMUP_CALLS = 64;
 /** Judged calls without a back-off after which the back-off starts short again. */
 const HEALTHY_CALLS = 2000;
 const START_TIMEOUT_MS = 20_000;
+/** Milliseconds per Atomics.wait of the caller: between two it checks whether a worker died. */
+const WAIT_SLICE_MS = 20;
+/** With stealing off, a share no worker has claimed after this long is run by the caller (its
+ *  worker may have been terminated while parked: a dead thread never claims). */
+const UNCLAIMED_MS = 1000;
 
 export class ThreadPool {
   /** Threads per call at most, the caller included. */
@@ -62,6 +67,8 @@ export class ThreadPool {
   private healthyCalls = 0;
   /** Times the pool backed off to one thread (a sign of a busy machine). */
   backoffs = 0;
+  /** What ended the pool when a worker died or failed outside a call ("worker 1 exited with code 1"), else undefined. */
+  fault: string | undefined;
 
   private constructor(readonly host: ThreadHost, readonly arena: Arena, readonly memory: WebAssembly.Memory, threads: number,
     readonly names: readonly string[], exports: object) {
@@ -82,7 +89,11 @@ export class ThreadPool {
     for (let tid = 1; tid < this.size; tid++) {
       const w = this.host.spawn();
       this.workers.push(w);
-      this.exits.push(new Promise((resolve) => w.onExit(resolve)));
+      this.exits.push(new Promise((resolve) => w.onExit((code) => {
+        resolve();
+        if (!this.disposed) this.lose(tid, `exited with code ${code}`);
+      })));
+      w.onError((message) => { if (!this.disposed) this.lose(tid, `threw ${message}`); });
       firsts.push(new Promise((resolve) => w.onFirstMessage(resolve)));
       w.post({ module, memory: this.memory, ctrlPtr: this.ctrlPtr, tid, names: this.names });
     }
@@ -137,7 +148,24 @@ export class ThreadPool {
     return i;
   }
 
-  get alive(): boolean { return !this.disposed; }
+  get alive(): boolean { return !this.disposed && this.fault === undefined; }
+
+  /** A worker died or failed between calls (its 'exit' or 'error' event): the pool ends, the kernels go on on one thread. */
+  private lose(tid: number, what: string): void {
+    this.fault ??= `worker ${tid} ${what}`;
+    Atomics.compareExchange(this.i32, C.LOST, 0, tid + 1);
+    this.dispose();
+  }
+
+  /** Internal test hook: worker `tid` leaves (process.exit in Node) when it claims its next share. @internal */
+  injectExit(tid: number): void {
+    Atomics.store(this.i32, C.FAULT, tid + 1);
+  }
+
+  /** Internal test hook: the worker handle of thread `tid` (≥ 1). @internal */
+  workerOf(tid: number): WorkerHandle | undefined {
+    return this.workers[tid - 1];
+  }
 
   /**
    * True while the pool backs off to one thread: most recent calls waited on workers much longer
@@ -158,7 +186,7 @@ export class ThreadPool {
 
   /** Begins describing a call of export `op` with `argc` arguments; strides reset to 0. */
   prepare(op: number, argc: number): void {
-    if (this.disposed) throw new ThreadPoolError('the thread pool was shut down (backend disposed)');
+    if (this.disposed) throw new ThreadPoolError(this.fault ? `the thread pool was shut down: ${this.fault}` : 'the thread pool was shut down (backend disposed)');
     const i32 = this.i32;
     i32[C.OP] = op;
     i32[C.ARGC] = argc;
@@ -214,13 +242,24 @@ export class ThreadPool {
       }
     }
     const tOwn = performance.now();
-    for (let t = 1; t < threads; t++) {
+    let dead = 0;
+    for (let t = 1; t < threads && dead === 0; t++) {
       if (Atomics.load(i32, C.CLAIM + t) === C.CLAIMED_BY_CALLER) continue;
       const until = performance.now() + CALLER_SPIN_US / 1000;
       let fin: number;
       for (let i = 1; (fin = Atomics.load(i32, C.FIN + t)) !== g; i++) if ((i & 63) === 0 && performance.now() > until) break;
-      while ((fin = Atomics.load(i32, C.FIN + t)) !== g) Atomics.wait(i32, C.FIN + t, fin);
+      // Bounded waits: between two, a worker that died (LOST) ends the call.
+      const unclaimedBy = performance.now() + UNCLAIMED_MS;
+      while ((fin = Atomics.load(i32, C.FIN + t)) !== g) {
+        if ((dead = Atomics.load(i32, C.LOST)) !== 0) break;
+        if (!this.steal && performance.now() > unclaimedBy && Atomics.compareExchange(i32, C.CLAIM + t, g, C.CLAIMED_BY_CALLER) === g) {
+          try { runShare(C.SHARE_LAYOUT, i32, this.f64, this.shareArgs, this.fns, t); } catch (e) { callerError ??= e; }
+          break;
+        }
+        Atomics.wait(i32, C.FIN + t, fin, WAIT_SLICE_MS);
+      }
     }
+    if (dead !== 0 || Atomics.load(i32, C.LOST) !== 0) throw this.died();
     if (this.adaptive && this.callerUnits > 0 && ++this.calls > WARMUP_CALLS) this.judge(tOwn - this.tLaunch, performance.now() - tOwn, stole);
     if (Atomics.load(i32, C.ERROR) !== 0) {
       const message = this.errorText();
@@ -228,6 +267,16 @@ export class ThreadPool {
       throw new ThreadPoolError(message);
     }
     if (callerError !== undefined) throw callerError;
+  }
+
+  /** A worker died during the call: end the pool (the backend goes on on one thread) and say which and how. */
+  private died(): ThreadPoolError {
+    const tid = Atomics.load(this.i32, C.LOST) - 1;
+    const code = this.i32[C.LOST_CODE]!;
+    this.fault ??= `worker ${tid} died during a call (exit code ${code})`;
+    const message = `${this.fault}; the thread pool is shut down and the kernels run on one thread`;
+    this.dispose();
+    return new ThreadPoolError(message);
   }
 
   /** Was this call slow for its size? A moving average of the answers decides the back-off.
@@ -285,7 +334,7 @@ export class ThreadPool {
     Atomics.notify(i32, C.GEN);
     // Workers leave at once; wait briefly so that none still reads the control block when the
     // arena hands it out again (terminate() below ends any that did not start).
-    const want = Math.min(this.workers.length, Atomics.load(i32, C.READY));
+    const want = Math.min(this.workers.length, Atomics.load(i32, C.READY)) - (Atomics.load(i32, C.LOST) !== 0 ? 1 : 0);
     const deadline = performance.now() + 1000;
     let exited: number;
     while ((exited = Atomics.load(i32, C.EXITED)) < want && performance.now() < deadline) Atomics.wait(i32, C.EXITED, exited, 10);

@@ -12,7 +12,7 @@ const body = `'use strict';
 const C = ${JSON.stringify({
   GEN: C.GEN, READY: C.READY, EXITED: C.EXITED, CLAIM: C.CLAIM, FIN: C.FIN, CLAIMED_BY_WORKER: C.CLAIMED_BY_WORKER, ERROR: C.ERROR, OP: C.OP, ARGC: C.ARGC, THREADS: C.THREADS,
   SPLIT_ARG: C.SPLIT_ARG, TOTAL: C.TOTAL, QUANTUM: C.QUANTUM, WORK_ARG: C.WORK_ARG, WORK_STRIDE: C.WORK_STRIDE,
-  SPIN: C.SPIN, STRIDE: C.STRIDE, ARGS_F64: C.ARGS_F64, WORK_BASE_F64: C.WORK_BASE_F64, ERROR_LEN: C.ERROR_LEN,
+  SPIN: C.SPIN, FAULT: C.FAULT, LOST: C.LOST, LOST_CODE: C.LOST_CODE, STRIDE: C.STRIDE, ARGS_F64: C.ARGS_F64, WORK_BASE_F64: C.WORK_BASE_F64, ERROR_LEN: C.ERROR_LEN,
   ERROR_TEXT: C.ERROR_TEXT, ERROR_MAX: C.ERROR_MAX, CONTROL_BYTES: C.CONTROL_BYTES, OP_EXIT: C.OP_EXIT,
   OP_NOOP: C.OP_NOOP, OP_FAIL: C.OP_FAIL, MAX_ARGS: C.MAX_ARGS,
 })};
@@ -48,6 +48,16 @@ function serve(init, reply) {
   reply(fns ? 'ready' : 'failed');
   if (!fns) return;
   const args = new Float64Array(C.MAX_ARGS);
+  // A worker that dies (process.exit, an uncaught error) says so in LOST and wakes the caller,
+  // which waits for FIN in bounded slices and checks LOST between them.
+  let leaving = false;
+  const lost = (code) => {
+    if (leaving) return;
+    leaving = true;
+    if (Atomics.compareExchange(i32, C.LOST, 0, tid + 1) === 0) i32[C.LOST_CODE] = code | 0;
+    Atomics.notify(i32, C.FIN + tid);
+  };
+  if (typeof process === 'object' && process && typeof process.on === 'function') process.on('exit', lost);
   for (;;) {
     const until = performance.now() + i32[C.SPIN] / 1000;
     for (let i = 1; Atomics.load(i32, C.GEN) === seen; i++) if ((i & 63) === 0 && performance.now() > until) break;
@@ -57,10 +67,15 @@ function serve(init, reply) {
     if (Atomics.compareExchange(i32, C.CLAIM + tid, seen, C.CLAIMED_BY_WORKER) !== seen) continue;
     const op = i32[C.OP];
     if (op === C.OP_EXIT) break;
+    if (Atomics.compareExchange(i32, C.FAULT, tid + 1, 0) === tid + 1) {
+      if (typeof process === 'object' && process && typeof process.exit === 'function') process.exit(70);
+      lost(70); self.close(); return;
+    }
     try { runShare(L, i32, f64, args, fns, tid); } catch (e) { fail(e); }
     Atomics.store(i32, C.FIN + tid, seen);
     Atomics.notify(i32, C.FIN + tid);
   }
+  leaving = true;
   Atomics.add(i32, C.EXITED, 1);
   Atomics.notify(i32, C.EXITED);
 }

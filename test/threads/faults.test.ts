@@ -1,0 +1,105 @@
+// Thread-pool faults: a worker that dies (process.exit inside it, terminate() from outside) never
+// hangs the caller, with stealing on or off. The call in flight fails with a ThreadPoolError
+// naming the worker; the backend then reports one thread and why, and its next calls give what a
+// one-thread backend gives, bit for bit.
+
+import { describe, expect, it } from 'vitest';
+import { backendInfo, type Backend } from '../../src/backend.js';
+import { ThreadPoolError } from '../../src/errors.js';
+import { dense, Sequential, sgd } from '../../src/index.js';
+import { get, put, randomArray } from '../helpers/backends.js';
+import { firstBitDifference, forcedBackend, singleBackend, threaded } from './helpers.js';
+
+const M = 64, N = 48, K = 40;
+const A0 = randomArray(M * K, 1), B0 = randomArray(N * K, 2);
+
+function gemm(b: Backend): Float32Array {
+  const A = put(b, A0), B = put(b, B0), C = b.arena.alloc(M * N * 4), W = b.arena.alloc(b.k.f32_gemm_work_bytes(M, N, K));
+  b.k.f32_gemm_nt(A, B, 0, C, M, N, K, 0, W);
+  const out = get(b, C, M * N).slice();
+  for (const p of [A, B, C, W]) b.arena.free(p);
+  return out;
+}
+
+const oneThread = gemm(singleBackend());
+
+function expectOneThread(b: Backend, what: RegExp): void {
+  expect(b.threadCount).toBe(1);
+  expect(backendInfo(b).threadCount).toBe(1);
+  expect(backendInfo(b).why).toMatch(/single-threaded: the thread pool failed/);
+  expect(backendInfo(b).why).toMatch(what);
+  expect(threaded(b).gemmThreads(M, N, K)).toBe(1);
+  expect(firstBitDifference(gemm(b), oneThread)).toBe(-1);
+}
+
+describe('thread-pool faults', () => {
+  for (const steal of [true, false]) {
+    it(`a worker that exits during a GEMM call fails that call (stealing ${steal ? 'on' : 'off'})`, () => {
+      const b = forcedBackend(3);
+      const pool = threaded(b).pool;
+      pool.steal = steal;
+      expect(firstBitDifference(gemm(b), oneThread)).toBe(-1); // healthy first
+      // With stealing on the caller may take worker 2's share first; then the call succeeds and
+      // the next one (where the worker claims) fails. Either way within a few calls, never a hang.
+      pool.injectExit(2);
+      let error: unknown;
+      for (let i = 0; i < 50 && error === undefined; i++) {
+        try { gemm(b); } catch (e) { error = e; }
+      }
+      expect(error).toBeInstanceOf(ThreadPoolError);
+      expect((error as Error).message).toMatch(/worker 2 died during a call \(exit code 70\)/);
+      expect(pool.alive).toBe(false);
+      expectOneThread(b, /worker 2/);
+      b.dispose();
+    }, 20_000);
+
+    it(`a worker terminated from outside is detected (stealing ${steal ? 'on' : 'off'})`, async () => {
+      const b = forcedBackend(2);
+      const pool = threaded(b).pool;
+      pool.steal = steal;
+      const exited = new Promise<void>((resolve) => pool.workerOf(1)!.onExit(() => resolve()));
+      pool.workerOf(1)!.terminate();
+      // A call before the 'exit' event arrives: the caller takes the share no worker claims.
+      expect(firstBitDifference(gemm(b), oneThread)).toBe(-1);
+      await exited;
+      await new Promise((r) => setTimeout(r, 0));
+      expect(pool.fault).toMatch(/worker 1 exited with code 1/);
+      expectOneThread(b, /worker 1 exited/);
+      b.dispose();
+    }, 20_000);
+  }
+
+  function model(b: Backend): Sequential {
+    const m = new Sequential({ inputSize: 13, seed: 3, backend: b, layers: [dense(17, { activation: 'relu' }), dense(3, { activation: 'softmax' })] });
+    m.compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1 }) });
+    return m;
+  }
+  const X = { data: randomArray(397 * 13, 7), rows: 397, cols: 13 };
+  const y = Int32Array.from({ length: 397 }, (_, i) => i % 3);
+
+  for (const steal of [true, false]) {
+    it(`a worker that dies during fit: fit raises ThreadPoolError, training then goes on one thread (stealing ${steal ? 'on' : 'off'})`, () => {
+      const b = forcedBackend(2);
+      const pool = threaded(b).pool;
+      pool.steal = steal;
+      const m = model(b);
+      m.fitSync(X, y, { epochs: 1, batchSize: 16 }); // healthy
+      pool.injectExit(1);
+      // With stealing on the caller may take every share of a fit before the worker wakes: retry (bounded).
+      let error: unknown;
+      for (let i = 0; i < 20 && error === undefined; i++) {
+        try { m.fitSync(X, y, { epochs: 2, batchSize: 64 }); } catch (e) { error = e; }
+      }
+      expect(error).toBeInstanceOf(ThreadPoolError);
+      expect((error as Error).message).toMatch(/worker 1 died during a call/);
+      m.dispose();
+      expectOneThread(b, /worker 1/);
+      const ref = model(singleBackend());
+      const again = model(b);
+      ref.fitSync(X, y, { epochs: 2, batchSize: 16 });
+      again.fitSync(X, y, { epochs: 2, batchSize: 16 });
+      expect(firstBitDifference(again.getParams(), ref.getParams())).toBe(-1);
+      ref.dispose(); again.dispose(); b.dispose();
+    }, 20_000);
+  }
+});
