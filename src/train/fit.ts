@@ -6,7 +6,7 @@
 
 import type { Matrix, MatrixLike } from '../data/matrix.js';
 import { DivergenceError, ValidationError } from '../errors.js';
-import { readWeights, writeWeights } from '../nn/params.js';
+import { readWeights, unroll, writeUnrolled, writeWeights } from '../nn/params.js';
 import type { Targets, TargetsLike } from '../nn/targets.js';
 import { Rng } from '../rng.js';
 import { checkpointSupport, type LoopState } from './checkpoint-hooks.js';
@@ -14,6 +14,7 @@ import { diagnose, StatsProbe } from './diagnose.js';
 import { EpochSteps } from './epoch.js';
 import { learningRateAt } from './optimizers.js';
 import { EpochPrinter } from './progress.js';
+import { resolveTrajectory, TrajectoryRecorder } from './trajectory.js';
 import type { TrainingSession } from './session.js';
 import type { Checkpoint, EpochLogs, FitOptions, History } from './types.js';
 import { splitValidation } from './validation.js';
@@ -103,6 +104,9 @@ function* loop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options:
     steps.rule = session.accuracyRule(T.Y);
     let chunk = 1;
     const probe = new StatsProbe(net, moments);
+    const traj = resolveTrajectory(options.trajectory);
+    const recorder = traj ? new TrajectoryRecorder(traj) : undefined;
+    recorder?.record(s.epoch, unroll(net, false), true);
     for (let epoch = s.epoch; epoch < epochs && !s.stopped; epoch++) {
       const t0 = now();
       const lr = learningRateAt(settings.optimizer.learningRate, epoch);
@@ -160,6 +164,7 @@ function* loop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options:
       }
       s.epoch = epoch + 1;
       s.stopped = stop || history.stoppedEarly;
+      recorder?.record(s.epoch, unroll(net, false));
       if (ckOpts && (s.epoch % ckOpts.every === 0 || s.epoch === epochs || s.stopped)) {
         const pending = ck!.save(ck!.capture(session, identity!.model, identity!.run, s), ckOpts, sync);
         if (pending) yield pending;
@@ -171,10 +176,28 @@ function* loop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options:
       writeWeights(net, s.bestWeights);
       history.bestEpoch = s.bestEpoch;
     }
+    if (recorder) history.trajectory = finishTrajectory(session, recorder, M, T, s.epoch);
     printer?.done();
     return history;
   } finally {
     for (const p of [xAll, yAll, idxPtr, xb, yb, safe, moments, wAll, wb]) if (p) arena.free(p);
+  }
+}
+
+/** The trajectory of the snapshots, its plane through the final weights, and the loss on a grid of
+ *  that plane over the first `rows` training rows (the weights are put back afterwards). */
+function finishTrajectory(session: TrainingSession, recorder: TrajectoryRecorder, M: Matrix, T: Targets, epoch: number) {
+  const { net } = session;
+  const final = unroll(net, false);
+  recorder.record(epoch, final, true);
+  const r = Math.min(recorder.options.rows, M.rows);
+  const sub = (A: Matrix): Matrix => ({ rows: r, cols: A.cols, data: A.data.subarray(0, r * A.cols) });
+  const ST: Targets = T.labels ? { Y: sub(T.Y), labels: T.labels.subarray(0, r) } : { Y: sub(T.Y) };
+  const SM = sub(M);
+  try {
+    return recorder.finish(final, (theta) => { writeUnrolled(net, theta); return session.evaluate(SM, ST).loss; }, r);
+  } finally {
+    writeUnrolled(net, final);
   }
 }
 

@@ -3,6 +3,7 @@
 import type { MatrixLike } from '../data/matrix.js';
 import type { ClassWeight } from '../data/weights.js';
 import type { EpochDiagnostics } from '../nn/diagnostics.js';
+import type { Trajectory, TrajectoryOptions } from './trajectory.js';
 import type { TargetsLike } from '../nn/targets.js';
 import type { LayerSpec } from '../nn/layers.js';
 import type { LossName } from '../nn/losses.js';
@@ -41,6 +42,8 @@ export interface History {
   bestEpoch: number;
   /** Training on a data source: seconds per epoch spent waiting for its batches (reading, parsing, encoding). */
   sourceTime?: number[];
+  /** With fit({ trajectory }): the path of the parameters in the plane of their first two principal components. */
+  trajectory?: Trajectory;
 }
 
 export interface EarlyStopping {
@@ -73,6 +76,8 @@ export interface FitOptions {
   verbose?: boolean | number;
   /** Per-layer activation and gradient statistics each epoch, in history.diagnostics. */
   diagnostics?: boolean;
+  /** Parameter snapshots (epoch 0, every `every` epochs, the last), projected on their first two principal components, with the loss over that plane: history.trajectory. */
+  trajectory?: boolean | TrajectoryOptions;
   /** fit() yields to the event loop at least this often (ms). Default 25. */
   yieldEvery?: number;
   /** Weights of the classes in the training loss: 'balanced' (n / (k·n_c)), one per class index, or by class index. The validation loss is not weighted. */
