@@ -9,6 +9,15 @@ import type { DenseSpec } from '../nn/layers.js';
 import { DT } from './onnx-proto.js';
 import { f, i, type GraphBuilder } from './onnx-builder.js';
 
+/**
+ * ONNX operators that are one activation with no attributes, read by the importer
+ * (onnx-import-ops.ts) next to the emitters below, so an activation's ONNX forms are in one file.
+ * A Map: op types come from the file, and 'constructor' is not one.
+ */
+export const ONNX_SINGLE_OP: ReadonlyMap<string, ActivationName> = new Map(Object.entries({
+  Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Atan: 'arctan', Exp: 'exp',
+} as const));
+
 type Emit = (b: GraphBuilder, x: string, spec: DenseSpec, units: number, slope?: Float32Array) => string;
 
 /** ISRU x / √(1 + αx²). */

@@ -5,14 +5,11 @@
 
 import type { ActivationName } from '../nn/activations.js';
 import { UnsupportedOnnxError } from './errors.js';
+import { ONNX_SINGLE_OP } from './onnx-activations.js';
 import { complement, type NetBuilder } from './netbuilder.js';
 import { nodeLabel, scalarOf, type Constant, type GraphView } from './onnx-graph.js';
 import { DT, type OnnxNode } from './onnx-proto.js';
 
-/** Operators that are one activation (a Map: op types come from the file, and 'constructor' is not one). */
-const SIMPLE: ReadonlyMap<string, ActivationName> = new Map(Object.entries({
-  Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Atan: 'arctan', Exp: 'exp',
-} as const));
 const POST_TRANSFORMS: ReadonlyMap<string, ActivationName> = new Map([['NONE', 'identity'], ['LOGISTIC', 'sigmoid'], ['SOFTMAX', 'softmax']]);
 
 function bad(n: OnnxNode, why: string): never {
@@ -116,7 +113,7 @@ export function applyNode(g: GraphView, n: OnnxNode, cur: string, nb: NetBuilder
   }
   if (n.domain !== '' && n.domain !== 'ai.onnx') bad(n, `the operator domain ${JSON.stringify(n.domain)} is not supported`);
   if (n.inputs[0] !== cur && !['Add', 'Mul'].includes(n.opType)) bad(n, `the network value ${JSON.stringify(cur)} is not its first input`);
-  const simple = SIMPLE.get(n.opType);
+  const simple = ONNX_SINGLE_OP.get(n.opType);
   if (simple) { nb.activation(simple, {}, label); return out; }
   switch (n.opType) {
     case 'Identity': return out;
