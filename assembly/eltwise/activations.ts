@@ -76,6 +76,22 @@ class Softplus {
   @inline bwd(x: v128, y: v128, dy: v128, a: v128, b: v128): v128 { return f32x4.mul(dy, vsigmoid(f32x4.mul(b, x))); }
 }
 
+class Mish {
+  @inline fwd(x: v128, a: v128, b: v128): v128 { return f32x4.mul(x, vtanh(vsoftplus(x))); }
+  @inline bwd(x: v128, y: v128, dy: v128, a: v128, b: v128): v128 {
+    // d/dx x·tanh(sp(x)) = t + x·(1 − t²)·σ(x), t = tanh(sp(x)).
+    const t = vtanh(vsoftplus(x));
+    const g = madd(f32x4.mul(x, f32x4.sub(f32x4.splat(1), f32x4.mul(t, t))), vsigmoid(x), t);
+    return f32x4.mul(dy, g);
+  }
+}
+
+/** log(1 + eˣ) = max(x, 0) + log1p(e^{−|x|}). */
+@inline
+function vsoftplus(x: v128): v128 {
+  return f32x4.add(f32x4.max(x, f32x4.splat(0)), vlog1p01(vexp(f32x4.neg(f32x4.abs(x)))));
+}
+
 /** 1/√(1+αx²) */
 @inline
 function vrsq(x: v128, a: v128): v128 {
@@ -243,4 +259,10 @@ export function f32_exp_fwd(xPtr: usize, yPtr: usize, rows: i32, cols: i32, alph
 }
 export function f32_exp_bwd(xPtr: usize, yPtr: usize, dyPtr: usize, dxPtr: usize, rows: i32, cols: i32, alpha: f32, beta: f32): void {
   mapBwd<Exp>(xPtr, yPtr, dyPtr, dxPtr, count(rows, cols), f32x4.splat(alpha), f32x4.splat(beta));
+}
+export function f32_mish_fwd(xPtr: usize, yPtr: usize, rows: i32, cols: i32, alpha: f32, beta: f32): void {
+  mapFwd<Mish>(xPtr, yPtr, count(rows, cols), f32x4.splat(alpha), f32x4.splat(beta));
+}
+export function f32_mish_bwd(xPtr: usize, yPtr: usize, dyPtr: usize, dxPtr: usize, rows: i32, cols: i32, alpha: f32, beta: f32): void {
+  mapBwd<Mish>(xPtr, yPtr, dyPtr, dxPtr, count(rows, cols), f32x4.splat(alpha), f32x4.splat(beta));
 }

@@ -15,7 +15,7 @@ import { f, i, type GraphBuilder } from './onnx-builder.js';
  * A Map: op types come from the file, and 'constructor' is not one.
  */
 export const ONNX_SINGLE_OP: ReadonlyMap<string, ActivationName> = new Map(Object.entries({
-  Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Atan: 'arctan', Exp: 'exp',
+  Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Atan: 'arctan', Exp: 'exp', Mish: 'mish',
 } as const));
 
 type Emit = (b: GraphBuilder, x: string, spec: DenseSpec, units: number, slope?: Float32Array) => string;
@@ -61,6 +61,7 @@ const EMIT: Record<ActivationName, Emit> = {
     return b.op('Mul', [b.op('Mul', [x, b.op('Add', [erf, b.scalar(1)])]), b.scalar(0.5)]);
   },
   silu: (b, x) => b.op('Mul', [x, b.op('Sigmoid', [x])]),
+  mish: (b, x) => (b.opset >= 18 ? b.op('Mish', [x]) : b.op('Mul', [x, b.op('Tanh', [b.op('Softplus', [x])])])),
   exp: (b, x) => b.op('Exp', [x]),
   softmax: (b, x) => b.op('Softmax', [x], { axis: i(-1) }),
 };

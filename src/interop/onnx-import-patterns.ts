@@ -154,7 +154,15 @@ function softplusBeta(c: Ctx, x: string): Match | undefined {
   return { activation: 'softplus', params: { beta }, out: div.outputs[0]!, first: sole(c, x, 'Mul')! };
 }
 
-const PATTERNS = [gelu, silu, isrlu, isru, step, sqnl, bipolarRelu, softplusBeta];
+function mish(c: Ctx, x: string): Match | undefined {
+  const sp = uses(c, x).find((n) => n.opType === 'Softplus');
+  const th = sp && sole(c, sp.outputs[0]!, 'Tanh');
+  const mul = th && sole(c, th.outputs[0]!, 'Mul');
+  if (!sp || !mul || other(mul, th!.outputs[0]!) !== x || !coversUses(c, x, [sp, mul])) return undefined;
+  return { activation: 'mish', params: {}, out: mul.outputs[0]!, first: sp };
+}
+
+const PATTERNS = [gelu, silu, mish, isrlu, isru, step, sqnl, bipolarRelu, softplusBeta];
 
 /** The multi-operator activation starting at value x, if any. */
 export function matchActivation(g: GraphView, within: Set<OnnxNode>, x: string, size: number): Match | undefined {

@@ -226,6 +226,19 @@ export const ACTIVATION_TABLE = {
       },
     },
   },
+  mish: {
+    // x·tanh(softplus(x)) (Misra 2019); ONNX Mish from opset 18.
+    form: 'pointwise', kernel: 'mish', init: 'he', trainable: true, hidden: true,
+    twin: {
+      fwd: (m, x, y, n) => { for (let i = 0; i < n; i++) { const v = m[x + i]!; m[y + i] = v * Math.tanh(Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)))); } },
+      bwd: (m, x, _y, dy, dx, n) => {
+        for (let i = 0; i < n; i++) {
+          const v = m[x + i]!; const t = Math.tanh(Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))));
+          const g = t + v * (1 - t * t) * sigmoid(v); m[dx + i] = g === 0 ? 0 : m[dy + i]! * g;
+        }
+      },
+    },
+  },
   exp: {
     // e^x (seed 003 §3 problem 2: ŷ = Σ α_j e^{z_j}), saturating at the largest float32 instead of Infinity.
     form: 'pointwise', kernel: 'exp', init: 'xavier', trainable: true, hidden: true,

@@ -58,6 +58,7 @@ export const ACTIVATION_ORACLE: Record<Exclude<ActivationName, 'softmax'>, Activ
   elu: O((x, a) => (x > 0 ? x : a * Math.expm1(x)), [0]),
   softsign: O((x) => x / (1 + Math.abs(x))),
   softplus: O((x, _a, b) => softplus64(b * x) / b),
+  mish: O((x) => x * Math.tanh(softplus64(x))),
   isru: O((x, a) => x / Math.sqrt(1 + a * x * x)),
   isrlu: O((x, a) => (x >= 0 ? x : x / Math.sqrt(1 + a * x * x)), [0]),
   sqnl: O((x) => (x > 2 ? 1 : x >= 0 ? x - (x * x) / 4 : x >= -2 ? x + (x * x) / 4 : -1), [-2, 0, 2]),
