@@ -4,7 +4,8 @@
 // values against a float64 hand derivation (f(1) = tanh(ln(1 + e))).
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS, dense, HIDDEN_ACTIVATIONS, ready, Sequential } from '../../src/index.js';
-import { fromONNX, readONNX, toONNX } from '../../src/interop/index.js';
+import { fromONNX, toONNX } from '../../src/interop/index.js';
+import { decodeModel } from '../../src/interop/onnx-proto.js';
 import { runOnnx } from './ort.js';
 
 const X = { data: Float32Array.from([1, -2, 0.5, 3]), rows: 4, cols: 1 };
@@ -24,7 +25,7 @@ describe('mish, added from the activation table', () => {
     for (let i = 0; i < 4; i++) expect(got[i]).toBeCloseTo(want[i]!, 6);
     for (const [opset, ops] of [[17, ['Softplus', 'Tanh', 'Mul']], [18, ['Mish']]] as const) {
       const bytes = toONNX(m, { opset });
-      const types = readONNX(bytes).graph.nodes.map((n) => n.opType);
+      const types = decodeModel(bytes).graph.nodes.map((n) => n.opType);
       for (const op of ops) expect(types, `opset ${opset}`).toContain(op);
       if (opset === 17) expect(types).not.toContain('Mish');
       const ort = (await runOnnx(bytes, { input: { data: X.data, dims: [4, 1] } })).output!.data as Float32Array;
