@@ -79,10 +79,16 @@ class Softplus {
 class Mish {
   @inline fwd(x: v128, a: v128, b: v128): v128 { return f32x4.mul(x, vtanh(vsoftplus(x))); }
   @inline bwd(x: v128, y: v128, dy: v128, a: v128, b: v128): v128 {
-    // d/dx x·tanh(sp(x)) = t + x·(1 − t²)·σ(x), t = tanh(sp(x)).
-    const t = vtanh(vsoftplus(x));
-    const g = madd(f32x4.mul(x, f32x4.sub(f32x4.splat(1), f32x4.mul(t, t))), vsigmoid(x), t);
-    return f32x4.mul(dy, g);
+    // d/dx x·tanh(sp(x)) = t + x·σ(x)·(1 − t²). With e = eˣ and n = e(e + 2): t = n/(n + 2), σ = e/(e + 1) and
+    // 1 − t² = 4(n + 1)/(n + 2)², free of the cancellation of 1 − t² near t = 1. x is capped at 20 in e, where
+    // 1 − t² < 1e-17 already, so nothing overflows.
+    const e = vexp(f32x4.min(x, f32x4.splat(20)));
+    const n = f32x4.mul(e, f32x4.add(e, f32x4.splat(2)));
+    const n2 = f32x4.add(n, f32x4.splat(2));
+    const t = f32x4.div(n, n2);
+    const s = f32x4.div(e, f32x4.add(e, f32x4.splat(1)));
+    const q = f32x4.div(f32x4.mul(f32x4.splat(4), f32x4.add(n, f32x4.splat(1))), f32x4.mul(n2, n2));
+    return f32x4.mul(dy, madd(f32x4.mul(x, s), q, t));
   }
 }
 

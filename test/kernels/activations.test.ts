@@ -37,6 +37,9 @@ const TOLERANCES: Partial<Record<ActivationKernel, Partial<Spec>>> = {
   bipolar_relu: { tol: 0, floor: 1 },
   gelu: { tol: 2e-6, bwdTol: 1e-5, bwdFloor: 1e-2 },
   exp: { tol: 6e-7 },
+  // mish′ = t + x·σ(x)·(1 − t²) is built from eˣ by four divisions (closed form, no 1 − t² cancellation):
+  // 2.06e-6 measured on simd, 1.9e-6 on relaxed, against 2e-6 for one transcendental.
+  mish: { bwdTol: 3e-6 },
 };
 /** The first public name of each kernel (leaky_relu → leakyRelu). */
 const NAME = new Map<string, ActivationName>();
