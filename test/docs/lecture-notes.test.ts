@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../cli/run.js';
-import { tsBlocks } from './readme.test.js';
 
 type Out = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Mat = { rows: number; cols: number; data: number[] };
@@ -143,7 +142,45 @@ const CHECKS: Record<string, (o: Out) => void> = {
     expect(std[5]).toBeGreaterThan(std[6]!);
     for (const mu of o.mean) expect(Math.abs(mu)).toBeLessThan(0.01); // the printed means are all below 0.002 in size
   },
+  // note 003 §3 problem 2: ŷ_i = Σ_j α_j exp(z_ij), z_ij = Σ_k W_jk x_ik + b_j, L = Σ_i (y_i − ŷ_i)²; ∂L/∂α_j = Σ_i 2(ŷ_i − y_i)e^{z_ij},
+  // ∂L/∂W_jk = Σ_i 2(ŷ_i − y_i)α_j e^{z_ij} x_ik (the notes print u_ik for x_ik, a slip), ∂L/∂x_ik = Σ_j 2(ŷ_i − y_i)α_j e^{z_ij} W_jk
+  '003-exp': (o) => {
+    const { W, b, alpha, X, y } = o as { W: number[]; b: number[]; alpha: number[]; X: number[][]; y: number[][] };
+    const ez = X.map((x) => b.map((bj, j) => Math.exp(bj + x[0]! * W[2 * j]! + x[1]! * W[2 * j + 1]!)));
+    const yHat = ez.map((e) => e.reduce((s, v, j) => s + alpha[j]! * v, 0));
+    const r = yHat.map((h, i) => 2 * (h - y[i]![0]!));
+    close(o.yHat, yHat, 1e-12, 'ŷ');
+    expect(Math.abs(o.L - yHat.reduce((s, h, i) => s + (y[i]![0]! - h) ** 2, 0))).toBeLessThan(1e-12);
+    close(o.dLdAlpha, alpha.map((_, j) => ez.reduce((s, e, i) => s + r[i]! * e[j]!, 0)), 1e-12, '∂L/∂α');
+    close(o.dLdW, W.map((_, q) => { const j = Math.floor(q / 2), k = q % 2; return ez.reduce((s, e, i) => s + r[i]! * alpha[j]! * e[j]! * X[i]![k]!, 0); }), 1e-12, '∂L/∂W');
+    close(o.dLdx, X.flatMap((_, i) => [0, 1].map((k) => alpha.reduce((s, aj, j) => s + r[i]! * aj * ez[i]![j]! * W[2 * j + k]!, 0))), 1e-12, '∂L/∂x');
+  },
+  // note 001 "Batch Normalization": x̂ = (x − E[x])/√Var[x] per feature over the batch (biased variance; simdnet's ε = 1e-5 added)
+  '001-batch-norm': (o) => {
+    const X: number[][] = o.X, m = X.length;
+    const want = X.map((x) => x.map((v, k) => {
+      const mu = X.reduce((s, r) => s + r[k]!, 0) / m, v2 = X.reduce((s, r) => s + (r[k]! - mu) ** 2, 0) / m;
+      return (v - mu) / Math.sqrt(v2 + 1e-5);
+    }));
+    close(o.xHat, want.flat(), 1e-12, 'x̂');
+  },
+  // note 000 "log softmax" a_i − log Σ_j exp(a_j); note 002 "chain rule" for softmax regression: ∂L/∂a, ∂a/∂z = a_i(δ_ij − a_j), ∂L/∂z = a − y
+  '002-softmax': (o) => {
+    const big: number[] = o.big, z: number[] = o.z;
+    const lse = (v: number[]) => { const mx = Math.max(...v); return mx + Math.log(v.reduce((s, x) => s + Math.exp(x - mx), 0)); };
+    close(o.logSoftmaxBig, big.map((x) => x - lse(big)), 1e-9, 'log softmax at logits near 1000');
+    const a = z.map((x) => Math.exp(x - lse(z)));
+    close(o.a, a, 1e-15, 'softmax');
+    close(o.jacobian, a.flatMap((ai, i) => a.map((aj, j) => ai * ((i === j ? 1 : 0) - aj))), 1e-15, '∂a/∂z');
+    close(o.dLdz, a.map((v, k) => v - (k === o.yTrue ? 1 : 0)), 1e-14, '∂L/∂z = a − y');
+  },
 };
+
+function tsBlocks(markdown: string): { line: number; code: string }[] {
+  const out: { line: number; code: string }[] = [];
+  for (const m of markdown.matchAll(/^```ts\n([\s\S]*?)^```$/gm)) out.push({ line: markdown.slice(0, m.index).split('\n').length, code: m[1]! });
+  return out;
+}
 
 const page = readFileSync(join(ROOT, 'docs/lecture-notes.md'), 'utf8');
 const blocks = tsBlocks(page).map((b) => ({ ...b, name: /^\/\/ try-it: (\S+)/.exec(b.code)?.[1] }));
