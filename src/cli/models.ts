@@ -57,7 +57,7 @@ export async function trainModel(
     return trainEstimator(s, X, y as Int32Array, classes, fit);
   }
   const net = new Sequential({ inputSize: X.cols, seed: s.seed, layers: buildLayers(s, task === 'regression' ? 1 : classes, task) });
-  net.compile({ loss: task === 'regression' ? 'meanSquaredError' : 'categoricalCrossentropy', optimizer: optimizerSpec(s.optimizer, s.lr), l2: s.l2 });
+  net.compile({ loss: task === 'regression' ? 'squaredError' : 'categoricalCrossentropy', optimizer: optimizerSpec(s.optimizer, s.lr), l2: s.l2 });
   const history = await net.fit(X, y, {
     epochs: s.epochs,
     batchSize: s.batchSize,

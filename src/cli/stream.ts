@@ -72,7 +72,7 @@ export async function trainStream(io: Io, mode: Mode, spec: string, o: Record<st
   say(`model: mlp ${[pipeline.width, ...s.hidden, outputs].join('-')} ${s.activation} · ${s.optimizer} · ${s.epochs} epochs, batch ${s.batchSize} · seed ${s.seed} · backend ${info.backend} (${info.binary})`);
 
   const net = new Sequential({ inputSize: pipeline.width, seed: s.seed, layers: buildLayers(s, outputs, target.task) });
-  net.compile({ loss: regression ? 'meanSquaredError' : 'categoricalCrossentropy', optimizer: optimizerSpec(s.optimizer, s.lr), l2: s.l2 });
+  net.compile({ loss: regression ? 'squaredError' : 'categoricalCrossentropy', optimizer: optimizerSpec(s.optimizer, s.lr), l2: s.l2 });
   const shuffleBuffer = (o['shuffle-buffer'] as number | undefined) ?? 8192;
   const dropMissing = o.missing === 'drop';
   const train = new TableDataset(stream, pipeline, target, { batchSize: s.batchSize, shuffleBuffer, seed: s.seed, split, part: 'train', dropMissing });

@@ -20,21 +20,28 @@ export interface LossRecord {
   readonly accuracy?: 'argmax' | 'targets';
   /** The output mode, given whether the output activation is the identity. */
   mode(identityOutput: boolean): OutputMode;
+  /** This name is another name of that loss (kept for existing code and model files). */
+  readonly aliasOf?: string;
 }
 
 export const LOSS_TABLE = {
   categoricalCrossentropy: { output: 'softmax', accuracy: 'argmax', mode: () => 'softmaxXent' },
   binaryCrossentropy: { output: 'sigmoid', accuracy: 'targets', mode: () => 'sigmoidBce' },
-  meanSquaredError: { rejects: ['softmax'], mode: (identity) => (identity ? 'mseIdentity' : 'mseActivation') },
+  // The squared error of a row summed over its outputs, L_i = Σ_j (ŷ_ij − y_ij)² (the notes' 003 eq. L = ‖y − z‖²),
+  // then reduced over the rows (compile's reduction: the mean (1/m)·Σ_i L_i, or the sum). Not the metric
+  // meanSquaredError(yTrue, yPred), which also averages over the outputs: the two differ by a factor K.
+  squaredError: { rejects: ['softmax'], mode: (identity) => (identity ? 'mseIdentity' : 'mseActivation') },
+  meanSquaredError: { rejects: ['softmax'], mode: (identity) => (identity ? 'mseIdentity' : 'mseActivation'), aliasOf: 'squaredError' },
 } as const satisfies Record<string, LossRecord>;
 
-/** Losses: softmax outputs with categorical cross-entropy, sigmoid outputs with binary cross-entropy, anything else with MSE. */
+/** Losses: softmax outputs with categorical cross-entropy, sigmoid outputs with binary cross-entropy, anything else with
+ *  the squared error ('meanSquaredError' is its former name, still accepted). */
 export type LossName = keyof typeof LOSS_TABLE;
 
 const BY_NAME: ReadonlyMap<string, LossRecord> = new Map(Object.entries(LOSS_TABLE));
 
-/** Every loss compile() accepts. @example LOSSES.includes('meanSquaredError') // true */
-export const LOSSES: readonly LossName[] = Object.keys(LOSS_TABLE) as LossName[];
+/** Every loss compile() accepts, each once (aliases left out). @example LOSSES.includes('squaredError') // true */
+export const LOSSES: readonly LossName[] = (Object.keys(LOSS_TABLE) as LossName[]).filter((n) => !(LOSS_TABLE[n] as LossRecord).aliasOf);
 
 export function isLossName(name: unknown): name is LossName {
   return typeof name === 'string' && BY_NAME.has(name);
@@ -44,11 +51,22 @@ export function lossRecord(name: LossName): LossRecord {
   return BY_NAME.get(name)!;
 }
 
-/** The loss compile() picks for an output activation: the one fused with it, else mean squared error. */
+/** The loss compile() picks for an output activation: the one fused with it, else the squared error. */
 export function defaultLoss(output: ActivationName): LossName {
   for (const name of LOSSES) if (lossRecord(name).output === output) return name;
-  return 'meanSquaredError';
+  return 'squaredError';
 }
+
+/** How the per-row losses become J: 'mean' J = (1/m)·Σ_i loss_i + (λ/2m)·ΣW² (the default), or 'sum'
+ *  J = Σ_i loss_i + (λ/2)·ΣW² (m times the mean: the notes' 003 L = Σ_i L_i). */
+export type Reduction = 'mean' | 'sum';
+
+/** Which m the L2 term (λ/2m)·ΣW² of a training step uses: 'batch' — the step's rows (scikit-learn's MLP, and
+ *  simdnet before it had the option); 'dataset' — the training set's rows, as the notes' J(Θ) over all m samples. */
+export type L2Scale = 'batch' | 'dataset';
+
+export const REDUCTIONS: readonly Reduction[] = ['mean', 'sum'];
+export const L2_SCALES: readonly L2Scale[] = ['batch', 'dataset'];
 
 /**
  * How accuracy is counted: 'argmax' — one prediction per row, the argmax of the outputs against the

@@ -43,6 +43,10 @@ export class Network {
   readonly lossPtr: number = 0;
   /** L2 strength λ, set by compile(). */
   l2 = 0;
+  /** l2Scale 'dataset': the L2 term of a step uses the training rows (addL2's `rows`), not the step's. */
+  l2Dataset = false;
+  /** reduction 'sum': a step's loss and gradients are the sum over its rows (m times the mean). */
+  sumLoss = false;
   /** Per layer, where the last trainStep left the layer's output and dJ/d(its input) (0: not computed):
    *  what trace() reads. Float64Arrays, so recording a pointer allocates nothing. */
   readonly outPtrs: Float64Array;
@@ -231,29 +235,30 @@ export class Network {
     last.forwardLinear(ptr, m, workPtr);
     const K = this.outputSize;
     const lossPtr = this.lossPtr;
+    // mseActivation: the loss's gradient is dJ/dA (at dOutPtr), taken back through f' below.
+    const dLoss = mode === 'mseActivation' ? this.dOutPtr : last.dzPtr;
+    if (mode === 'mseActivation') last.activate(m, true);
     if (wPtr) {
       switch (mode) {
         case 'softmaxXent': k.f32_softmax_xent_w_to(last.zPtr, yPtr, wPtr, last.aPtr, last.dzPtr, m, K, lossPtr); break;
         case 'sigmoidBce': k.f32_sigmoid_bce_w_to(last.zPtr, yPtr, wPtr, last.aPtr, last.dzPtr, m, K, lossPtr); break;
         case 'mseIdentity': k.f32_mse_w_to(last.zPtr, yPtr, wPtr, 0, last.dzPtr, m, K, lossPtr); break;
-        case 'mseActivation':
-          last.activate(m, true);
-          k.f32_mse_w_to(last.aPtr, yPtr, wPtr, 0, this.dOutPtr, m, K, lossPtr);
-          last.backwardActivation(this.dOutPtr, m);
-          break;
+        case 'mseActivation': k.f32_mse_w_to(last.aPtr, yPtr, wPtr, 0, dLoss, m, K, lossPtr); break;
       }
     } else {
       switch (mode) {
         case 'softmaxXent': k.f32_softmax_xent_to(last.zPtr, yPtr, last.aPtr, last.dzPtr, m, K, lossPtr); break;
         case 'sigmoidBce': k.f32_sigmoid_bce_to(last.zPtr, yPtr, last.aPtr, last.dzPtr, m, K, lossPtr); break;
         case 'mseIdentity': k.f32_mse_to(last.zPtr, yPtr, 0, last.dzPtr, m, K, lossPtr); break;
-        case 'mseActivation':
-          last.activate(m, true);
-          k.f32_mse_to(last.aPtr, yPtr, 0, this.dOutPtr, m, K, lossPtr);
-          last.backwardActivation(this.dOutPtr, m);
-          break;
+        case 'mseActivation': k.f32_mse_to(last.aPtr, yPtr, 0, dLoss, m, K, lossPtr); break;
       }
     }
+    if (this.sumLoss) {
+      // The kernels give the mean and its gradient; the sum is m times both.
+      k.f32_scale(dLoss, dLoss, m * K, m);
+      this.arena.views.f64[lossPtr >>> 3] *= m;
+    }
+    if (mode === 'mseActivation') last.backwardActivation(dLoss, m);
     outPtrs[n - 1] = mode === 'mseIdentity' ? last.zPtr : last.aPtr;
     const dIn0 = this.wantInputGradient && this.inputGradientBuffer;
     let d = dInPtrs[n - 1] = last.backwardLinear(m, n > 1 || dIn0, workPtr);
@@ -277,19 +282,25 @@ export class Network {
     }
   }
 
-  /** Adds the L2 gradient (λ/m)·W to the gradient of every tensor that decays and the penalty (λ/2m)·ΣW² to
-   *  stepLoss[0] (λ = this.l2, a field rather than an argument: passing a double to a call boxes it). */
-  addL2(m: number): void {
+  /**
+   * Adds the L2 term of a step of m rows out of a training set of `rows`: the penalty (λ/2n)·ΣW² to stepLoss[0]
+   * and its gradient (λ/n)·W to every tensor that decays, n = m (l2Scale 'batch') or rows ('dataset'); with
+   * reduction 'sum' both are m times that (the step's sum is m times its mean). λ = this.l2, a field rather than
+   * an argument: passing a double to a call boxes it.
+   */
+  addL2(m: number, rows: number): void {
     const l2 = this.l2;
     if (l2 === 0) return;
     const { k, decayed } = this;
+    const n = this.l2Dataset ? rows : m;
+    const c = this.sumLoss ? (l2 * m) / n : l2 / n;
     let sq = 0;
     for (let i = 0; i < decayed.length; i++) {
       const W = decayed[i]!;
       sq += k.f32_sumsq(W.ptr, W.size);
-      k.f32_axpy(W.ptr, W.gradPtr, W.size, l2 / m);
+      k.f32_axpy(W.ptr, W.gradPtr, W.size, c);
     }
-    this.arena.views.f64[this.lossPtr >>> 3] += (l2 / (2 * m)) * sq;
+    this.arena.views.f64[this.lossPtr >>> 3] += (c / 2) * sq;
   }
 
   l2Penalty(l2: number, m: number): number {

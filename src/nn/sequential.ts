@@ -13,10 +13,8 @@ import { checkpointSupport } from '../train/checkpoint-hooks.js';
 import type { Checkpoint, CheckpointSource } from '../train/types.js';
 import { runAsync, runSync, trainLoop, type FitOptions, type History } from '../train/fit.js';
 import { fitSource, isDataSource, type DataSource, type SourceFitOptions } from '../train/stream-fit.js';
-import { resolveOptimizer, type OptimizerName, type OptimizerSpec } from '../train/optimizers.js';
-import { TrainingSession, type CompiledSettings, type Evaluation } from '../train/session.js';
+import { resolveCompile, storedCompile, TrainingSession, type CompiledSettings, type CompileOptions, type Evaluation } from '../train/session.js';
 import { layerType, normalizeSpec, outputTypes, type LayerDescription, type LayerSpec } from './layers.js';
-import { defaultLoss, isLossName, LOSSES, lossRecord, type LossName } from './losses.js';
 import { Network } from './network.js';
 import { checkWeights, readGradients, readWeights, unroll, writeUnrolled, writeWeights, type LayerWeights } from './params.js';
 import { checkTensorNames, decodeModel, encodeModel, nodeFsAsync, type SequentialJSON } from './serialize.js';
@@ -24,7 +22,7 @@ import { networkStatistics, type ModelStatistics, type StatisticsOptions } from 
 import { inputGradientOf, traceNetwork, type Trace, type TraceMatrix, type TraceOptions } from './trace.js';
 import type { TargetsLike } from './targets.js';
 
-export type { CompiledSettings, Evaluation, LayerWeights };
+export type { CompiledSettings, CompileOptions, Evaluation, LayerWeights };
 
 export interface SequentialOptions {
   /** Number of input features. */
@@ -36,15 +34,6 @@ export interface SequentialOptions {
   backend?: Backend | BackendKind;
   /** @internal Weights to start from (getWeights' layout), checked against the layers before anything is allocated. */
   weights?: readonly Readonly<Record<string, ArrayLike<number>>>[];
-}
-
-export interface CompileOptions {
-  /** Default: categoricalCrossentropy for softmax outputs, binaryCrossentropy for sigmoid, else meanSquaredError. */
-  loss?: LossName;
-  /** An optimizer (adam({...})) or its name with defaults. Default 'adam'. */
-  optimizer?: OptimizerSpec | OptimizerName;
-  /** L2 penalty (λ/2m)·ΣW² on weights only (never biases). Default 0. */
-  l2?: number;
 }
 
 /**
@@ -118,26 +107,14 @@ export class Sequential {
   }
 
   /**
-   * Chooses the loss, the optimizer and the L2 strength.
-   * @example model.compile({ loss: 'categoricalCrossentropy', optimizer: adam({ learningRate: 1e-3 }), l2: 1e-4 })
+   * Chooses the loss, the optimizer, the L2 strength and how they add up (l2Scale, reduction; docs/training.md).
+   * @example model.compile({ loss: 'categoricalCrossentropy', optimizer: adam({ learningRate: 1e-3 }), l2: 1e-4, l2Scale: 'dataset' })
    */
   compile(options: CompileOptions = {}): this {
     this.net.checkIdle('compile()');
-    const act = this.net.last.activation;
-    const loss = options.loss ?? defaultLoss(act);
-    if (!isLossName(loss)) throw new ValidationError('loss', `unknown loss ${JSON.stringify(loss)}; expected one of ${LOSSES.join(', ')}`);
-    const rec = lossRecord(loss);
-    if (rec.output && act !== rec.output) {
-      throw new ValidationError('loss', `${loss} needs a ${rec.output} output layer, the last layer has ${act}`);
-    }
-    if (rec.rejects?.includes(act)) {
-      throw new ValidationError('loss', `${loss} with a ${act} output is not supported; use ${defaultLoss(act)}`);
-    }
-    const l2 = options.l2 ?? 0;
-    if (typeof l2 !== 'number' || !(l2 >= 0) || !Number.isFinite(l2)) throw new ValidationError('l2', `expected a number ≥ 0, got ${String(l2)}`);
-    const optimizer = resolveOptimizer(options.optimizer);
+    const settings = resolveCompile(options, this.net.last.activation);
     this.current?.dispose();
-    this.current = new TrainingSession(this.net, { loss, optimizer, l2 });
+    this.current = new TrainingSession(this.net, settings);
     return this;
   }
 
@@ -239,8 +216,7 @@ export class Sequential {
   }
 
   private checkpointModel(): Checkpoint['model'] {
-    const c = this.session.settings;
-    return { inputSize: this.inputSize, seed: this.seed, layers: [...this.layers], compile: { loss: c.loss, optimizer: c.optimizer, l2: c.l2 } };
+    return { inputSize: this.inputSize, seed: this.seed, layers: [...this.layers], compile: storedCompile(this.session.settings) };
   }
 
   /**
@@ -252,7 +228,7 @@ export class Sequential {
     const m = c.model;
     const model = new Sequential({ inputSize: m.inputSize, layers: m.layers, seed: m.seed, backend: options.backend });
     try {
-      return model.compile({ loss: m.compile.loss, optimizer: m.compile.optimizer, l2: m.compile.l2 });
+      return model.compile(m.compile);
     } catch (e) {
       model.dispose();
       throw e;
@@ -344,7 +320,7 @@ export class Sequential {
     const c = this.compiled;
     return encodeModel({
       inputSize: this.inputSize, seed: this.seed, layers: [...this.layers],
-      compile: c ? { loss: c.loss, optimizer: c.optimizer, l2: c.l2 } : null, weights: this.getWeights(),
+      compile: c ? storedCompile(c) : null, weights: this.getWeights(),
     });
   }
 
@@ -360,7 +336,7 @@ export class Sequential {
     }
     try {
       checkTensorNames(d.weights, model.getWeights());
-      if (d.compile) model.compile({ loss: d.compile.loss, optimizer: d.compile.optimizer, l2: d.compile.l2 });
+      if (d.compile) model.compile(d.compile);
     } catch (e) {
       model.dispose();
       throw e instanceof ModelFormatError ? e : new ModelFormatError(`model file is corrupt: ${(e as Error).message}`);

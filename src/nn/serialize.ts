@@ -5,7 +5,7 @@
 import { ModelFormatError } from '../errors.js';
 import type { OptimizerSpec } from '../train/optimizers.js';
 import type { LayerSpec } from './layers.js';
-import type { LossName } from './losses.js';
+import type { L2Scale, LossName, Reduction } from './losses.js';
 import type { LayerWeights } from './params.js';
 import { nodeBuiltin } from '../host.js';
 
@@ -41,13 +41,16 @@ export function nodeFsAsync(what: string): NodeFsAsync {
   return fs;
 }
 
+/** compile()'s settings in a model file or a checkpoint (l2Scale and reduction only when not 'batch' / 'mean'). */
+export interface StoredCompile { loss: LossName; optimizer: OptimizerSpec; l2: number; l2Scale?: L2Scale; reduction?: Reduction }
+
 export interface SequentialJSON {
   format: typeof MODEL_FORMAT;
   version: number;
   inputSize: number;
   seed: number;
   layers: LayerSpec[];
-  compile: { loss: LossName; optimizer: OptimizerSpec; l2: number } | null;
+  compile: StoredCompile | null;
   weights: Record<string, string>[];
 }
 
@@ -56,7 +59,7 @@ export interface ModelData {
   inputSize: number;
   seed: number;
   layers: LayerSpec[];
-  compile: { loss: LossName; optimizer: OptimizerSpec; l2: number } | null;
+  compile: StoredCompile | null;
   weights: LayerWeights[];
 }
 
@@ -68,7 +71,7 @@ export function encodeModel(d: ModelData): SequentialJSON {
     inputSize: d.inputSize,
     seed: d.seed,
     layers: d.layers.map((l) => ({ ...l })),
-    compile: d.compile ? { loss: d.compile.loss, optimizer: { ...d.compile.optimizer }, l2: d.compile.l2 } : null,
+    compile: d.compile ? { ...d.compile, optimizer: { ...d.compile.optimizer } } : null,
     weights: d.weights.map((w) => Object.fromEntries(Object.entries(w).map(([k, v]) => [k, f32ToBase64(v)]))),
   };
 }

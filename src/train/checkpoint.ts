@@ -58,7 +58,7 @@ function firstDifference(c: Checkpoint, model: Checkpoint['model'], run: Checkpo
   for (let i = 0; i < m.layers.length; i++) {
     if (JSON.stringify(m.layers[i]) !== JSON.stringify(model.layers[i])) return `layer ${i} is ${JSON.stringify(m.layers[i])} there, ${JSON.stringify(model.layers[i])} here`;
   }
-  for (const key of ['loss', 'l2', 'optimizer'] as const) {
+  for (const key of ['loss', 'l2', 'optimizer', 'l2Scale', 'reduction'] as const) {
     if (JSON.stringify(m.compile[key]) !== JSON.stringify(model.compile[key])) return `it was compiled with ${key} ${JSON.stringify(m.compile[key])}, this model with ${JSON.stringify(model.compile[key])}`;
   }
   const r = c.run;

@@ -16,7 +16,7 @@ export interface Staging { xAll: number; yAll: number; idxPtr: number; xb: numbe
  */
 export class EpochSteps {
   readonly batches: number;
-  /** loss·m summed, correct predictions, predictions compared, samples run. */
+  /** The steps' J·m summed (reduction 'sum': their J summed), correct predictions, predictions compared, samples run. */
   readonly totals = new Float64Array(4);
   lastBatchSize = 0;
   /** How accuracy is counted on this run's targets (session.accuracyRule of the training targets). */
@@ -50,6 +50,7 @@ export class EpochSteps {
     const d = net.inputSize;
     const K = net.outputSize;
     const onBatchEnd = this.options.callbacks?.onBatchEnd;
+    const sum = net.sumLoss;
     // The loss is read straight from the arena's f64 view: a getter returning a double would box it
     // whenever the engine does not inline the getter. Memory grows only in a callback.
     let lossView = net.arena.views.f64;
@@ -61,7 +62,7 @@ export class EpochSteps {
       k.f32_gather_rows(s.yAll, s.idxPtr + start * 4, s.yb, m, K);
       if (s.wAll) k.f32_gather_rows(s.wAll, s.idxPtr + start * 4, s.wb, m, 1);
       net.trainStep(s.xb, s.yb, m, mode, s.wb);
-      net.addL2(m);
+      net.addL2(m, N);
       const loss = lossView[lossAt]!;
       if (!Number.isFinite(loss)) {
         if (!net.paramsFinite()) net.copyParamsFrom(s.safe);
@@ -69,7 +70,7 @@ export class EpochSteps {
           + 'Try a smaller learning rate, standardize the features, or clip gradients (clipNorm); the model keeps its last finite weights.');
       }
       opt.step();
-      totals[0] += loss * m;
+      totals[0] += sum ? loss : loss * m;
       totals[1] += net.countCorrect(s.yb, m, rule);
       totals[2] += net.compared(m, rule);
       totals[3] += m;

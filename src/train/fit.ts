@@ -132,7 +132,7 @@ function* loop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options:
         throw new DivergenceError(`training diverged: a parameter became NaN or infinite in epoch ${epoch + 1}. Try a smaller learning rate or standardize the features; the model keeps its last finite weights.`);
       }
       if (options.diagnostics) history.diagnostics.push(diagnose(net, m, epoch, probe));
-      const logs: EpochLogs = { epoch, loss: lossSum! / samples!, learningRate: lr, time: 0 };
+      const logs: EpochLogs = { epoch, loss: net.sumLoss ? lossSum! : lossSum! / samples!, learningRate: lr, time: 0 };
       if (compared) logs.accuracy = correct! / compared;
       if (val) {
         const ev = session.evaluate(val[0], val[1]);

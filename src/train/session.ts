@@ -3,12 +3,37 @@
 // Sequential holds one once compiled.
 
 import type { Matrix } from '../data/matrix.js';
+import { ValidationError } from '../errors.js';
+import type { ActivationName } from '../nn/activations.js';
 import type { Network } from '../nn/network.js';
 import { restoreState, snapshotState } from '../nn/params.js';
-import { accuracyRule, type AccuracyRule, type LossName, type OutputMode } from '../nn/losses.js';
+import type { StoredCompile } from '../nn/serialize.js';
+import {
+  accuracyRule, defaultLoss, isLossName, L2_SCALES, LOSSES, lossRecord, REDUCTIONS,
+  type AccuracyRule, type L2Scale, type LossName, type OutputMode, type Reduction,
+} from '../nn/losses.js';
 import { toTargets, type Targets, type TargetsLike } from '../nn/targets.js';
 import { OptimizerRuntime } from './optimizer-runtime.js';
-import type { OptimizerSpec } from './optimizers.js';
+import { resolveOptimizer, type OptimizerName, type OptimizerSpec } from './optimizers.js';
+
+export type { L2Scale, Reduction };
+
+export interface CompileOptions {
+  /** Default: categoricalCrossentropy for softmax outputs, binaryCrossentropy for sigmoid, else squaredError
+   *  (Σ over the outputs of (ŷ − y)²; 'meanSquaredError' is the same loss under its former name). */
+  loss?: LossName;
+  /** An optimizer (adam({...})) or its name with defaults. Default 'adam'. */
+  optimizer?: OptimizerSpec | OptimizerName;
+  /** L2 penalty (λ/2m)·ΣW² on weights only (never biases). Default 0. */
+  l2?: number;
+  /** The m of the L2 term in a training step: 'batch' (default) — the step's rows, as scikit-learn's MLP;
+   *  'dataset' — the training rows, the notes' J(Θ) = (1/m)·Σ loss + (λ/2m)·ΣΘ², so that history.loss equals
+   *  evaluate(X, y) on unchanged weights and the batch size does not change the regularization. */
+  l2Scale?: L2Scale;
+  /** 'mean' (default): J = (1/m)·Σ_i loss_i + (λ/2m)·ΣW²; 'sum': J = Σ_i loss_i + (λ/2)·ΣW², m times the mean
+   *  (so are its gradients: scale the learning rate by 1/m). */
+  reduction?: Reduction;
+}
 
 /** What compile() settled on. */
 export interface CompiledSettings {
@@ -16,6 +41,46 @@ export interface CompiledSettings {
   optimizer: OptimizerSpec;
   /** L2 strength λ of the penalty (λ/2m)·ΣW². */
   l2: number;
+  /** Which m the L2 term of a training step uses (see CompileOptions.l2Scale). */
+  l2Scale: L2Scale;
+  /** The mean or the sum of the row losses (see CompileOptions.reduction). */
+  reduction: Reduction;
+}
+
+/** The compile settings as a model file or a checkpoint stores them: l2Scale and reduction only when not the
+ *  default, so files of models compiled without them stay byte for byte what they were. */
+export function storedCompile(c: Readonly<CompiledSettings>): StoredCompile {
+  return {
+    loss: c.loss, optimizer: c.optimizer, l2: c.l2,
+    ...(c.l2Scale !== 'batch' ? { l2Scale: c.l2Scale } : {}), ...(c.reduction !== 'mean' ? { reduction: c.reduction } : {}),
+  };
+}
+
+function oneOf<T extends string>(arg: string, value: unknown, choices: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+    throw new ValidationError(arg, `expected ${choices.map((c) => `'${c}'`).join(' or ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+/** compile()'s options checked against the output activation, defaults filled in. */
+export function resolveCompile(options: CompileOptions, act: ActivationName): CompiledSettings {
+  if (!options || typeof options !== 'object') throw new ValidationError('options', `expected compile options, got ${String(options)}`);
+  const loss = options.loss ?? defaultLoss(act);
+  if (!isLossName(loss)) throw new ValidationError('loss', `unknown loss ${JSON.stringify(loss)}; expected one of ${LOSSES.join(', ')}`);
+  const rec = lossRecord(loss);
+  if (rec.output && act !== rec.output) {
+    throw new ValidationError('loss', `${loss} needs a ${rec.output} output layer, the last layer has ${act}`);
+  }
+  if (rec.rejects?.includes(act)) {
+    throw new ValidationError('loss', `${loss} with a ${act} output is not supported; use ${defaultLoss(act)}`);
+  }
+  const l2 = options.l2 ?? 0;
+  if (typeof l2 !== 'number' || !(l2 >= 0) || !Number.isFinite(l2)) throw new ValidationError('l2', `expected a number ≥ 0, got ${String(l2)}`);
+  const l2Scale = oneOf('l2Scale', options.l2Scale, L2_SCALES, 'batch');
+  const reduction = oneOf('reduction', options.reduction, REDUCTIONS, 'mean');
+  return { loss, optimizer: resolveOptimizer(options.optimizer), l2, l2Scale, reduction };
 }
 
 export interface Evaluation { loss: number; accuracy?: number }
@@ -29,6 +94,8 @@ export class TrainingSession {
     this.mode = net.outputMode(settings.loss);
     this.optimizer = new OptimizerRuntime(settings.optimizer, net.k, net.arena, net.params);
     net.l2 = settings.l2;
+    net.l2Dataset = settings.l2Scale === 'dataset';
+    net.sumLoss = settings.reduction === 'sum';
   }
 
   /** The target matrix for y (validated against the loss and the output size). */
@@ -41,7 +108,8 @@ export class TrainingSession {
     return accuracyRule(this.settings.loss, Y);
   }
 
-  /** Loss (with the L2 term) and, for classifiers, accuracy, on validated inputs, in chunks of batchSize rows. */
+  /** J (with the L2 term) of all of M as one set, (1/m)·Σ loss_i + (λ/2m)·ΣW² with m = M.rows (or the sum form,
+   *  Σ loss_i + (λ/2)·ΣW²), and for classifiers the accuracy; in inference mode, in chunks of batchSize rows. */
   evaluate(M: Matrix, T: Targets, batchSize = 1024): Evaluation {
     const { net, mode } = this;
     const rule = this.accuracyRule(T.Y);
@@ -62,7 +130,8 @@ export class TrainingSession {
       correct += net.countCorrect(net.dOutPtr, m, rule);
       compared += net.compared(m, rule);
     }
-    const loss = lossSum / M.rows + net.l2Penalty(this.settings.l2, M.rows);
+    const sum = this.settings.reduction === 'sum';
+    const loss = (sum ? lossSum : lossSum / M.rows) + net.l2Penalty(this.settings.l2, sum ? 1 : M.rows);
     return rule === undefined ? { loss } : { loss, accuracy: correct / compared };
   }
 
@@ -85,7 +154,7 @@ export class TrainingSession {
       if (rowWeights) arena.views.f32.set(rowWeights, wPtr >>> 2);
       const before = snapshotState(net);
       net.trainStep(xPtr, yPtr, M.rows, this.mode, wPtr);
-      net.addL2(M.rows);
+      net.addL2(M.rows, M.rows);
       const loss = net.stepLoss;
       inspect?.();
       restoreState(net, before, keepRng);

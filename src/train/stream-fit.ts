@@ -107,6 +107,9 @@ export async function fitSource(session: TrainingSession, source: DataSource, op
 async function run(session: TrainingSession, source: DataSource, options: SourceFitOptions): Promise<History> {
   const { net, settings, mode } = session;
   net.assertTrainable();
+  // A source is seen a batch at a time: its row count (the m of 'dataset') and its sums are unknown up front.
+  if (settings.reduction === 'sum') throw new ValidationError('reduction', "'sum' needs matrices (fit(X, y)); a data source trains with reduction 'mean'");
+  if (settings.l2Scale === 'dataset' && settings.l2 > 0) throw new ValidationError('l2Scale', "'dataset' needs the training set's size; a data source is read a batch at a time: compile with l2Scale 'batch', or fit(X, y)");
   const epochs = options.epochs ?? 10;
   if (!Number.isInteger(epochs) || epochs < 0) throw new ValidationError('epochs', `expected an integer ≥ 0, got ${epochs}`);
   const B = options.batchSize ?? 32;
@@ -140,7 +143,7 @@ async function run(session: TrainingSession, source: DataSource, options: Source
       for (let i = 0; i < m; i++) f32[(wb >>> 2) + i] = cw![argmaxAt(f32, (yb >>> 2) + i * K, K)]!;
     }
     net.trainStep(xb, yb, m, mode, wb);
-    net.addL2(m);
+    net.addL2(m, m);
     const loss = lossView();
     if (!Number.isFinite(loss)) {
       if (!net.paramsFinite()) net.copyParamsFrom(safe);

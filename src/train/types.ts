@@ -6,9 +6,8 @@ import type { EpochDiagnostics } from '../nn/diagnostics.js';
 import type { Trajectory, TrajectoryOptions } from './trajectory.js';
 import type { TargetsLike } from '../nn/targets.js';
 import type { LayerSpec } from '../nn/layers.js';
-import type { LossName } from '../nn/losses.js';
+import type { StoredCompile } from '../nn/serialize.js';
 import type { LayerWeights } from '../nn/params.js';
-import type { OptimizerSpec } from './optimizers.js';
 
 export type { EpochDiagnostics, LayerDiagnostics, LayerStats } from '../nn/diagnostics.js';
 
@@ -111,7 +110,7 @@ export interface CheckpointRun {
 export interface Checkpoint {
   format: 'simdnet.checkpoint';
   version: 1;
-  model: { inputSize: number; seed: number; layers: LayerSpec[]; compile: { loss: LossName; optimizer: OptimizerSpec; l2: number } };
+  model: { inputSize: number; seed: number; layers: LayerSpec[]; compile: StoredCompile };
   run: CheckpointRun;
   /** Epochs completed. */
   epoch: number;

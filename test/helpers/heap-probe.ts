@@ -1,13 +1,13 @@
 // Run in a fresh process (`node --import ./bench/ts-loader.mjs test/helpers/heap-probe.ts <js|simd>`):
 // prints the JS heap bytes allocated per training step, measured as the growth per epoch at two
 // epoch lengths (per-epoch work cancels out). Epochs during which a garbage collection ran are
-// discarded; the smallest clean delta of each length is used.
+// discarded; the smallest clean delta of each length is used. argv[3]: more compile options as JSON.
 import { PerformanceObserver } from 'node:perf_hooks';
 import { adam, batchNorm, createBackendSync, dense, dropout, Sequential } from '../../src/index.js';
 
 const backend = createBackendSync(process.argv[2] === 'js' ? { backend: 'js' } : { binary: 'simd' });
 const model = new Sequential({ inputSize: 8, seed: 1, backend, layers: [dense(16, { activation: 'relu' }), dropout(0.2), batchNorm(), dense(8, { activation: 'tanh' }), dense(3, { activation: 'softmax' })] })
-  .compile({ optimizer: adam({ learningRate: 1e-3, clipNorm: 5 }), l2: 1e-4 });
+  .compile({ optimizer: adam({ learningRate: 1e-3, clipNorm: 5 }), l2: 1e-4, ...(process.argv[3] ? JSON.parse(process.argv[3]) : {}) });
 
 const gcTimes: number[] = [];
 new PerformanceObserver((list) => { for (const e of list.getEntries()) gcTimes.push(e.startTime); }).observe({ entryTypes: ['gc'] });

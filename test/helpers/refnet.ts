@@ -17,8 +17,12 @@ export function refActivation(name: string, x: number, j: number, alpha: number,
 }
 
 export interface RefOptions {
-  loss: 'categoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError';
+  loss: 'categoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | 'squaredError';
   l2: number;
+  /** 'mean' (default): J = (1/m)·Σ loss_i + (λ/2n)·ΣW²; 'sum': J = Σ loss_i + (λ·m/2n)·ΣW² (m = rows). */
+  reduction?: 'mean' | 'sum';
+  /** The n of the L2 term (default: rows, the notes' J over these rows). */
+  l2Rows?: number;
   /** Dropout masks (values 0 or 1/(1−p)) per dropout layer index, [rows×units]. */
   masks?: Map<number, ArrayLike<number>>;
 }
@@ -46,7 +50,7 @@ export function refCost(specs: readonly LayerSpec[], weights: RefWeights, X: Arr
       }
       for (let i = 0; i < W.length; i++) sumW2 += W[i]! * W[i]!;
       const act = new Float64Array(rows * out);
-      if (li === specs.length - 1 && (spec.activation === 'softmax' || opts.loss !== 'meanSquaredError')) {
+      if (li === specs.length - 1 && (spec.activation === 'softmax' || opts.loss !== 'meanSquaredError' && opts.loss !== 'squaredError')) {
         act.set(z); // logits: the loss applies softmax / sigmoid itself
       } else {
         for (let r = 0; r < rows; r++) {
@@ -97,7 +101,8 @@ export function refCost(specs: readonly LayerSpec[], weights: RefWeights, X: Arr
       for (let j = 0; j < K; j++) J += (a[r * K + j]! - Y[r * K + j]!) ** 2;
     }
   }
-  return J / rows + (opts.l2 / (2 * rows)) * sumW2;
+  const n = opts.l2Rows ?? rows;
+  return opts.reduction === 'sum' ? J + ((opts.l2 * rows) / (2 * n)) * sumW2 : J / rows + (opts.l2 / (2 * n)) * sumW2;
 }
 
 /** Central-difference gradient of refCost w.r.t. every parameter, in the unrolled order. */

@@ -7,8 +7,9 @@ import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { adam, batchNorm, createBackendSync, dense, dropout, Sequential } from '../../src/index.js';
 
-function probe(backend: 'js' | 'simd'): { bytesPerStep: number } {
-  const out = execFileSync(process.execPath, ['--import', './bench/ts-loader.mjs', 'test/helpers/heap-probe.ts', backend], { encoding: 'utf8' });
+function probe(backend: 'js' | 'simd', compile?: object): { bytesPerStep: number } {
+  const args = ['--import', './bench/ts-loader.mjs', 'test/helpers/heap-probe.ts', backend, ...(compile ? [JSON.stringify(compile)] : [])];
+  const out = execFileSync(process.execPath, args, { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
@@ -17,6 +18,12 @@ describe('JS heap during training', () => {
     const { bytesPerStep } = probe('simd');
     expect(Number.isNaN(bytesPerStep)).toBe(false);
     expect(bytesPerStep).toBeLessThan(2); // one boxed number per step would read 16
+  });
+
+  it("nor with reduction 'sum' and l2Scale 'dataset' (the L2 coefficient λ·m/n is a local double)", () => {
+    const { bytesPerStep } = probe('simd', { reduction: 'sum', l2Scale: 'dataset' });
+    expect(Number.isNaN(bytesPerStep)).toBe(false);
+    expect(bytesPerStep).toBeLessThan(2);
   });
 
   it('the live heap is flat across epochs (nothing retained per epoch beyond the history)', () => {
