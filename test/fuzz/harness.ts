@@ -12,20 +12,12 @@
 
 import { expect } from 'vitest';
 import { defaultBackend, ready, SimdnetError } from '../../src/index.js';
+import { testRng } from '../helpers/backends.js';
 
 export type Rand = () => number;
 
-/** mulberry32: a small 32-bit generator, independent of the library's own xoshiro. */
-export function mulberry(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (test/helpers/backends.ts' testRng), independent of the library's own xoshiro. */
+export const mulberry: (seed: number) => Rand = testRng;
 
 /** Random helpers over one stream. */
 export class Gen {
