@@ -6,12 +6,13 @@
 
 import type { Matrix, MatrixLike } from '../data/matrix.js';
 import { DivergenceError, ValidationError } from '../errors.js';
-import { readWeights, unroll, writeUnrolled, writeWeights } from '../nn/params.js';
+import { unroll, writeUnrolled, writeWeights } from '../nn/params.js';
 import type { Targets, TargetsLike } from '../nn/targets.js';
 import { Rng } from '../rng.js';
 import { checkpointSupport, type LoopState } from './checkpoint-hooks.js';
 import { diagnose, StatsProbe } from './diagnose.js';
 import { EpochSteps } from './epoch.js';
+import { earlyStoppingEpoch } from './early-stopping.js';
 import { learningRateAt } from './optimizers.js';
 import { EpochPrinter } from './progress.js';
 import { resolveTrajectory, TrajectoryRecorder } from './trajectory.js';
@@ -151,17 +152,7 @@ function* loop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options:
       history.bestEpoch = es?.restoreBestWeights && s.bestEpoch >= 0 ? s.bestEpoch : epoch;
       printer?.epoch(logs);
       const stop = options.callbacks?.onEpochEnd?.(epoch, logs) === false || steps.stopped;
-      if (es) {
-        const value = logs[monitor];
-        const delta = es.minDelta ?? 0;
-        if (value !== undefined && (higherBetter ? value > s.best + delta : value < s.best - delta)) {
-          s.best = value;
-          s.wait = 0;
-          if (es.restoreBestWeights) { s.bestWeights = readWeights(net); s.bestEpoch = epoch; }
-        } else if (++s.wait > es.patience) {
-          history.stoppedEarly = true;
-        }
-      }
+      if (es && earlyStoppingEpoch(es, s, logs[monitor], higherBetter, epoch, net)) history.stoppedEarly = true;
       s.epoch = epoch + 1;
       s.stopped = stop || history.stoppedEarly;
       recorder?.record(s.epoch, unroll(net, false));

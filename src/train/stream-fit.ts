@@ -8,7 +8,8 @@ import type { Matrix, MatrixLike } from '../data/matrix.js';
 import { DivergenceError, ValidationError } from '../errors.js';
 import { argmaxAt } from '../data/matrix.js';
 import type { TargetsLike } from '../nn/targets.js';
-import { readWeights, writeWeights, type LayerWeights } from '../nn/params.js';
+import { writeWeights, type LayerWeights } from '../nn/params.js';
+import { earlyStoppingEpoch } from './early-stopping.js';
 import { learningRateAt } from './optimizers.js';
 import type { Evaluation, TrainingSession } from './session.js';
 import type { EpochLogs, FitOptions, History } from './types.js';
@@ -214,17 +215,7 @@ async function run(session: TrainingSession, source: DataSource, options: Source
       history.sourceTime!.push(waited / 1000);
       history.bestEpoch = es?.restoreBestWeights && stop.bestEpoch >= 0 ? stop.bestEpoch : epoch;
       const halt = options.callbacks?.onEpochEnd?.(epoch, logs) === false;
-      if (es) {
-        const value = logs[monitor];
-        const delta = es.minDelta ?? 0;
-        if (value !== undefined && (higherBetter ? value > stop.best + delta : value < stop.best - delta)) {
-          stop.best = value;
-          stop.wait = 0;
-          if (es.restoreBestWeights) { stop.bestWeights = readWeights(net); stop.bestEpoch = epoch; }
-        } else if (++stop.wait > es.patience) {
-          history.stoppedEarly = true;
-        }
-      }
+      if (es && earlyStoppingEpoch(es, stop, logs[monitor], higherBetter, epoch, net)) history.stoppedEarly = true;
       if (halt || history.stoppedEarly) break;
       await tick();
     }
