@@ -130,6 +130,17 @@ export interface OptimAbi {
   f32_adagrad_step(pPtr: number, gPtr: number, sPtr: number, n: number, lr: number, eps: number): void;
 }
 
+/** Each optimizer step's arguments by name: every step is an element-wise map over n, so the thread
+ *  splits (src/threads/splits.ts) cut n and move every `...Ptr` argument with it. */
+export const OPTIM_STEP_ARGS = {
+  f32_sgd_step: ['pPtr', 'gPtr', 'n', 'lr'],
+  f32_momentum_step: ['pPtr', 'gPtr', 'vPtr', 'n', 'lr', 'mu'],
+  f32_nesterov_step: ['pPtr', 'gPtr', 'vPtr', 'n', 'lr', 'mu'],
+  f32_adam_step: ['pPtr', 'gPtr', 'mPtr', 'vPtr', 'n', 'lr', 'b1', 'b2', 'eps', 'c1', 'c2', 'wd'],
+  f32_rmsprop_step: ['pPtr', 'gPtr', 'vPtr', 'n', 'lr', 'rho', 'eps'],
+  f32_adagrad_step: ['pPtr', 'gPtr', 'sPtr', 'n', 'lr', 'eps'],
+} as const satisfies { readonly [K in keyof OptimAbi]: readonly string[] & { length: Parameters<OptimAbi[K]>['length'] } };
+
 /** Layers with state: dropout and batch normalization (per column over the rows of the batch). */
 export interface LayerAbi {
   /** mask = u ≥ p ? 1/(1−p) : 0 with u ~ U[0,1) from the rng; y = x ⊙ mask (inverted dropout). */

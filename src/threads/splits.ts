@@ -8,6 +8,7 @@
 //   Optimizer steps, element-wise ops: element ranges; activations, softmax, row gathers: rows.
 // Exports with no split say why in NOT_SPLIT (the ABI parity test holds both lists to the binary).
 
+import { OPTIM_STEP_ARGS } from '../kernels/abi.js';
 import { ACTIVATION_KERNELS } from '../kernels/activations.js';
 
 /** Bytes a pointer argument moves per unit: a fixed count of floats, the value of another argument in floats, or 4 unless the pointer is 0 (absent). */
@@ -38,7 +39,7 @@ export type Split =
   /** A GEMM C[m×n] over depth k: by MR-row tiles or 8-column panels (gemmThreads decides), each share with its own packing scratch. */
   | { kind: 'gemm'; args: readonly string[]; m: string; n: string; k: string; work: string; rows: SplitVia; cols: SplitVia };
 
-const STEP = (args: string[], ptrs: string[]): Split => ({ kind: 'elements', args, count: 'n', advance: Object.fromEntries(ptrs.map((p) => [p, ELEMENT])) });
+const STEP = (args: readonly string[], ptrs: readonly string[]): Split => ({ kind: 'elements', args, count: 'n', advance: Object.fromEntries(ptrs.map((p) => [p, ELEMENT])) });
 
 const ACT_FWD = ['xPtr', 'yPtr', 'rows', 'cols', 'alpha', 'beta'];
 const ACT_BWD = ['xPtr', 'yPtr', 'dyPtr', 'dxPtr', 'rows', 'cols', 'alpha', 'beta'];
@@ -71,12 +72,7 @@ export const SPLITS: Readonly<Record<string, Split>> = {
       count: 'n', advance: { bPtr: ELEMENT, cPtr: ELEMENT },
     },
   },
-  f32_sgd_step: STEP(['pPtr', 'gPtr', 'n', 'lr'], ['pPtr', 'gPtr']),
-  f32_momentum_step: STEP(['pPtr', 'gPtr', 'vPtr', 'n', 'lr', 'mu'], ['pPtr', 'gPtr', 'vPtr']),
-  f32_nesterov_step: STEP(['pPtr', 'gPtr', 'vPtr', 'n', 'lr', 'mu'], ['pPtr', 'gPtr', 'vPtr']),
-  f32_adam_step: STEP(['pPtr', 'gPtr', 'mPtr', 'vPtr', 'n', 'lr', 'b1', 'b2', 'eps', 'c1', 'c2', 'wd'], ['pPtr', 'gPtr', 'mPtr', 'vPtr']),
-  f32_rmsprop_step: STEP(['pPtr', 'gPtr', 'vPtr', 'n', 'lr', 'rho', 'eps'], ['pPtr', 'gPtr', 'vPtr']),
-  f32_adagrad_step: STEP(['pPtr', 'gPtr', 'sPtr', 'n', 'lr', 'eps'], ['pPtr', 'gPtr', 'sPtr']),
+  ...Object.fromEntries(Object.entries(OPTIM_STEP_ARGS).map(([name, args]) => [name, STEP(args, args.filter((a) => a.endsWith('Ptr')))])),
   f32_add: STEP(['aPtr', 'bPtr', 'outPtr', 'n'], ['aPtr', 'bPtr', 'outPtr']),
   f32_mul: STEP(['aPtr', 'bPtr', 'outPtr', 'n'], ['aPtr', 'bPtr', 'outPtr']),
   f32_scale: STEP(['xPtr', 'outPtr', 'n', 'alpha'], ['xPtr', 'outPtr']),

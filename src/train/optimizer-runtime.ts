@@ -10,8 +10,8 @@ import {
 } from './optimizers.js';
 
 export class OptimizerRuntime {
-  private state1: number[] = [];
-  private state2: number[] = [];
+  /** Per parameter tensor, its record.states state buffers (pointers). */
+  private states: number[][] = [];
   private readonly record: OptimizerRecord;
   /** The numbers the steps read, at the H_* slots of optimizers.ts. */
   private readonly h = new Float64Array(H_SLOTS);
@@ -23,12 +23,9 @@ export class OptimizerRuntime {
     writeHyper(spec, this.h);
     this.learningRate = learningRateAt(spec.learningRate, 0);
     const { states } = this.record;
-    const ptrs = arena.allocAll(params.flatMap((p) => [states >= 1 ? p.size * 4 : null, states >= 2 ? p.size * 4 : null]));
-    params.forEach((_, i) => {
-      for (const ptr of [ptrs[2 * i]!, ptrs[2 * i + 1]!]) if (ptr) arena.views.zero(ptr, arena.sizeOf(ptr));
-      this.state1.push(ptrs[2 * i]!);
-      this.state2.push(ptrs[2 * i + 1]!);
-    });
+    const ptrs = arena.allocAll(params.flatMap((p) => Array<number>(states).fill(p.size * 4)));
+    for (const ptr of ptrs) arena.views.zero(ptr, arena.sizeOf(ptr));
+    this.states = params.map((_, i) => ptrs.slice(i * states, (i + 1) * states));
   }
 
   /** The rate step() applies. */
@@ -38,11 +35,7 @@ export class OptimizerRuntime {
   /** Clears the moments (a new fit starts from scratch). */
   reset(): void {
     this.t = 0;
-    for (let i = 0; i < this.params.length; i++) {
-      const n = this.params[i]!.size;
-      if (this.state1[i]) this.k.f32_fill(this.state1[i]!, n, 0);
-      if (this.state2[i]) this.k.f32_fill(this.state2[i]!, n, 0);
-    }
+    this.eachState((ptr, n) => this.k.f32_fill(ptr, n, 0));
   }
 
   /** Applies one update with `learningRate` to every tensor (gradients already complete). */
@@ -59,10 +52,10 @@ export class OptimizerRuntime {
       }
     }
     record.begin?.(h, this.t);
-    for (let i = 0; i < params.length; i++) record.step(k, params[i]!, this.state1[i]!, this.state2[i]!, h);
+    for (let i = 0; i < params.length; i++) record.step(k, params[i]!, this.states[i]!, h);
   }
 
-  /** Copies of the step count and every state buffer (per tensor: state 1, then state 2 where the optimizer has them). */
+  /** Copies of the step count and every state buffer (per tensor, its states in the record's order). */
   exportState(): { step: number; moments: Float32Array[] } {
     const f32 = this.arena.views.f32;
     const moments: Float32Array[] = [];
@@ -93,16 +86,11 @@ export class OptimizerRuntime {
   }
 
   private eachState(fn: (ptr: number, n: number) => void): void {
-    for (let i = 0; i < this.params.length; i++) {
-      const n = this.params[i]!.size;
-      if (this.state1[i]) fn(this.state1[i]!, n);
-      if (this.state2[i]) fn(this.state2[i]!, n);
-    }
+    for (let i = 0; i < this.params.length; i++) for (const ptr of this.states[i]!) fn(ptr, this.params[i]!.size);
   }
 
   dispose(): void {
-    for (const p of [...this.state1, ...this.state2]) if (p) this.arena.free(p);
-    this.state1 = [];
-    this.state2 = [];
+    for (const ptrs of this.states) for (const p of ptrs) this.arena.free(p);
+    this.states = [];
   }
 }

@@ -118,12 +118,12 @@ export interface StepTensor { readonly size: number; readonly decay: boolean; re
 export interface OptimizerRecord {
   /** The default learning rate and hyperparameters, in the order a spec lists them. */
   readonly defaults: { readonly learningRate: number } & { readonly [K in Hyper]?: number };
-  /** State buffers per parameter tensor (velocities, moments), each as large as the tensor. */
-  readonly states: 0 | 1 | 2;
+  /** State buffers per parameter tensor (velocities, moments, AMSGrad's running maximum), each as large as the tensor. */
+  readonly states: 0 | 1 | 2 | 3;
   /** Once per step, before the tensors: per-step numbers such as Adam's bias corrections into h. */
   readonly begin?: (h: Float64Array, t: number) => void;
-  /** One step on tensor p with its state buffers s1, s2 (0 when absent); h: the numbers at the H_* slots. */
-  readonly step: (k: KernelAbi, p: StepTensor, s1: number, s2: number, h: Float64Array) => void;
+  /** One step on tensor p with its `states` state buffers s (pointers, in the order checkpoints store them); h: the numbers at the H_* slots. */
+  readonly step: (k: KernelAbi, p: StepTensor, s: readonly number[], h: Float64Array) => void;
 }
 
 /** Adam's bias corrections c1 = 1/(1 − β1^t), c2 = 1/(1 − β2^t). */
@@ -136,32 +136,32 @@ function biasCorrections(h: Float64Array, t: number): void {
 export const OPTIMIZER_TABLE = {
   sgd: {
     defaults: { learningRate: 0.01, momentum: 0 }, states: 0,
-    step: (k, p, _s1, _s2, h) => k.f32_sgd_step(p.ptr, p.gradPtr, p.size, h[H_LR]!),
+    step: (k, p, _s, h) => k.f32_sgd_step(p.ptr, p.gradPtr, p.size, h[H_LR]!),
   },
   momentum: {
     defaults: { learningRate: 0.01, momentum: 0.9 }, states: 1,
-    step: (k, p, v, _s2, h) => k.f32_momentum_step(p.ptr, p.gradPtr, v, p.size, h[H_LR]!, h[H_MOMENTUM]!),
+    step: (k, p, s, h) => k.f32_momentum_step(p.ptr, p.gradPtr, s[0]!, p.size, h[H_LR]!, h[H_MOMENTUM]!),
   },
   nesterov: {
     defaults: { learningRate: 0.01, momentum: 0.9 }, states: 1,
-    step: (k, p, v, _s2, h) => k.f32_nesterov_step(p.ptr, p.gradPtr, v, p.size, h[H_LR]!, h[H_MOMENTUM]!),
+    step: (k, p, s, h) => k.f32_nesterov_step(p.ptr, p.gradPtr, s[0]!, p.size, h[H_LR]!, h[H_MOMENTUM]!),
   },
   adam: {
     defaults: { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, states: 2, begin: biasCorrections,
-    step: (k, p, m, v, h) => k.f32_adam_step(p.ptr, p.gradPtr, m, v, p.size, h[H_LR]!, h[H_BETA1]!, h[H_BETA2]!, h[H_EPSILON]!, h[H_C1]!, h[H_C2]!, 0),
+    step: (k, p, s, h) => k.f32_adam_step(p.ptr, p.gradPtr, s[0]!, s[1]!, p.size, h[H_LR]!, h[H_BETA1]!, h[H_BETA2]!, h[H_EPSILON]!, h[H_C1]!, h[H_C2]!, 0),
   },
   adamw: {
     defaults: { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 }, states: 2, begin: biasCorrections,
-    step: (k, p, m, v, h) => k.f32_adam_step(p.ptr, p.gradPtr, m, v, p.size, h[H_LR]!, h[H_BETA1]!, h[H_BETA2]!, h[H_EPSILON]!, h[H_C1]!, h[H_C2]!,
+    step: (k, p, s, h) => k.f32_adam_step(p.ptr, p.gradPtr, s[0]!, s[1]!, p.size, h[H_LR]!, h[H_BETA1]!, h[H_BETA2]!, h[H_EPSILON]!, h[H_C1]!, h[H_C2]!,
       p.decay ? h[H_WEIGHT_DECAY]! : 0),
   },
   rmsprop: {
     defaults: { learningRate: 1e-3, rho: 0.9, epsilon: 1e-7 }, states: 1,
-    step: (k, p, v, _s2, h) => k.f32_rmsprop_step(p.ptr, p.gradPtr, v, p.size, h[H_LR]!, h[H_RHO]!, h[H_EPSILON]!),
+    step: (k, p, s, h) => k.f32_rmsprop_step(p.ptr, p.gradPtr, s[0]!, p.size, h[H_LR]!, h[H_RHO]!, h[H_EPSILON]!),
   },
   adagrad: {
     defaults: { learningRate: 0.01, epsilon: 1e-10 }, states: 1,
-    step: (k, p, s, _s2, h) => k.f32_adagrad_step(p.ptr, p.gradPtr, s, p.size, h[H_LR]!, h[H_EPSILON]!),
+    step: (k, p, s, h) => k.f32_adagrad_step(p.ptr, p.gradPtr, s[0]!, p.size, h[H_LR]!, h[H_EPSILON]!),
   },
 } as const satisfies Record<string, OptimizerRecord>;
 
