@@ -128,6 +128,9 @@ export interface OptimAbi {
   f32_rmsprop_step(pPtr: number, gPtr: number, vPtr: number, n: number, lr: number, rho: number, eps: number): void;
   /** s += g²; p −= lr·g/(sqrt(s) + eps). */
   f32_adagrad_step(pPtr: number, gPtr: number, sPtr: number, n: number, lr: number, eps: number): void;
+  /** NAdam (Dozat 2016, PyTorch's form): m and v as Adam; p −= lr·(cg·g + cm·m)/(sqrt(v·c2) + eps), where
+   *  cg = (1−μ_t)/(1−Π_{i≤t} μ_i), cm = μ_{t+1}/(1−Π_{i≤t+1} μ_i), c2 = 1/(1−b2^t). */
+  f32_nadam_step(pPtr: number, gPtr: number, mPtr: number, vPtr: number, n: number, lr: number, b1: number, b2: number, eps: number, cg: number, cm: number, c2: number): void;
 }
 
 /** Each optimizer step's arguments by name: every step is an element-wise map over n, so the thread
@@ -139,6 +142,7 @@ export const OPTIM_STEP_ARGS = {
   f32_adam_step: ['pPtr', 'gPtr', 'mPtr', 'vPtr', 'n', 'lr', 'b1', 'b2', 'eps', 'c1', 'c2', 'wd'],
   f32_rmsprop_step: ['pPtr', 'gPtr', 'vPtr', 'n', 'lr', 'rho', 'eps'],
   f32_adagrad_step: ['pPtr', 'gPtr', 'sPtr', 'n', 'lr', 'eps'],
+  f32_nadam_step: ['pPtr', 'gPtr', 'mPtr', 'vPtr', 'n', 'lr', 'b1', 'b2', 'eps', 'cg', 'cm', 'c2'],
 } as const satisfies { readonly [K in keyof OptimAbi]: readonly string[] & { length: Parameters<OptimAbi[K]>['length'] } };
 
 /** Layers with state: dropout and batch normalization (per column over the rows of the batch). */

@@ -62,5 +62,17 @@ export function makeOptimRef(v: Views): OptimAbi {
         f[p + i] = f[p + i]! - (lr * gi) / (Math.sqrt(si) + eps);
       }
     },
+    f32_nadam_step(pPtr, gPtr, mPtr, vPtr, n, lr, b1, b2, eps, cg, cm, c2) {
+      const f = v.f32;
+      const p = pPtr >>> 2, g = gPtr >>> 2, mo = mPtr >>> 2, vo = vPtr >>> 2;
+      for (let i = 0; i < n; i++) {
+        const gi = f[g + i]!;
+        const mi = Math.fround(b1 * f[mo + i]! + (1 - b1) * gi);
+        const vi = Math.fround(b2 * f[vo + i]! + (1 - b2) * gi * gi);
+        f[mo + i] = mi;
+        f[vo + i] = vi;
+        f[p + i] = f[p + i]! - (lr * (cg * gi + cm * mi)) / (Math.sqrt(vi * c2) + eps);
+      }
+    },
   };
 }

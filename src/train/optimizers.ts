@@ -90,6 +90,8 @@ export interface OptimizerSpec {
   rho?: number;
   /** adam 1e-8, rmsprop 1e-7, adagrad 1e-10 by default. */
   epsilon?: number;
+  /** nadam: ψ of the momentum schedule μ_t = β1·(1 − ½·0.96^(t·ψ)) (default 4e-3). */
+  momentumDecay?: number;
   /** adamw: decoupled weight decay (default 0.01), applied to the tensors that decay (weights, never biases). */
   weightDecay?: number;
   /** Rescale all gradients together when their global L2 norm exceeds this. */
@@ -97,20 +99,25 @@ export interface OptimizerSpec {
 }
 
 /** The hyperparameters a spec may hold, each with its valid range. */
-type Hyper = 'momentum' | 'beta1' | 'beta2' | 'rho' | 'epsilon' | 'weightDecay';
+type Hyper = 'momentum' | 'beta1' | 'beta2' | 'rho' | 'epsilon' | 'weightDecay' | 'momentumDecay';
 const HYPER_RANGE: Record<Hyper, (v: number) => string | undefined> = {
   momentum: (v) => unit(v), beta1: (v) => unit(v), beta2: (v) => unit(v), rho: (v) => unit(v),
   epsilon: (v) => (v > 0 && v < Infinity ? undefined : `expected a finite positive number, got ${v}`),
   weightDecay: (v) => (v >= 0 && v < Infinity ? undefined : `expected a finite number ≥ 0, got ${v}`),
+  momentumDecay: (v) => (v >= 0 && v < Infinity ? undefined : `expected a finite number ≥ 0, got ${v}`),
 };
 function unit(v: number): string | undefined {
   return v >= 0 && v < 1 ? undefined : `expected 0 ≤ value < 1, got ${v}`;
 }
 
-/** Slots of the Float64Array of numbers a step reads (H_LR is set each epoch, the others from the spec; H_C1/H_C2 per step). */
-export const H_LR = 0, H_MOMENTUM = 1, H_BETA1 = 2, H_BETA2 = 3, H_RHO = 4, H_EPSILON = 5, H_WEIGHT_DECAY = 6, H_C1 = 7, H_C2 = 8;
-export const H_SLOTS = 9;
-const HYPER_SLOT: Record<Hyper, number> = { momentum: H_MOMENTUM, beta1: H_BETA1, beta2: H_BETA2, rho: H_RHO, epsilon: H_EPSILON, weightDecay: H_WEIGHT_DECAY };
+/** Slots of the Float64Array of numbers a step reads (H_LR is set each epoch, the others from the spec; H_C1..H_C3 per
+ *  step; H_MU_PRODUCT/H_MU_STEP: NAdam's Π μ_i and the step it belongs to). */
+export const H_LR = 0, H_MOMENTUM = 1, H_BETA1 = 2, H_BETA2 = 3, H_RHO = 4, H_EPSILON = 5, H_WEIGHT_DECAY = 6, H_MOMENTUM_DECAY = 7;
+export const H_C1 = 8, H_C2 = 9, H_C3 = 10, H_MU_PRODUCT = 11, H_MU_STEP = 12;
+export const H_SLOTS = 13;
+const HYPER_SLOT: Record<Hyper, number> = {
+  momentum: H_MOMENTUM, beta1: H_BETA1, beta2: H_BETA2, rho: H_RHO, epsilon: H_EPSILON, weightDecay: H_WEIGHT_DECAY, momentumDecay: H_MOMENTUM_DECAY,
+};
 
 /** The parameter tensor a step updates (what the layers' ParamTensor provides). */
 export interface StepTensor { readonly size: number; readonly decay: boolean; readonly ptr: number; readonly gradPtr: number }
@@ -130,6 +137,27 @@ export interface OptimizerRecord {
 function biasCorrections(h: Float64Array, t: number): void {
   h[H_C1] = 1 / (1 - Math.pow(h[H_BETA1]!, t));
   h[H_C2] = 1 / (1 - Math.pow(h[H_BETA2]!, t));
+}
+
+/** NAdam's per-step numbers (PyTorch's NAdam): μ_i = β1·(1 − ½·0.96^(i·ψ)), Π_t = μ_1···μ_t, cg = (1 − μ_t)/(1 − Π_t),
+ *  cm = μ_{t+1}/(1 − Π_t·μ_{t+1}), c2 = 1/(1 − β2^t). Π_t is a function of t: kept from the last step, else (a first step,
+ *  a reset, a resumed run) multiplied out again in the same order. */
+function nadamCoefficients(h: Float64Array, t: number): void {
+  const b1 = h[H_BETA1]!, psi = h[H_MOMENTUM_DECAY]!;
+  let product = 1;
+  if (t > 1 && h[H_MU_STEP] === t - 1) product = h[H_MU_PRODUCT]!;
+  else for (let i = 1; i < t; i++) product *= nadamMu(b1, psi, i);
+  const muT = nadamMu(b1, psi, t), muNext = nadamMu(b1, psi, t + 1);
+  product *= muT;
+  h[H_MU_PRODUCT] = product;
+  h[H_MU_STEP] = t;
+  h[H_C1] = (1 - muT) / (1 - product);
+  h[H_C3] = muNext / (1 - product * muNext);
+  h[H_C2] = 1 / (1 - Math.pow(h[H_BETA2]!, t));
+}
+
+function nadamMu(b1: number, psi: number, i: number): number {
+  return b1 * (1 - 0.5 * Math.pow(0.96, i * psi));
 }
 
 /** The optimizer table: defaults, state count and step of each optimizer (update rules: src/kernels/abi.ts OptimAbi). */
@@ -162,6 +190,10 @@ export const OPTIMIZER_TABLE = {
   adagrad: {
     defaults: { learningRate: 0.01, epsilon: 1e-10 }, states: 1,
     step: (k, p, s, h) => k.f32_adagrad_step(p.ptr, p.gradPtr, s[0]!, p.size, h[H_LR]!, h[H_EPSILON]!),
+  },
+  nadam: {
+    defaults: { learningRate: 2e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, momentumDecay: 4e-3 }, states: 2, begin: nadamCoefficients,
+    step: (k, p, s, h) => k.f32_nadam_step(p.ptr, p.gradPtr, s[0]!, s[1]!, p.size, h[H_LR]!, h[H_BETA1]!, h[H_BETA2]!, h[H_EPSILON]!, h[H_C1]!, h[H_C3]!, h[H_C2]!),
   },
 } as const satisfies Record<string, OptimizerRecord>;
 
@@ -228,6 +260,9 @@ export function adamw(o: Common & { beta1?: number; beta2?: number; epsilon?: nu
 export function rmsprop(o: Common & { rho?: number; epsilon?: number } = {}): OptimizerSpec { return make('rmsprop', o); }
 /** Adagrad: s += g²; p −= lr·g/(√s + ε). @example adagrad({ learningRate: 0.01 }) */
 export function adagrad(o: Common & { epsilon?: number } = {}): OptimizerSpec { return make('adagrad', o); }
+
+/** NAdam: Adam with Nesterov momentum (Dozat 2016) in PyTorch's form, the momentum schedule μ_t = β1·(1 − ½·0.96^(t·ψ)), ψ = momentumDecay. @example nadam({ learningRate: 2e-3 }) */
+export function nadam(o: Common & { beta1?: number; beta2?: number; epsilon?: number; momentumDecay?: number } = {}): OptimizerSpec { return make('nadam', o); }
 
 /** Builds a spec from a name (the table's defaults) or re-checks one, with `overrides` on top. sgd goes through sgd() (its momentum picks the type). */
 function build(type: OptimizerName, o: Options & { nesterov?: boolean }): OptimizerSpec {

@@ -78,6 +78,10 @@ describe.each(kernelSuiteBackends().map((b) => [b.binary, b] as const))('optimiz
           const m = 0.9 * s1[i]! + 0.1 * g[i]!, v = 0.99 * s2[i]! + 0.01 * g[i]! ** 2;
           return [p[i]! * (1 - 0.01 * 0.05) - (0.01 * m / (1 - 0.9 ** 3)) / (Math.sqrt(v / (1 - 0.99 ** 3)) + 1e-8), m, v];
         }],
+        ['nadam', (pp, pg, a, c) => k.f32_nadam_step(pp, pg, a, c, n, 0.01, 0.9, 0.99, 1e-8, 0.7, 1.9, 1 / (1 - 0.99 ** 3)), (i) => {
+          const m = 0.9 * s1[i]! + 0.1 * g[i]!, v = 0.99 * s2[i]! + 0.01 * g[i]! ** 2;
+          return [p[i]! - 0.01 * (0.7 * g[i]! + 1.9 * m) / (Math.sqrt(v / (1 - 0.99 ** 3)) + 1e-8), m, v];
+        }],
         ['rmsprop', (pp, pg, _a, c) => k.f32_rmsprop_step(pp, pg, c, n, 0.01, 0.9, 1e-8), (i) => {
           const v = 0.9 * s2[i]! + 0.1 * g[i]! ** 2; return [p[i]! - 0.01 * g[i]! / (Math.sqrt(v) + 1e-8), s1[i]!, v];
         }],
