@@ -9,7 +9,7 @@ export { Arena, F32Buffer, ArenaError } from './memory/arena.js';
 export { Rng } from './rng.js';
 
 export { Sequential } from './nn/sequential.js';
-export type { SequentialOptions, CompileOptions, LayerWeights, Evaluation } from './nn/sequential.js';
+export type { SequentialOptions, CompileOptions, LayerWeights, Evaluation, PredictOptions, SampleOptions, SampledPrediction } from './nn/sequential.js';
 export type { SequentialJSON } from './nn/serialize.js';
 export { dense, dropout, batchNorm } from './nn/layers.js';
 export type { DenseOptions, LayerSpec, DenseSpec, DropoutSpec, BatchNormSpec } from './nn/layers.js';

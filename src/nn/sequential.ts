@@ -18,11 +18,12 @@ import { layerType, normalizeSpec, outputTypes, type LayerDescription, type Laye
 import { Network } from './network.js';
 import { checkWeights, readGradients, readWeights, unroll, writeUnrolled, writeWeights, type LayerWeights } from './params.js';
 import { checkTensorNames, decodeModel, encodeModel, nodeFsAsync, type SequentialJSON } from './serialize.js';
+import { checkPredictOptions, predictSampled, type PredictOptions, type SampledPrediction, type SampleOptions } from './mc-dropout.js';
 import { networkStatistics, type ModelStatistics, type StatisticsOptions } from './statistics.js';
 import { inputGradientOf, traceNetwork, type Trace, type TraceMatrix, type TraceOptions } from './trace.js';
 import type { TargetsLike } from './targets.js';
 
-export type { CompiledSettings, CompileOptions, Evaluation, LayerWeights };
+export type { CompiledSettings, CompileOptions, Evaluation, LayerWeights, PredictOptions, SampledPrediction, SampleOptions };
 
 export interface SequentialOptions {
   /** Number of input features. */
@@ -119,11 +120,29 @@ export class Sequential {
   }
 
   /**
-   * Outputs for every row of X: probabilities for softmax/sigmoid outputs, values otherwise.
-   * @example Array.from(model.predict([[0, 1]]).data)
+   * Outputs for every row of X: probabilities for softmax/sigmoid outputs, values otherwise. With
+   * `samples: n`, Monte-Carlo dropout: n passes with fresh dropout masks (seeded), their mean and std.
+   * @example Array.from(model.predict([[0, 1]]).data); const { mean, std } = model.predict(X, { samples: 100, seed: 1 })
    */
-  predict(X: MatrixLike, options?: { batchSize?: number }): Matrix {
-    return this.runRows(X, options?.batchSize, false);
+  predict(X: MatrixLike, options?: PredictOptions): Matrix;
+  predict(X: MatrixLike, options: SampleOptions): SampledPrediction;
+  predict(X: MatrixLike, options?: PredictOptions | SampleOptions): Matrix | SampledPrediction {
+    if (options === undefined) return this.runRows(X, undefined, false);
+    checkPredictOptions(options, 'predict');
+    if ('samples' in options || 'seed' in options) return predictSampled(this.net, this.seed, X, options as SampleOptions, 'predict');
+    return this.runRows(X, options.batchSize, false);
+  }
+
+  /**
+   * predict() for a softmax or sigmoid output (class probabilities), with the same options.
+   * @example const { mean, std } = model.predictProba(X, { samples: 50 })
+   */
+  predictProba(X: MatrixLike, options?: PredictOptions): Matrix;
+  predictProba(X: MatrixLike, options: SampleOptions): SampledPrediction;
+  predictProba(X: MatrixLike, options?: PredictOptions | SampleOptions): Matrix | SampledPrediction {
+    const act = this.net.last.activation;
+    if (act !== 'softmax' && act !== 'sigmoid') throw new ValidationError('model', `predictProba needs a softmax or sigmoid output, this model's is ${act}`);
+    return this.predict(X, options as SampleOptions);
   }
 
   /**

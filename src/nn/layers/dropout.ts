@@ -50,6 +50,15 @@ export class DropoutRuntime extends LayerRuntime {
     return this.outPtr;
   }
 
+  override get sampled(): boolean { return this.spec.rate > 0; }
+
+  /** A fresh mask from the model's stream, as in training (the caller seeds the stream). */
+  override forwardSample(inPtr: number, m: number): number {
+    if (this.spec.rate === 0) return inPtr;
+    this.ctx.k.f32_dropout_fwd(inPtr, this.maskPtr, this.outPtr, m * this.outSize, this.spec.rate, this.ctx.rngPtr);
+    return this.outPtr;
+  }
+
   backward(dOutPtr: number, m: number, needDIn: boolean): number {
     if (!needDIn) return 0;
     if (!this.lastTraining || this.spec.rate === 0) return dOutPtr;

@@ -162,6 +162,10 @@ export abstract class LayerRuntime {
   asOutput(): OutputLayer | undefined { return undefined; }
   /** Where the last pass left this layer's pre-activation z and dJ/dz (trace; layers without a z: undefined). */
   taps(): { zPtr: number; dzPtr: number } | undefined { return undefined; }
+  /** True when this layer's inference is an average over noise that a Monte-Carlo pass draws (dropout). */
+  get sampled(): boolean { return false; }
+  /** A Monte-Carlo pass (predict with `samples`): the inference forward, with the noise drawn where `sampled`. */
+  forwardSample(inPtr: number, m: number, workPtr: number): number { return this.forward(inPtr, m, false, workPtr); }
   /** Signals of the last training batch of `m` rows (layers that report none: undefined). */
   diagnose(_m: number, _probe: Probe): LayerSignals | undefined { return undefined; }
 
