@@ -94,7 +94,9 @@ async function open(modelPath: string | undefined, dataSpec: string | undefined,
     model = await restoreModel(file.kind, file.model, file.task);
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new DataError(`${modelPath}: corrupt model: ${(e as Error).message}`);
+    // the model's own message may already say the file is corrupt: say it once
+    const why = (e as Error).message.replace(/^model file is corrupt: /, '');
+    throw new DataError(`${modelPath}: corrupt model: ${why}`);
   }
   return { file, model, ...opened };
 }

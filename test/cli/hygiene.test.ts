@@ -121,6 +121,15 @@ describe('model files whose classNames do not fit the model', () => {
     const r = await run(['predict', p('bad.json'), 'iris']);
     expect(r.stderr).toMatch(/classNames has 4 names, the model predicts 3 classes/);
   });
+  it('a corrupt network inside a model file is named once: "corrupt model: seed is -1 …", not "corrupt model: model file is corrupt: …"', async () => {
+    const m = JSON.parse(readFileSync(p('iris.json'), 'utf8')) as { model: { seed: number } };
+    m.model.seed = -1;
+    writeFileSync(p('badseed.json'), JSON.stringify(m));
+    const r = await run(['predict', p('badseed.json'), 'iris']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/badseed\.json: corrupt model: seed is -1, expected an integer in \[0, 2\^32\)/);
+    expect(r.stderr.match(/corrupt/g)).toHaveLength(1);
+  });
 });
 
 describe('files and headers settled before the work', () => {
