@@ -90,6 +90,8 @@ export type ActivationAbi = {
   f32_rrelu_bwd(xPtr: number, slopePtr: number, dyPtr: number, dxPtr: number, n: number): void;
   /** Row-wise softmax of Z[m×n] (max-subtracted). */
   f32_softmax_fwd(zPtr: number, pPtr: number, m: number, n: number): void;
+  /** Row-wise log-softmax of Z[m×n]: (z − max) − log Σ e^{z − max} (finite for finite z; in place allowed). */
+  f32_log_softmax_fwd(zPtr: number, outPtr: number, m: number, n: number): void;
 };
 
 /** Losses from logits (fused, stable). Each returns the batch-mean loss (f64 accumulation);

@@ -22,7 +22,7 @@ export function makeActivationRef(v: Views): ActivationAbi {
     k[`f32_${name}_fwd`] = mapFwd(v, twin.fwd);
     k[`f32_${name}_bwd`] = mapBwd(v, twin.bwd);
   }
-  const rest: Pick<ActivationAbi, 'f32_prelu_fwd' | 'f32_prelu_bwd' | 'f32_rrelu_fwd_train' | 'f32_rrelu_bwd' | 'f32_softmax_fwd'> = {
+  const rest: Pick<ActivationAbi, 'f32_prelu_fwd' | 'f32_prelu_bwd' | 'f32_rrelu_fwd_train' | 'f32_rrelu_bwd' | 'f32_softmax_fwd' | 'f32_log_softmax_fwd'> = {
     f32_prelu_fwd(xPtr, slopePtr, yPtr, rows, cols) {
       const m = v.f32;
       const x = xPtr >>> 2, s = slopePtr >>> 2, y = yPtr >>> 2;
@@ -74,6 +74,18 @@ export function makeActivationRef(v: Views): ActivationAbi {
         let sum = 0;
         for (let j = 0; j < n; j++) sum += Math.exp(m[z + j]! - mx);
         for (let j = 0; j < n; j++) m[p + j] = Math.exp(m[z + j]! - mx) / sum;
+      }
+    },
+    f32_log_softmax_fwd(zPtr, outPtr, rows, n) {
+      const m = v.f32;
+      for (let r = 0; r < rows; r++) {
+        const z = (zPtr >>> 2) + r * n, o = (outPtr >>> 2) + r * n;
+        let mx = -Infinity;
+        for (let j = 0; j < n; j++) mx = Math.max(mx, m[z + j]!);
+        let sum = 0;
+        for (let j = 0; j < n; j++) sum += Math.exp(m[z + j]! - mx);
+        const lg = Math.log(sum);
+        for (let j = 0; j < n; j++) m[o + j] = m[z + j]! - mx - lg;
       }
     },
   };

@@ -83,6 +83,7 @@ export const SPLITS: Readonly<Record<string, Split>> = {
     advance: { idxPtr: ELEMENT, dstPtr: rowOf('cols') },
   },
   f32_softmax_fwd: { kind: 'rows', args: ['zPtr', 'pPtr', 'm', 'n'], count: 'm', cols: 'n', quantum: 1, advance: { zPtr: rowOf('n'), pPtr: rowOf('n') } },
+  f32_log_softmax_fwd: { kind: 'rows', args: ['zPtr', 'outPtr', 'm', 'n'], count: 'm', cols: 'n', quantum: 1, advance: { zPtr: rowOf('n'), outPtr: rowOf('n') } },
   ...Object.fromEntries(ACTIVATION_KERNELS.flatMap((a) => [
     [`f32_${a}_fwd`, { kind: 'rows', args: ACT_FWD, count: 'rows', cols: 'cols', quantum: 'lanes', advance: { xPtr: rowOf('cols'), yPtr: rowOf('cols') } }],
     [`f32_${a}_bwd`, {

@@ -46,6 +46,28 @@ describe.each(kernelSuiteBackends().map((b) => [b.binary, b] as const))('softmax
     for (let i = 0; i < 8; i++) expect(Math.abs(p[i]! - want[i]!)).toBeLessThan(1e-6);
   });
 
+  it('log_softmax_fwd vs f64 z − log Σ e^z (relative 3e-7, floor 1), in place, logits near ±1e4 stay finite', () => {
+    for (const [m, n] of SHAPES) {
+      const z = randomArray(m * n, m * 31 + n, -20, 20);
+      const pz = put(b, z), po = outBuf(b, m * n);
+      k.f32_log_softmax_fwd(pz, po, m, n);
+      const out = get(b, po, m * n);
+      const want = Float64Array.from(softmax64(z, m, n), Math.log);
+      expect(relErr(out, want, 1), `${m}×${n}`).toBeLessThanOrEqual(3e-7);
+      expectGuard(b, po, m * n);
+      expectUnchanged(b, pz, z);
+      const pin = put(b, z);
+      k.f32_log_softmax_fwd(pin, pin, m, n);
+      expect(get(b, pin, m * n)).toEqual(out);
+    }
+    // log softmax([1e4, −1e4, 0, 1e4 − 3]) = [−log(1 + e^−3), −2e4 − …, −1e4 − …, −3 − log(1 + e^−3)]: no −Infinity
+    const big = Float32Array.from([1e4, -1e4, 0, 1e4 - 3]);
+    const pb = put(b, big), pout = outBuf(b, 4);
+    k.f32_log_softmax_fwd(pb, pout, 1, 4);
+    const l = Math.log1p(Math.exp(-3));
+    expect(relErr(get(b, pout, 4), [-l, -2e4 - l, -1e4 - l, -3 - l], 1)).toBeLessThanOrEqual(3e-7);
+  });
+
   it('prelu forward/backward vs f64 and finite differences of Σ dy·y', () => {
     for (const [m, n] of SHAPES) {
       const x = randomArray(m * n, m + 7 * n, -3, 3), slope = randomArray(n, n, 0, 0.5), dy = randomArray(m * n, 3 * n + m);
