@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { classifierFromJSON, type Classifier } from '../estimators/base.js';
 import { MLPRegressor } from '../estimators/mlp.js';
 import { Sequential } from '../nn/sequential.js';
-import { readONNX, saveONNX, saveTfjs, loadTfjs, type ExportableModel, type NumericColumn, type ToOnnxOptions } from '../interop/index.js';
+import { externalDataBeside, readONNX, saveONNX, saveTfjs, loadTfjs, type ExportableModel, type NumericColumn, type ToOnnxOptions } from '../interop/index.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { ColumnPipeline, PIPELINE_FORMAT, PIPELINE_VERSION, type PipelineJSON } from '../data/columns/pipeline.js';
 import { DEFAULT_NA_VALUES } from '../data/dialect.js';
@@ -124,7 +124,7 @@ export async function importModel(io: Io, args: string[], o: Record<string, unkn
     model = loadTfjs(path);
     source = 'TensorFlow.js Layers model';
   } else {
-    const r = readONNX(readFileSync(path), o.output !== undefined ? { output: String(o.output) } : {});
+    const r = readONNX(readFileSync(path), { externalData: externalDataBeside(path), ...(o.output !== undefined ? { output: String(o.output) } : {}) });
     model = r.model;
     classes = r.classes;
     source = `ONNX model (${r.producer || 'unknown producer'}, opset ${r.opset})`;

@@ -12,6 +12,7 @@ import {
 } from './lib.js';
 import { toONNX, type ExportableModel, type ToOnnxOptions } from './onnx.js';
 import { readONNX, type OnnxImportOptions } from './onnx-import.js';
+import type { ExternalDataResolver } from './onnx-external.js';
 import { fromTfjs, type TfjsModelJSON } from './tfjs-read.js';
 import { toTfjs, type TfjsArtifacts } from './tfjs-write.js';
 
@@ -20,6 +21,7 @@ export { quantize, QuantizedModel, type QuantizeOptions, type QuantizedJSON, typ
 export type { ExportableModel, ToOnnxOptions, OnnxImportOptions, TfjsModelJSON, TfjsArtifacts };
 export type { NumericColumn } from './onnx.js';
 export type { OnnxImport } from './onnx-import.js';
+export type { ExternalDataResolver } from './onnx-external.js';
 export type { OnnxExportOptions } from './onnx-export.js';
 export type { TfjsWeightSpec } from './tfjs-read.js';
 export { UnsupportedOnnxError, UnsupportedLayerError } from './errors.js';
@@ -38,9 +40,14 @@ export function saveONNX(model: ExportableModel, path: string, options: ToOnnxOp
   writeAtomic(path, toONNX(model, options), 'saveONNX');
 }
 
-/** Reads an .onnx file into a Sequential (Node). @example const model = loadONNX('mlp.onnx') */
+/** Reads an .onnx file into a Sequential (Node); external data files are read from the model's directory. @example const model = loadONNX('mlp.onnx') */
 export function loadONNX(path: string, options: OnnxImportOptions = {}): Sequential {
-  return readONNX(readBytes(path, 'loadONNX'), options).model;
+  return readONNX(readBytes(path, 'loadONNX'), { externalData: externalDataBeside(path), ...options }).model;
+}
+
+/** A resolver that reads external data files from the directory of the model at `modelPath` (Node). @example readONNX(bytes, { externalData: externalDataBeside('big.onnx') }) */
+export function externalDataBeside(modelPath: string): ExternalDataResolver {
+  return (location) => readBytes(joinPath(dirOf(modelPath, 'loadONNX'), location, 'loadONNX'), 'loadONNX');
 }
 
 /** Writes model.json and weights.bin into `dir` (created if needed), atomically (Node). @example saveTfjs(model, 'web-model') */

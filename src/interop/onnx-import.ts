@@ -12,6 +12,7 @@ import { NetBuilder } from './netbuilder.js';
 import { nodeLabel, scalarOf, GraphView } from './onnx-graph.js';
 import { applyNode, type ChainState } from './onnx-import-ops.js';
 import { matchActivation } from './onnx-import-patterns.js';
+import { attachExternalData, type ExternalDataResolver } from './onnx-external.js';
 import { decodeModel, DT, dataTypeName, type OnnxNode } from './onnx-proto.js';
 
 export interface OnnxImportOptions {
@@ -21,6 +22,8 @@ export interface OnnxImportOptions {
   backend?: SequentialOptions['backend'];
   /** Seed of the new model (dropout masks if it is trained further). Default 0. */
   seed?: number;
+  /** The bytes of external data files (initializers saved with data_location = EXTERNAL), by location. loadONNX reads them beside the model. */
+  externalData?: ExternalDataResolver;
 }
 
 export interface OnnxImport {
@@ -109,6 +112,7 @@ function inputWidth(dims: (number | string | null)[] | undefined, first: OnnxNod
  */
 export function readONNX(bytes: Uint8Array, options: OnnxImportOptions = {}): OnnxImport {
   const m = decodeModel(bytes);
+  attachExternalData(m, options.externalData);
   const g = new GraphView(m);
   const inputs = g.graph.inputs.filter((v) => !g.isConstant(v.name));
   if (inputs.length !== 1) {

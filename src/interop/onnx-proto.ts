@@ -25,8 +25,10 @@ export interface OnnxTensor {
   doubleData: number[];
   uint64Data: number[];
   stringData: Uint8Array[];
-  /** data_location = EXTERNAL (weights in a side file, which simdnet does not read). */
+  /** data_location = EXTERNAL: the values are in a side file, found through `externalData` (location, offset, length). */
   external: boolean;
+  /** TensorProto.external_data key/value pairs (location, offset, length, checksum), when external. */
+  externalData?: { key: string; value: string }[];
 }
 
 export interface OnnxAttribute {
@@ -100,6 +102,19 @@ function readTensor(r: ProtoReader): OnnxTensor {
       case 9: r.expect(wire, WIRE_LEN, 'TensorProto.raw_data'); t.raw = r.bytesField(); break;
       case 10: r.repeated(wire, () => r.double(), t.doubleData); break;
       case 11: r.repeated(wire, () => r.varint(), t.uint64Data); break;
+      case 13: {
+        r.expect(wire, WIRE_LEN, 'TensorProto.external_data');
+        const e = r.message('external_data');
+        const kv = { key: '', value: '' };
+        while (!e.done) {
+          const u = e.tag();
+          if (u.field === 1 && u.wire === WIRE_LEN) kv.key = e.string();
+          else if (u.field === 2 && u.wire === WIRE_LEN) kv.value = e.string();
+          else e.skip(u.wire);
+        }
+        (t.externalData ??= []).push(kv);
+        break;
+      }
       case 14: r.expect(wire, WIRE_VARINT, 'TensorProto.data_location'); t.external = r.varint() === 1; break;
       default: r.skip(wire);
     }
@@ -262,6 +277,8 @@ function writeTensor(t: OnnxTensor): ProtoWriter {
   if (t.int64Data.length) w.packedInts(7, t.int64Data);
   w.string(8, t.name);
   if (t.raw) w.bytes(9, t.raw);
+  for (const kv of t.externalData ?? []) w.message(13, new ProtoWriter().string(1, kv.key).string(2, kv.value));
+  if (t.external) w.int(14, 1);
   return w;
 }
 

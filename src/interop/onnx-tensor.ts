@@ -29,7 +29,7 @@ export function elementCount(dims: readonly number[]): number {
 
 /** The values of a numeric tensor as float64 (exact for float32, float16, int32 and ints below 2^53). */
 export function tensorNumbers(t: OnnxTensor, what = `tensor ${t.name}`): Float64Array {
-  if (t.external) throw new ModelFormatError(`${what}: its data is stored in an external file (data_location = EXTERNAL); simdnet reads self-contained .onnx files only (save with onnx.save_model(m, path, save_as_external_data=False))`);
+  if (t.external) throw new ModelFormatError(`${what}: its data is stored in an external file (data_location = EXTERNAL); read it with loadONNX(path) or readONNX(bytes, { externalData })`);
   if (t.dims.some((d) => !Number.isInteger(d) || d < 0)) throw new ModelFormatError(`${what}: dims [${t.dims.join(', ')}] are not valid`);
   const n = elementCount(t.dims);
   const size = BYTES[t.dataType];

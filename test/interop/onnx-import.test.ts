@@ -5,9 +5,11 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelFormatError, ready, SimdnetError } from '../../src/index.js';
-import { readONNX, UnsupportedOnnxError } from '../../src/interop/index.js';
-import { decodeModel } from '../../src/interop/onnx-proto.js';
-import { expectClose, onnxFixture, printWorst } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadONNX, readONNX, UnsupportedOnnxError } from '../../src/interop/index.js';
+import { decodeModel, encodeModel } from '../../src/interop/onnx-proto.js';
+import { expectClose, FIXTURES, onnxFixture, printWorst } from './helpers.js';
 import { runOnnx } from './ort.js';
 
 const T = 60_000;
@@ -56,19 +58,6 @@ describe('torch.onnx.export (PyTorch 1.13, Debian)', () => {
     flat.dispose();
   });
 
-  it('LogSoftmax and Hardtanh (Clip) are errors naming the node and the operator', () => {
-    for (const [name, op] of [['torch_logsoftmax', 'LogSoftmax'], ['torch_hardtanh', 'Clip']] as const) {
-      const f = onnxFixture(name);
-      let err: unknown;
-      try { readONNX(f.bytes); } catch (e) { err = e; }
-      expect(err).toBeInstanceOf(UnsupportedOnnxError);
-      expect(err).toBeInstanceOf(ModelFormatError);
-      const u = err as UnsupportedOnnxError;
-      expect(u.opType).toBe(op);
-      expect(u.node).toMatch(new RegExp(op));
-      expect(u.message).toMatch(/simdnet imports Gemm, MatMul/);
-    }
-  });
 });
 
 describe('tf2onnx-style Keras Dense graphs (reproduced; weights and predictions from tfjs-layers)', () => {
@@ -145,8 +134,87 @@ describe('bad and unsupported graphs', () => {
   });
 
   it('every error is a SimdnetError', () => {
-    for (const name of ['torch_logsoftmax', 'torch_hardtanh']) {
+    for (const name of ['torch_hardtanh', 'torch_selu', 'torch_conv', 'torch_residual', 'gemm_transA']) {
       expect(() => readONNX(onnxFixture(name).bytes)).toThrow(SimdnetError);
     }
+  });
+});
+
+describe('unsupported operators and patterns: the error names the node, its operator and what is supported', () => {
+  function refusal(name: string): UnsupportedOnnxError {
+    let err: unknown;
+    try { readONNX(onnxFixture(name).bytes); } catch (e) { err = e; }
+    expect(err, name).toBeInstanceOf(UnsupportedOnnxError);
+    expect(err, name).toBeInstanceOf(ModelFormatError);
+    return err as UnsupportedOnnxError;
+  }
+  // the node names below are the ones in the files (torch.onnx names nodes "/<module>/<Op>")
+  const nodeOf = (name: string, op: string) => decodeModel(onnxFixture(name).bytes).graph.nodes.find((n) => n.opType === op)!.name;
+  const cases: [string, string, RegExp][] = [
+    ['torch_hardtanh', 'Clip', /this operator is not supported on the network path/],
+    ['torch_selu', 'Selu', /this operator is not supported on the network path/],
+    ['torch_conv', 'Conv', /the input has rank 4; simdnet layers need \[batch, features\] \(a Flatten first\)/],
+    ['gemm_transA', 'Gemm', /transA = 1 \(the batch along columns\) is not supported/],
+  ];
+  for (const [name, op, why] of cases) {
+    it(`${name}: ${op}`, () => {
+      const u = refusal(name);
+      expect(u.opType).toBe(op);
+      expect(u.node).toBe(nodeOf(name, op));
+      expect(u.message).toContain(`ONNX node ${JSON.stringify(u.node)} (${op}): `);
+      expect(u.message).toMatch(why);
+      expect(u.message).toMatch(/simdnet imports Gemm, MatMul \(\+ Add\), Relu, .*BatchNormalization/);
+    });
+  }
+
+  it('a branch (x + Linear(x)): names the second consumer and says simdnet layers form a chain', () => {
+    const u = refusal('torch_residual');
+    const g = decodeModel(onnxFixture('torch_residual').bytes).graph;
+    const users = g.nodes.filter((n) => n.inputs.includes('input'));
+    expect(users.map((n) => n.opType).sort()).toEqual(['Add', 'Gemm']);
+    expect(u.node).toBe(users[1]!.name);
+    expect(u.opType).toBe(users[1]!.opType);
+    expect(u.message).toMatch(/the value "input" feeds 2 nodes \((Gemm, Add|Add, Gemm)\), a branch; simdnet layers form a chain/);
+  });
+});
+
+describe('external data (data_location = EXTERNAL)', () => {
+  const dir = join(FIXTURES, 'onnx');
+  const f = () => onnxFixture('torch_mlp_external');
+
+  it('loadONNX reads the side file beside the model and predicts what PyTorch predicted', () => {
+    const t = decodeModel(f().bytes).graph.initializers;
+    expect(t.length).toBeGreaterThan(0);
+    expect(t.every((x) => x.external && !x.raw && x.externalData!.some((e) => e.key === 'location' && e.value === 'torch_mlp_external.bin'))).toBe(true);
+    const fx = f();
+    const model = loadONNX(join(dir, 'torch_mlp_external.onnx'));
+    expectClose(model.predict({ data: fx.X, rows: fx.rows, cols: fx.cols }).data, fx.outputs.output as number[], 'import torch_mlp_external');
+    // the same weights as the self-contained file
+    const plain = readONNX(onnxFixture('torch_mlp').bytes).model;
+    expect(model.getWeights()).toEqual(plain.getWeights());
+    model.dispose();
+    plain.dispose();
+  });
+
+  it('readONNX takes a resolver (a browser passes fetched bytes); offsets and lengths are honoured', () => {
+    const side = new Uint8Array(readFileSync(join(dir, 'torch_mlp_external.bin')));
+    const asked: string[] = [];
+    const r = readONNX(f().bytes, { externalData: (loc) => { asked.push(loc); return side; } });
+    expect(asked).toEqual(['torch_mlp_external.bin']); // one file, read once
+    const fx = f();
+    expectClose(r.model.predict({ data: fx.X, rows: fx.rows, cols: fx.cols }).data, fx.outputs.output as number[], 'import torch_mlp_external');
+    r.model.dispose();
+    // a shifted file: the offsets no longer point at the weights, so the values differ, and a short file is an error naming the tensor
+    expect(() => readONNX(f().bytes, { externalData: () => side.subarray(0, side.length - 4) })).toThrow(/tensor ".*": external data bytes \d+ to \d+ are past the end of "torch_mlp_external.bin" \(\d+ bytes\)/);
+  });
+
+  it('without a resolver, a missing file or a location outside the model directory: errors naming the tensor', () => {
+    const first = decodeModel(f().bytes).graph.initializers[0]!.name;
+    expect(() => readONNX(f().bytes)).toThrow(new RegExp(`tensor "${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}": its data is in the external file "torch_mlp_external.bin"; pass \\{ externalData`));
+    expect(() => readONNX(f().bytes)).toThrow(ModelFormatError);
+    expect(() => readONNX(f().bytes, { externalData: () => { throw new Error('ENOENT'); } })).toThrow(/external data file "torch_mlp_external.bin" could not be read: ENOENT/);
+    const m = decodeModel(f().bytes);
+    m.graph.initializers[0]!.externalData = [{ key: 'location', value: '../../secret.bin' }];
+    expect(() => readONNX(encodeModel(m), { externalData: () => new Uint8Array(0) })).toThrow(/location "..\/..\/secret.bin" must be a path relative to the model's directory/);
   });
 });
