@@ -4,7 +4,7 @@
 import { FileError } from '../errors.js';
 
 function noFiles(what: string, path: string): never {
-  throw new FileError(`${what}: writing ${path} needs Node's file system; in a browser, keep the data in memory or use saveToIndexedDB / download`, path, 'ENOSYS');
+  throw new FileError(`${what}: writing ${path} needs Node's file system; in a browser, keep the data in memory (checkpoints: saveCheckpointToIndexedDB or downloadCheckpoint from simdnet/checkpoint)`, path, 'ENOSYS');
 }
 
 export function writeFileAtomic(path: string, _data: string | Uint8Array, what = 'write'): void { noFiles(what, path); }

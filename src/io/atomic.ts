@@ -14,7 +14,7 @@ type Path = typeof import('node:path');
 function nodeModules(what: string, path: string): { fs: Fs; p: Path } {
   const fs = builtin<Fs>('node:fs');
   const p = builtin<Path>('node:path');
-  if (!fs || !p) throw new FileError(`${what}: writing ${path} needs Node's file system (Node ≥ 20.16); in a browser, keep the data in memory or use saveToIndexedDB / download`, path, 'ENOSYS');
+  if (!fs || !p) throw new FileError(`${what}: writing ${path} needs Node's file system (Node ≥ 20.16); in a browser, keep the data in memory (checkpoints: saveCheckpointToIndexedDB or downloadCheckpoint from simdnet/checkpoint)`, path, 'ENOSYS');
   return { fs, p };
 }
 

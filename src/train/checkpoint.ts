@@ -162,7 +162,7 @@ function nodeFs(): NodeFsSync | undefined {
 export function readCheckpoint(source: CheckpointSource, what = 'resumeFrom'): Checkpoint {
   if (typeof source === 'string') {
     const fs = nodeFs();
-    if (!fs) throw new ValidationError(what, `a path (${source}) needs Node's file system; in a browser pass the checkpoint, its bytes or loadCheckpoint() from IndexedDB`);
+    if (!fs) throw new ValidationError(what, `a path (${source}) needs Node's file system; in a browser pass the checkpoint, its bytes, or loadCheckpointFromIndexedDB() / loadCheckpointFromFile() from simdnet/checkpoint`);
     let bytes: Uint8Array;
     try {
       bytes = fs.readFileSync(source);

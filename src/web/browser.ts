@@ -9,3 +9,5 @@ export { preloadDigits } from './digits-lazy.js';
 export { makeToyDataset, TOY_DATASETS } from './toy.js';
 export type { ToyDatasetName } from './toy.js';
 export { downsampleDigit } from './draw.js';
+/** @internal simdnet.checkpoint.js (simdnet/checkpoint) installs the checkpoint implementation through this. */
+export { installCheckpoints } from '../train/checkpoint-hooks.js';

@@ -13,6 +13,8 @@
 //   simdnet.inline.worker.js
 //   <name>.wasm           every binary the table (src/wasm/binaries.ts) marks `browser`
 //   simdnet.interop.js    ONNX and TensorFlow.js Layers import/export (simdnet/interop); imports ./simdnet.js
+//   simdnet.checkpoint.js checkpoints: fit({ checkpoint, resumeFrom }), IndexedDB, downloads
+//                         (simdnet/checkpoint); imports ./simdnet.js and installs itself there
 // dist/web/               the demo page (index.html, app.js, style.css); app.js imports ../browser/simdnet.js
 
 import { build } from 'esbuild';
@@ -118,6 +120,20 @@ const interopExternalPlugin = {
   },
 };
 
+/** simdnet.checkpoint.js takes the modules with identity or state from the bundle beside it: the
+ *  error classes (instanceof holds) and the fit loop's door (checkpoint-hooks.ts, where the
+ *  implementation installs itself). The rest (the format, the checks) is its own. */
+const CHECKPOINT_SHARED = ['src/errors.ts', 'src/train/checkpoint-hooks.ts'].map((m) => resolve(root, m));
+const checkpointExternalPlugin = {
+  name: 'simdnet-checkpoint-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\/.*(errors|checkpoint-hooks)\.js$/ }, (args) => {
+      const target = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+      return CHECKPOINT_SHARED.includes(target) ? { path: './simdnet.js', external: true } : undefined;
+    });
+  },
+};
+
 /** The page imports the library from the built bundle, not from source. */
 const pageExternalPlugin = {
   name: 'simdnet-page-external',
@@ -184,13 +200,14 @@ export async function buildWeb({ outDir = join(root, 'dist'), quiet = false } = 
     build({ ...common(inline, [lazyDigitsPlugin, binaryUrlsPlugin('inline')]), entryPoints: [join(here, 'worker.ts')], outfile: join(browserDir, 'simdnet.inline.worker.js') }),
     build({ ...common({}, [pageExternalPlugin]), entryPoints: [join(here, 'app.ts')], outfile: join(webDir, 'app.js') }),
     build({ ...common({}, [interopExternalPlugin]), entryPoints: [join(root, 'src/interop/index.ts')], outfile: join(browserDir, 'simdnet.interop.js') }),
+    build({ ...common({}, [checkpointExternalPlugin]), entryPoints: [join(root, 'src/checkpoint/index.ts')], outfile: join(browserDir, 'simdnet.checkpoint.js') }),
   ]);
   copyFileSync(join(here, 'index.html'), join(webDir, 'index.html'));
   copyFileSync(join(here, 'style.css'), join(webDir, 'style.css'));
 
   // Imports left in the bundle (a Node built-in would be one): there must be none.
   const imports = Object.values(library.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
-  const files = ['simdnet.js', ...BROWSER_BINARIES.map((n) => `${n}.wasm`), 'simdnet.worker.js', 'digits.txt', 'simdnet.inline.js', 'simdnet.inline.worker.js', 'simdnet.interop.js'];
+  const files = ['simdnet.js', ...BROWSER_BINARIES.map((n) => `${n}.wasm`), 'simdnet.worker.js', 'digits.txt', 'simdnet.inline.js', 'simdnet.inline.worker.js', 'simdnet.interop.js', 'simdnet.checkpoint.js'];
   const sizes = Object.fromEntries(files.map((f) => [f, size(join(browserDir, f))]));
   sizes['web/app.js'] = size(join(webDir, 'app.js'));
   const budget = sizes['simdnet.js'].gzip + sizes['simd.wasm'].gzip;
