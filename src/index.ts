@@ -27,7 +27,7 @@ export type { BiasInitializer, InitName } from './nn/init.js';
 export { LOSSES } from './nn/losses.js';
 export type { LossName } from './nn/losses.js';
 export {
-  sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad, nadam, stepDecay, exponentialDecay, cosineDecay, learningRateAt, OPTIMIZERS,
+  sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad, nadam, amsgrad, stepDecay, exponentialDecay, cosineDecay, learningRateAt, OPTIMIZERS,
 } from './train/optimizers.js';
 export type { OptimizerSpec, OptimizerName, Schedule, LearningRate } from './train/optimizers.js';
 export type { FitOptions, History, EpochLogs, BatchLogs, EarlyStopping, EpochDiagnostics, LayerDiagnostics, LayerStats } from './train/fit.js';

@@ -126,6 +126,40 @@ export function f32_nadam_step(pPtr: usize, gPtr: usize, mPtr: usize, vPtr: usiz
   }
 }
 
+export function f32_amsgrad_step(pPtr: usize, gPtr: usize, mPtr: usize, vPtr: usize, vmaxPtr: usize, n: i32, lr: f64, b1: f64, b2: f64,
+  eps: f64, c1: f64, c2: f64): void {
+  if (!ASC_NO_ASSERT) {
+    checkDims(n >= 0, 'f32_amsgrad_step: n must be >= 0');
+    checkRegion(pPtr, <usize>max(n, 0) << 2, 4, 'f32_amsgrad_step: pPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(gPtr, <usize>max(n, 0) << 2, 4, 'f32_amsgrad_step: gPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(mPtr, <usize>max(n, 0) << 2, 4, 'f32_amsgrad_step: mPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(vPtr, <usize>max(n, 0) << 2, 4, 'f32_amsgrad_step: vPtr must be 4-byte aligned with n floats inside the memory');
+    checkRegion(vmaxPtr, <usize>max(n, 0) << 2, 4, 'f32_amsgrad_step: vmaxPtr must be 4-byte aligned with n floats inside the memory');
+  }
+  const count = <usize>n;
+  const vb1 = f32x4.splat(<f32>b1);
+  const vb2 = f32x4.splat(<f32>b2);
+  const v1b1 = f32x4.splat(<f32>(1 - b1));
+  const v1b2 = f32x4.splat(<f32>(1 - b2));
+  const veps = f32x4.splat(<f32>eps);
+  const vc1 = f32x4.splat(<f32>c1);
+  const vc2 = f32x4.splat(<f32>c2);
+  const vnlr = f32x4.splat(<f32>-lr);
+  for (let i: usize = 0; i < count; i += 4) {
+    const rem = count - i < 4 ? count - i : 4;
+    const o = i << 2;
+    const vg = loadN(gPtr + o, rem);
+    const vm = madd(vb1, loadN(mPtr + o, rem), f32x4.mul(v1b1, vg));
+    const vv = madd(vb2, loadN(vPtr + o, rem), f32x4.mul(v1b2, f32x4.mul(vg, vg)));
+    const vmax = f32x4.max(loadN(vmaxPtr + o, rem), vv);
+    storeN(mPtr + o, vm, rem);
+    storeN(vPtr + o, vv, rem);
+    storeN(vmaxPtr + o, vmax, rem);
+    const vstep = f32x4.div(f32x4.mul(vm, vc1), f32x4.add(f32x4.sqrt(f32x4.mul(vmax, vc2)), veps));
+    storeN(pPtr + o, madd(vnlr, vstep, loadN(pPtr + o, rem)), rem);
+  }
+}
+
 export function f32_rmsprop_step(pPtr: usize, gPtr: usize, vPtr: usize, n: i32, lr: f32, rho: f64, eps: f32): void {
   if (!ASC_NO_ASSERT) {
     checkDims(n >= 0, 'f32_rmsprop_step: n must be >= 0');

@@ -133,6 +133,9 @@ export interface OptimAbi {
   /** NAdam (Dozat 2016, PyTorch's form): m and v as Adam; p −= lr·(cg·g + cm·m)/(sqrt(v·c2) + eps), where
    *  cg = (1−μ_t)/(1−Π_{i≤t} μ_i), cm = μ_{t+1}/(1−Π_{i≤t+1} μ_i), c2 = 1/(1−b2^t). */
   f32_nadam_step(pPtr: number, gPtr: number, mPtr: number, vPtr: number, n: number, lr: number, b1: number, b2: number, eps: number, cg: number, cm: number, c2: number): void;
+  /** AMSGrad (Reddi et al. 2018, PyTorch's Adam(amsgrad=True)): m and v as Adam; vmax = max(vmax, v);
+   *  p −= lr·(m·c1)/(sqrt(vmax·c2) + eps). */
+  f32_amsgrad_step(pPtr: number, gPtr: number, mPtr: number, vPtr: number, vmaxPtr: number, n: number, lr: number, b1: number, b2: number, eps: number, c1: number, c2: number): void;
 }
 
 /** Each optimizer step's arguments by name: every step is an element-wise map over n, so the thread
@@ -145,6 +148,7 @@ export const OPTIM_STEP_ARGS = {
   f32_rmsprop_step: ['pPtr', 'gPtr', 'vPtr', 'n', 'lr', 'rho', 'eps'],
   f32_adagrad_step: ['pPtr', 'gPtr', 'sPtr', 'n', 'lr', 'eps'],
   f32_nadam_step: ['pPtr', 'gPtr', 'mPtr', 'vPtr', 'n', 'lr', 'b1', 'b2', 'eps', 'cg', 'cm', 'c2'],
+  f32_amsgrad_step: ['pPtr', 'gPtr', 'mPtr', 'vPtr', 'vmaxPtr', 'n', 'lr', 'b1', 'b2', 'eps', 'c1', 'c2'],
 } as const satisfies { readonly [K in keyof OptimAbi]: readonly string[] & { length: Parameters<OptimAbi[K]>['length'] } };
 
 /** Layers with state: dropout and batch normalization (per column over the rows of the batch). */

@@ -74,5 +74,19 @@ export function makeOptimRef(v: Views): OptimAbi {
         f[p + i] = f[p + i]! - (lr * (cg * gi + cm * mi)) / (Math.sqrt(vi * c2) + eps);
       }
     },
+    f32_amsgrad_step(pPtr, gPtr, mPtr, vPtr, vmaxPtr, n, lr, b1, b2, eps, c1, c2) {
+      const f = v.f32;
+      const p = pPtr >>> 2, g = gPtr >>> 2, mo = mPtr >>> 2, vo = vPtr >>> 2, xo = vmaxPtr >>> 2;
+      for (let i = 0; i < n; i++) {
+        const gi = f[g + i]!;
+        const mi = Math.fround(b1 * f[mo + i]! + (1 - b1) * gi);
+        const vi = Math.fround(b2 * f[vo + i]! + (1 - b2) * gi * gi);
+        const xi = Math.max(f[xo + i]!, vi);
+        f[mo + i] = mi;
+        f[vo + i] = vi;
+        f[xo + i] = xi;
+        f[p + i] = f[p + i]! - (lr * mi * c1) / (Math.sqrt(xi * c2) + eps);
+      }
+    },
   };
 }

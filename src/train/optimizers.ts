@@ -191,6 +191,10 @@ export const OPTIMIZER_TABLE = {
     defaults: { learningRate: 0.01, epsilon: 1e-10 }, states: 1,
     step: (k, p, s, h) => k.f32_adagrad_step(p.ptr, p.gradPtr, s[0]!, p.size, h[H_LR]!, h[H_EPSILON]!),
   },
+  amsgrad: {
+    defaults: { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, states: 3, begin: biasCorrections,
+    step: (k, p, s, h) => k.f32_amsgrad_step(p.ptr, p.gradPtr, s[0]!, s[1]!, s[2]!, p.size, h[H_LR]!, h[H_BETA1]!, h[H_BETA2]!, h[H_EPSILON]!, h[H_C1]!, h[H_C2]!),
+  },
   nadam: {
     defaults: { learningRate: 2e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, momentumDecay: 4e-3 }, states: 2, begin: nadamCoefficients,
     step: (k, p, s, h) => k.f32_nadam_step(p.ptr, p.gradPtr, s[0]!, s[1]!, p.size, h[H_LR]!, h[H_BETA1]!, h[H_BETA2]!, h[H_EPSILON]!, h[H_C1]!, h[H_C3]!, h[H_C2]!),
@@ -261,6 +265,8 @@ export function rmsprop(o: Common & { rho?: number; epsilon?: number } = {}): Op
 /** Adagrad: s += g²; p −= lr·g/(√s + ε). @example adagrad({ learningRate: 0.01 }) */
 export function adagrad(o: Common & { epsilon?: number } = {}): OptimizerSpec { return make('adagrad', o); }
 
+/** AMSGrad (Reddi et al. 2018; PyTorch's Adam(amsgrad=True)): Adam whose denominator uses the running maximum of v. @example amsgrad({ learningRate: 1e-3 }) */
+export function amsgrad(o: Common & { beta1?: number; beta2?: number; epsilon?: number } = {}): OptimizerSpec { return make('amsgrad', o); }
 /** NAdam: Adam with Nesterov momentum (Dozat 2016) in PyTorch's form, the momentum schedule μ_t = β1·(1 − ½·0.96^(t·ψ)), ψ = momentumDecay. @example nadam({ learningRate: 2e-3 }) */
 export function nadam(o: Common & { beta1?: number; beta2?: number; epsilon?: number; momentumDecay?: number } = {}): OptimizerSpec { return make('nadam', o); }
 

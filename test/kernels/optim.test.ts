@@ -102,4 +102,28 @@ describe.each(kernelSuiteBackends().map((b) => [b.binary, b] as const))('optimiz
       }
     }
   });
+
+  it('amsgrad: the running maximum of v (third state) decides the denominator, every length vs f64', () => {
+    const lr = 0.01, b1 = 0.9, b2 = 0.99, eps = 1e-8, c1 = 1 / (1 - b1 ** 3), c2 = 1 / (1 - b2 ** 3);
+    for (const n of LENGTHS) {
+      // vmax above v on even elements, below on odd: both branches of the maximum
+      const p = randomArray(n, n + 1), g = randomArray(n, n + 2), m0 = randomArray(n, n + 3), v0 = randomArray(n, n + 4, 0.01, 1);
+      const x0 = Float32Array.from(v0, (v, i) => (i % 2 === 0 ? v * 3 : v * 0.25));
+      const pp = putGuarded(b, p), pg = put(b, g), pm = putGuarded(b, m0), pv = putGuarded(b, v0), px = putGuarded(b, x0);
+      k.f32_amsgrad_step(pp, pg, pm, pv, px, n, lr, b1, b2, eps, c1, c2);
+      const want = { p: new Float64Array(n), m: new Float64Array(n), v: new Float64Array(n), x: new Float64Array(n) };
+      for (let i = 0; i < n; i++) {
+        want.m[i] = b1 * m0[i]! + (1 - b1) * g[i]!;
+        want.v[i] = b2 * v0[i]! + (1 - b2) * g[i]! ** 2;
+        want.x[i] = Math.max(x0[i]!, want.v[i]!);
+        want.p[i] = p[i]! - lr * want.m[i]! * c1 / (Math.sqrt(want.x[i]! * c2) + eps);
+      }
+      expect(relErr(get(b, pp, n), want.p, 0.1), `p, n=${n}`).toBeLessThanOrEqual(TOL);
+      expect(relErr(get(b, pm, n), want.m, 0.1), `m, n=${n}`).toBeLessThanOrEqual(TOL);
+      expect(relErr(get(b, pv, n), want.v, 0.1), `v, n=${n}`).toBeLessThanOrEqual(TOL);
+      expect(relErr(get(b, px, n), want.x, 0.1), `vmax, n=${n}`).toBeLessThanOrEqual(TOL);
+      for (const ptr of [pp, pm, pv, px]) expectGuard(b, ptr, n);
+      expectUnchanged(b, pg, g);
+    }
+  });
 });
