@@ -19,7 +19,7 @@ import { splitBound, type ShareLayout } from './share.js';
 
 /** Int32 slots. */
 export const GEN = 0;
-/** Test hook (internal): 1 + the thread id of a worker that leaves (process.exit) on its next share. */
+/** Test hook (internal): 1 + the thread id of a worker that fails, as FAULT_KIND says, when it claims its next share. */
 export const FAULT = 1;
 export const READY = 2;
 /** 0, or 1 + the thread id of the first worker that failed (its message is in the ERROR_TEXT slots). */
@@ -44,6 +44,8 @@ export const MAX_ARGS = 16;
 /** Float64 slots. */
 export const ARGS_F64 = 16; // 16 doubles at byte 128
 export const WORK_BASE_F64 = 32; // byte 256
+/** Test hook (internal): how the FAULT worker fails (the FAULT_* values). */
+export const FAULT_KIND = 66;
 /** Int32 slots holding the UTF-16 code units of a worker's error message. */
 export const ERROR_LEN = 80;
 export const ERROR_TEXT = 81;
@@ -51,12 +53,22 @@ export const ERROR_MAX = 300;
 /** Per-thread slots (index t): share claims and finished generations. */
 export const CLAIM = 384;
 export const FIN = 448;
+/** Per-thread slots: the last generation worker t woke up for (its heartbeat, read when the caller takes its shares). */
+export const SEEN = 512;
 /** Threads per pool at most, the caller included. */
 export const MAX_THREADS = 64;
-export const CONTROL_BYTES = 2048;
+export const CONTROL_BYTES = 2304;
 /** CLAIM values besides a generation: taken by its worker, or by the caller. */
 export const CLAIMED_BY_WORKER = -1;
 export const CLAIMED_BY_CALLER = -2;
+
+/** FAULT_KIND values: leave saying so (process.exit: the exit handler marks LOST), leave without a
+ *  word (as a thread terminated from outside: no code runs after), stay in the share forever, or
+ *  finish the share and then leave without a word (terminated between calls). */
+export const FAULT_EXIT = 0;
+export const FAULT_VANISH = 1;
+export const FAULT_HANG = 2;
+export const FAULT_QUIT = 3;
 
 /** OP value that makes the workers leave their loop. */
 export const OP_EXIT = -1;

@@ -8,6 +8,7 @@
 import type { Arena } from '../memory/arena.js';
 import * as C from './control.js';
 import type { ThreadHost, WorkerHandle } from './host.js';
+import { Backoff } from './backoff.js';
 import { runShare } from './share.js';
 import { ThreadPoolError } from '../errors.js';
 
@@ -19,19 +20,20 @@ export { ThreadPoolError } from '../errors.js';
 const WORKER_SPIN_US = 200;
 /** Microseconds the caller polls for the workers before it sleeps. */
 const CALLER_SPIN_US = 50;
-/** One thread for this long (doubling up to the max while it persists) when calls keep waiting on workers. */
-const BACKOFF_MIN_MS = 20;
-const BACKOFF_MAX_MS = 250;
-/** Calls not judged after start-up: workers run unoptimized code at first (JS and wasm tiers). */
-const WARMUP_CALLS = 64;
-/** Judged calls without a back-off after which the back-off starts short again. */
-const HEALTHY_CALLS = 2000;
 const START_TIMEOUT_MS = 20_000;
 /** Milliseconds per Atomics.wait of the caller: between two it checks whether a worker died. */
 const WAIT_SLICE_MS = 20;
-/** With stealing off, a share no worker has claimed after this long is run by the caller (its
- *  worker may have been terminated while parked: a dead thread never claims). */
-const UNCLAIMED_MS = 1000;
+/** A claimed share may take this many times the caller's own share (scaled to its size) before its worker counts as stuck. */
+const PATIENCE_FACTOR = 50;
+/** A worker whose shares the caller kept taking must have woken up within this many calls (and timeoutMs). */
+const QUIET_CALLS = 64;
+/** After terminating a stuck worker: time for the termination to reach it before the call returns. */
+const TERMINATE_GRACE_MS = 20;
+
+/** Sleeps `ms` on the calling thread (a pool exists only where Atomics.wait is allowed). */
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
 
 export class ThreadPool {
   /** Threads per call at most, the caller included. */
@@ -60,21 +62,26 @@ export class ThreadPool {
   private tLaunch = 0;
   private callerUnits = 0;
   private workerUnits = 0;
-  private slowAverage = 0;
-  private degradedUntil = 0;
-  private backoffMs = BACKOFF_MIN_MS;
-  private calls = 0;
-  private healthyCalls = 0;
-  /** Times the pool backed off to one thread (a sign of a busy machine). */
-  backoffs = 0;
+  private readonly backoff = new Backoff();
   /** What ended the pool when a worker died or failed outside a call ("worker 1 exited with code 1"), else undefined. */
   fault: string | undefined;
+  /**
+   * Milliseconds a worker may stay silent before it counts as dead or stuck: a share it has not
+   * claimed (stealing off), a claimed share not finished (at least; longer for shares that take
+   * longer: 50 times the caller's own share), a worker that woke up for none of the last 64 calls.
+   */
+  timeoutMs = 5000;
+  /** Per thread: when the caller first took a share of a worker that had not woken up for QUIET_CALLS calls (0: it had). */
+  private readonly quietSince: Float64Array;
+  /** A worker stuck in a share (terminated, its control block and scratch left to it). */
+  private abandoned = false;
 
   private constructor(readonly host: ThreadHost, readonly arena: Arena, readonly memory: WebAssembly.Memory, threads: number,
     readonly names: readonly string[], exports: object) {
     if (threads > C.MAX_THREADS) throw new ThreadPoolError(`at most ${C.MAX_THREADS} threads, got ${threads}`);
     this.fns = names.map((n) => (exports as Record<string, (...args: number[]) => unknown>)[n]!);
     this.size = threads;
+    this.quietSince = new Float64Array(threads);
     this.ctrlPtr = arena.allocZeroed(C.CONTROL_BYTES);
     this.i32 = new Int32Array(memory.buffer, this.ctrlPtr, C.CONTROL_BYTES >> 2);
     this.f64 = new Float64Array(memory.buffer, this.ctrlPtr, C.CONTROL_BYTES >> 3);
@@ -159,6 +166,14 @@ export class ThreadPool {
 
   /** Internal test hook: worker `tid` leaves (process.exit in Node) when it claims its next share. @internal */
   injectExit(tid: number): void {
+    this.injectFault(tid, 'exit');
+  }
+
+  /** Internal test hook: worker `tid`, when it claims its next share, leaves saying so ('exit'),
+   *  leaves without a word as a terminated thread does ('vanish'), never finishes it ('hang'), or
+   *  finishes it and then leaves without a word ('quit'). @internal */
+  injectFault(tid: number, kind: 'exit' | 'vanish' | 'hang' | 'quit'): void {
+    this.i32[C.FAULT_KIND] = { exit: C.FAULT_EXIT, vanish: C.FAULT_VANISH, hang: C.FAULT_HANG, quit: C.FAULT_QUIT }[kind];
     Atomics.store(this.i32, C.FAULT, tid + 1);
   }
 
@@ -167,18 +182,10 @@ export class ThreadPool {
     return this.workers[tid - 1];
   }
 
-  /**
-   * True while the pool backs off to one thread: most recent calls waited on workers much longer
-   * than their share should take (other processes hold the cores), or found them asleep. Then
-   * splitting is slower than not splitting; after the back-off the next calls probe again.
-   */
-  get degraded(): boolean {
-    if (this.degradedUntil === 0) return false;
-    if (performance.now() < this.degradedUntil) return true;
-    this.degradedUntil = 0;
-    this.slowAverage = 0;
-    return false;
-  }
+  /** True while the pool backs off to one thread (backoff.ts): splitting is slower than not splitting then. */
+  get degraded(): boolean { return this.backoff.degraded; }
+  /** Times the pool backed off to one thread (a sign of a busy machine). */
+  get backoffs(): number { return this.backoff.count; }
 
   /** Microseconds a parked worker polls before sleeping (0: sleep at once; saves CPU, adds wake-up latency). */
   set spin(micros: number) { this.i32[C.SPIN] = micros; }
@@ -223,44 +230,53 @@ export class ThreadPool {
     this.workerUnits = most;
   }
 
-  /** Runs the shares no worker has claimed, waits for the claimed ones; throws the first error. */
+  /**
+   * Runs the shares no worker has claimed, waits for the claimed ones; throws the first error.
+   * Every wait is bounded (timeoutMs, see there). When a worker died or is stuck, the other
+   * workers' shares are still waited for, so that no thread writes into this call's memory after it
+   * returns; then the pool ends and the call throws a ThreadPoolError.
+   */
   finish(): void {
     const i32 = this.i32;
     const g = this.gen;
     const threads = i32[C.THREADS]!;
     let callerError: unknown;
     let stole = false;
+    let silent = 0;
     if (this.steal) {
       for (let t = 1; t < threads; t++) {
         if (Atomics.compareExchange(i32, C.CLAIM + t, g, C.CLAIMED_BY_CALLER) !== g) continue;
         stole = true;
-        try {
-          runShare(C.SHARE_LAYOUT, i32, this.f64, this.shareArgs, this.fns, t);
-        } catch (e) {
-          callerError ??= e instanceof ThreadPoolError ? e : new ThreadPoolError(`share ${t} (run by the caller): ${(e as Error).name}: ${(e as Error).message}`);
-        }
+        if (this.quiet(t, g)) silent = t;
+        callerError = this.runTaken(t, callerError);
       }
     }
     const tOwn = performance.now();
-    let dead = 0;
-    for (let t = 1; t < threads && dead === 0; t++) {
+    const ownMs = tOwn - this.tLaunch;
+    const patienceMs = Math.max(this.timeoutMs, PATIENCE_FACTOR * ownMs * this.workerUnits / Math.max(1, this.callerUnits));
+    let stuck = 0;
+    for (let t = 1; t < threads; t++) {
       if (Atomics.load(i32, C.CLAIM + t) === C.CLAIMED_BY_CALLER) continue;
       const until = performance.now() + CALLER_SPIN_US / 1000;
       let fin: number;
       for (let i = 1; (fin = Atomics.load(i32, C.FIN + t)) !== g; i++) if ((i & 63) === 0 && performance.now() > until) break;
-      // Bounded waits: between two, a worker that died (LOST) ends the call.
-      const unclaimedBy = performance.now() + UNCLAIMED_MS;
-      while ((fin = Atomics.load(i32, C.FIN + t)) !== g) {
-        if ((dead = Atomics.load(i32, C.LOST)) !== 0) break;
-        if (!this.steal && performance.now() > unclaimedBy && Atomics.compareExchange(i32, C.CLAIM + t, g, C.CLAIMED_BY_CALLER) === g) {
-          try { runShare(C.SHARE_LAYOUT, i32, this.f64, this.shareArgs, this.fns, t); } catch (e) { callerError ??= e; }
+      // Counted in timed-out slices, not by the clock: a process stopped and resumed does not time out at once.
+      for (let slices = 0; (fin = Atomics.load(i32, C.FIN + t)) !== g;) {
+        if (Atomics.load(i32, C.LOST) === t + 1) break; // it left: it writes nothing more
+        if (slices * WAIT_SLICE_MS >= (Atomics.load(i32, C.CLAIM + t) === g ? this.timeoutMs : patienceMs)) {
+          if (Atomics.compareExchange(i32, C.CLAIM + t, g, C.CLAIMED_BY_CALLER) === g) {
+            callerError = this.runTaken(t, callerError); // never claimed (stealing off): run it here
+            silent = t;
+          } else stuck ||= t;
           break;
         }
-        Atomics.wait(i32, C.FIN + t, fin, WAIT_SLICE_MS);
+        if (Atomics.wait(i32, C.FIN + t, fin, WAIT_SLICE_MS) === 'timed-out') slices++;
       }
     }
-    if (dead !== 0 || Atomics.load(i32, C.LOST) !== 0) throw this.died();
-    if (this.adaptive && this.callerUnits > 0 && ++this.calls > WARMUP_CALLS) this.judge(tOwn - this.tLaunch, performance.now() - tOwn, stole);
+    if (stuck !== 0) throw this.ended(stuck, `did not finish its share within ${(patienceMs / 1000).toFixed(1)} s (stuck, or terminated)`);
+    if (Atomics.load(i32, C.LOST) !== 0) throw this.ended(Atomics.load(i32, C.LOST) - 1, '');
+    if (silent !== 0) this.lose(silent, `did not answer for ${(this.timeoutMs / 1000).toFixed(1)} s (terminated?)`);
+    else if (this.adaptive && this.callerUnits > 0 && this.backoff.warm()) this.judge(ownMs, performance.now() - tOwn, stole);
     if (Atomics.load(i32, C.ERROR) !== 0) {
       const message = this.errorText();
       Atomics.store(i32, C.ERROR, 0);
@@ -269,34 +285,42 @@ export class ThreadPool {
     if (callerError !== undefined) throw callerError;
   }
 
-  /** A worker died during the call: end the pool (the backend goes on on one thread) and say which and how. */
-  private died(): ThreadPoolError {
-    const tid = Atomics.load(this.i32, C.LOST) - 1;
-    const code = this.i32[C.LOST_CODE]!;
-    this.fault ??= `worker ${tid} died during a call (exit code ${code})`;
+  /** Runs share t on the caller (taken from its worker); returns the call's first error. */
+  private runTaken(t: number, first: unknown): unknown {
+    try {
+      runShare(C.SHARE_LAYOUT, this.i32, this.f64, this.shareArgs, this.fns, t);
+    } catch (e) {
+      first ??= e instanceof ThreadPoolError ? e : new ThreadPoolError(`share ${t} (run by the caller): ${(e as Error).name}: ${(e as Error).message}`);
+    }
+    return first;
+  }
+
+  /** The heartbeat, read when the caller takes worker t's share: true once it has woken up for none of the last QUIET_CALLS calls for timeoutMs. */
+  private quiet(t: number, g: number): boolean {
+    if (((g - Atomics.load(this.i32, C.SEEN + t)) | 0) <= QUIET_CALLS) { this.quietSince[t] = 0; return false; }
+    const now = performance.now();
+    if (this.quietSince[t] === 0) this.quietSince[t] = now;
+    return now - this.quietSince[t]! > this.timeoutMs;
+  }
+
+  /** Worker tid died during the call (what: '', the exit code is in LOST_CODE) or is stuck in it: end the pool, say which and how. */
+  private ended(tid: number, what: string): ThreadPoolError {
+    if (what) {
+      // Stuck: it may still run. Terminate it (dispose) and give the termination time to arrive;
+      // the control block and scratch stay with it (a late write lands in memory no one else gets).
+      Atomics.compareExchange(this.i32, C.LOST, 0, tid + 1);
+      this.abandoned = true;
+    }
+    this.fault ??= `worker ${tid} ${what || `died during a call (exit code ${this.i32[C.LOST_CODE]!})`}`;
     const message = `${this.fault}; the thread pool is shut down and the kernels run on one thread`;
     this.dispose();
+    if (what) sleep(TERMINATE_GRACE_MS);
     return new ThreadPoolError(message);
   }
 
-  /** Was this call slow for its size? A moving average of the answers decides the back-off.
-   *  (Public for tests: the caller's own time, its wait for workers, whether it took a share.) */
+  /** Judges one call for the back-off (public for tests: the caller's own time, its wait for workers, whether it took a share). */
   judge(ownMs: number, waitMs: number, stole: boolean): void {
-    const expected = Math.max(ownMs, (ownMs / this.callerUnits) * this.workerUnits);
-    // Taking a share is normal for short calls (a parked worker wakes in ~30 µs), a sign of a
-    // busy machine for long ones.
-    const slow = (stole && ownMs > 0.2) || ownMs + waitMs > 1.5 * expected + 0.05;
-    // A few slow calls are normal (the OS runs something else for a moment); a run of them is not.
-    this.slowAverage = 0.95 * this.slowAverage + (slow ? 0.05 : 0);
-    if (this.slowAverage > 0.6) {
-      this.degradedUntil = performance.now() + this.backoffMs;
-      this.backoffs++;
-      this.backoffMs = Math.min(2 * this.backoffMs, BACKOFF_MAX_MS);
-      this.slowAverage = 0;
-      this.healthyCalls = 0;
-    } else if (++this.healthyCalls > HEALTHY_CALLS) {
-      this.backoffMs = BACKOFF_MIN_MS; // a long run without back-off: the machine is quiet again
-    }
+    this.backoff.judge(ownMs, waitMs, stole, this.callerUnits, this.workerUnits);
   }
 
   /** A barrier with no work (start-up checks, tests); OP_FAIL makes share 1 throw. */
@@ -340,6 +364,7 @@ export class ThreadPool {
     while ((exited = Atomics.load(i32, C.EXITED)) < want && performance.now() < deadline) Atomics.wait(i32, C.EXITED, exited, 10);
     for (const w of this.workers) w.terminate();
     this.workers = [];
+    if (this.abandoned) return;
     if (this.scratchPtr) this.arena.free(this.scratchPtr);
     this.scratchPtr = 0;
     this.arena.free(this.ctrlPtr);

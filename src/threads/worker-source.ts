@@ -12,7 +12,7 @@ const body = `'use strict';
 const C = ${JSON.stringify({
   GEN: C.GEN, READY: C.READY, EXITED: C.EXITED, CLAIM: C.CLAIM, FIN: C.FIN, CLAIMED_BY_WORKER: C.CLAIMED_BY_WORKER, ERROR: C.ERROR, OP: C.OP, ARGC: C.ARGC, THREADS: C.THREADS,
   SPLIT_ARG: C.SPLIT_ARG, TOTAL: C.TOTAL, QUANTUM: C.QUANTUM, WORK_ARG: C.WORK_ARG, WORK_STRIDE: C.WORK_STRIDE,
-  SPIN: C.SPIN, FAULT: C.FAULT, LOST: C.LOST, LOST_CODE: C.LOST_CODE, STRIDE: C.STRIDE, ARGS_F64: C.ARGS_F64, WORK_BASE_F64: C.WORK_BASE_F64, ERROR_LEN: C.ERROR_LEN,
+  SPIN: C.SPIN, FAULT: C.FAULT, FAULT_KIND: C.FAULT_KIND, FAULT_VANISH: C.FAULT_VANISH, FAULT_HANG: C.FAULT_HANG, FAULT_QUIT: C.FAULT_QUIT, SEEN: C.SEEN, LOST: C.LOST, LOST_CODE: C.LOST_CODE, STRIDE: C.STRIDE, ARGS_F64: C.ARGS_F64, WORK_BASE_F64: C.WORK_BASE_F64, ERROR_LEN: C.ERROR_LEN,
   ERROR_TEXT: C.ERROR_TEXT, ERROR_MAX: C.ERROR_MAX, CONTROL_BYTES: C.CONTROL_BYTES, OP_EXIT: C.OP_EXIT,
   OP_NOOP: C.OP_NOOP, OP_FAIL: C.OP_FAIL, MAX_ARGS: C.MAX_ARGS,
 })};
@@ -58,22 +58,31 @@ function serve(init, reply) {
     Atomics.notify(i32, C.FIN + tid);
   };
   if (typeof process === 'object' && process && typeof process.on === 'function') process.on('exit', lost);
+  // Test hooks (FAULT): leave now, with no code run afterwards.
+  const quit = (code) => {
+    if (typeof process === 'object' && process && typeof process.exit === 'function') process.exit(code);
+    lost(code); self.close();
+  };
   for (;;) {
     const until = performance.now() + i32[C.SPIN] / 1000;
     for (let i = 1; Atomics.load(i32, C.GEN) === seen; i++) if ((i & 63) === 0 && performance.now() > until) break;
     while (Atomics.load(i32, C.GEN) === seen) Atomics.wait(i32, C.GEN, seen);
     seen = Atomics.load(i32, C.GEN);
+    Atomics.store(i32, C.SEEN + tid, seen);
     // Not ours (fewer threads in this call), taken by the caller, or superseded: back to waiting.
     if (Atomics.compareExchange(i32, C.CLAIM + tid, seen, C.CLAIMED_BY_WORKER) !== seen) continue;
     const op = i32[C.OP];
     if (op === C.OP_EXIT) break;
     if (Atomics.compareExchange(i32, C.FAULT, tid + 1, 0) === tid + 1) {
-      if (typeof process === 'object' && process && typeof process.exit === 'function') process.exit(70);
-      lost(70); self.close(); return;
+      const kind = i32[C.FAULT_KIND];
+      if (kind === C.FAULT_HANG) for (;;) Atomics.wait(i32, C.FAULT_KIND, kind);
+      if (kind !== C.FAULT_QUIT) { if (kind === C.FAULT_VANISH) leaving = true; quit(70 + kind); return; }
+      leaving = true;
     }
     try { runShare(L, i32, f64, args, fns, tid); } catch (e) { fail(e); }
     Atomics.store(i32, C.FIN + tid, seen);
     Atomics.notify(i32, C.FIN + tid);
+    if (leaving) { quit(73); return; }
   }
   leaving = true;
   Atomics.add(i32, C.EXITED, 1);

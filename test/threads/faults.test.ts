@@ -57,14 +57,65 @@ describe('thread-pool faults', () => {
       const b = forcedBackend(2);
       const pool = threaded(b).pool;
       pool.steal = steal;
+      pool.timeoutMs = 200;
       const exited = new Promise<void>((resolve) => pool.workerOf(1)!.onExit(() => resolve()));
       pool.workerOf(1)!.terminate();
-      // A call before the 'exit' event arrives: the caller takes the share no worker claims.
-      expect(firstBitDifference(gemm(b), oneThread)).toBe(-1);
+      // A call before the 'exit' event arrives. The worker may have claimed its share before the
+      // termination reached it: then the call fails (bounded wait), else the caller runs the share.
+      try {
+        expect(firstBitDifference(gemm(b), oneThread)).toBe(-1);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ThreadPoolError);
+        expect((e as Error).message).toMatch(/worker 1 did not finish its share/);
+      }
       await exited;
       await new Promise((r) => setTimeout(r, 0));
-      expect(pool.fault).toMatch(/worker 1 exited with code 1/);
-      expectOneThread(b, /worker 1 exited/);
+      expect(pool.fault).toMatch(/worker 1 (exited with code 1|did not answer|did not finish)/);
+      expectOneThread(b, /worker 1/);
+      b.dispose();
+    }, 20_000);
+
+    for (const kind of ['vanish', 'hang'] as const) {
+      it(`a worker that ${kind === 'vanish' ? 'ends without a word (as if terminated)' : 'never finishes'} while it holds a claimed share fails the call within the bound (stealing ${steal ? 'on' : 'off'})`, () => {
+        const b = forcedBackend(3);
+        const pool = threaded(b).pool;
+        pool.steal = steal;
+        pool.timeoutMs = 300;
+        expect(firstBitDifference(gemm(b), oneThread)).toBe(-1);
+        pool.injectFault(2, kind);
+        // With stealing on the caller may take worker 2's share first (tiny calls find it asleep):
+        // then a later call, the first it claims, fails.
+        let error: unknown;
+        for (const t0 = performance.now(); error === undefined && performance.now() - t0 < 10_000;) {
+          try { gemm(b); } catch (e) { error = e; }
+        }
+        expect(error).toBeInstanceOf(ThreadPoolError);
+        expect((error as Error).message).toMatch(/worker 2 did not finish its share within 0\.3 s \(stuck, or terminated\); the thread pool is shut down/);
+        expect(pool.alive).toBe(false);
+        expectOneThread(b, /worker 2 did not finish its share/);
+        b.dispose();
+      }, 20_000);
+    }
+
+    it(`a worker that ends between calls, unseen by its exit event, is found by its heartbeat (stealing ${steal ? 'on' : 'off'})`, () => {
+      const b = forcedBackend(2);
+      const pool = threaded(b).pool;
+      pool.steal = steal;
+      pool.timeoutMs = 100;
+      expect(firstBitDifference(gemm(b), oneThread)).toBe(-1);
+      pool.injectFault(1, 'quit');
+      pool.steal = false;
+      pool.barrier(); // worker 1 runs this barrier's share, then leaves without a word
+      pool.steal = steal;
+      // The worker is gone, its 'exit' event waits for an event-loop turn that a synchronous loop
+      // never gives. Every call still gives one thread's result; the heartbeat ends the pool.
+      const t0 = performance.now();
+      while (pool.alive && performance.now() - t0 < 10_000) {
+        expect(firstBitDifference(gemm(b), oneThread)).toBe(-1);
+      }
+      expect(pool.alive).toBe(false);
+      expect(pool.fault).toMatch(/worker 1 did not answer for 0\.1 s \(terminated\?\)/);
+      expectOneThread(b, /worker 1/);
       b.dispose();
     }, 20_000);
   }
