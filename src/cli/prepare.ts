@@ -64,7 +64,7 @@ function splitRows(rows: Int32Array, codes: Int32Array | undefined, testSplit: n
 
 function labelName(table: Table, label: string | undefined): string {
   if (label === undefined) return table.names[table.names.length - 1]!;
-  if (/^-?\d+$/.test(label.trim())) {
+  if (/^-?\d+$/.test(label.trim()) && !table.names.includes(label)) {
     const i = Number(label);
     const j = i < 0 ? table.names.length + i : i;
     if (j < 0 || j >= table.names.length) throw new UsageError(`--label ${label}: the data has ${table.names.length} columns (0..${table.names.length - 1})`);
@@ -84,7 +84,7 @@ function transformed(pipeline: ColumnPipeline, table: Table, rows: Int32Array, t
 export function prepareTableData(data: TableData, s: PrepareSettings): PreparedData {
   const table = data.table;
   const label = labelName(table, s.label);
-  const notes: string[] = [];
+  const notes: string[] = [...(table.notes ?? [])];
   const info = labelColumn(table, label, { task: s.task });
   notes.push(info.note);
   if (info.missing) notes.push(`${info.missing} row${info.missing === 1 ? '' : 's'} without a label left out`);

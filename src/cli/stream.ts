@@ -48,14 +48,14 @@ export async function trainStream(io: Io, mode: Mode, spec: string, o: Record<st
   const source = spec === '-' ? 'standard input' : spec;
   const stream = new CsvStream(spec === '-' ? (process.stdin as unknown as AsyncIterable<Uint8Array>) : spec, { ...dialectFrom(o), source });
   const { names } = await stream.open();
-  const label = o.label === undefined ? names[names.length - 1]! : /^-?\d+$/.test(String(o.label)) ? names.at(Number(o.label))! : String(o.label);
+  const label = o.label === undefined ? names[names.length - 1]! : names.includes(String(o.label)) || !/^-?\d+$/.test(String(o.label)) ? String(o.label) : names.at(Number(o.label))!;
   const t0 = performance.now();
   const fit = await fitStream(stream, { ...pipelineFrom(o, null), label, task: taskFrom(o), split });
   const fitSeconds = (performance.now() - t0) / 1000;
   const { pipeline, target } = fit;
   const regression = target.task === 'regression';
   const k = target.classes.length;
-  const notes = [...fit.notes, `streamed: ${fit.rows.toLocaleString('en-US')} training rows; the pipeline was fitted in one pass (${fitSeconds.toFixed(1)} s); test ${testSplit} and validation ${split.validation.toFixed(3)} of the rows by a hash of the row index (seed ${s.seed})`];
+  const notes = [...stream.notes, ...fit.notes, `streamed: ${fit.rows.toLocaleString('en-US')} training rows; the pipeline was fitted in one pass (${fitSeconds.toFixed(1)} s); test ${testSplit} and validation ${split.validation.toFixed(3)} of the rows by a hash of the row index (seed ${s.seed})`];
   let classWeight: Float64Array | undefined;
   const cwSpec = classWeightFrom(o);
   if (cwSpec) {

@@ -52,7 +52,10 @@ function countsPerLine(lines: string[], ch: string): number[] {
 function sampleLines(sample: string, complete: boolean, max = 50): string[] {
   const lines = sample.replace(/^\uFEFF/, '').split(/\r?\n/);
   if (!complete && lines.length > 1) lines.pop();
-  return lines.filter((l) => l.trim() !== '').slice(0, max);
+  const kept = lines.filter((l) => l.trim() !== '');
+  // comment lines above the header ('# Data source: ...') say nothing of the delimiter
+  while (kept.length > 1 && kept[0]!.trimStart().startsWith('#')) kept.shift();
+  return kept.slice(0, max);
 }
 
 /**

@@ -24,12 +24,14 @@ export interface Table {
   dialect: Dialect;
   hasHeader: boolean;
   source?: string;
+  /** What reading changed to make the table regular (comment lines skipped, names renamed...), said to the user. */
+  notes?: string[];
 }
 
 /**
  * Whether the first record names the columns, from evidence per column (as csv.Sniffer.has_header
- * weighs it): a text cell over a column of numbers votes for a header, a number over numbers votes
- * for data, a missing cell votes for nothing. More votes for one side decide; as many for both is
+ * weighs it): a text cell over a column of numbers votes for a header, and so does a year over a
+ * column of fractions in a first row with text; a number over numbers votes for data, a missing cell votes for nothing. More votes for one side decide; as many for both is
  * ambiguous and refused (say `header: true` or `false`), so a data row is never dropped on a guess.
  * A table without numbers has a header when the first record's cells are distinct, none missing,
  * and none appears again in its column in the rows that follow.
@@ -42,19 +44,24 @@ export function detectHeader(records: string[][], dialect: Dialect): boolean {
   const isNum = (c: string) => isNumberCell(c, dialect.decimal);
   const header: number[] = [];
   const data: number[] = [];
+  const textInFirst = first!.some((c) => !na.has(c.trim()) && !isNum(c.trim()));
   for (let j = 0; j < first!.length; j++) {
     const h = first![j]!.trim();
     if (na.has(h)) continue;
     let present = 0;
     let numbers = 0;
+    let integers = 0;
     for (const r of sample) {
       const c = r[j]?.trim();
       if (c === undefined || na.has(c)) continue;
       present++;
-      if (isNum(c)) numbers++;
+      if (isNum(c)) { numbers++; if (/^[+-]?\d+$/.test(c)) integers++; }
     }
     if (present === 0 || 2 * numbers <= present) continue;
-    (isNum(h) ? data : header).push(j);
+    // a year over a column of fractions, in a first row that holds text too, names the column
+    // (World Bank tables: Country Name, 1960, 1961, ...), as csv.Sniffer tells int from float
+    const nameLike = !isNum(h) || (textInFirst && /^[12]\d{3}$/.test(h) && 10 * integers < numbers);
+    (nameLike ? header : data).push(j);
   }
   if (header.length !== data.length) return header.length > data.length;
   if (header.length > 0) {
@@ -66,16 +73,54 @@ export function detectHeader(records: string[][], dialect: Dialect): boolean {
   return heads.every((h, j) => sample.every((r) => r[j] === undefined || r[j]!.trim() !== h));
 }
 
-/** Column names from a header row: trimmed, an empty one named `column_<n>`, duplicates refused. */
-export function headerNames(cells: string[], where: string): string[] {
+/**
+ * Column names from a header row: trimmed, an empty one named `column_<n>`, a repeated one renamed
+ * as pandas does (`grp`, `grp.1`, ...) and said in `notes`.
+ */
+export function headerNames(cells: string[], where: string, notes: string[] = []): string[] {
   const names = cells.map((c, j) => c.trim() || `column_${j + 1}`);
+  const taken = new Set(names);
   const seen = new Map<string, number>();
   names.forEach((nm, j) => {
     const prev = seen.get(nm);
-    if (prev !== undefined) throw new ValidationError('csv', `${where}the header names column ${JSON.stringify(nm)} twice (columns ${prev + 1} and ${j + 1}); column names must be unique`);
-    seen.set(nm, j);
+    if (prev === undefined) { seen.set(nm, j); return; }
+    let k = 1;
+    while (taken.has(`${nm}.${k}`)) k++;
+    names[j] = `${nm}.${k}`;
+    taken.add(names[j]!);
+    notes.push(`${where}the header names column ${JSON.stringify(nm)} twice (columns ${prev + 1} and ${j + 1}): column ${j + 1} is read as ${JSON.stringify(names[j])}`);
   });
   return names;
+}
+
+/** The first of `records` that is not a comment line ('#' first) above the header, and the notes saying so. */
+function skipComments(records: string[][], lines: number[], notes: string[]): number {
+  let k = 0;
+  const comment = (r: string[]) => r[0]!.trimStart().startsWith('#');
+  while (k + 1 < records.length && comment(records[k]!) && (records[k]!.length !== records[k + 1]!.length || comment(records[k + 1]!))) k++;
+  if (k > 0) notes.push(`${k} comment line${k > 1 ? 's' : ''} before the header skipped (line ${lines[0]}: ${JSON.stringify(records[0]!.join('').slice(0, 60))})`);
+  return k;
+}
+
+/**
+ * R's write.csv leaves the row-names column unnamed: a header one field short of every row below
+ * it. Its missing name is put first (the column is then named `column_1`, and dropped as a row number
+ * or an ID when it is one).
+ */
+function rowNamesHeader(records: string[][], k: number, notes: string[]): string[] {
+  const head = records[k]!;
+  const body = records.slice(k + 1, k + 51);
+  if (body.length === 0 || !body.every((r) => r.length === head.length + 1)) return head;
+  notes.push(`the header has ${head.length} names for ${head.length + 1} fields (row names, as R writes them): the first column is read as "column_1"`);
+  return ['', ...head];
+}
+
+/** Header cells all written in single quotes ('vote'): the quotes are not part of the names. */
+function unquoteNames(cells: string[], notes: string[]): string[] {
+  const t = cells.map((c) => c.trim());
+  if (!t.every((c) => c.length >= 2 && c.startsWith("'") && c.endsWith("'"))) return cells;
+  notes.push("every column name is written in single quotes ('...'): the quotes are left out of the names");
+  return t.map((c) => c.slice(1, -1));
 }
 
 /**
@@ -94,10 +139,13 @@ export function parseTable(text: string, options: TableOptions = {}): Table {
   if (records.length === 0) throw new ValidationError('csv', `${where}is empty, expected at least one row`);
   const h = options.header ?? 'auto';
   if (h !== true && h !== false && h !== 'auto') throw new ValidationError('header', `expected true, false or 'auto', got ${JSON.stringify(h)}`);
-  const hasHeader = h === 'auto' ? detectHeader(records.slice(0, 51), dialect) : h;
-  const width = records[0]!.length;
-  const names = hasHeader ? headerNames(records[0]!, where) : Array.from({ length: width }, (_, j) => `x${j}`);
-  const first = hasHeader ? 1 : 0;
+  const notes: string[] = [];
+  const k = h === false ? 0 : skipComments(records, lineList, notes);
+  if (h !== false) records[k] = rowNamesHeader(records, k, notes);
+  const hasHeader = h === 'auto' ? detectHeader(records.slice(k, k + 51), dialect) : h;
+  const width = records[k]!.length;
+  const names = hasHeader ? headerNames(unquoteNames(records[k]!, notes), '', notes) : Array.from({ length: width }, (_, j) => `x${j}`);
+  const first = k + (hasHeader ? 1 : 0);
   const rows = records.length - first;
   if (rows === 0) throw new ValidationError('csv', `${where}has a header but no data rows`);
   const columns: string[][] = names.map(() => new Array<string>(rows));
@@ -105,13 +153,14 @@ export function parseTable(text: string, options: TableOptions = {}): Table {
   for (let i = 0; i < rows; i++) {
     const r = records[i + first]!;
     if (r.length !== width) {
-      throw new ValidationError('csv', `${where}line ${lineList[i + first]} has ${r.length} fields, expected ${width} (as line ${lineList[0]})`);
+      throw new ValidationError('csv', `${where}line ${lineList[i + first]} has ${r.length} fields, expected ${width} (as line ${lineList[k]})`);
     }
     for (let j = 0; j < width; j++) columns[j]![i] = r[j]!.trim();
     lines[i] = lineList[i + first]!;
   }
   const t: Table = { names, columns, lines, rows, dialect, hasHeader };
   if (options.source) t.source = options.source;
+  if (notes.length) t.notes = notes;
   return t;
 }
 

@@ -71,9 +71,10 @@ describe('type inference', () => {
     expect(p.features).toEqual(['v', 'v_missing']);
   });
 
-  it('refuses a column with no value at all, naming it', () => {
+  it('drops a column with no value at all (refused when asked for by name)', () => {
     const tab = parseTable('a,b,y\n1,NA,x\n2,,y\n3,?,x\n');
-    expect(() => ColumnPipeline.fit(tab, { label: 'y' })).toThrow(/column 2 \("b"\) has no values: all 3 cells are missing; drop it/);
+    expect(ColumnPipeline.fit(tab, { label: 'y' }).features).toEqual(['a']);
+    expect(() => ColumnPipeline.fit(tab, { label: 'y', features: ['a', 'b'] })).toThrow(/column 2 \("b"\) has no values: all 3 cells are missing; it cannot be used/);
     expect(ColumnPipeline.fit(tab, { label: 'y', drop: ['b'] }).features).toEqual(['a']);
   });
 });

@@ -116,7 +116,12 @@ describe('dialect', () => {
   it('takes a first row of distinct text over text columns for a header, and names duplicate headers', () => {
     expect(parseTable('color,size\nred,big\nblue,small\n').hasHeader).toBe(true);
     expect(parseTable('red,big\nred,small\n').hasHeader).toBe(false);
-    expect(() => parseTable('a,b,a\n1,2,3\n', { source: 'd.csv' })).toThrow(/d\.csv: the header names column "a" twice \(columns 1 and 3\)/);
+    const dup = parseTable('a,b,a,a.1,a\n1,2,3,4,5\n', { source: 'd.csv' });
+    expect(dup.names).toEqual(['a', 'b', 'a.2', 'a.1', 'a.3']);
+    expect(dup.notes).toEqual([
+      'the header names column "a" twice (columns 1 and 3): column 3 is read as "a.2"',
+      'the header names column "a" twice (columns 1 and 5): column 5 is read as "a.3"',
+    ]);
     expect(parseTable('"",b\n1,2\n').names).toEqual(['column_1', 'b']);
   });
 });

@@ -29,11 +29,18 @@ export interface Inferred {
 }
 
 function booleanPair(stats: ColumnStats): { true: string; false: string } | undefined {
-  if (stats.distinct !== 2 || stats.overflow > 0) return undefined;
-  const [a, b] = [...stats.counts.keys()] as [string, string];
+  if (stats.distinct > 8 || stats.overflow > 0) return undefined;
+  // spellings that differ only in case (yes, Yes, YES) are one value; the most frequent names it
+  const groups = new Map<string, [string, number]>();
+  for (const [v, n] of stats.byFrequency()) {
+    const g = groups.get(v.toLowerCase());
+    if (g) g[1] += n; else groups.set(v.toLowerCase(), [v, n]);
+  }
+  if (groups.size !== 2) return undefined;
   for (const [t, f] of BOOLEAN_PAIRS) {
-    if (a.toLowerCase() === t && b.toLowerCase() === f) return { true: a, false: b };
-    if (b.toLowerCase() === t && a.toLowerCase() === f) return { true: b, false: a };
+    const a = groups.get(t);
+    const b = groups.get(f);
+    if (a && b) return { true: a[0], false: b[0] };
   }
   return undefined;
 }

@@ -130,8 +130,9 @@ export class ColumnPipeline {
     stats.columns.forEach((c, j) => {
       const t = plan[j];
       if (t === null || t === undefined) return;
-      if (t.empty) {
-        throw new ValidationError('csv', `column ${j + 1} (${JSON.stringify(c.name)}) has no values: all ${c.rows} cells are missing; drop it (drop: [${JSON.stringify(c.name)}], --drop)`);
+      // an empty column is dropped (said in describe()) unless the user asked for it by name
+      if (t.empty && (options.features?.includes(c.name) || Object.prototype.hasOwnProperty.call(options.types ?? {}, c.name))) {
+        throw new ValidationError('csv', `column ${j + 1} (${JSON.stringify(c.name)}) has no values: all ${c.rows} cells are missing; it cannot be used (features / types name it)`);
       }
       columns.push(fitColumn(c, t, f));
     });

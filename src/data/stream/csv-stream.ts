@@ -24,6 +24,8 @@ export class CsvStream {
   names: string[] = [];
   dialect: Dialect | undefined;
   hasHeader = false;
+  /** What reading the header changed (renamed columns), said to the user. */
+  readonly notes: string[] = [];
   private pending: Pass | undefined;
   private passes = 0;
   readonly sourceName: string;
@@ -61,7 +63,7 @@ export class CsvStream {
     if (first.length === 0) throw new ValidationError('csv', `${this.sourceName}: is empty, expected at least one row`);
     const h = this.options.header ?? 'auto';
     this.hasHeader = h === 'auto' ? detectHeader(first, dialect) : h;
-    this.names = this.hasHeader ? headerNames(first[0]!, `${this.sourceName}: `) : first[0]!.map((_, j) => `x${j}`);
+    this.names = this.hasHeader ? headerNames(first[0]!, '', this.notes) : first[0]!.map((_, j) => `x${j}`);
     this.dialect = dialect;
     this.pending = isReopenable(this.source) ? undefined : pass;
     return { names: this.names, dialect };
