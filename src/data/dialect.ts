@@ -163,6 +163,26 @@ export function spanNumber(text: string, s: number, e: number, point: number): n
   return neg ? -x : x;
 }
 
+/** spanNumber on UTF-8 bytes: the number in buf[s, e) when it is a plain decimal of at most 15 digits, else NaN. */
+export function bytesNumber(buf: Uint8Array, s: number, e: number, point: number): number {
+  let i = s;
+  let c = buf[i]!;
+  const neg = c === 45;
+  if (neg || c === 43) i++;
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < e; i++) {
+    c = buf[i]!;
+    const d = c - 48;
+    if (d >= 0 && d <= 9) { m = m * 10 + d; digits++; if (frac >= 0) frac++; } else if (c === point && frac < 0) frac = 0;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const x = frac > 0 ? m / POW10[frac]! : m;
+  return neg ? -x : x;
+}
+
 /** True for a cell that parses as a finite number. */
 export function isNumberCell(cell: string, decimal: '.' | ','): boolean {
   return Number.isFinite(parseNumber(cell, decimal));

@@ -53,6 +53,23 @@ export class CsvTokenizer {
     this.drain(false);
   }
 
+  /** The line the next record starts on. */
+  get lineNumber(): number { return this.line; }
+
+  /**
+   * Parses one complete record framed by the caller (a byte reader that hands over its records
+   * with quotes): `text` holds all of it (with its line end, if any), it starts on `line` and is
+   * record `record`.
+   */
+  pushRecord(text: string, line: number, record: number): void {
+    this.started = true;
+    this.line = line;
+    this.records = record;
+    this.buf = text;
+    this.drain(true);
+    this.buf = '';
+  }
+
   /** Ends the input: emits the last record (a final line without a newline). */
   end(): void {
     this.drain(true);

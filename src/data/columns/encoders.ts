@@ -4,7 +4,7 @@
 // file, line and column.
 
 import { ModelFormatError, SimdnetError } from '../../errors.js';
-import { parseNumber, spanNumber } from '../dialect.js';
+import { bytesNumber, parseNumber, spanNumber } from '../dialect.js';
 import { DATE_PARTS, parseDate, type DatePart, type DateFormat } from './dates.js';
 import { dateParts } from './dates.js';
 
@@ -95,6 +95,8 @@ export interface Encoder {
    * encode would; false leaves it to encode.
    */
   encodeSpan?(text: string, s: number, e: number, out: Float32Array, o: number): boolean;
+  /** encodeSpan on the UTF-8 bytes buf[s, e) (trimmed, ASCII at both ends). */
+  encodeBytes?(buf: Uint8Array, s: number, e: number, out: Float32Array, o: number): boolean;
   /** Whether the cell counts as missing in this column. */
   isMissing(cell: string): boolean;
 }
@@ -126,6 +128,16 @@ class NumericEncoder implements Encoder {
     const ch = text.charCodeAt(s);
     if (!((ch >= 48 && ch <= 57) || ch === 45 || ch === 43 || ch === 46)) return false;
     const x = spanNumber(text, s, e, this.ctx.decimal === ',' ? 44 : 46);
+    if (x !== x) return false;
+    out[o] = (x - this.c.center) / this.c.scale;
+    if (this.c.indicator) out[o + 1] = 0;
+    return true;
+  }
+  encodeBytes(buf: Uint8Array, s: number, e: number, out: Float32Array, o: number): boolean {
+    if (!this.ctx.numericNeverMissing || s === e) return false;
+    const ch = buf[s]!;
+    if (!((ch >= 48 && ch <= 57) || ch === 45 || ch === 43 || ch === 46)) return false;
+    const x = bytesNumber(buf, s, e, this.ctx.decimal === ',' ? 44 : 46);
     if (x !== x) return false;
     out[o] = (x - this.c.center) / this.c.scale;
     if (this.c.indicator) out[o + 1] = 0;

@@ -13,6 +13,8 @@ import { fitColumn, IMPUTERS, SCALERS, type FitSettings, type Imputer, type Scal
 import { COLUMN_TYPES, inferColumn, overrideColumn, type ColumnType, type Inferred } from './infer.js';
 import { TableStats } from './stats.js';
 import type { LineSplitter } from '../stream/line-splitter.js';
+import type { ByteFields } from '../stream/byte-records.js';
+import { ByteStrings } from '../stream/byte-strings.js';
 
 export const PIPELINE_FORMAT = 'simdnet.columns';
 export const PIPELINE_VERSION = 1;
@@ -325,6 +327,26 @@ export class BoundPipeline {
         const j = at[k]!;
         if (enc.encodeSpan && sp.trim(text, j) && enc.encodeSpan(text, sp.s, sp.e, out, o + offsets[k]!)) continue;
         enc.encode(sp.cell(text, j), out, o + offsets[k]!);
+      }
+    } catch (e) {
+      throw this.cellError(e, k, line);
+    }
+  }
+
+  private strings: ByteStrings[] | undefined;
+
+  /** transformRow for a quote-free line of UTF-8 bytes split by the byte reader (the same output, no text decoding). */
+  transformBytes(buf: Uint8Array, f: ByteFields, line: number, out: Float32Array, o: number): void {
+    const { encoders, at, offsets } = this;
+    const strings = (this.strings ??= encoders.map(() => new ByteStrings()));
+    let k = 0;
+    try {
+      for (; k < encoders.length; k++) {
+        const enc = encoders[k]!;
+        const j = at[k]!;
+        const to = o + offsets[k]!;
+        if (!f.trim(buf, j)) enc.encode(f.decoded(buf, j), out, to);
+        else if (!enc.encodeBytes || !enc.encodeBytes(buf, f.s, f.e, out, to)) enc.encode(strings[k]!.get(buf, f.s, f.e), out, to);
       }
     } catch (e) {
       throw this.cellError(e, k, line);

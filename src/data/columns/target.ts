@@ -138,7 +138,7 @@ export class Target {
     if (j.task === 'regression') {
       const v = parseNumber(cell, this.decimal);
       if (!Number.isFinite(v)) throw new ValidationError('label', `${where(line)}: the label is ${JSON.stringify(cell)}, not a number (the model does regression)`);
-      return (v - j.center) / j.scale;
+      return this.scaled(v);
     }
     const c = this.index.get(this.numeric ? String(parseNumber(cell, this.decimal)) : cell);
     if (c === undefined) {
@@ -146,6 +146,12 @@ export class Target {
       throw new ValidationError('label', `${where(line)}: the label is ${JSON.stringify(cell)}, a class the model was not trained on (classes: ${shown}${j.classes.length > 12 ? ', ...' : ''})`);
     }
     return c;
+  }
+
+  /** A regression label's value as encodeCell gives it (scaled). */
+  scaled(v: number): number {
+    const j = this.json as { center: number; scale: number };
+    return (v - j.center) / j.scale;
   }
 
   /** Model outputs (scaled) back to label values (regression). */

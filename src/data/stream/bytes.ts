@@ -78,8 +78,11 @@ async function* gunzipped(first: Uint8Array, rest: AsyncIterator<Uint8Array | st
   await feed;
 }
 
-/** The text of a source, chunk by chunk (UTF-8, gzip inflated). */
-export async function* textChunks(s: ByteSource, name = 'source'): AsyncGenerator<string> {
+/**
+ * The bytes of a source, chunk by chunk (gzip inflated). A source whose first chunk is a string
+ * gives strings (the rest made strings too), else every chunk is bytes (strings UTF-8 encoded).
+ */
+export async function* byteChunks(s: ByteSource, name = 'source'): AsyncGenerator<Uint8Array | string> {
   const chunks = await open(s, name);
   const it = chunks[Symbol.asyncIterator]();
   const head = await it.next();
@@ -90,13 +93,17 @@ export async function* textChunks(s: ByteSource, name = 'source'): AsyncGenerato
     return;
   }
   const first = head.value;
-  const bytes = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b ? gunzipped(first, it, name) : (async function* () {
-    yield first;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield typeof r.value === 'string' ? new TextEncoder().encode(r.value) : r.value;
-  })();
+  if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b) { yield* gunzipped(first, it, name); return; }
+  yield first;
+  for (let r = await it.next(); !r.done; r = await it.next()) yield typeof r.value === 'string' ? new TextEncoder().encode(r.value) : r.value;
+}
+
+/** The text of a source, chunk by chunk (UTF-8, gzip inflated). */
+export async function* textChunks(s: ByteSource, name = 'source'): AsyncGenerator<string> {
   const dec = new TextDecoder('utf-8');
-  for await (const b of bytes) {
-    const t = dec.decode(b, { stream: true });
+  for await (const c of byteChunks(s, name)) {
+    if (typeof c === 'string') { yield c; continue; }
+    const t = dec.decode(c, { stream: true });
     if (t) yield t;
   }
   const tail = dec.decode();

@@ -7,7 +7,8 @@ import { ValidationError } from '../../errors.js';
 import { resolveDialect, type Dialect } from '../dialect.js';
 import { detectHeader, headerNames, type TableOptions } from '../table.js';
 import { CsvTokenizer } from '../tokenizer.js';
-import { isReopenable, textChunks, type ByteSource } from './bytes.js';
+import { ByteRecords, type ByteFields } from './byte-records.js';
+import { byteChunks, isReopenable, textChunks, type ByteSource } from './bytes.js';
 
 /** Rows of one chunk: trimmed cells, the line each starts on, and its 0-based data row index. */
 export interface RowBatch {
@@ -34,12 +35,14 @@ export class CsvStream {
     this.sourceName = options.source ?? (typeof source === 'string' ? source : 'stream');
   }
 
-  private async startPass(): Promise<Pass> {
-    if (this.passes > 0 && !isReopenable(this.source)) {
-      throw new ValidationError('source', `${this.sourceName}: a stream can be read once; pass a file path, a Blob or a function that opens the data again for more passes (epochs)`);
+  private async startPass(text?: AsyncGenerator<string>): Promise<Pass> {
+    if (!text) {
+      if (this.passes > 0 && !isReopenable(this.source)) {
+        throw new ValidationError('source', `${this.sourceName}: a stream can be read once; pass a file path, a Blob or a function that opens the data again for more passes (epochs)`);
+      }
+      this.passes++;
+      text = textChunks(this.source, this.sourceName);
     }
-    this.passes++;
-    const text = textChunks(this.source, this.sourceName);
     let head = '';
     let done = false;
     while (head.length < HEAD) {
@@ -90,23 +93,16 @@ export class CsvStream {
     await this.open();
     const pass = this.pending ?? (await this.startPass());
     this.pending = undefined;
-    const width = this.names.length;
-    const skip = this.hasHeader ? 1 : 0;
     const keep = options.keep;
-    let firstLine = 0;
-    const where = `${this.sourceName}: `;
+    const skip = this.hasHeader ? 1 : 0;
+    const header = { line: 0 };
     const lineSink = sink.line;
-    const tok = new CsvTokenizer(this.dialect!.delimiter, (cells, line, record) => {
-      if (record < skip) { firstLine = line; return; }
-      if (cells.length !== width) throw new ValidationError('csv', `${where}line ${line} has ${cells.length} fields, expected ${width}${firstLine ? ` (as line ${firstLine})` : ''}`);
-      for (let j = 0; j < width; j++) cells[j] = cells[j]!.trim();
-      sink.cells(cells, line, record - skip);
-    }, {
+    const tok = new CsvTokenizer(this.dialect!.delimiter, this.checkedCells(sink, header), {
       source: this.sourceName,
       keep: keep && ((r) => r < skip || keep(r - skip)),
       lines: lineSink && ((text, start, end, line, record) => {
-        if (record < skip) { firstLine = line; return; }
-        lineSink(text, start, end, line, record - skip, firstLine);
+        if (record < skip) { header.line = line; return; }
+        lineSink(text, start, end, line, record - skip, header.line);
       }),
     });
     tok.push(pass.head);
@@ -120,12 +116,70 @@ export class CsvStream {
     tok.end();
     yield;
   }
+
+  /**
+   * scan() on the bytes (ByteRecords: no text decoding; quote-free rows go to `sink.fields` as
+   * bounds in the chunk), or undefined when the bytes are not at hand: a source of strings, a
+   * single-pass source, a delimiter beyond ASCII. Use scan() then (the string chunks already
+   * opened are kept for it).
+   */
+  async scanBytes(sink: ByteScanSink, options: { keep?: (row: number) => boolean } = {}): Promise<AsyncGenerator<void> | undefined> {
+    await this.open();
+    if (this.pending || !isReopenable(this.source) || this.dialect!.delimiter.charCodeAt(0) >= 128) return undefined;
+    this.passes++;
+    const chunks = byteChunks(this.source, this.sourceName);
+    const first = await chunks.next();
+    if (!first.done && typeof first.value === 'string') {
+      const head = first.value;
+      this.pending = await this.startPass((async function* () { yield head; for await (const c of chunks) yield c as string; })());
+      return undefined;
+    }
+    return this.byteScan(first.done ? undefined : (first.value as Uint8Array), chunks as AsyncGenerator<Uint8Array>, sink, options.keep);
+  }
+
+  private async *byteScan(first: Uint8Array | undefined, chunks: AsyncGenerator<Uint8Array>, sink: ByteScanSink, keep: ((row: number) => boolean) | undefined): AsyncGenerator<void> {
+    const skip = this.hasHeader ? 1 : 0;
+    const header = { line: 0 };
+    const reader = new ByteRecords(this.dialect!.delimiter, this.names.length, (buf, f, n, line, record) => {
+      if (record < skip) { header.line = line; return; }
+      sink.fields(buf, f, n, line, record - skip, header.line);
+    }, this.checkedCells(sink, header), { source: this.sourceName, keep: keep && ((r) => r < skip || keep(r - skip)) });
+    if (first) {
+      reader.push(first);
+      yield;
+      for await (const c of chunks) {
+        reader.push(c);
+        yield;
+      }
+    }
+    reader.end();
+    yield;
+  }
+
+  /** The tokenizer's records as sink.cells wants them: the header left out, widths checked, cells trimmed. */
+  private checkedCells(sink: { cells: ScanSink['cells'] }, header: { line: number }): (cells: string[], line: number, record: number) => void {
+    const width = this.names.length;
+    const skip = this.hasHeader ? 1 : 0;
+    const where = `${this.sourceName}: `;
+    return (cells, line, record) => {
+      if (record < skip) { header.line = line; return; }
+      if (cells.length !== width) throw new ValidationError('csv', `${where}line ${line} has ${cells.length} fields, expected ${width}${header.line ? ` (as line ${header.line})` : ''}`);
+      for (let j = 0; j < width; j++) cells[j] = cells[j]!.trim();
+      sink.cells(cells, line, record - skip);
+    };
+  }
 }
 
 /** Callbacks of CsvStream.scan; `headerLine` is the header's line (0 without one), for messages. */
 export interface ScanSink {
   cells: (cells: string[], line: number, row: number) => void;
   line?: (text: string, start: number, end: number, line: number, row: number, headerLine: number) => void;
+}
+
+/** Callbacks of CsvStream.scanBytes: rows with a quote as trimmed cells, the others as fields in the bytes (untrimmed, unchecked). */
+export interface ByteScanSink {
+  cells: (cells: string[], line: number, row: number) => void;
+  fields: (buf: Uint8Array, f: ByteFields, n: number, line: number, row: number, headerLine: number) => void;
 }
 
 /**

@@ -1,18 +1,22 @@
 // Tables larger than memory: the column pipeline and the label fitted in one streaming pass
 // (fitStream), and a dataset object that turns each pass over the CSV into shuffled mini-batches
 // {X, y} for Sequential.fit (TableDataset). Rows are shuffled through a buffer of `shuffleBuffer`
-// rows (each new row takes the place of a random one, which goes out), so memory stays bounded;
-// a batch's buffers are reused, so a yielded batch is valid until the next is asked for.
+// rows (each new row takes the place of a random one, which goes out: Batcher), so memory stays
+// bounded; a batch's buffers are reused, so a yielded batch is valid until the next is asked for.
 
 import { ValidationError } from '../../errors.js';
 import { Rng } from '../../rng.js';
-import type { Matrix } from '../matrix.js';
 import { ColumnPipeline, planColumns, type BoundPipeline, type PipelineOptions } from '../columns/pipeline.js';
 import { TableStats } from '../columns/stats.js';
 import { Target, type Task } from '../columns/target.js';
 import { columnIndex } from '../table.js';
 import { splitPart, type CsvStream } from './csv-stream.js';
 import { LineSplitter } from './line-splitter.js';
+import type { ByteFields } from './byte-records.js';
+import { ByteStrings } from './byte-strings.js';
+import { Batcher, type Batch } from './batcher.js';
+import { bytesNumber } from '../dialect.js';
+import { numericNeverMissing } from '../columns/encoders.js';
 
 /** Rows of the stream a pass uses: a part of a hashed split (see splitPart), or all. */
 export interface StreamSplit { test: number; validation: number; seed: number }
@@ -97,7 +101,7 @@ export interface TableDatasetOptions {
   dropMissing?: boolean;
 }
 
-export interface Batch { X: Matrix; y: Int32Array | Float32Array }
+export type { Batch } from './batcher.js';
 
 /**
  * A re-iterable dataset: every `for await` is one pass over the stream, yielding shuffled batches
@@ -129,46 +133,21 @@ export class TableDataset implements AsyncIterable<Batch> {
     const na = new Set(this.pipeline.dialect.naValues);
     const target = this.target.withDecimal(dialect.decimal);
     const w = this.width;
-    const B = this.batchSize;
-    const S = this.shuffleBuffer;
-    const classes = target.task === 'classification';
-    const xBatch = new Float32Array(B * w);
-    const yBatch = classes ? new Int32Array(B) : new Float32Array(B);
-    const out: Batch = { X: { data: xBatch, rows: B, cols: w }, y: yBatch };
-    const xBuf = new Float32Array(Math.max(S, 1) * w);
-    const yBuf = new Float64Array(Math.max(S, 1));
     const rng = new Rng(((this.options.seed ?? 0) + 0x632be5a * ++this.epoch) >>> 0);
-    let held = 0;
-    let m = 0;
+    const rows = new Batcher(w, this.batchSize, this.shuffleBuffer, target.task === 'classification', rng);
     this.rowsRead = 0;
     this.missingLabels = 0;
     const src = this.stream.sourceName;
     const where = (line: number) => `${src}: line ${line}, column ${li + 1} (${JSON.stringify(target.name)})`;
-    const copy = (from: Float32Array, fo: number, to: Float32Array, t: number): void => { for (let i = 0; i < w; i++) to[t + i] = from[fo + i]!; };
-    const emit = (x: Float32Array, xo: number, y: number): boolean => {
-      copy(x, xo, xBatch, m * w);
-      yBatch[m++] = y;
-      return m === B;
-    };
-    // rows of one chunk of text are encoded into a staging area first (the callbacks cannot yield)
-    let stageX = new Float32Array(1024 * w);
-    let stageY = new Float64Array(1024);
-    let staged = 0;
-    const slot = (): number => {
-      if (staged === stageY.length) {
-        const x2 = new Float32Array(stageX.length * 2); x2.set(stageX); stageX = x2;
-        const y2 = new Float64Array(stageY.length * 2); y2.set(stageY); stageY = y2;
-      }
-      return staged++;
-    };
+    const slot = (): number => { this.rowsRead++; return rows.place(); };
     const dropMissing = this.options.dropMissing === true;
     const onCells = (cells: string[], line: number): void => {
       const cell = cells[li]!;
       if (na.has(cell)) { this.missingLabels++; return; }
       if (dropMissing && b.hasMissing(cells)) return;
       const k = slot();
-      b.transformRow(cells, line, stageX, k * w);
-      stageY[k] = target.encodeCell(cell, line, where);
+      b.transformRow(cells, line, rows.x, k * w);
+      rows.y[k] = target.encodeCell(cell, line, where);
     };
     const sp = new LineSplitter(names.length, dialect.delimiter);
     const onLine = (text: string, s: number, e: number, line: number, _row: number, headerLine: number): void => {
@@ -178,31 +157,41 @@ export class TableDataset implements AsyncIterable<Batch> {
       const cell = sp.cell(text, li);
       if (na.has(cell)) { this.missingLabels++; return; }
       const k = slot();
-      b.transformSpans(text, sp, line, stageX, k * w);
-      stageY[k] = target.encodeCell(cell, line, where);
+      b.transformSpans(text, sp, line, rows.x, k * w);
+      rows.y[k] = target.encodeCell(cell, line, where);
+    };
+    // the byte path: the same cells as onLine, read from the UTF-8 bytes; a regression label that is a plain number is decoded in place
+    const labelStrings = new ByteStrings();
+    const fastLabel = target.task === 'regression' && numericNeverMissing(na);
+    const point = dialect.decimal === ',' ? 44 : 46;
+    const onFields = (buf: Uint8Array, f: ByteFields, n: number, line: number, _row: number, headerLine: number): void => {
+      if (n !== names.length) throw new ValidationError('csv', `${src}: line ${line} has ${n} fields, expected ${names.length}${headerLine ? ` (as line ${headerLine})` : ''}`);
+      if (dropMissing) { onCells(f.cells(buf), line); return; }
+      let y = NaN;
+      if (f.trim(buf, li)) {
+        if (fastLabel && f.s < f.e) {
+          const c = buf[f.s]!;
+          if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) y = bytesNumber(buf, f.s, f.e, point);
+        }
+        if (y === y) y = target.scaled(y);
+      }
+      let cell: string | undefined;
+      if (y !== y) {
+        cell = f.cell(buf, li, labelStrings);
+        if (na.has(cell)) { this.missingLabels++; return; }
+      }
+      const k = slot();
+      b.transformBytes(buf, f, line, rows.x, k * w);
+      rows.y[k] = cell === undefined ? y : target.encodeCell(cell, line, where);
     };
     const keep = keeper(this.options.split, this.options.part ?? 'all');
-    for await (const _ of this.stream.scan({ cells: onCells, line: onLine }, { keep })) {
-      for (let k = 0; k < staged; k++) {
-        this.rowsRead++;
-        const y = stageY[k]!;
-        if (S === 0) { if (emit(stageX, k * w, y)) { yield out; m = 0; } continue; }
-        if (held < S) { copy(stageX, k * w, xBuf, held * w); yBuf[held++] = y; continue; }
-        const j = rng.int(S);
-        const full = emit(xBuf, j * w, yBuf[j]!);
-        copy(stageX, k * w, xBuf, j * w);
-        yBuf[j] = y;
-        if (full) { yield out; m = 0; }
-      }
-      staged = 0;
+    const pass = (await this.stream.scanBytes({ cells: onCells, fields: onFields }, { keep })) ?? this.stream.scan({ cells: onCells, line: onLine }, { keep });
+    let batch: Batch | null;
+    for await (const _ of pass) {
+      while ((batch = rows.take()) !== null) yield batch;
     }
-    // drain the buffer in random order
-    for (let i = held - 1; i >= 0; i--) {
-      const j = rng.int(i + 1);
-      if (emit(xBuf, j * w, yBuf[j]!)) { yield out; m = 0; }
-      xBuf.copyWithin(j * w, i * w, (i + 1) * w);
-      yBuf[j] = yBuf[i]!;
-    }
-    if (m > 0) yield { X: { data: xBatch.subarray(0, m * w), rows: m, cols: w }, y: yBatch.subarray(0, m) };
+    rows.finish();
+    while ((batch = rows.take()) !== null) yield batch;
+    if ((batch = rows.rest()) !== null) yield batch;
   }
 }
