@@ -232,6 +232,19 @@ export function factoryFromJSON(json: EstimatorJSON): (() => Classifier) | undef
   return create && (() => create(options));
 }
 
+/**
+ * Throws a ValidationError unless `options` is a plain object whose every key is one of `accepted`
+ * (a misspelt option would otherwise be ignored and its default used without a word).
+ */
+export function checkOptionNames(options: unknown, accepted: Readonly<Record<string, true>>, estimator: string): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ValidationError('options', `${estimator} expected an object of options, got ${options === null ? 'null' : Array.isArray(options) ? 'an array' : typeof options}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!Object.hasOwn(accepted, key)) throw new ValidationError(key, `is not an option of ${estimator}; accepted: ${Object.keys(accepted).join(', ')}`);
+  }
+}
+
 /** Copies options into a plain JSON object (drops undefined). */
 export function plainOptions<T extends object>(o: T): Record<string, unknown> {
   return JSON.parse(JSON.stringify(o)) as Record<string, unknown>;

@@ -11,7 +11,7 @@ import type { Labels } from '../data/labels.js';
 import type { Matrix, MatrixLike } from '../data/matrix.js';
 import { accuracy } from '../metrics/classification.js';
 import {
-  argmaxRows, checkX, decodeLabels, encodeLabels, ESTIMATOR_FORMAT, ESTIMATOR_VERSION, fromJsonOptions, jsonClasses,
+  argmaxRows, checkOptionNames, checkX, decodeLabels, encodeLabels, ESTIMATOR_FORMAT, ESTIMATOR_VERSION, fromJsonOptions, jsonClasses,
   jsonNumbers, notFitted, optOneOf, optPositive, optPositiveInt, optNonNegative, optSeed, plainOptions, readJson,
   registerClassifier, requireTwoClasses, fitWeights, optClassWeight, type ClassList, type Classifier, type EstimatorJSON,
 } from './base.js';
@@ -44,6 +44,11 @@ export interface LinearOptions {
   /** Weights of the classes in the loss: 'balanced' (n / (k·n_c)), an array by class index or an object by label. */
   classWeight?: ClassWeight;
 }
+
+/** Every option name (the type checks the list against LinearOptions). */
+const LINEAR_OPTIONS: Record<keyof LinearOptions, true> = {
+  solver: true, learningRate: true, maxIter: true, l2: true, tol: true, batchSize: true, seed: true, classes: true, classWeight: true,
+};
 
 interface Resolved {
   solver: LinearSolver; learningRate: number; maxIter: number; l2: number; tol: number; batchSize: number; seed: number;
@@ -89,11 +94,13 @@ abstract class LinearClassifier implements Classifier {
   /** Whether the last fit met tol before maxIter. */
   converged = false;
 
-  protected abstract readonly typeName: string;
+  /** The estimator's type name (a getter each subclass overrides, so the constructor's checks can name it). */
+  protected get typeName(): string { return 'LinearClassifier'; }
   /** Softmax over K outputs (true) or one sigmoid output (binary). */
   protected abstract multinomial(classCount: number): boolean;
 
   constructor(options: LinearOptions = {}) {
+    checkOptionNames(options, LINEAR_OPTIONS, this.typeName);
     this.options = resolve(options);
   }
 
@@ -319,7 +326,7 @@ abstract class LinearClassifier implements Classifier {
  * @example const clf = new LogisticRegression().fit(XTrain, yTrain); clf.score(XTest, yTest)
  */
 export class LogisticRegression extends LinearClassifier {
-  protected readonly typeName = 'LogisticRegression';
+  protected override get typeName(): string { return 'LogisticRegression'; }
   protected multinomial(classCount: number): boolean { return classCount > 2; }
 
   /** Rebuilds a model saved with toJSON(). @example LogisticRegression.fromJSON(json) */
@@ -334,7 +341,7 @@ export class LogisticRegression extends LinearClassifier {
  * @example const clf = new SoftmaxRegression().fit(XTrain, yTrain); clf.predict(XTest)
  */
 export class SoftmaxRegression extends LinearClassifier {
-  protected readonly typeName = 'SoftmaxRegression';
+  protected override get typeName(): string { return 'SoftmaxRegression'; }
   protected multinomial(): boolean { return true; }
 
   /** Rebuilds a model saved with toJSON(). @example SoftmaxRegression.fromJSON(json) */

@@ -16,7 +16,7 @@ import type { SequentialJSON } from '../nn/serialize.js';
 import { resolveOptimizer, type OptimizerName, type OptimizerSpec } from '../train/optimizers.js';
 import { ValidationError } from '../errors.js';
 import {
-  checkX, decodeLabels, encodeLabels, ESTIMATOR_FORMAT, ESTIMATOR_VERSION, fromJsonOptions, jsonClasses, notFitted,
+  checkOptionNames, checkX, decodeLabels, encodeLabels, ESTIMATOR_FORMAT, ESTIMATOR_VERSION, fromJsonOptions, jsonClasses, notFitted,
   optBoolean, optNonNegative, optPositive, optPositiveInt, optSeed, plainOptions, readJson, registerClassifier,
   requireTwoClasses, fitWeights, optClassWeight, type ClassList, type Classifier, type EstimatorJSON,
 } from './base.js';
@@ -55,6 +55,12 @@ export interface MLPOptions {
   /** Classifier only: weights of the classes in the loss ('balanced', by class index, or by label). */
   classWeight?: ClassWeight;
 }
+
+/** Every option name (the type checks the list against MLPOptions). */
+const MLP_OPTIONS: Record<keyof MLPOptions, true> = {
+  hiddenLayers: true, activation: true, optimizer: true, learningRate: true, maxIter: true, batchSize: true, l2: true, tol: true,
+  nIterNoChange: true, earlyStopping: true, validationFraction: true, shuffle: true, seed: true, classes: true, classWeight: true,
+};
 
 interface Resolved {
   hiddenLayers: number[]; activation: ActivationName; optimizer: OptimizerName | OptimizerSpec; learningRate: number;
@@ -110,9 +116,11 @@ abstract class MLPBase {
   nIter = 0;
   converged = false;
   protected nFeat: number | undefined;
-  protected abstract readonly typeName: string;
+  /** The estimator's type name (a getter each subclass overrides, so the constructor's checks can name it). */
+  protected get typeName(): string { return 'MLP'; }
 
   constructor(options: MLPOptions = {}) {
+    checkOptionNames(options, MLP_OPTIONS, this.typeName);
     this.options = resolve(options);
   }
 
@@ -244,7 +252,7 @@ function pickTargets(task: Task, idx: ArrayLike<number>): Int32Array | Matrix {
  * @example const clf = new MLPClassifier({ hiddenLayers: [64] }).fit(XTrain, yTrain); clf.score(XTest, yTest)
  */
 export class MLPClassifier extends MLPBase implements Classifier {
-  protected readonly typeName = 'MLPClassifier';
+  protected override get typeName(): string { return 'MLPClassifier'; }
   private classList: ClassList | undefined;
 
   get classes(): ClassList | undefined { return this.classList && (this.classList.slice() as ClassList); }
@@ -348,7 +356,7 @@ function toRegressionTargets(y: unknown, rows: number): Matrix {
  * @example const reg = new MLPRegressor({ hiddenLayers: [32] }).fit(X, y); reg.score(X, y) // R²
  */
 export class MLPRegressor extends MLPBase {
-  protected readonly typeName = 'MLPRegressor';
+  protected override get typeName(): string { return 'MLPRegressor'; }
 
   /** Trains (synchronously) and returns this. @example new MLPRegressor().fit(X, y) */
   fit(X: MatrixLike, y: readonly number[] | Float32Array | Float64Array | MatrixLike, sampleWeight?: ArrayLike<number>): this {

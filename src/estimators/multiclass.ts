@@ -7,7 +7,7 @@ import type { Labels } from '../data/labels.js';
 import type { Matrix, MatrixLike } from '../data/matrix.js';
 import { accuracy } from '../metrics/classification.js';
 import {
-  argmaxRows, checkX, classifierFromJSON, decodeLabels, encodeLabels, ESTIMATOR_FORMAT, ESTIMATOR_VERSION, factoryFromJSON,
+  argmaxRows, checkOptionNames, checkX, classifierFromJSON, decodeLabels, encodeLabels, ESTIMATOR_FORMAT, ESTIMATOR_VERSION, factoryFromJSON,
   jsonClasses, notFitted, readJson, registerClassifier, requireTwoClasses, type ClassList, type Classifier, type EstimatorJSON,
   fitWeights, optClassWeight,
 } from './base.js';
@@ -24,6 +24,9 @@ export interface MulticlassOptions {
   /** Weights of the classes of the multiclass problem ('balanced', by index or by label), passed to every binary model as row weights. */
   classWeight?: ClassWeight;
 }
+
+/** Every option name (the type checks the list against MulticlassOptions). */
+const MULTICLASS_OPTIONS: Record<keyof MulticlassOptions, true> = { classes: true, classWeight: true };
 
 export interface MulticlassJSON extends EstimatorJSON {
   classes: ClassList;
@@ -61,10 +64,12 @@ abstract class MulticlassBase implements Classifier {
   protected classList: ClassList | undefined;
   protected nFeat: number | undefined;
   protected models: Classifier[] = [];
-  protected abstract readonly typeName: string;
+  /** The estimator's type name (a getter each subclass overrides, so the constructor's checks can name it). */
+  protected get typeName(): string { return 'Multiclass'; }
 
   constructor(protected factory: ClassifierFactory | undefined, readonly options: MulticlassOptions = {}) {
     if (factory !== undefined && typeof factory !== 'function') throw new ValidationError('factory', `expected a function returning a new classifier, got ${typeof factory}`);
+    checkOptionNames(options, MULTICLASS_OPTIONS, this.typeName);
   }
 
   get classes(): ClassList | undefined { return this.classList && (this.classList.slice() as ClassList); }
@@ -154,7 +159,7 @@ abstract class MulticlassBase implements Classifier {
  * @example const ovr = new OneVsRestClassifier(() => new LogisticRegression()).fit(X, y); ovr.predict(X)
  */
 export class OneVsRestClassifier extends MulticlassBase {
-  protected readonly typeName = 'OneVsRestClassifier';
+  protected override get typeName(): string { return 'OneVsRestClassifier'; }
 
   constructor(factory: ClassifierFactory = () => new LogisticRegression(), options: MulticlassOptions = {}) {
     super(factory, options);
@@ -223,7 +228,7 @@ export class OneVsRestClassifier extends MulticlassBase {
  * @example const ovo = new OneVsOneClassifier(() => new Perceptron()).fit(X, y); ovo.predict(X)
  */
 export class OneVsOneClassifier extends MulticlassBase {
-  protected readonly typeName = 'OneVsOneClassifier';
+  protected override get typeName(): string { return 'OneVsOneClassifier'; }
   private pairs: [number, number][] = [];
 
   constructor(factory: ClassifierFactory = () => new LogisticRegression(), options: MulticlassOptions = {}) {

@@ -10,7 +10,7 @@ import type { Matrix, MatrixLike } from '../data/matrix.js';
 import { accuracy } from '../metrics/classification.js';
 import { Rng } from '../rng.js';
 import {
-  argmaxRows, checkX, decodeLabels, encodeLabels, ESTIMATOR_FORMAT, ESTIMATOR_VERSION, fromJsonOptions, jsonClasses,
+  argmaxRows, checkOptionNames, checkX, decodeLabels, encodeLabels, ESTIMATOR_FORMAT, ESTIMATOR_VERSION, fromJsonOptions, jsonClasses,
   jsonNumbers, notFitted, optBoolean, optPositive, optPositiveInt, optNonNegative, optSeed, plainOptions, readJson,
   registerClassifier, requireTwoClasses, fitWeights, optClassWeight, type ClassList, type Classifier, type EstimatorJSON,
 } from './base.js';
@@ -48,6 +48,11 @@ export type PerceptronStoppingRule = 'lossPlateau' | 'noMistakes';
 
 const STOPPING_RULES: readonly PerceptronStoppingRule[] = ['lossPlateau', 'noMistakes'];
 
+/** Every option name (the type checks the list against PerceptronOptions). */
+const PERCEPTRON_OPTIONS: Record<keyof PerceptronOptions, true> = {
+  learningRate: true, maxIter: true, stoppingRule: true, tol: true, nIterNoChange: true, shuffle: true, seed: true, classes: true, classWeight: true,
+};
+
 interface Resolved { learningRate: number; maxIter: number; stoppingRule: PerceptronStoppingRule; tol: number; nIterNoChange: number; shuffle: boolean; seed: number; classes?: ClassList; classWeight?: ClassWeight }
 
 export interface PerceptronJSON extends EstimatorJSON {
@@ -82,6 +87,7 @@ export class Perceptron implements Classifier {
   lastEpochMistakes: number[] = [];
 
   constructor(options: PerceptronOptions = {}) {
+    checkOptionNames(options, PERCEPTRON_OPTIONS, 'Perceptron');
     const stoppingRule = options.stoppingRule ?? 'lossPlateau';
     if (!STOPPING_RULES.includes(stoppingRule)) {
       throw new ValidationError('stoppingRule', `expected ${STOPPING_RULES.map((r) => `'${r}'`).join(' or ')}, got ${JSON.stringify(stoppingRule)}`);

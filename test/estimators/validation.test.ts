@@ -105,6 +105,39 @@ describe('option checks', () => {
   });
 });
 
+describe('unknown option names', () => {
+  // each estimator's accepted names, written here from its documented options (not read from the source)
+  const CASES: [string, (o: Record<string, unknown>) => unknown, string[]][] = [
+    ['LogisticRegression', (o) => new LogisticRegression(o), ['solver', 'learningRate', 'maxIter', 'l2', 'tol', 'batchSize', 'seed', 'classes', 'classWeight']],
+    ['SoftmaxRegression', (o) => new SoftmaxRegression(o), ['solver', 'learningRate', 'maxIter', 'l2', 'tol', 'batchSize', 'seed', 'classes', 'classWeight']],
+    ['Perceptron', (o) => new Perceptron(o), ['learningRate', 'maxIter', 'stoppingRule', 'tol', 'nIterNoChange', 'shuffle', 'seed', 'classes', 'classWeight']],
+    ['MLPClassifier', (o) => new MLPClassifier(o), ['hiddenLayers', 'activation', 'optimizer', 'learningRate', 'maxIter', 'batchSize', 'l2', 'tol',
+      'nIterNoChange', 'earlyStopping', 'validationFraction', 'shuffle', 'seed', 'classes', 'classWeight']],
+    ['MLPRegressor', (o) => new MLPRegressor(o), ['hiddenLayers', 'activation', 'optimizer', 'learningRate', 'maxIter', 'batchSize', 'l2', 'tol',
+      'nIterNoChange', 'earlyStopping', 'validationFraction', 'shuffle', 'seed', 'classes', 'classWeight']],
+    ['OneVsRestClassifier', (o) => new OneVsRestClassifier(undefined, o), ['classes', 'classWeight']],
+    ['OneVsOneClassifier', (o) => new OneVsOneClassifier(undefined, o), ['classes', 'classWeight']],
+  ];
+
+  it.each(CASES)('%s: a misspelt option is a ValidationError naming it and the accepted ones', (name, make, accepted) => {
+    for (const bad of ['learningrate', 'max_iter', 'constructor', 'hidden']) {
+      let caught: unknown;
+      try { make({ [bad]: 1 }); } catch (e) { caught = e; }
+      expect(caught, `${name} { ${bad} }`).toBeInstanceOf(ValidationError);
+      expect((caught as ValidationError).argument).toBe(bad);
+      expect((caught as Error).message).toBe(`${bad}: is not an option of ${name}; accepted: ${accepted.join(', ')}`);
+    }
+    // every accepted name alone is not refused for its name (values of the right type)
+    expect(() => make({})).not.toThrow();
+    expect(() => make(null as never)).toThrow(/options: .*expected an object of options, got null/);
+  });
+
+  it('a model file with an unknown option is refused as corrupt', () => {
+    const j = new LogisticRegression().fit([[0, 0], [1, 1], [0, 1], [1, 0]], [0, 1, 1, 0]).toJSON();
+    expect(() => LogisticRegression.fromJSON({ ...j, options: { ...(j.options as object), sovler: 'gd' } })).toThrow(/JSON is corrupt: sovler: is not an option of LogisticRegression/);
+  });
+});
+
 describe('MLPRegressor input checks', () => {
   it('NaN in y, wrong length, column count at predict, predict before fit', () => {
     expect(() => new MLPRegressor().fit(X, [1, 2, NaN, 3, 4, 5])).toThrow(/y\[2\] is NaN, expected a finite number/);
