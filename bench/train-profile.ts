@@ -15,6 +15,7 @@ function gemmLabel(name: string, a: number[]): { what: string; flops: number } |
   switch (name) {
     case 'f32_gemm_nt': return { what: `nt forward   ${a[6]}→${a[5]} (m×${a[5]}×${a[6]})`, flops: 2 * a[4]! * a[5]! * a[6]! };
     case 'f32_gemm_tn': return { what: `tn dW        ${a[4]}→${a[3]} (${a[3]}×${a[4]}×m)`, flops: 2 * a[3]! * a[4]! * a[5]! };
+    case 'f32_gemm_tn_step': return { what: `tn dW+step   ${a[7]}→${a[6]} (${a[6]}×${a[7]}×m)`, flops: 2 * a[6]! * a[7]! * a[8]! };
     case 'f32_gemm_nn': return { what: `nn dX        ${a[4]}→${a[5]} (m×${a[4]}×${a[5]})`, flops: 2 * a[3]! * a[4]! * a[5]! };
     case 'f32_gemm_nt_direct': return { what: `nt direct ${a[6]}→${a[5]}`, flops: 2 * a[4]! * a[5]! * a[6]! };
     default: return undefined;

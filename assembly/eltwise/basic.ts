@@ -4,6 +4,7 @@
 
 import { madd } from '../simd';
 import { checkDims, checkRegion } from '../checks';
+import { loadN, storeN } from './lanes';
 
 export function f32_fill(ptr: usize, n: i32, value: f32): void {
   if (!ASC_NO_ASSERT) {
@@ -97,13 +98,12 @@ export function f32_axpy(xPtr: usize, yPtr: usize, n: i32, alpha: f32): void {
     store<v128>(yPtr + o, madd(va, load<v128>(xPtr + o), load<v128>(yPtr + o)));
     store<v128>(yPtr + o, madd(va, load<v128>(xPtr + o, 16), load<v128>(yPtr + o, 16)), 16);
   }
-  for (; i + 4 <= count; i += 4) {
+  // The 1–3 tail floats get the body's lane arithmetic (madd: fused on relaxed), as the optimizer
+  // steps do, so an L2 term fused into the dW GEMM's epilogue (gemm/step.ts) rounds like this one.
+  for (; i < count; i += 4) {
+    const rem = count - i < 4 ? count - i : 4;
     const o = i << 2;
-    store<v128>(yPtr + o, madd(va, load<v128>(xPtr + o), load<v128>(yPtr + o)));
-  }
-  for (; i < count; i++) {
-    const o = i << 2;
-    store<f32>(yPtr + o, alpha * load<f32>(xPtr + o) + load<f32>(yPtr + o));
+    storeN(yPtr + o, madd(va, loadN(xPtr + o, rem), loadN(yPtr + o, rem)), rem);
   }
 }
 

@@ -10,6 +10,7 @@
 import { f32_ukernel_4x8, f32_ukernel_5x8, INIT_BIAS, INIT_C, INIT_C_BIAS, INIT_ZERO } from './kernel';
 import { checkDims, checkRegion, spanBytes } from '../checks';
 import { packColsContiguous, packRowsInterleaved } from './pack';
+import { stepTile } from './step';
 
 /** Rows of the main micro-kernel tile (f32_ukernel_5x8; f32_ukernel_4x8 completes m, see fiveRowSpan). */
 export const MR: i32 = 5;
@@ -139,9 +140,12 @@ export function gemm(aPtr: usize, aTrans: bool, bPtr: usize, bTrans: bool, biasP
  * gemm() with leading dimensions (row strides in floats): A rows lda apart, B rows ldb apart, C
  * rows ldc apart. The thread pool computes blocks of rows or columns of C in place with it; the
  * blocking depends on k only, so every element is summed in the same order whatever the block.
+ * pPtr ≠ 0: the optimizer step fused into the epilogue (step.ts): each finished tile of C updates
+ * the same block of P (and of the velocity v when vPtr ≠ 0), both with C's layout, from the three
+ * numbers at hPtr.
  */
 export function gemmLd(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, bTrans: bool, ldb: i32, biasPtr: usize,
-  cPtr: usize, ldc: i32, m: i32, n: i32, k: i32, flags: i32, workPtr: usize): void {
+  cPtr: usize, ldc: i32, m: i32, n: i32, k: i32, flags: i32, workPtr: usize, pPtr: usize = 0, vPtr: usize = 0, hPtr: usize = 0): void {
   if (!ASC_NO_ASSERT) {
     checkDims(m >= 0 && n >= 0 && k >= 0, 'f32_gemm: m, n and k must be >= 0');
     checkDims(lda >= (aTrans ? m : k) && ldb >= (bTrans ? k : n) && ldc >= n, 'f32_gemm: a leading dimension is shorter than its row');
@@ -149,16 +153,23 @@ export function gemmLd(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, bTrans:
     checkRegion(bPtr, bTrans ? spanBytes(n, k, ldb) : spanBytes(k, n, ldb), 4, 'f32_gemm: B must be 4-byte aligned and inside the memory');
     checkRegion(cPtr, spanBytes(m, n, ldc), 4, 'f32_gemm: C must be 4-byte aligned and inside the memory');
     checkRegion(biasPtr, biasPtr ? <usize>n << 2 : 0, 4, 'f32_gemm: bias must be 4-byte aligned and inside the memory');
+    checkRegion(pPtr, pPtr ? spanBytes(m, n, ldc) : 0, 4, 'f32_gemm_tn_step: P must be 4-byte aligned with C\'s layout inside the memory');
+    checkRegion(vPtr, vPtr ? spanBytes(m, n, ldc) : 0, 4, 'f32_gemm_tn_step: v must be 4-byte aligned with C\'s layout inside the memory');
+    checkRegion(hPtr, pPtr ? 24 : 0, 8, 'f32_gemm_tn_step: hPtr must be 8-byte aligned with 3 f64 inside the memory');
     checkRegion(workPtr, gemmWorkBytes(m, n, k), 64, 'f32_gemm: workPtr must be 64-byte aligned with f32_gemm_work_bytes(m, n, k) bytes inside the memory');
   }
   if (m <= 0 || n <= 0) return;
-  if (k <= 0) { gemmNoDepth(biasPtr, cPtr, ldc, m, n, flags); return; }
+  const ldcBytes = <usize>ldc << 2;
+  if (k <= 0) {
+    gemmNoDepth(biasPtr, cPtr, ldc, m, n, flags);
+    if (pPtr) stepTile(cPtr, pPtr, vPtr, ldcBytes, m, n, hPtr);
+    return;
+  }
   const acc = (flags & GEMM_ACCUMULATE) != 0;
   const relu = (flags & GEMM_RELU) != 0;
   const tile = workPtr;
   const aPack = workPtr + TILE_BYTES;
   const bPack = aPack + aBlockBytes(m, k);
-  const ldcBytes = <usize>ldc << 2;
   // Depth blocks of equal size (784 → 4×196, not 3×256 + 16): no short block pays the per-tile cost alone.
   const kBlocks = (k + KC - 1) / KC;
   const kStep = (k + kBlocks - 1) / kBlocks;
@@ -169,6 +180,7 @@ export function gemmLd(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, bTrans:
       const kc = min(kStep, k - pc);
       const init = pc == 0 ? firstInit : INIT_C;
       const reluNow = relu && pc + kc == k;
+      const stepNow = pPtr != 0 && pc + kc == k;
       // B block → panels of 8 columns.
       for (let jr = 0; jr < nc; jr += NR) {
         const nr = min(NR, nc - jr);
@@ -187,6 +199,26 @@ export function gemmLd(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, bTrans:
           if (aTrans) packColsContiguous(dst, aPtr + (<usize>(ic + ir) << 2), lda, mr, h, pc, kc);
           else packRowsInterleaved(dst, aPtr + (<usize>(ic + ir) * <usize>lda << 2), lda, mr, h, pc, kc);
           ir += h;
+        }
+        if (stepNow) {
+          // Strips outer: consecutive tiles walk along the rows of W (and v), which the fused step reads
+          // and writes, so those stream; panels outer made them strided (5 rows per tile, 20 % slower).
+          for (let ir = 0; ir < mc;) {
+            const h = ir < five ? MR : 4;
+            const mr = min(h, mc - ir);
+            const a = aPack + (<usize>ir * <usize>kc << 2);
+            for (let jr = 0; jr < nc; jr += NR) {
+              const nr = min(NR, nc - jr);
+              const cOff = (<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2;
+              const c = cPtr + cOff;
+              const b = bPack + (<usize>jr * <usize>kc << 2);
+              if (mr == h && nr == NR) ukernel(h, kc, a, b, c, ldcBytes, init, 0, false);
+              else edgeTile(h, kc, a, b, c, ldcBytes, mr, nr, init, 0, false, tile);
+              stepTile(c, pPtr + cOff, vPtr ? vPtr + cOff : 0, ldcBytes, mr, nr, hPtr);
+            }
+            ir += h;
+          }
+          continue;
         }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);

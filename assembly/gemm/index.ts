@@ -2,7 +2,7 @@
 // micro-kernel (kernel.ts) through one blocked driver (driver.ts); they differ only in how the
 // operands are packed (pack.ts). workPtr: f32_gemm_work_bytes(m, n, k) bytes, 64-byte aligned.
 
-import { gemm, gemmWorkBytes } from './driver';
+import { gemm, gemmLd, gemmWorkBytes } from './driver';
 import { colsum } from './colsum';
 
 /** Z[m×n] = X[m×k]·W[n×k]ᵀ + bias[n] (biasPtr 0: no bias). */
@@ -13,6 +13,11 @@ export function f32_gemm_nt(xPtr: usize, wPtr: usize, biasPtr: usize, zPtr: usiz
 /** C[m×n] = A[k×m]ᵀ·B[k×n]. */
 export function f32_gemm_tn(aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32, flags: i32, workPtr: usize): void {
   gemm(aPtr, true, bPtr, false, 0, cPtr, m, n, k, flags, workPtr);
+}
+
+/** C[m×n] = A[k×m]ᵀ·B[k×n] (+ decay·P) with the SGD or momentum step of P fused in (step.ts). */
+export function f32_gemm_tn_step(aPtr: usize, bPtr: usize, cPtr: usize, pPtr: usize, vPtr: usize, hPtr: usize, m: i32, n: i32, k: i32, workPtr: usize): void {
+  gemmLd(aPtr, true, m, bPtr, false, n, 0, cPtr, n, m, n, k, 0, workPtr, pPtr, vPtr, hPtr);
 }
 
 /** C[m×n] = A[m×k]·B[k×n]. */

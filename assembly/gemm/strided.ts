@@ -28,3 +28,9 @@ export function f32_gemm_tn_ld(aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n:
 export function f32_gemm_nn_ld(aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i32, k: i32, ldb: i32, ldc: i32, flags: i32, workPtr: usize): void {
   gemmLd(aPtr, false, k, bPtr, false, ldb, 0, cPtr, ldc, m, n, k, flags, workPtr);
 }
+
+/** f32_gemm_tn_step with strides: A rows lda apart; B, C, P and v rows ldn apart. */
+export function f32_gemm_tn_step_ld(aPtr: usize, bPtr: usize, cPtr: usize, pPtr: usize, vPtr: usize, hPtr: usize, m: i32, n: i32, k: i32,
+  lda: i32, ldn: i32, workPtr: usize): void {
+  gemmLd(aPtr, true, lda, bPtr, false, ldn, 0, cPtr, ldn, m, n, k, 0, workPtr, pPtr, vPtr, hPtr);
+}

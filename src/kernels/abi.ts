@@ -19,6 +19,11 @@ export interface GemmAbi {
   f32_gemm_nt(xPtr: number, wPtr: number, biasPtr: number, zPtr: number, m: number, n: number, k: number, flags: number, workPtr: number): void;
   /** C[m×n] = A[k×m]ᵀ·B[k×n] (dW[out×in] = dZ[batch×out]ᵀ·X[batch×in]: m=out, n=in, k=batch). */
   f32_gemm_tn(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, flags: number, workPtr: number): void;
+  /** f32_gemm_tn (dW = dZᵀ·X) with the optimizer step of P = W fused into its epilogue, per element: g = C + decay·P
+   *  (the L2 term, only when decay ≠ 0; g is stored to C), then with vPtr ≠ 0 momentum v = mu·v + g, P −= lr·v, else
+   *  SGD P −= lr·g: f32_axpy then f32_sgd_step / f32_momentum_step, bit for bit. P and v have C's layout. hPtr: three
+   *  f64 (8-byte aligned) lr, mu, decay (rounded to f32 as those kernels' arguments are). Scratch as f32_gemm_tn. */
+  f32_gemm_tn_step(aPtr: number, bPtr: number, cPtr: number, pPtr: number, vPtr: number, hPtr: number, m: number, n: number, k: number, workPtr: number): void;
   /** C[m×n] = A[m×k]·B[k×n] (dX[batch×in] = dZ[batch×out]·W[out×in]: m=batch, n=in, k=out). */
   f32_gemm_nn(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, flags: number, workPtr: number): void;
   /** Bytes of scratch any of the three GEMMs needs for an output with n columns and depth k. */

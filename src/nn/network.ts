@@ -57,6 +57,8 @@ export class Network {
   inputGradientBuffer = false;
   /** See LayerContext.paramVersion; paramsChanged() bumps it. */
   private readonly paramVersion = { value: 0 };
+  /** See LayerContext.fusedStep; set by trainBackward for its duration. */
+  private readonly fusedStep = { hPtr: 0 };
   /** Set by dispose(). */
   disposed = false;
 
@@ -69,7 +71,7 @@ export class Network {
   constructor(readonly backend: Backend, readonly inputSize: number, readonly specs: LayerSpec[], precheck?: (net: Network) => void) {
     const { k } = backend;
     const arena = this.lease = new ArenaLease(backend.arena);
-    const ctx = { k, arena, rngPtr: 0, paramVersion: this.paramVersion };
+    const ctx = { k, arena, rngPtr: 0, paramVersion: this.paramVersion, fusedStep: this.fusedStep };
     let size = inputSize;
     for (const spec of specs) {
       const rt = createRuntime(ctx, spec, size);
@@ -225,10 +227,15 @@ export class Network {
    * wPtr unless 0). Leaves every parameter gradient in the gradient block and the mean data loss in stepLoss[0].
    */
   trainStep(xPtr: number, yPtr: number, m: number, mode: OutputMode, wPtr = 0): void {
-    const { k, runtimes, workPtr } = this;
+    this.trainForward(xPtr, yPtr, m, mode, wPtr);
+    this.trainBackward(m, mode, 0);
+  }
+
+  /** trainStep's first half: the forward pass, the loss in stepLoss and its gradient at the output layer. */
+  trainForward(xPtr: number, yPtr: number, m: number, mode: OutputMode, wPtr = 0): void {
+    const { k, runtimes, workPtr, outPtrs } = this;
     const n = runtimes.length;
     const last = this.last;
-    const { outPtrs, dInPtrs } = this;
     this.paramVersion.value++; // the optimizer step that follows changes the weights
     let ptr = xPtr;
     for (let i = 0; i < n - 1; i++) outPtrs[i] = ptr = runtimes[i]!.forward(ptr, m, true, workPtr);
@@ -258,11 +265,24 @@ export class Network {
       k.f32_scale(dLoss, dLoss, m * K, m);
       this.arena.views.f64[lossPtr >>> 3] *= m;
     }
-    if (mode === 'mseActivation') last.backwardActivation(dLoss, m);
+  }
+
+  /** trainStep's second half: every parameter gradient. hPtr ≠ 0 (OptimizerRuntime.fusedHyperPtr, after addL2 with
+   *  its decay slot): every dense W is also updated by its dW GEMM, after its dX used the old W (f32_gemm_tn_step). */
+  trainBackward(m: number, mode: OutputMode, hPtr: number): void {
+    const { runtimes, workPtr, outPtrs, dInPtrs } = this;
+    const n = runtimes.length;
+    const last = this.last;
+    if (mode === 'mseActivation') last.backwardActivation(this.dOutPtr, m);
     outPtrs[n - 1] = mode === 'mseIdentity' ? last.zPtr : last.aPtr;
     const dIn0 = this.wantInputGradient && this.inputGradientBuffer;
-    let d = dInPtrs[n - 1] = last.backwardLinear(m, n > 1 || dIn0, workPtr);
-    for (let i = n - 2; i >= 0; i--) d = dInPtrs[i] = runtimes[i]!.backward(d, m, i > 0 || dIn0, workPtr);
+    this.fusedStep.hPtr = hPtr;
+    try {
+      let d = dInPtrs[n - 1] = last.backwardLinear(m, n > 1 || dIn0, workPtr);
+      for (let i = n - 2; i >= 0; i--) d = dInPtrs[i] = runtimes[i]!.backward(d, m, i > 0 || dIn0, workPtr);
+    } finally {
+      this.fusedStep.hPtr = 0;
+    }
   }
 
   /** The loss left by the last trainStep (+ addL2). */
@@ -286,10 +306,13 @@ export class Network {
    * Adds the L2 term of a step of m rows out of a training set of `rows`: the penalty (λ/2n)·ΣW² to stepLoss[0]
    * and its gradient (λ/n)·W to every tensor that decays, n = m (l2Scale 'batch') or rows ('dataset'); with
    * reduction 'sum' both are m times that (the step's sum is m times its mean). λ = this.l2, a field rather than
-   * an argument: passing a double to a call boxes it.
+   * an argument: passing a double to a call boxes it. decayPtr ≠ 0 (a fused step, before trainBackward): the
+   * gradient term is left to the dW GEMMs and its coefficient (0 without L2) is stored there, an f64.
    */
-  addL2(m: number, rows: number): void {
+  addL2(m: number, rows: number, decayPtr = 0): void {
     const l2 = this.l2;
+    const f64 = this.arena.views.f64;
+    if (decayPtr) f64[decayPtr >>> 3] = 0;
     if (l2 === 0) return;
     const { k, decayed } = this;
     const n = this.l2Dataset ? rows : m;
@@ -298,9 +321,10 @@ export class Network {
     for (let i = 0; i < decayed.length; i++) {
       const W = decayed[i]!;
       sq += k.f32_sumsq(W.ptr, W.size);
-      k.f32_axpy(W.ptr, W.gradPtr, W.size, c);
+      if (!decayPtr) k.f32_axpy(W.ptr, W.gradPtr, W.size, c);
     }
-    this.arena.views.f64[this.lossPtr >>> 3] += (c / 2) * sq;
+    if (decayPtr) f64[decayPtr >>> 3] = c;
+    f64[this.lossPtr >>> 3] += (c / 2) * sq;
   }
 
   l2Penalty(l2: number, m: number): number {

@@ -40,7 +40,7 @@ function rankUpdates(f: Float32Array, co: number, n: number, k: number, aBase: n
 }
 
 export function makeGemmRef(v: Views): GemmAbi {
-  return {
+  const k: GemmAbi = {
     f32_gemm_nt(xPtr, wPtr, biasPtr, zPtr, m, n, k, flags, _workPtr) {
       if (m <= 0 || n <= 0) return;
       const f = v.f32;
@@ -88,6 +88,26 @@ export function makeGemmRef(v: Views): GemmAbi {
       }
     },
 
+    f32_gemm_tn_step(aPtr, bPtr, cPtr, pPtr, vPtr, hPtr, m, n, depth, workPtr) {
+      k.f32_gemm_tn(aPtr, bPtr, cPtr, m, n, depth, 0, workPtr);
+      if (m <= 0 || n <= 0) return;
+      // The twins of f32_axpy, f32_sgd_step and f32_momentum_step, element by element (src/ref/eltwise.ts, optim.ts).
+      const f = v.f32, h = hPtr >>> 3;
+      const lr = v.f64[h]!, mu = v.f64[h + 1]!, decay = v.scalar(v.f64[h + 2]!);
+      const c0 = cPtr >>> 2, p0 = pPtr >>> 2, s0 = vPtr >>> 2;
+      for (let i = 0; i < m * n; i++) {
+        if (decay !== 0) f[c0 + i] = decay * f[p0 + i]! + f[c0 + i]!;
+        const g = f[c0 + i]!;
+        if (vPtr) {
+          const vi = Math.fround(mu * f[s0 + i]! + g);
+          f[s0 + i] = vi;
+          f[p0 + i] = f[p0 + i]! - lr * vi;
+        } else {
+          f[p0 + i] = f[p0 + i]! - lr * g;
+        }
+      }
+    },
+
     f32_gemm_nn(aPtr, bPtr, cPtr, m, n, k, flags, _workPtr) {
       if (m <= 0 || n <= 0) return;
       const f = v.f32;
@@ -118,4 +138,5 @@ export function makeGemmRef(v: Views): GemmAbi {
       finish(f, o0, n, (flags & GEMM_RELU) !== 0);
     },
   };
+  return k;
 }

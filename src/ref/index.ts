@@ -39,4 +39,5 @@ export const NO_TWIN: Readonly<Record<string, string>> = {
   f32_gemm_nt_ld: 'strided GEMM for the thread splits only (the TS backend runs on one thread)',
   f32_gemm_tn_ld: 'strided GEMM for the thread splits only',
   f32_gemm_nn_ld: 'strided GEMM for the thread splits only',
+  f32_gemm_tn_step_ld: 'strided GEMM with the fused step, for the thread splits only',
 };

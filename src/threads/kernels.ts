@@ -19,6 +19,8 @@ export interface ThreadExports extends KernelAbi {
   f32_gemm_nt_ld(xPtr: number, wPtr: number, biasPtr: number, zPtr: number, m: number, n: number, k: number, ldz: number, flags: number, workPtr: number): void;
   f32_gemm_tn_ld(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number, flags: number, workPtr: number): void;
   f32_gemm_nn_ld(aPtr: number, bPtr: number, cPtr: number, m: number, n: number, k: number, ldb: number, ldc: number, flags: number, workPtr: number): void;
+  f32_gemm_tn_step_ld(aPtr: number, bPtr: number, cPtr: number, pPtr: number, vPtr: number, hPtr: number, m: number, n: number, k: number,
+    lda: number, ldn: number, workPtr: number): void;
 }
 
 /** Split thresholds: a thread must get at least this much work. Measured on a 2-core EPYC (bench/README.md). */
@@ -54,12 +56,14 @@ interface Plan {
   /** For each argument of the export, the index of the kernel's argument that gives it. */
   from: Int32Array;
   countArg: number;
-  /** Per export argument: bytes per unit (≥ 0), −1 − i for 4·(kernel argument i), or −1000 for "4 unless 0". */
+  /** Per export argument: bytes per unit (≥ 0), −1 − i for 4·(kernel argument i), −1000 for "4 unless 0", or
+   *  −2000 − i for "4·(kernel argument i) unless 0". */
   stride: Int32Array;
   workArg: number;
 }
 
 const IF_PRESENT = -1000;
+const OF_IF_PRESENT = -2000;
 
 function plan(pool: ThreadPool, base: Record<string, Fn>, kernel: string, kernelArgs: readonly string[], via: SplitVia, workName?: string): Plan {
   const name = via.export ?? kernel;
@@ -77,7 +81,7 @@ function plan(pool: ThreadPool, base: Record<string, Fn>, kernel: string, kernel
     if (adv === undefined) stride[i] = 0;
     else if (adv === 'floatIfPresent') stride[i] = IF_PRESENT;
     else if ('floats' in adv) stride[i] = 4 * adv.floats;
-    else stride[i] = -1 - index(adv.floatsOf);
+    else stride[i] = (adv.ifPresent ? OF_IF_PRESENT : -1) - index(adv.floatsOf);
   });
   return {
     op: pool.op(name), fn, argc: via.args.length, from: Int32Array.from(via.args, index), countArg: via.args.indexOf(via.count),
@@ -123,7 +127,7 @@ export function threadedKernels(base: ThreadExports, pool: ThreadPool): Threaded
       const v = callArgs[p.from[i]!]!;
       a[i] = v;
       const st = p.stride[i]!;
-      s[i] = st >= 0 ? st : st === IF_PRESENT ? (v ? 4 : 0) : 4 * callArgs[-1 - st]!;
+      s[i] = st >= 0 ? st : st === IF_PRESENT ? (v ? 4 : 0) : st <= OF_IF_PRESENT ? (v ? 4 * callArgs[OF_IF_PRESENT - st]! : 0) : 4 * callArgs[-1 - st]!;
     }
     pool.launch(p.countArg, a[p.countArg]!, quantum, t, p.workArg, workBytes);
     try {

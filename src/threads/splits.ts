@@ -2,7 +2,7 @@
 // gemm_context idea): which argument counts the units being split, what a unit is, and how far
 // each pointer argument moves per unit. kernels.ts turns these into the wrappers; the caller takes
 // the first range, so its share is the same call on the same pointers with a smaller count.
-//   GEMM nt, nn, tn: blocks of output rows (whole MR-row tiles) or of output columns (whole
+//   GEMM nt, nn, tn (and tn_step, whose fused update moves P and v with C): blocks of output rows (whole MR-row tiles) or of output columns (whole
 //     8-column panels) when m < n, through the leading-dimension exports (assembly/gemm/strided.ts)
 //     where a block is not contiguous. Same blocking and micro-kernel: bit-identical to one thread.
 //   Optimizer steps, element-wise ops: element ranges; activations, softmax, row gathers: rows.
@@ -11,8 +11,9 @@
 import { OPTIM_STEP_ARGS } from '../kernels/abi.js';
 import { ACTIVATION_KERNELS } from '../kernels/activations.js';
 
-/** Bytes a pointer argument moves per unit: a fixed count of floats, the value of another argument in floats, or 4 unless the pointer is 0 (absent). */
-export type Advance = { floats: number } | { floatsOf: string } | 'floatIfPresent';
+/** Bytes a pointer argument moves per unit: a fixed count of floats, the value of another argument in floats (none when
+ *  `ifPresent` and the pointer is 0: absent), or 4 unless the pointer is 0. */
+export type Advance = { floats: number } | { floatsOf: string; ifPresent?: true } | 'floatIfPresent';
 
 export const ELEMENT: Advance = { floats: 1 };
 /** One row of `cols` floats per unit. */
@@ -41,6 +42,7 @@ export type Split =
 
 const STEP = (args: readonly string[], ptrs: readonly string[]): Split => ({ kind: 'elements', args, count: 'n', advance: Object.fromEntries(ptrs.map((p) => [p, ELEMENT])) });
 
+const TN_STEP_LD = ['aPtr', 'bPtr', 'cPtr', 'pPtr', 'vPtr', 'hPtr', 'm', 'n', 'k', 'lda', 'ldn', 'workPtr'];
 const ACT_FWD = ['xPtr', 'yPtr', 'rows', 'cols', 'alpha', 'beta'];
 const ACT_BWD = ['xPtr', 'yPtr', 'dyPtr', 'dxPtr', 'rows', 'cols', 'alpha', 'beta'];
 
@@ -70,6 +72,17 @@ export const SPLITS: Readonly<Record<string, Split>> = {
     cols: {
       export: 'f32_gemm_tn_ld', args: ['aPtr', 'bPtr', 'cPtr', 'm', 'n', 'k', 'lda', 'ldb', 'ldc', 'flags', 'workPtr'], set: { lda: 'm', ldb: 'n', ldc: 'n' },
       count: 'n', advance: { bPtr: ELEMENT, cPtr: ELEMENT },
+    },
+  },
+  f32_gemm_tn_step: {
+    kind: 'gemm', args: ['aPtr', 'bPtr', 'cPtr', 'pPtr', 'vPtr', 'hPtr', 'm', 'n', 'k', 'workPtr'], m: 'm', n: 'n', k: 'k', work: 'workPtr',
+    rows: {
+      export: 'f32_gemm_tn_step_ld', args: TN_STEP_LD, set: { lda: 'm', ldn: 'n' }, count: 'm',
+      advance: { aPtr: ELEMENT, cPtr: rowOf('n'), pPtr: rowOf('n'), vPtr: { floatsOf: 'n', ifPresent: true } },
+    },
+    cols: {
+      export: 'f32_gemm_tn_step_ld', args: TN_STEP_LD, set: { lda: 'm', ldn: 'n' }, count: 'n',
+      advance: { bPtr: ELEMENT, cPtr: ELEMENT, pPtr: ELEMENT, vPtr: 'floatIfPresent' },
     },
   },
   ...Object.fromEntries(Object.entries(OPTIM_STEP_ARGS).map(([name, args]) => [name, STEP(args, args.filter((a) => a.endsWith('Ptr')))])),
@@ -104,6 +117,7 @@ export const NOT_SPLIT: Readonly<Record<string, string>> = {
   f32_gemm_nt_ld: 'the strided variant a column split of f32_gemm_nt calls per share',
   f32_gemm_nn_ld: 'the strided variant a column split of f32_gemm_nn calls per share',
   f32_gemm_tn_ld: 'the strided variant the splits of f32_gemm_tn call per share',
+  f32_gemm_tn_step_ld: 'the strided variant the splits of f32_gemm_tn_step call per share',
   f32_gemm_work_bytes: 'a size query',
   f32_gemm_nt_panels: 'a few rows only (inference latency): below any split threshold',
   f32_pack_nt_panels: 'once per weight change, before small-batch inference',

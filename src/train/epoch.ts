@@ -1,4 +1,5 @@
-// One epoch's batches: gather a batch, train step, L2, divergence check, optimizer step, running
+// One epoch's batches: gather a batch, train step, L2, divergence check, optimizer step (or, for SGD and momentum,
+// forward, L2, divergence check, backward with the step inside the dW GEMMs), running
 // sums, callbacks. Nothing here allocates per step.
 
 import { DivergenceError } from '../errors.js';
@@ -51,6 +52,8 @@ export class EpochSteps {
     const K = net.outputSize;
     const onBatchEnd = this.options.callbacks?.onBatchEnd;
     const sum = net.sumLoss;
+    /** The optimizer's fused-step block, or 0 to run trainStep and opt.step() (OptimizerRuntime.fusedHyperPtr). */
+    const fused = opt.fuse ? opt.fusedHyperPtr : 0;
     // The loss is read straight from the arena's f64 view: a getter returning a double would box it
     // whenever the engine does not inline the getter. Memory grows only in a callback.
     let lossView = net.arena.views.f64;
@@ -61,15 +64,28 @@ export class EpochSteps {
       k.f32_gather_rows(s.xAll, s.idxPtr + start * 4, s.xb, m, d);
       k.f32_gather_rows(s.yAll, s.idxPtr + start * 4, s.yb, m, K);
       if (s.wAll) k.f32_gather_rows(s.wAll, s.idxPtr + start * 4, s.wb, m, 1);
-      net.trainStep(s.xb, s.yb, m, mode, s.wb);
-      net.addL2(m, N);
+      if (fused) {
+        // The optimizer step runs inside the dW GEMMs (SGD, momentum): the loss, L2 penalty included, is checked
+        // before the backward pass that updates the weights, as it is before opt.step() otherwise.
+        net.trainForward(s.xb, s.yb, m, mode, s.wb);
+        net.addL2(m, N, opt.fusedDecayPtr);
+      } else {
+        net.trainStep(s.xb, s.yb, m, mode, s.wb);
+        net.addL2(m, N);
+      }
       const loss = lossView[lossAt]!;
       if (!Number.isFinite(loss)) {
         if (!net.paramsFinite()) net.copyParamsFrom(s.safe);
         throw new DivergenceError(`training diverged: the loss became ${loss} in epoch ${this.epoch + 1}, batch ${batch + 1}. `
           + 'Try a smaller learning rate, standardize the features, or clip gradients (clipNorm); the model keeps its last finite weights.');
       }
-      opt.step();
+      if (fused) {
+        opt.beginFused();
+        net.trainBackward(m, mode, fused);
+        opt.finishFused();
+      } else {
+        opt.step();
+      }
       totals[0] += sum ? loss : loss * m;
       totals[1] += net.countCorrect(s.yb, m, rule);
       totals[2] += net.compared(m, rule);

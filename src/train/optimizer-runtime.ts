@@ -6,7 +6,7 @@ import { ValidationError } from '../errors.js';
 import type { KernelAbi } from '../kernels/abi.js';
 import type { Allocator } from '../memory/arena.js';
 import {
-  H_LR, H_SLOTS, learningRateAt, optimizerRecord, writeHyper, type OptimizerRecord, type OptimizerSpec, type StepTensor,
+  H_LR, H_MOMENTUM, H_SLOTS, learningRateAt, optimizerRecord, writeHyper, type OptimizerRecord, type OptimizerSpec, type StepTensor,
 } from './optimizers.js';
 
 export class OptimizerRuntime {
@@ -17,6 +17,11 @@ export class OptimizerRuntime {
   private readonly h = new Float64Array(H_SLOTS);
   /** Steps taken (Adam's t). */
   t = 0;
+  /** When this step can run inside the dW GEMMs (SGD and momentum without clipNorm: a tensor's update needs only
+   *  its own gradient): the three f64 f32_gemm_tn_step reads (lr, mu, decay); 0 otherwise. */
+  fusedHyperPtr = 0;
+  /** Whether fit runs the step inside the dW GEMMs when it can (tests and benchmarks compare both ways). */
+  fuse = true;
 
   constructor(readonly spec: OptimizerSpec, private readonly k: KernelAbi, private readonly arena: Allocator, private readonly params: readonly StepTensor[]) {
     this.record = optimizerRecord(spec.type);
@@ -26,6 +31,28 @@ export class OptimizerRuntime {
     const ptrs = arena.allocAll(params.flatMap((p) => Array<number>(states).fill(p.size * 4)));
     for (const ptr of ptrs) arena.views.zero(ptr, arena.sizeOf(ptr));
     this.states = params.map((_, i) => ptrs.slice(i * states, (i + 1) * states));
+    if (this.record.fuses && spec.clipNorm === undefined && params.some((p) => p.fusedStep)) {
+      this.fusedHyperPtr = arena.allocZeroed(24);
+      params.forEach((p, i) => { if (p.fusedStep) p.stepStatePtr = this.states[i]![0] ?? 0; });
+    }
+  }
+
+  /** The f64 slot of fusedHyperPtr's block that Network.addL2 fills with the L2 coefficient. */
+  get fusedDecayPtr(): number { return this.fusedHyperPtr + 16; }
+
+  /** Before a backward pass that runs the step inside the dW GEMMs: counts the step, writes lr and mu to the block. */
+  beginFused(): void {
+    this.t++;
+    const f64 = this.arena.views.f64;
+    const at = this.fusedHyperPtr >>> 3;
+    f64[at] = this.h[H_LR]!;
+    f64[at + 1] = this.h[H_MOMENTUM]!;
+  }
+
+  /** After that backward pass: the step of every tensor the GEMMs did not update (biases, batch norm, slopes). */
+  finishFused(): void {
+    const { k, params, record, h } = this;
+    for (let i = 0; i < params.length; i++) if (!params[i]!.fusedStep) record.step(k, params[i]!, this.states[i]!, h);
   }
 
   /** The rate step() applies. */
@@ -92,5 +119,7 @@ export class OptimizerRuntime {
   dispose(): void {
     for (const ptrs of this.states) for (const p of ptrs) this.arena.free(p);
     this.states = [];
+    if (this.fusedHyperPtr) this.arena.free(this.fusedHyperPtr);
+    this.fusedHyperPtr = 0;
   }
 }

@@ -120,7 +120,11 @@ const HYPER_SLOT: Record<Hyper, number> = {
 };
 
 /** The parameter tensor a step updates (what the layers' ParamTensor provides). */
-export interface StepTensor { readonly size: number; readonly decay: boolean; readonly ptr: number; readonly gradPtr: number }
+export interface StepTensor {
+  readonly size: number; readonly decay: boolean; readonly ptr: number; readonly gradPtr: number;
+  /** Its update can run inside its layer's dW GEMM (dense W), with stepStatePtr its velocity there. */
+  readonly fusedStep?: true; stepStatePtr?: number;
+}
 
 export interface OptimizerRecord {
   /** The default learning rate and hyperparameters, in the order a spec lists them. */
@@ -131,6 +135,9 @@ export interface OptimizerRecord {
   readonly begin?: (h: Float64Array, t: number) => void;
   /** One step on tensor p with its `states` state buffers s (pointers, in the order checkpoints store them); h: the numbers at the H_* slots. */
   readonly step: (k: KernelAbi, p: StepTensor, s: readonly number[], h: Float64Array) => void;
+  /** The step of a tensor needs only its own gradient and is SGD (no state) or momentum (state 0 = velocity):
+   *  f32_gemm_tn_step can run it in the dW GEMM's epilogue. */
+  readonly fuses?: true;
 }
 
 /** Adam's bias corrections c1 = 1/(1 − β1^t), c2 = 1/(1 − β2^t). */
@@ -163,11 +170,11 @@ function nadamMu(b1: number, psi: number, i: number): number {
 /** The optimizer table: defaults, state count and step of each optimizer (update rules: src/kernels/abi.ts OptimAbi). */
 export const OPTIMIZER_TABLE = {
   sgd: {
-    defaults: { learningRate: 0.01, momentum: 0 }, states: 0,
+    defaults: { learningRate: 0.01, momentum: 0 }, states: 0, fuses: true,
     step: (k, p, _s, h) => k.f32_sgd_step(p.ptr, p.gradPtr, p.size, h[H_LR]!),
   },
   momentum: {
-    defaults: { learningRate: 0.01, momentum: 0.9 }, states: 1,
+    defaults: { learningRate: 0.01, momentum: 0.9 }, states: 1, fuses: true,
     step: (k, p, s, h) => k.f32_momentum_step(p.ptr, p.gradPtr, s[0]!, p.size, h[H_LR]!, h[H_MOMENTUM]!),
   },
   nesterov: {

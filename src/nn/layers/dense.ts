@@ -89,7 +89,7 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
       this.actFwd = ctx.k[`f32_${kernel}_fwd`];
       this.actBwd = ctx.k[`f32_${kernel}_bwd`];
     }
-    this.W = { name: 'W', size: spec.units * inSize, decay: true, ptr: 0, gradPtr: 0 };
+    this.W = { name: 'W', size: spec.units * inSize, decay: true, ptr: 0, gradPtr: 0, fusedStep: true };
     this.b = { name: 'b', size: spec.units, decay: false, ptr: 0, gradPtr: 0 };
     this.params.push(this.W, this.b);
     if (act.form === 'prelu') {
@@ -240,14 +240,16 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
     }
   }
 
-  /** From dZ: dW = dZᵀ·X, db = colsum(dZ), dX = dZ·W. */
+  /** From dZ: dW = dZᵀ·X, db = colsum(dZ), dX = dZ·W. With a fused step (ctx.fusedStep), dX first, from the W the
+   *  step started with, then dW with W's update in the GEMM's epilogue (f32_gemm_tn_step). */
   backwardLinear(m: number, needDIn: boolean, workPtr: number): number {
-    const { k } = this.ctx;
-    k.f32_gemm_tn(this.dzPtr, this.inPtr, this.W.gradPtr, this.outSize, this.inSize, m, GEMM_OVERWRITE, workPtr);
+    const { k, fusedStep } = this.ctx;
+    const W = this.W;
+    if (needDIn) k.f32_gemm_nn(this.dzPtr, W.ptr, this.dxPtr, m, this.inSize, this.outSize, GEMM_OVERWRITE, workPtr);
+    if (fusedStep.hPtr) k.f32_gemm_tn_step(this.dzPtr, this.inPtr, W.gradPtr, W.ptr, W.stepStatePtr ?? 0, fusedStep.hPtr, this.outSize, this.inSize, m, workPtr);
+    else k.f32_gemm_tn(this.dzPtr, this.inPtr, W.gradPtr, this.outSize, this.inSize, m, GEMM_OVERWRITE, workPtr);
     k.f32_colsum(this.dzPtr, this.b.gradPtr, m, this.outSize, GEMM_OVERWRITE);
-    if (!needDIn) return 0;
-    k.f32_gemm_nn(this.dzPtr, this.W.ptr, this.dxPtr, m, this.inSize, this.outSize, GEMM_OVERWRITE, workPtr);
-    return this.dxPtr;
+    return needDIn ? this.dxPtr : 0;
   }
 
   backward(dOutPtr: number, m: number, needDIn: boolean, workPtr: number): number {

@@ -20,6 +20,10 @@ export interface ParamTensor {
   decay: boolean;
   ptr: number;
   gradPtr: number;
+  /** Updated inside its layer's dW GEMM when a fused step runs (LayerContext.fusedStep): dense W. */
+  fusedStep?: true;
+  /** Its velocity for the fused step (momentum; 0 for SGD), set by the training session. */
+  stepStatePtr?: number;
 }
 
 /** A tensor of state a layer keeps besides its parameters (batch norm's running statistics): saved and restored with the weights, not trained. */
@@ -41,6 +45,9 @@ export interface LayerContext {
   /** Bumped by the model whenever its parameters may have changed (a training step, setWeights,
    *  a rollback...): what a layer derives from them (packed weights for inference) is rebuilt. */
   readonly paramVersion: { value: number };
+  /** During a training backward with the optimizer step fused into the dW GEMMs: the optimizer's block of numbers
+   *  (f32_gemm_tn_step's hPtr); 0 otherwise. */
+  readonly fusedStep: { hPtr: number };
 }
 
 /** What summary() and the report show of a layer. */
