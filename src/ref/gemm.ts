@@ -5,7 +5,7 @@
 // rounded to f32 when stored; results agree with the SIMD kernels to rounding, not bit for bit
 // (colsum excepted: same order, same f32 roundings). Needs no scratch: work bytes are 0.
 
-import { GEMM_ACCUMULATE, GEMM_RELU, type GemmAbi } from '../kernels/abi.js';
+import { GEMM_ACCUMULATE, GEMM_OVERWRITE, GEMM_RELU, type GemmAbi } from '../kernels/abi.js';
 import type { Views } from '../memory/views.js';
 
 /** relu that keeps NaN (matches f32x4.pmax(x, 0) in the SIMD kernels). */
@@ -89,7 +89,7 @@ export function makeGemmRef(v: Views): GemmAbi {
     },
 
     f32_gemm_tn_step(aPtr, bPtr, cPtr, pPtr, vPtr, hPtr, m, n, depth, workPtr) {
-      k.f32_gemm_tn(aPtr, bPtr, cPtr, m, n, depth, 0, workPtr);
+      k.f32_gemm_tn(aPtr, bPtr, cPtr, m, n, depth, GEMM_OVERWRITE, workPtr);
       if (m <= 0 || n <= 0) return;
       // The twins of f32_axpy, f32_sgd_step and f32_momentum_step, element by element (src/ref/eltwise.ts, optim.ts).
       const f = v.f32, h = hPtr >>> 3;
