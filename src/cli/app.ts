@@ -39,7 +39,7 @@ usage:
                 [--validation-split 0.2] [--test-split 0.25] [--test-data FILE] [--scale standard|minmax|none] [--seed 1]
                 [--drop COLS] [--features COLS] [--types COL=TYPE,...] [--impute median|mean|most-frequent|constant]
                 [--missing impute|drop] [--delimiter C] [--decimal .|,] [--na LIST] [--header yes|no]
-                [--backend wasm|js] [--threads N|auto] [--out model.json] [--report report.html] [--json] [--quiet]
+                [--backend wasm|js] [--threads N|auto] [--out model.json] [--report report.html] [--trajectory] [--json] [--quiet]
   simdnet evaluate <model.json> <data> [--json]
   simdnet predict  <model.json> <data> [--proba] [--out predictions.csv]
   simdnet export   <model.json> --format onnx|tfjs --out PATH [--opset 17]

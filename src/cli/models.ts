@@ -53,6 +53,7 @@ export async function trainModel(
   if (s.kind !== 'mlp') {
     if (task === 'regression') throw new UsageError(`--model ${s.kind} is a classifier; regression trains --model mlp (--hidden none for a linear model)`);
     if (fit.checkpoint || fit.resumeFrom) throw new UsageError(`--checkpoint and --resume apply to --model mlp; --model ${s.kind} trains in one go`);
+    if (fit.trajectory) throw new UsageError(`--trajectory applies to --model mlp (its parameters' path through the epochs); --model ${s.kind} has no such run`);
     const { trainEstimator } = await import('./estimators.js');
     return trainEstimator(s, X, y as Int32Array, classes, fit);
   }
@@ -66,6 +67,7 @@ export async function trainModel(
     ...(s.earlyStopping !== undefined ? { earlyStopping: { patience: s.earlyStopping, restoreBestWeights: true } } : {}),
     callbacks: fit.callbacks,
     diagnostics: fit.diagnostics,
+    ...(fit.trajectory ? { trajectory: fit.trajectory } : {}),
     ...(fit.classWeight ? { classWeight: fit.classWeight } : {}),
     ...(fit.checkpoint ? { checkpoint: fit.checkpoint } : {}),
     ...(fit.resumeFrom !== undefined ? { resumeFrom: fit.resumeFrom } : {}),

@@ -76,6 +76,7 @@ export const TRAIN_OPTIONS: Record<string, OptionSpec> = {
   'checkpoint-every': { type: 'int', min: 1, value: 'N', help: 'epochs between checkpoints (default 1; the last epoch always writes)' },
   resume: { type: 'string', value: 'FILE', help: 'continue the run this checkpoint holds: the same command with --resume ends exactly as the uninterrupted run' },
   report: { type: 'string', value: 'report.html', help: 'write the HTML training report here' },
+  trajectory: { type: 'bool', help: "with --report: record the parameters' path (a snapshot per epoch, at most 256) and plot it over the loss-surface slice of its first two principal components (mlp, in-memory)" },
   json: { type: 'bool', help: 'print JSON lines: one per epoch, then a summary' },
   quiet: { type: 'bool', help: 'print nothing but errors' },
   debug: { type: 'bool', help: 'show stack traces on errors' },

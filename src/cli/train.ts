@@ -57,6 +57,7 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
   if (o.report) assertWritable(resolve(String(o.report)), '--report');
   if (o['checkpoint-every'] !== undefined && !o.checkpoint) throw new UsageError('--checkpoint-every goes with --checkpoint FILE');
   if (o.checkpoint) assertWritable(resolve(String(o.checkpoint)), '--checkpoint');
+  if (o.trajectory && !o.report) throw new UsageError('--trajectory draws the parameters\' path in the report: add --report FILE');
   // Read (and checked) before the data is: a missing or damaged file is said at once.
   const resumeFrom = o.resume === undefined ? undefined : readCheckpoint(resolve(String(o.resume)), '--resume');
   const testSplit = (o['test-split'] as number | undefined) ?? 0.25;
@@ -66,6 +67,7 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
 
   if (!isMatrixSpec(dataSpec) && wantsStream(dataSpec, o)) {
     if (o.checkpoint || resumeFrom) throw new UsageError('--checkpoint and --resume apply to in-memory training; a streamed table (--stream, or a file over 256 MB) is read anew each epoch');
+    if (o.trajectory) throw new UsageError('--trajectory applies to in-memory training; a streamed table (--stream, or a file over 256 MB) keeps no parameter snapshots');
     await trainStream(io, mode, dataSpec, o, s, info, columnLines);
     return;
   }
@@ -98,6 +100,7 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
   const { model, history } = await trainModel(s, prep.XTrain, prep.yTrain, prep.task, prep.classNames.length, {
     callbacks: { onEpochEnd: progress.onEpochEnd, onBatchEnd: progress.onBatchEnd },
     diagnostics: Boolean(o.report),
+    ...(o.trajectory ? { trajectory: true } : {}),
     ...(weights ? { classWeight: weights } : {}),
     ...(o.checkpoint ? { checkpoint: { path: resolve(String(o.checkpoint)), every: (o['checkpoint-every'] as number | undefined) ?? 1 } } : {}),
     ...(resumeFrom ? { resumeFrom } : {}),

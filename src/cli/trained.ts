@@ -42,4 +42,4 @@ export interface TrainSettings {
   seed: number;
 }
 
-export type CliFit = Pick<FitOptions, 'callbacks' | 'diagnostics' | 'classWeight' | 'checkpoint' | 'resumeFrom'>;
+export type CliFit = Pick<FitOptions, 'callbacks' | 'diagnostics' | 'classWeight' | 'checkpoint' | 'resumeFrom' | 'trajectory'>;

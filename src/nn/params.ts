@@ -72,16 +72,21 @@ export function writeWeights(net: Network, weights: WeightsLike): void {
 
 /** The parameters (or their gradients) unrolled: per layer, its tensors in order. */
 export function unroll(net: Network, grads: boolean): Float32Array {
-  net.checkAlive();
   const out = new Float32Array(net.paramCount);
+  unrollInto(net, grads, out);
+  return out;
+}
+
+/** unroll() into `out` (paramCount values, e.g. a preallocated float64 row). */
+export function unrollInto(net: Network, grads: boolean, out: Float32Array | Float64Array): void {
+  net.checkAlive();
   const f32 = net.arena.views.f32;
   let off = 0;
   for (const p of net.params) {
-    const ptr = grads ? p.gradPtr : p.ptr;
-    out.set(f32.subarray(ptr >>> 2, (ptr >>> 2) + p.size), off);
+    const at = (grads ? p.gradPtr : p.ptr) >>> 2;
+    for (let i = 0; i < p.size; i++) out[off + i] = f32[at + i]!;
     off += p.size;
   }
-  return out;
 }
 
 /** Sets θ from an unrolled vector of length paramCount (every value finite). */

@@ -1,6 +1,7 @@
 // trainingReport: one self-contained HTML page (inline CSS and SVG, no scripts, no external
 // requests) with the learning curves, the confusion matrix, per-class scores, per-layer signal
-// statistics, the model summary and, for two-feature data, the decision regions.
+// statistics, the learning trajectory over its loss-surface slice, the model summary and, for
+// two-feature data, the decision regions.
 
 import type { BackendInfo } from '../backend.js';
 import type { Labels } from '../data/labels.js';
@@ -19,6 +20,7 @@ import { decisionRegions, type DecisionRegionData } from './decision.js';
 import { columnsSection } from './columns.js';
 import { diagnosticsSection } from './diagnostics.js';
 import { regressionSection, type ReportRegression } from './regression.js';
+import { trajectorySection } from './trajectory.js';
 import type { ColumnNote } from '../data/columns/pipeline.js';
 import { esc, num, pct } from './html.js';
 import { STYLE } from './style.js';
@@ -45,7 +47,7 @@ export interface ModelDescription {
 
 export interface TrainingReportOptions {
   title?: string;
-  /** What fit() returned; loss/accuracy curves and (with diagnostics: true) the signal section. */
+  /** What fit() returned; loss/accuracy curves, (with diagnostics: true) the signal section and (with trajectory) the learning trajectory over the loss-surface slice. */
   history?: History;
   /** The trained model, for its summary (and its predictions on the decision-region grid). */
   model?: Sequential | ModelDescription;
@@ -220,6 +222,8 @@ export function trainingReport(options: TrainingReportOptions): string {
     }
   }
   if (o.history?.diagnostics?.length) sections.push(diagnosticsSection(o.history.diagnostics, layerNames(o.model)));
+  const path = trajectorySection(o.history?.trajectory);
+  if (path) sections.push(path);
   const summary = summarySection(o);
   if (summary) sections.push(summary);
   const when = (o.generatedAt ?? new Date()).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');

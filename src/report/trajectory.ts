@@ -42,7 +42,7 @@ export function isoSegments(s: Pick<LossSurface, 'x' | 'y'>, v: readonly (readon
 export function trajectoryChart(id: string, t: Trajectory): string {
   const s = t.surface;
   const W = 440;
-  const H = 440;
+  const H = 34 + (W - 62 - 16) + 86; // a square plot box: the grid has one width on both axes, so units stay equal
   const left = 62;
   const top = 34;
   const w = W - left - 16;

@@ -6,7 +6,8 @@
 
 import type { Matrix, MatrixLike } from '../data/matrix.js';
 import { DivergenceError, ValidationError } from '../errors.js';
-import { unroll, writeUnrolled, writeWeights } from '../nn/params.js';
+import type { Network } from '../nn/network.js';
+import { unroll, unrollInto, writeUnrolled, writeWeights } from '../nn/params.js';
 import type { Targets, TargetsLike } from '../nn/targets.js';
 import { Rng } from '../rng.js';
 import { checkpointSupport, type LoopState } from './checkpoint-hooks.js';
@@ -106,8 +107,8 @@ function* loop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options:
     let chunk = 1;
     const probe = new StatsProbe(net, moments);
     const traj = resolveTrajectory(options.trajectory);
-    const recorder = traj ? new TrajectoryRecorder(traj) : undefined;
-    recorder?.record(s.epoch, unroll(net, false), true);
+    const recorder = traj ? new TrajectoryRecorder(traj, net.paramCount, Math.max(0, epochs - s.epoch)) : undefined;
+    recordSnapshot(net, recorder, s.epoch, true);
     for (let epoch = s.epoch; epoch < epochs && !s.stopped; epoch++) {
       const t0 = now();
       const lr = learningRateAt(settings.optimizer.learningRate, epoch);
@@ -155,7 +156,7 @@ function* loop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options:
       if (es && earlyStoppingEpoch(es, s, logs[monitor], higherBetter, epoch, net)) history.stoppedEarly = true;
       s.epoch = epoch + 1;
       s.stopped = stop || history.stoppedEarly;
-      recorder?.record(s.epoch, unroll(net, false));
+      recordSnapshot(net, recorder, s.epoch, false);
       if (ckOpts && (s.epoch % ckOpts.every === 0 || s.epoch === epochs || s.stopped)) {
         const pending = ck!.save(ck!.capture(session, identity!.model, identity!.run, s), ckOpts, sync);
         if (pending) yield pending;
@@ -173,6 +174,11 @@ function* loop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options:
   } finally {
     for (const p of [xAll, yAll, idxPtr, xb, yb, safe, moments, wAll, wb]) if (p) arena.free(p);
   }
+}
+
+function recordSnapshot(net: Network, recorder: TrajectoryRecorder | undefined, epoch: number, force: boolean): void {
+  const dst = recorder?.slot(epoch, force);
+  if (dst) unrollInto(net, false, dst);
 }
 
 /** The trajectory of the snapshots, its plane through the final weights, and the loss on a grid of

@@ -11,9 +11,15 @@
 
 import { ValidationError } from '../errors.js';
 
+/** At most this many snapshots a fit keeps (the initial weights and the last ones included). */
+export const MAX_TRAJECTORY_SNAPSHOTS = 256;
+/** And at most this many bytes of them (float64, allocated once when fit starts). */
+export const MAX_TRAJECTORY_BYTES = 256 * 2 ** 20;
+
 /** What fit({ trajectory }) takes: true for the defaults. */
 export interface TrajectoryOptions {
-  /** A snapshot every `every` epochs (and after the last one). Default 1. */
+  /** A snapshot every `every` epochs (and after the last one). Default: 1, or the smallest step that keeps the
+   *  snapshots within MAX_TRAJECTORY_SNAPSHOTS (256) when there are more epochs. */
   every?: number;
   /** The loss on a grid of the plane (default true): `grid` × `grid` evaluations on up to `rows` training rows. */
   surface?: boolean;
@@ -50,7 +56,8 @@ export interface Trajectory {
   surface?: LossSurface;
 }
 
-export interface ResolvedTrajectory { every: number; surface: boolean; grid: number; rows: number }
+/** `every` undefined: chosen by the recorder from the epochs to run. */
+export interface ResolvedTrajectory { every?: number; surface: boolean; grid: number; rows: number }
 
 export function resolveTrajectory(t: boolean | TrajectoryOptions | undefined): ResolvedTrajectory | undefined {
   if (t === undefined || t === false) return undefined;
@@ -65,7 +72,7 @@ export function resolveTrajectory(t: boolean | TrajectoryOptions | undefined): R
   };
   const surface = o.surface ?? true;
   if (typeof surface !== 'boolean') throw new ValidationError('trajectory.surface', `expected a boolean, got ${String(surface)}`);
-  return { every: int(o.every ?? 1, 'every', 1), surface, grid: int(o.grid ?? 21, 'grid', 3), rows: int(o.rows ?? 1024, 'rows', 1) };
+  return { every: o.every === undefined ? undefined : int(o.every, 'every', 1), surface, grid: int(o.grid ?? 21, 'grid', 3), rows: int(o.rows ?? 1024, 'rows', 1) };
 }
 
 /**
@@ -167,36 +174,70 @@ export function principalPlane(snapshots: readonly ArrayLike<number>[], origin: 
   return { x: snapshots.map((s) => coord(s, directions[0])), y: snapshots.map((s) => coord(s, directions[1])), explained, directions };
 }
 
-/** Grid coordinates covering values and 0 with a margin: `n` points from min − pad to max + pad (pad: 25 % of the span, at least 2 % of `scale`). */
-export function gridAxis(values: readonly number[], n: number, scale: number): number[] {
+/** Grid coordinates covering values and 0 with a margin: `n` points from min − pad to max + pad (pad: 25 % of the span, at least 2 % of `scale`).
+ *  With `width`, the axis is that wide instead, centred on the same interval (two axes of one width keep the plane's units equal). */
+export function gridAxis(values: readonly number[], n: number, scale: number, width?: number): number[] {
   let lo = Math.min(0, ...values);
   let hi = Math.max(0, ...values);
   const pad = Math.max(0.25 * (hi - lo), 0.02 * scale, 1e-6);
   lo -= pad;
   hi += pad;
+  if (width !== undefined && width > hi - lo) {
+    const mid = (lo + hi) / 2;
+    [lo, hi] = [mid - width / 2, mid + width / 2];
+  }
   return Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
 }
 
 /**
- * Records snapshots during fit and builds the Trajectory at the end. `surfaceLoss(theta)` evaluates
- * the loss at an unrolled parameter vector (the fit loop passes one that writes the parameters,
- * evaluates, and leaves them as they were).
+ * Records snapshots during fit into one float64 block allocated up front for the most snapshots the run
+ * can take (2 + ⌈epochs / every⌉, capped: MAX_TRAJECTORY_SNAPSHOTS and MAX_TRAJECTORY_BYTES), and builds
+ * the Trajectory at the end. `surfaceLoss(theta)` evaluates the loss at an unrolled parameter vector (the
+ * fit loop passes one that writes the parameters, evaluates, and leaves them as they were).
  */
 export class TrajectoryRecorder {
-  private readonly snapshots: Float64Array[] = [];
+  /** Epochs between snapshots. */
+  readonly every: number;
+  /** Snapshots the block holds. */
+  readonly capacity: number;
+  private readonly store: Float64Array;
   private readonly epochs: number[] = [];
 
-  constructor(readonly options: ResolvedTrajectory) {}
-
-  /** Keeps θ after `epoch` epochs when it is due (epoch 0 and every `every`-th), or when `force`. */
-  record(epoch: number, theta: ArrayLike<number>, force = false): void {
-    if (!force && epoch % this.options.every !== 0) return;
-    if (this.epochs[this.epochs.length - 1] === epoch) return;
-    this.snapshots.push(Float64Array.from(theta));
-    this.epochs.push(epoch);
+  /** `epochs`: how many epochs the run may still train (the snapshots' bound). */
+  constructor(readonly options: ResolvedTrajectory, readonly paramCount: number, epochs: number) {
+    const fit = Math.max(1, Math.ceil(epochs / (MAX_TRAJECTORY_SNAPSHOTS - 2)));
+    this.every = options.every ?? fit;
+    this.capacity = 2 + Math.ceil(epochs / this.every);
+    if (this.capacity > MAX_TRAJECTORY_SNAPSHOTS) {
+      throw new ValidationError('trajectory.every', `${epochs} epochs with a snapshot every ${this.every} give up to ${this.capacity} snapshots, over the cap of ${MAX_TRAJECTORY_SNAPSHOTS}: use every ≥ ${fit}, or leave it out (it is then chosen to fit)`);
+    }
+    const bytes = this.capacity * paramCount * 8;
+    if (bytes > MAX_TRAJECTORY_BYTES) {
+      throw new ValidationError('trajectory', `${this.capacity} snapshots of ${paramCount} parameters take ${(bytes / 2 ** 20).toFixed(1)} MB, over the cap of ${MAX_TRAJECTORY_BYTES / 2 ** 20} MB: raise trajectory.every to ${Math.ceil(epochs / Math.max(1, Math.floor(MAX_TRAJECTORY_BYTES / (paramCount * 8)) - 2))} or more`);
+    }
+    this.store = new Float64Array(this.capacity * paramCount);
   }
 
-  get count(): number { return this.snapshots.length; }
+  /** Where θ after `epoch` epochs goes when it is due (epoch 0 and every `every`-th, or `force`), else undefined. */
+  slot(epoch: number, force = false): Float64Array | undefined {
+    if (!force && epoch % this.every !== 0) return undefined;
+    if (this.epochs[this.epochs.length - 1] === epoch) return undefined;
+    const i = this.epochs.length;
+    if (i >= this.capacity) throw new Error(`trajectory: snapshot ${i + 1} over the ${this.capacity} allocated`);
+    this.epochs.push(epoch);
+    return this.store.subarray(i * this.paramCount, (i + 1) * this.paramCount);
+  }
+
+  /** Keeps θ after `epoch` epochs when it is due (slot()). */
+  record(epoch: number, theta: ArrayLike<number>, force = false): void {
+    this.slot(epoch, force)?.set(theta);
+  }
+
+  get count(): number { return this.epochs.length; }
+
+  private get snapshots(): Float64Array[] {
+    return this.epochs.map((_, i) => this.store.subarray(i * this.paramCount, (i + 1) * this.paramCount));
+  }
 
   finish(finalTheta: ArrayLike<number>, surfaceLoss?: (theta: Float64Array) => number, surfaceRows = 0): Trajectory {
     const origin = Float64Array.from(finalTheta);
@@ -207,8 +248,11 @@ export class TrajectoryRecorder {
       for (let i = 0; i < origin.length; i++) scale += origin[i]! * origin[i]!;
       scale = Math.sqrt(scale); // ‖θ_n‖: distances along the unit directions are in its units
       const n = this.options.grid;
-      const xs = gridAxis(plane.x, n, scale);
-      const ys = gridAxis(plane.y, n, scale);
+      // One width for both axes: a unit along v₁ is as long as one along v₂, so the slice is not stretched.
+      const width = (a: number[]) => a[a.length - 1]! - a[0]!;
+      const wide = Math.max(width(gridAxis(plane.x, n, scale)), width(gridAxis(plane.y, n, scale)));
+      const xs = gridAxis(plane.x, n, scale, wide);
+      const ys = gridAxis(plane.y, n, scale, wide);
       const [v1, v2] = plane.directions;
       const theta = new Float64Array(origin.length);
       const loss = ys.map((b) => xs.map((a) => {

@@ -72,3 +72,45 @@ describe('trajectoryChart', () => {
     expect(trajectorySection({ ...bare, explained: [0.3, 0.1] })).toContain('bends out of this plane');
   });
 });
+
+describe('the report and the CLI draw a recorded trajectory', () => {
+  it('trainingReport puts the section in when history.trajectory is there, and only then', async () => {
+    const { dense, Sequential, sgd, trainingReport } = await import('../../src/index.js');
+    const model = new Sequential({ inputSize: 2, seed: 5, layers: [dense(4, { activation: 'tanh' }), dense(1, { activation: 'sigmoid' })] })
+      .compile({ loss: 'binaryCrossentropy', optimizer: sgd({ learningRate: 0.5 }) });
+    const X = [[0, 0], [0, 1], [1, 0], [1, 1]], y = [0, 1, 1, 1];
+    const h = model.fitSync(X, y, { epochs: 6, batchSize: 2, trajectory: { grid: 5 } });
+    const html = trainingReport({ history: h, model });
+    expect(checkHtml(html).errors).toEqual([]);
+    const svg = svgById(html, 'chart-trajectory');
+    expect(svg).toBeDefined();
+    expect((svg!.inner.match(/<circle data-epoch=/g) ?? []).length).toBe(7);
+    expect((svg!.inner.match(/<rect data-loss=/g) ?? []).length).toBe(25);
+    const plain = model.fitSync(X, y, { epochs: 2 });
+    expect(trainingReport({ history: plain, model })).not.toContain('id="trajectory"');
+    model.dispose();
+  });
+
+  it('simdnet train --trajectory writes it; without --report, or with a non-mlp model, it is a usage error', async () => {
+    const { simdnet } = await import('../cli/run.js');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'simdnet-traj-'));
+    try {
+      const out = join(dir, 'r.html');
+      const r = simdnet(['train', 'iris', '--epochs', '5', '--report', out, '--trajectory', '--quiet']);
+      expect(r.code, r.stderr).toBe(0);
+      const svg = svgById(readFileSync(out, 'utf8'), 'chart-trajectory');
+      expect((svg!.inner.match(/<circle data-epoch=/g) ?? []).length).toBe(6);
+      const bad = simdnet(['train', 'iris', '--epochs', '2', '--trajectory']);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toMatch(/--trajectory .*--report/);
+      const est = simdnet(['train', 'iris', '--epochs', '2', '--model', 'softmax', '--report', out, '--trajectory']);
+      expect(est.code).not.toBe(0);
+      expect(est.stderr).toMatch(/--trajectory applies to --model mlp/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -1,6 +1,6 @@
 // fit({ trajectory }): the snapshots' projection against an independent float64 PCA of the same
 // parameters (collected by the test itself through getParams before fit and in onEpochEnd), and the
-// loss-surface slice's centre against evaluate() on the final weights.
+// loss-surface slice against evaluate() at each grid point of the plane those components span.
 import { describe, expect, it } from 'vitest';
 import { dense, Sequential, sgd } from '../../src/index.js';
 
@@ -54,11 +54,26 @@ describe('fit({ trajectory })', () => {
       expect(t.explained[k]!).toBeCloseTo(vals[k]! / trace, 6);
     }
     expect(t.x[T - 1]).toBeCloseTo(0, 12);
-    // the surface's centre (α = β = 0 is a grid point: the axis is symmetric about 0) is J at the final weights
+    // every point of the surface is evaluate() at θ_n + x·v₁ + y·v₂, the directions built here from the independent PCA
     const s = t.surface!;
-    const i0 = s.x.findIndex((v) => Math.abs(v) < 1e-12);
-    const j0 = s.y.findIndex((v) => Math.abs(v) < 1e-12);
-    if (i0 >= 0 && j0 >= 0) expect(s.loss[j0]![i0]!).toBeCloseTo(model.evaluate(X, y).loss, 5);
+    expect(s.x).toHaveLength(5);
+    expect(s.rows).toBe(6);
+    const dirs = [0, 1].map((k) => {
+      const dir = Array.from({ length: P }, (_, j) => C.reduce((acc, r, i) => acc + r[j]! * vecs[k]![i]!, 0));
+      const n = Math.hypot(...dir);
+      const sign = Math.sign(t.directions[k]!.reduce((acc, v, j) => acc + v * dir[j]!, 0)) || 1;
+      return dir.map((v) => (sign * v) / n);
+    });
+    const probe = new Sequential({ inputSize: 2, seed: 3, layers: [dense(3, { activation: 'tanh' }), dense(1, { activation: 'sigmoid' })] });
+    probe.compile({ loss: 'binaryCrossentropy', optimizer: sgd({ learningRate: 0.5 }) });
+    let points = 0;
+    s.loss.forEach((lossRow, j) => lossRow.forEach((v, i) => {
+      probe.setParams(final.map((f, q) => f + s.x[i]! * dirs[0]![q]! + s.y[j]! * dirs[1]![q]!));
+      expect(v, `surface (${i}, ${j})`).toBeCloseTo(probe.evaluate(X, y).loss, 4);
+      points++;
+    }));
+    expect(points).toBe(25);
+    probe.dispose();
     expect(Array.from(model.getParams())).toEqual(final); // the weights are put back after the surface
     model.dispose();
   });

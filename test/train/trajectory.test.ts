@@ -3,7 +3,7 @@
 // distances kept, all variance explained); the principal directions agree with power iteration
 // on the P × P covariance matrix (a different algorithm on the other side of the Gram trick).
 import { describe, expect, it } from 'vitest';
-import { gridAxis, principalPlane, resolveTrajectory, symmetricEigen, TrajectoryRecorder } from '../../src/train/trajectory.js';
+import { gridAxis, MAX_TRAJECTORY_BYTES, MAX_TRAJECTORY_SNAPSHOTS, principalPlane, resolveTrajectory, symmetricEigen, TrajectoryRecorder } from '../../src/train/trajectory.js';
 import { testRng } from '../helpers/backends.js';
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!; return s; };
@@ -105,7 +105,8 @@ describe('principalPlane', () => {
 
 describe('TrajectoryRecorder and the surface grid', () => {
   it('records epoch 0 and every k-th, forced last; the surface is J on the grid of the plane through the final point', () => {
-    const rec = new TrajectoryRecorder(resolveTrajectory({ every: 2, grid: 5 })!);
+    const rec = new TrajectoryRecorder(resolveTrajectory({ every: 2, grid: 5 })!, 3, 5);
+    expect(rec.capacity).toBe(2 + 3); // epoch 0, 2, 4 and the forced last
     const path = (t: number) => [Math.cos(t), Math.sin(t), 0.1 * t];
     for (let e = 0; e <= 5; e++) rec.record(e, path(e), e === 5);
     expect(rec.count).toBe(4);
@@ -118,17 +119,40 @@ describe('TrajectoryRecorder and the surface grid', () => {
       const th = t.origin.map((o, k) => o + t.surface!.x[i]! * t.directions[0][k]! + t.surface!.y[j]! * t.directions[1][k]!);
       expect(v).toBeCloseTo(J(th), 12);
     }));
-    // the grid covers every point and the origin
+    // one width on both axes (equal units in the plane), and the grid covers every point and the origin
+    const sx = t.surface!.x, sy = t.surface!.y;
+    expect(sx[4]! - sx[0]!).toBeCloseTo(sy[4]! - sy[0]!, 12);
     for (const v of t.x) expect(v).toBeGreaterThan(t.surface!.x[0]!);
     expect(Math.min(...t.surface!.y)).toBeLessThan(Math.min(0, ...t.y));
   });
 
   it('options are checked', () => {
     expect(resolveTrajectory(undefined)).toBeUndefined();
-    expect(resolveTrajectory(true)).toEqual({ every: 1, surface: true, grid: 21, rows: 1024 });
+    expect(resolveTrajectory(true)).toEqual({ every: undefined, surface: true, grid: 21, rows: 1024 });
     expect(() => resolveTrajectory({ every: 0 })).toThrow(/trajectory.every: expected an integer ≥ 1, got 0/);
     expect(() => resolveTrajectory({ grd: 3 } as never)).toThrow(/trajectory.grd: is not an option/);
     expect(() => resolveTrajectory('yes' as never)).toThrow(/trajectory: expected true/);
     expect(gridAxis([1, 3], 3, 0)).toEqual([-0.75, 1.5, 3.75]);
+    expect(gridAxis([1, 3], 3, 0, 9)).toEqual([-3, 1.5, 6]); // widened about the same centre
+    expect(gridAxis([1, 3], 3, 0, 1)).toEqual([-0.75, 1.5, 3.75]); // never narrowed
+  });
+
+  it('snapshots are capped at MAX_TRAJECTORY_SNAPSHOTS (256) and MAX_TRAJECTORY_BYTES (256 MB); without every, the step is chosen to fit', () => {
+    expect(MAX_TRAJECTORY_SNAPSHOTS).toBe(256);
+    expect(MAX_TRAJECTORY_BYTES).toBe(256 * 2 ** 20);
+    const opts = resolveTrajectory(true)!;
+    expect(new TrajectoryRecorder(opts, 10, 50).every).toBe(1);
+    expect(new TrajectoryRecorder(opts, 10, 254).capacity).toBe(256);
+    const r = new TrajectoryRecorder(opts, 10, 1000); // ⌈1000 / 254⌉ = 4: epochs 0, 4, …, 1000 and the last
+    expect(r.every).toBe(4);
+    expect(r.capacity).toBe(252);
+    // every epoch of the run recorded: never past the block
+    for (let e = 0; e <= 1000; e++) r.record(e, new Float64Array(10).fill(e), e === 0 || e === 1000);
+    expect(r.count).toBe(251);
+    expect(() => new TrajectoryRecorder(resolveTrajectory({ every: 1 })!, 10, 255)).toThrow(/trajectory.every: 255 epochs with a snapshot every 1 give up to 257 snapshots, over the cap of 256: use every ≥ 2/);
+    expect(() => new TrajectoryRecorder(opts, 2e6, 100)).toThrow(/trajectory: 102 snapshots of 2000000 parameters take 1556.4 MB, over the cap of 256 MB: raise trajectory.every to \d+/);
+    // the suggested every fits
+    const every = Number(/every to (\d+)/.exec((() => { try { new TrajectoryRecorder(opts, 2e6, 100); } catch (e) { return (e as Error).message; } return ''; })())![1]);
+    expect(new TrajectoryRecorder(resolveTrajectory({ every })!, 2e6, 100).capacity * 2e6 * 8).toBeLessThanOrEqual(MAX_TRAJECTORY_BYTES);
   });
 });
