@@ -9,7 +9,7 @@
 // PCA of T snapshots of P parameters goes through the T × T Gram matrix of the centred snapshots
 // (T is small, P large), diagonalized by cyclic Jacobi rotations in float64.
 
-import { ValidationError } from '../errors.js';
+import { LifecycleError, ValidationError } from '../errors.js';
 
 /** At most this many snapshots a fit keeps (the initial weights and the last ones included). */
 export const MAX_TRAJECTORY_SNAPSHOTS = 256;
@@ -223,7 +223,7 @@ export class TrajectoryRecorder {
     if (!force && epoch % this.every !== 0) return undefined;
     if (this.epochs[this.epochs.length - 1] === epoch) return undefined;
     const i = this.epochs.length;
-    if (i >= this.capacity) throw new Error(`trajectory: snapshot ${i + 1} over the ${this.capacity} allocated`);
+    if (i >= this.capacity) throw new LifecycleError(`trajectory: snapshot ${i + 1} over the ${this.capacity} allocated when fit started (epoch ${epoch})`);
     this.epochs.push(epoch);
     return this.store.subarray(i * this.paramCount, (i + 1) * this.paramCount);
   }
