@@ -164,6 +164,19 @@ const CHECKS: Record<string, (o: Out) => void> = {
     }));
     close(o.xHat, want.flat(), 1e-12, 'x̂');
   },
+  // note 001 "Dropout at test time": the Monte-Carlo average of n passes; each pass mask·x/(1 − p) has mean x and
+  // sd |x|·√(p/(1 − p)): the mean within 6 standard errors, the std within 6 sd of its estimate (Bernoulli kurtosis)
+  '001-mc-dropout': (o) => {
+    const p: number = o.p, x: number[] = o.x, n: number = o.samples, q = 1 - p;
+    expect(n).toBe(4000);
+    close(o.plain, x, 0, 'the plain test-time pass (identity)');
+    const kurtosis = (1 - 6 * q * (1 - q)) / (q * (1 - q)) + 3;
+    x.forEach((xi, i) => {
+      const sigma = Math.abs(xi) * Math.sqrt(p / q);
+      expect(Math.abs(o.mean[i] - xi), `mean[${i}]`).toBeLessThan((6 * sigma) / Math.sqrt(n));
+      expect(Math.abs(o.std[i] - sigma), `std[${i}]`).toBeLessThan(6 * (sigma / 2) * Math.sqrt((kurtosis - 1) / n));
+    });
+  },
   // note 000 "log softmax" a_i − log Σ_j exp(a_j); note 002 "chain rule" for softmax regression: ∂L/∂a, ∂a/∂z = a_i(δ_ij − a_j), ∂L/∂z = a − y
   '002-softmax': (o) => {
     const big: number[] = o.big, z: number[] = o.z;
