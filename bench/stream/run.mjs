@@ -56,8 +56,10 @@ if (parsePass) console.log(`1. fit the pipeline (one pass): ${Math.round(parse.s
 
 // 2. training only, same width, in-memory batches
 const train = JSON.parse(node(`
-import { Sequential, dense, ready } from './src/index.ts';
-await ready();
+import { Sequential, dense, ready, defaultBackend } from './src/index.ts';
+import { peakProbe, better } from './bench/probe.ts';
+const info = await ready();
+const probe0 = peakProbe(defaultBackend(), 5);
 const w = ${parse.width}, n = 200000;
 const X = new Float32Array(n * w); let s = 1; for (let i = 0; i < X.length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; X[i] = s / 2 ** 32 - 0.5; }
 const y = Int32Array.from({ length: n }, (_, i) => (X[i * w] > 0 ? 1 : 0) + (X[i * w + 1] > 0.2 ? 1 : 0));
@@ -65,9 +67,10 @@ const net = new Sequential({ inputSize: w, seed: 1, layers: [dense(64, { activat
 net.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam' });
 net.fitSync({ data: X, rows: n, cols: w }, y, { epochs: 1, batchSize: ${batch} });
 const h = net.fitSync({ data: X, rows: n, cols: w }, y, { epochs: 3, batchSize: ${batch} });
-console.log(JSON.stringify({ samplesPerSec: Math.max(...h.samplesPerSec), median: h.samplesPerSec.slice().sort((a, b) => a - b)[1] }));
+const probe = better(probe0, peakProbe(defaultBackend(), 5));
+console.log(JSON.stringify({ samplesPerSec: Math.max(...h.samplesPerSec), median: h.samplesPerSec.slice().sort((a, b) => a - b)[1], binary: info.binary, peak: probe }));
 `, ['--experimental-wasm-relaxed-simd']));
-console.log(`2. training only (mlp ${parse.width}-64-3, adam, batch ${batch}): best ${Math.round(train.samplesPerSec).toLocaleString('en-US')}, median ${Math.round(train.median).toLocaleString('en-US')} samples/s`);
+console.log(`2. training only (mlp ${parse.width}-64-3, adam, batch ${batch}, ${train.binary} binary, peak probe best ${train.peak.best.toFixed(1)} / median ${train.peak.median.toFixed(1)} GFLOPS): best ${Math.round(train.samplesPerSec).toLocaleString('en-US')}, median ${Math.round(train.median).toLocaleString('en-US')} samples/s`);
 if (parsePass) console.log(`   parse+encode ÷ training = ${(parse.encodeRowsPerSec / train.samplesPerSec).toFixed(2)} (≥ 0.5: parsing is not the bottleneck by more than 2×)`);
 
 // 3. the CLI end to end
@@ -76,4 +79,4 @@ if (r.status !== 0) { console.error(r.stderr); process.exit(1); }
 const sum = JSON.parse(r.stdout.trim().split('\n').at(-1));
 const rss = Number(/PEAK_RSS_KB (\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
 console.log(`   reading+encoding in the CLI run ÷ training only = ${(sum.readRowsPerSec / train.samplesPerSec).toFixed(2)} (≥ 0.5: parsing is not the bottleneck by more than 2×)`);
-console.log(`3. simdnet train --stream (1 epoch): test accuracy ${(100 * sum.accuracy).toFixed(2)}% on ${sum.samples.toLocaleString('en-US')} rows · pipeline pass ${sum.fitPipelineSeconds.toFixed(1)} s · epoch ${Math.round(sum.samplesPerSec).toLocaleString('en-US')} samples/s overall (reading+encoding ${Math.round(sum.readRowsPerSec).toLocaleString('en-US')} rows/s, steps ${Math.round(sum.stepSamplesPerSec).toLocaleString('en-US')} samples/s) · test pass ${sum.testSeconds.toFixed(1)} s · peak RSS ${rss.toFixed(0)} MB`);
+console.log(`3. simdnet train --stream (1 epoch): test accuracy ${(100 * sum.accuracy).toFixed(2)}% on ${sum.samples.toLocaleString('en-US')} rows · pipeline pass ${sum.fitPipelineSeconds.toFixed(1)} s · epoch ${Math.round(sum.samplesPerSec).toLocaleString('en-US')} samples/s overall (reading+encoding ${Math.round(sum.readRowsPerSec).toLocaleString('en-US')} rows/s, steps ${Math.round(sum.stepSamplesPerSec).toLocaleString('en-US')} samples/s) · test pass ${sum.testSeconds.toFixed(1)} s · peak RSS ${rss.toFixed(0)} MB · backend ${sum.backend}, binary ${sum.binary}`);
