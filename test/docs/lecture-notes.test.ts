@@ -164,6 +164,26 @@ const CHECKS: Record<string, (o: Out) => void> = {
     }));
     close(o.xHat, want.flat(), 1e-12, 'x̂');
   },
+  // note 001 "BackProp": the 2-2-1 regression network's local-gradient table, f1…f4 and ∂E/∂w1 = −2(y − ŷ)·w5·h1(1 − h1)·x1
+  '001-2-2-1': (o) => {
+    const [w1, w2, w3, w4, w5, w6] = o.w as number[], [b1, b2, b3] = o.b as number[], [x1, x2] = o.x as number[], y: number = o.y;
+    const h1 = sigmoid(x1! * w1! + x2! * w3! + b1!), h2 = sigmoid(x1! * w2! + x2! * w4! + b2!);
+    const yHat = h1 * w5! + h2 * w6! + b3!, r = -2 * (y - yHat);
+    close(o.h, [h1, h2], 1e-7, 'h');
+    expect(Math.abs(o.yHat - yHat)).toBeLessThan(1e-7);
+    expect(Math.abs(o.E - (y - yHat) ** 2)).toBeLessThan(1e-7);
+    expect(Math.abs(o.dEdw1 - r * w5! * h1 * (1 - h1) * x1!)).toBeLessThan(1e-7);
+    // W rows (w1, w3), (w2, w4): ∂E/∂w_{ji} = r·w_{5|6}·h_j(1 − h_j)·x_i
+    close(o.dEdW1, [r * w5! * h1 * (1 - h1) * x1!, r * w5! * h1 * (1 - h1) * x2!, r * w6! * h2 * (1 - h2) * x1!, r * w6! * h2 * (1 - h2) * x2!], 1e-7, '∂E/∂W1');
+    expect(Math.abs(o.dEdw5 - r * h1)).toBeLessThan(1e-7);
+    close(o.dEdx, [r * (w5! * h1 * (1 - h1) * w1! + w6! * h2 * (1 - h2) * w2!), r * (w5! * h1 * (1 - h1) * w3! + w6! * h2 * (1 - h2) * w4!)], 1e-7, '∂E/∂x');
+  },
+  // note 002 "negative log Likelihood": −log a_y for y = 3 (a_3 = .1) and y = 1 (a_1 = .4)
+  '002-nll': (o) => {
+    close(o.p, o.a, 1e-6, 'softmax(log a) = a');
+    expect(Math.abs(o.lossY3 + Math.log(0.1))).toBeLessThan(1e-5);
+    expect(Math.abs(o.lossY1 + Math.log(0.4))).toBeLessThan(1e-5);
+  },
   // note 001 "Dropout at test time": the Monte-Carlo average of n passes; each pass mask·x/(1 − p) has mean x and
   // sd |x|·√(p/(1 − p)): the mean within 6 standard errors, the std within 6 sd of its estimate (Bernoulli kurtosis)
   '001-mc-dropout': (o) => {
