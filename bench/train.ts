@@ -4,6 +4,7 @@
 //   npm run bench:train                 # throughput per binary, accuracy run, inference
 //   npm run bench:train -- --json       # one JSON object per line
 //   npm run bench:train -- --quick      # fewer samples (smoke run)
+//   npm run bench:train -- --fused      # also SGD with the step inside the dW GEMMs (optimizer.fuse)
 //   npm run bench:train -- --threads 2  # 1 vs 2 threads, same binary; --batch 32,128,512 (default)
 //
 // Figures: samples/s best and median over several timed epochs of one fit (after a warm-up
@@ -106,21 +107,26 @@ if (!threadsArg && (!only || only === 'throughput')) {
     const n = quick ? (isJs ? 1024 : 8192) : (isJs ? 4096 : 60000);
     const runs = quick ? 2 : isJs ? 3 : 5;
     const [X, y] = subset(data.Xtr, data.ytr, n);
-    const model = makeModel(backend).compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1 }) });
-    // One fit of a warm-up epoch (JIT, memory growth) + `runs` timed ones: each epoch's own time
-    // (history.samplesPerSec), without fitSync's per-call setup (validation, one-hot, the copy into the arena).
-    const rates = model.fitSync(X, y, { epochs: runs + 1, batchSize: 128 }).samplesPerSec.slice(1);
-    const best = Math.max(...rates);
-    const med = median(rates);
-    const { accuracy } = model.evaluate(data.Xte, data.yte);
-    const peak = isJs ? undefined : better(probeBefore!, peakProbe(backend, quick ? 3 : 7)).best;
-    const useful = (x: number) => (x * FLOPS) / 1e9;
-    const ofPeak = peak ? `; ${useful(best).toFixed(1)} GFLOPS useful = ${((100 * useful(best)) / peak).toFixed(1)} % of the ${peak.toFixed(1)} GFLOPS peak probe (best), ${((100 * useful(med)) / peak).toFixed(1)} % (median)` : '';
-    emit({ workload: 'train-sgd', backend: isJs ? 'js' : 'wasm', binary: b.name, threads: 1, batchSize: 128, samples: n, runs, samplesPerSecBest: Math.round(best), samplesPerSec: Math.round(med), testAccuracy: accuracy, epochs: runs + 1,
-      flopsPerSample: FLOPS, ...(peak ? { peakGflops: +peak.toFixed(2), fractionOfPeakBest: +(useful(best) / peak).toFixed(4), fractionOfPeak: +(useful(med) / peak).toFixed(4) } : {}) },
-      `train SGD lr 0.1   ${b.name.padEnd(8)} ${Math.round(med).toLocaleString('en-US').padStart(8)} samples/s median, ${Math.round(best).toLocaleString('en-US').padStart(8)} best  (${runs} epochs of ${n} samples${ofPeak})`);
-    model.dispose();
+    // The optimizer step as its own pass (the default), then, for the binaries, inside the dW GEMMs (--fused).
+    for (const fuse of isJs || !args.includes('--fused') ? [false] : [false, true]) {
+      const model = makeModel(backend).compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.1 }) });
+      model.session.optimizer.fuse = fuse;
+      // One fit of a warm-up epoch (JIT, memory growth) + `runs` timed ones: each epoch's own time
+      // (history.samplesPerSec), without fitSync's per-call setup (validation, one-hot, the copy into the arena).
+      const rates = model.fitSync(X, y, { epochs: runs + 1, batchSize: 128 }).samplesPerSec.slice(1);
+      const best = Math.max(...rates);
+      const med = median(rates);
+      const { accuracy } = model.evaluate(data.Xte, data.yte);
+      const peak = isJs ? undefined : better(probeBefore!, peakProbe(backend, quick ? 3 : 7)).best;
+      const useful = (x: number) => (x * FLOPS) / 1e9;
+      const ofPeak = peak ? `; ${useful(best).toFixed(1)} GFLOPS useful = ${((100 * useful(best)) / peak).toFixed(1)} % of the ${peak.toFixed(1)} GFLOPS peak probe (best), ${((100 * useful(med)) / peak).toFixed(1)} % (median)` : '';
+      emit({ workload: fuse ? 'train-sgd-fused' : 'train-sgd', backend: isJs ? 'js' : 'wasm', binary: b.name, threads: 1, batchSize: 128, samples: n, runs, samplesPerSecBest: Math.round(best), samplesPerSec: Math.round(med), testAccuracy: accuracy, epochs: runs + 1,
+        flopsPerSample: FLOPS, ...(peak ? { peakGflops: +peak.toFixed(2), fractionOfPeakBest: +(useful(best) / peak).toFixed(4), fractionOfPeak: +(useful(med) / peak).toFixed(4) } : {}) },
+        `train SGD lr 0.1${fuse ? '*' : ' '} ${b.name.padEnd(8)} ${Math.round(med).toLocaleString('en-US').padStart(8)} samples/s median, ${Math.round(best).toLocaleString('en-US').padStart(8)} best  (${runs} epochs of ${n} samples${ofPeak})`);
+      model.dispose();
+    }
   }
+  if (args.includes('--fused')) console.log('  * the optimizer step inside the dW GEMMs (optimizer.fuse = true, f32_gemm_tn_step)');
 }
 
 if (!threadsArg && (!only || only === 'profile')) {

@@ -1,4 +1,4 @@
-// One epoch's batches: gather a batch, train step, L2, divergence check, optimizer step (or, for SGD and momentum,
+// One epoch's batches: gather a batch, train step, L2, divergence check, optimizer step (or, with optimizer.fuse,
 // forward, L2, divergence check, backward with the step inside the dW GEMMs), running
 // sums, callbacks. Nothing here allocates per step.
 

@@ -66,6 +66,7 @@ describe.each(backends())('fused optimizer step on %s', (_name, backend) => {
       const fused = counted(backend), plain = counted(backend);
       const make = (b: Backend) => new Sequential({ inputSize: 6, seed: 3, backend: b, layers: c.layers }).compile(c.compile);
       const a = make(fused.b), b = make(plain.b);
+      a.session.optimizer.fuse = true;
       b.session.optimizer.fuse = false;
       expect(a.session.optimizer.fusedHyperPtr !== 0, 'the optimizer fuses').toBe(c.fuses);
       const ha = a.fitSync(X, target, { epochs: 3, batchSize: 16, classWeight: c.classes === 2 && c.compile.loss !== 'meanSquaredError' ? { 0: 1, 1: 2 } : undefined });
