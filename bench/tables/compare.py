@@ -15,7 +15,8 @@ The column types come from simdnet's model file so that both pipelines have the 
 comparison is of the fitting and the learning, not of two guesses. Prints accuracy or R² (mean ±
 std over the seeds) and the difference in points.
 
-Usage (from the repository root, after npm run build): /usr/bin/python3 bench/tables/compare.py [--seeds N]
+Usage (from the repository root, after npm run build): /usr/bin/python3 bench/tables/compare.py [--seeds N] [--only NAME]
+  --fixture: only the committed FIXTURE_TABLES, and write test/fixtures/tables/scores.json (splits and scores)
 """
 import csv, io, json, math, os, subprocess, sys, tempfile, warnings
 import numpy as np
@@ -33,6 +34,8 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
 FIX = os.path.join(ROOT, 'test', 'fixtures', 'tables')
 CLI = ['node', os.path.join(ROOT, 'dist', 'cli', 'main.js')]
 EPOCHS, HIDDEN, LR, BATCH = 50, 64, 0.001, 32
+PKG = '/usr/lib/python3/dist-packages'
+# (file, label): committed fixtures by name, the others read where their Debian package puts them
 TABLES = [
     ('penguins_raw.csv', 'Species'),
     ('penguins_raw.csv', 'Body Mass (g)'),
@@ -41,28 +44,47 @@ TABLES = [
     ('autos.csv', 'price'),
     ('seattle-weather.csv', 'weather'),
     ('seattle-weather.csv', 'temp_max'),
+    ('anes96.csv', 'vote'),
+    ('modechoice.csv', 'choice'),
+    (f'{PKG}/statsmodels/stats/tests/results/framing.csv', 'cong_mesg'),
+    (f'{PKG}/statsmodels/regression/tests/results/dietox.csv', 'Weight'),
+    (f'{PKG}/statsmodels/datasets/fertility/fertility.csv', '2010'),
+    ('/usr/share/matplotlib/mpl-data/sample_data/Stocks.csv', 'AAPL'),
 ]
+# the committed tables whose scikit-learn scores (and splits) test/cli/table-scores.test.ts compares with
+FIXTURE_TABLES = [('anes96.csv', 'vote'), ('modechoice.csv', 'choice'), ('cars.csv', 'Miles_per_Gallon'), ('penguins_raw.csv', 'Species')]
 NA = ['', 'NA', 'N/A', 'n/a', 'NaN', 'nan', 'null', 'NULL', 'Null', 'None', '?', '#N/A']
 warnings.filterwarnings('ignore', category=ConvergenceWarning)
 
 
 def split(path, seed, dirname):
-    with open(path, newline='') as f:
-        rows = list(csv.reader(f))
-    header, body = rows[0], rows[1:]
+    """Splits the raw lines (every table here has one record per line): comment lines and the header
+    go to both parts, the body rows by a NumPy permutation of the seed."""
+    with open(path, newline='', encoding='utf-8-sig') as f:
+        lines = [l for l in f.read().splitlines() if l.strip() != '']
+    h = 0
+    while lines[h].lstrip().startswith('#'):
+        h += 1
+    head, body = lines[:h + 1], lines[h + 1:]
     perm = np.random.RandomState(seed).permutation(len(body))
     n_test = int(math.ceil(0.25 * len(body)))
     parts = {'test': sorted(perm[:n_test]), 'train': sorted(perm[n_test:])}
-    out = {}
+    out = {'comments': h, 'test_rows': [int(i) for i in parts['test']]}
     for name, idx in parts.items():
         p = os.path.join(dirname, f'{name}.csv')
         with open(p, 'w', newline='') as f:
-            w = csv.writer(f, lineterminator='\n')
-            w.writerow(header)
-            for i in idx:
-                w.writerow(body[i])
+            f.write('\n'.join(head + [body[i] for i in idx]) + '\n')
         out[name] = p
     return out
+
+
+def read(path, comments, label):
+    """The part as pandas reads it: delimiter sniffed, comment lines skipped, R's row names as the index,
+    names in single quotes unquoted; every cell as text, the NA spellings simdnet uses."""
+    d = pd.read_csv(path, sep=None, engine='python', skiprows=comments, na_values=NA, keep_default_na=False, dtype=str)
+    d.columns = [c[1:-1] if len(c) >= 2 and c[0] == c[-1] == "'" else c for c in d.columns]
+    d = d.apply(lambda s: s.str.strip())
+    return d[d[label].notna()]
 
 
 def date_parts(values, fmt, parts):
@@ -105,7 +127,7 @@ def sklearn_pipeline(columns):
 
 
 def run(table, label, seed, tmp):
-    paths = split(os.path.join(FIX, table), seed, tmp)
+    paths = split(table if os.path.isabs(table) else os.path.join(FIX, table), seed, tmp)
     model = os.path.join(tmp, 'model.json')
     r = subprocess.run([*CLI, 'train', paths['train'], '--label', label, '--test-data', paths['test'], '--validation-split', '0',
                         '--epochs', str(EPOCHS), '--hidden', str(HIDDEN), '--lr', str(LR), '--batch-size', str(BATCH),
@@ -117,9 +139,7 @@ def run(table, label, seed, tmp):
     task = m['task']
     ours = summary['accuracy'] if task == 'classification' else summary['r2']
     columns = m['input']['pipeline']['columns']
-    train = pd.read_csv(paths['train'], na_values=NA, keep_default_na=False, dtype=str)
-    test = pd.read_csv(paths['test'], na_values=NA, keep_default_na=False, dtype=str)
-    train, test = train[train[label].notna()], test[test[label].notna()]
+    train, test = read(paths['train'], paths['comments'], label), read(paths['test'], paths['comments'], label)
     pre = sklearn_pipeline(columns)
     if task == 'classification':
         est = MLPClassifier(hidden_layer_sizes=(HIDDEN,), alpha=0.0, batch_size=BATCH, learning_rate_init=LR, max_iter=EPOCHS,
@@ -132,7 +152,7 @@ def run(table, label, seed, tmp):
         reg = TransformedTargetRegressor(regressor=est, transformer=StandardScaler())
         pipe = Pipeline([('pre', pre), ('mlp', reg)]).fit(train, train[label].astype(float))
         theirs = r2_score(test[label].astype(float), pipe.predict(test))
-    return task, ours, theirs
+    return task, ours, theirs, paths['test_rows']
 
 
 def main():
@@ -140,22 +160,31 @@ def main():
     print(f'scikit-learn {sklearn.__version__}, pandas {pd.__version__}; mlp {HIDDEN} relu, adam {LR}, batch {BATCH}, {EPOCHS} epochs; seeds 1..{seeds}, 75/25 splits')
     print(f"{'table':22} {'label':18} {'score':9} {'simdnet':>16} {'scikit-learn':>16} {'difference':>11}")
     results = []
+    fixture = '--fixture' in sys.argv
+    tables = FIXTURE_TABLES if fixture else TABLES
     only = sys.argv[sys.argv.index('--only') + 1] if '--only' in sys.argv else None
-    for table, label in TABLES:
-        if only and only not in label:
+    for table, label in tables:
+        if only and only not in label and only not in table:
             continue
-        ours, theirs = [], []
+        ours, theirs, rows = [], [], []
         for seed in range(1, seeds + 1):
             with tempfile.TemporaryDirectory() as tmp:
-                task, a, b = run(table, label, seed, tmp)
+                task, a, b, test_rows = run(table, label, seed, tmp)
+                rows.append(test_rows)
             ours.append(a)
             theirs.append(b)
         o, t = np.array(ours), np.array(theirs)
         score = 'accuracy' if task == 'classification' else 'R²'
         diff = 100 * (o.mean() - t.mean())
-        print(f'{table:22} {label:18} {score:9} {100 * o.mean():9.2f} ± {100 * o.std():4.2f} {100 * t.mean():9.2f} ± {100 * t.std():4.2f} {diff:+10.2f}')
-        results.append({'table': table, 'label': label, 'task': task, 'simdnet': ours, 'sklearn': theirs})
+        print(f'{os.path.basename(table):22} {label:18} {score:9} {100 * o.mean():9.2f} ± {100 * o.std():4.2f} {100 * t.mean():9.2f} ± {100 * t.std():4.2f} {diff:+10.2f}')
+        results.append({'table': os.path.basename(table), 'label': label, 'task': task, 'simdnet': ours, 'sklearn': theirs, 'testRows': rows})
     json.dump(results, open(os.path.join(tempfile.gettempdir(), 'simdnet-compare.json'), 'w'))
+    if fixture:
+        out = {'sklearn': sklearn.__version__, 'pandas': pd.__version__, 'split': '75/25, numpy RandomState(seed).permutation of the body rows; testRows are 0-based body rows',
+               'simdnet': 'train train.csv --label L --test-data test.csv --validation-split 0 (mlp 64, adam 0.001, batch 32, 50 epochs) --seed seed', 'tables': results}
+        with open(os.path.join(FIX, 'scores.json'), 'w') as f:
+            json.dump(out, f, separators=(',', ':'))
+        print('wrote', os.path.join(FIX, 'scores.json'))
 
 
 if __name__ == '__main__':

@@ -194,7 +194,11 @@ export class ColumnPipeline {
     if (this.j.label !== null) known.add(this.j.label);
     const lacking = this.j.columns.filter((c) => makeEncoder(c, dummyContext) !== null && !names.includes(c.name)).map((c) => c.name);
     if (lacking.length) {
-      throw new ValidationError('columns', `${where}the data lacks ${lacking.length === 1 ? 'the column' : 'the columns'} ${lacking.map((n) => JSON.stringify(n)).join(', ')} that the model uses`);
+      // a name that differs only in case or spaces is most likely the same column, written otherwise
+      const fold = (n: string) => n.trim().toLowerCase();
+      const near = lacking.flatMap((n) => names.filter((m) => !known.has(m) && fold(m) === fold(n)).map((m) => `${JSON.stringify(m)} for ${JSON.stringify(n)}`));
+      const hint = near.length ? ` (the data has ${near.join(', ')}: names are matched exactly, case included)` : '';
+      throw new ValidationError('columns', `${where}the data lacks ${lacking.length === 1 ? 'the column' : 'the columns'} ${lacking.map((n) => JSON.stringify(n)).join(', ')} that the model uses${hint}`);
     }
     const extra = names.filter((n) => !known.has(n));
     if (extra.length && (options.extra ?? 'error') === 'error') {
