@@ -31,7 +31,7 @@ export {
 } from './train/optimizers.js';
 export type { OptimizerSpec, OptimizerName, Schedule, LearningRate } from './train/optimizers.js';
 export type { FitOptions, History, EpochLogs, BatchLogs, EarlyStopping, EpochDiagnostics, LayerDiagnostics, LayerStats } from './train/fit.js';
-export type { DataSource, SourceBatch, SourceFitOptions } from './train/stream-fit.js';
+export type { DataSource, ResumableSource, SourceBatch, SourceFitOptions } from './train/stream-fit.js';
 export { readCheckpoint, encodeCheckpoint, decodeCheckpoint, CHECKPOINT_FORMAT } from './train/checkpoint.js';
 export type { Checkpoint, CheckpointOptions, CheckpointRun, CheckpointSource } from './train/types.js';
 export { gradientCheck } from './train/gradcheck.js';

@@ -11,6 +11,7 @@ import { CsvStream } from '../data/stream/csv-stream.js';
 import { fitStream, TableDataset, type StreamSplit } from '../data/stream/dataset.js';
 import { Sequential } from '../nn/sequential.js';
 import { trainingReport } from '../report/report.js';
+import type { Checkpoint } from '../train/types.js';
 import { UsageError } from './args.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { CLI_MODEL_FORMAT, CLI_MODEL_VERSION, type CliModelFile } from './modelfile.js';
@@ -39,7 +40,8 @@ class Growable {
 }
 
 export async function trainStream(io: Io, mode: Mode, spec: string, o: Record<string, unknown>, s: TrainSettings, info: BackendInfo,
-  columnLines: (p: import('../data/columns/pipeline.js').ColumnPipeline, label: string) => string): Promise<void> {
+  columnLines: (p: import('../data/columns/pipeline.js').ColumnPipeline, label: string) => string,
+  ck: { checkpoint?: { path: string; every: number }; resumeFrom?: Checkpoint } = {}): Promise<void> {
   if (s.kind !== 'mlp') throw new UsageError(`--model ${s.kind} trains in memory; a streamed table trains --model mlp`);
   if (o['test-data'] !== undefined) throw new UsageError('--test-data is not available with --stream: the test rows are a hashed part of the file (--test-split)');
   const say = (line: string) => { if (mode === 'text') io.err(line + '\n'); };
@@ -77,12 +79,16 @@ export async function trainStream(io: Io, mode: Mode, spec: string, o: Record<st
   const dropMissing = o.missing === 'drop';
   const train = new TableDataset(stream, pipeline, target, { batchSize: s.batchSize, shuffleBuffer, seed: s.seed, split, part: 'train', dropMissing });
   const val = split.validation > 0 ? new TableDataset(stream, pipeline, target, { batchSize: 4096, shuffleBuffer: 0, split, part: 'validation', dropMissing }) : undefined;
+  if (ck.resumeFrom) say(`resuming from ${String(o.resume)}: ${ck.resumeFrom.epoch} of ${s.epochs} epochs done${ck.resumeFrom.stopped ? ' (training had stopped there)' : ''}`);
   const progress = new Progress(io, mode, s.epochs, Math.ceil(fit.rows / s.batchSize));
+  if (ck.resumeFrom) progress.resumeAt(ck.resumeFrom.epoch);
   const t1 = performance.now();
   const history = await net.fit(train, {
     epochs: s.epochs, batchSize: s.batchSize, ...(val ? { validationData: val } : {}), ...(classWeight ? { classWeight } : {}),
     ...(s.earlyStopping !== undefined ? { earlyStopping: { patience: s.earlyStopping, restoreBestWeights: true } } : {}),
     callbacks: { onEpochEnd: progress.onEpochEnd, onBatchEnd: progress.onBatchEnd },
+    ...(ck.checkpoint ? { checkpoint: ck.checkpoint } : {}),
+    ...(ck.resumeFrom ? { resumeFrom: ck.resumeFrom } : {}),
   });
   const trainSeconds = (performance.now() - t1) / 1000;
   const rows = train.rowsRead * history.epoch.length;

@@ -49,6 +49,11 @@ export function columnLines(pipeline: ColumnPipeline, label: string): string {
   return out;
 }
 
+/** --checkpoint FILE [--checkpoint-every N] as fit's checkpoint option. */
+function checkpointing(o: Record<string, unknown>): { checkpoint?: { path: string; every: number } } {
+  return o.checkpoint ? { checkpoint: { path: resolve(String(o.checkpoint)), every: (o['checkpoint-every'] as number | undefined) ?? 1 } } : {};
+}
+
 export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o: Record<string, unknown>): Promise<void> {
   if (!dataSpec) throw new UsageError("'simdnet train' needs <data>: a CSV file, an IDX images file, or iris / digits");
   const s = settingsFrom(o);
@@ -66,9 +71,8 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
   const say = (line: string) => { if (mode === 'text') io.err(line + '\n'); };
 
   if (!isMatrixSpec(dataSpec) && wantsStream(dataSpec, o)) {
-    if (o.checkpoint || resumeFrom) throw new UsageError('--checkpoint and --resume apply to in-memory training; a streamed table (--stream, or a file over 256 MB) is read anew each epoch');
     if (o.trajectory) throw new UsageError('--trajectory applies to in-memory training; a streamed table (--stream, or a file over 256 MB) keeps no parameter snapshots');
-    await trainStream(io, mode, dataSpec, o, s, info, columnLines);
+    await trainStream(io, mode, dataSpec, o, s, info, columnLines, { ...checkpointing(o), resumeFrom });
     return;
   }
   const dialect = dialectFrom(o);
@@ -102,7 +106,7 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
     diagnostics: Boolean(o.report),
     ...(o.trajectory ? { trajectory: true } : {}),
     ...(weights ? { classWeight: weights } : {}),
-    ...(o.checkpoint ? { checkpoint: { path: resolve(String(o.checkpoint)), every: (o['checkpoint-every'] as number | undefined) ?? 1 } } : {}),
+    ...checkpointing(o),
     ...(resumeFrom ? { resumeFrom } : {}),
   });
   const trainSeconds = (performance.now() - t0) / 1000;

@@ -217,11 +217,7 @@ export class Sequential {
   fit(X: MatrixLike | DataSource, y?: TargetsLike | SourceFitOptions, options: FitOptions = {}): Promise<History> {
     try {
       if (isDataSource(X)) {
-        const o = (y ?? {}) as SourceFitOptions & FitOptions;
-        if (o.checkpoint !== undefined || o.resumeFrom !== undefined) {
-          throw new ValidationError(o.checkpoint !== undefined ? 'checkpoint' : 'resumeFrom', 'checkpoints cover training on matrices (X, y); a data source is read anew each epoch and cannot be resumed mid-run');
-        }
-        return fitSource(this.session, X, o);
+        return fitSource(this.session, X, (y ?? {}) as SourceFitOptions, () => this.checkpointModel());
       }
       return runAsync(trainLoop(this.session, X as MatrixLike, y as TargetsLike, options, { sync: false, seed: this.seed, model: () => this.checkpointModel() }));
     } catch (e) {

@@ -21,6 +21,8 @@ export interface LoopState {
   wait: number;
   bestEpoch: number;
   bestWeights: LayerWeights[] | undefined;
+  /** fit(source): the sources' states, taken before a checkpoint is captured and given back by restore. */
+  sources?: Checkpoint['source'];
 }
 
 export interface CheckedCheckpointOptions { every: number; path?: string; onSave?: CheckpointOptions['onSave'] }
@@ -29,8 +31,10 @@ export interface CheckpointSupport {
   options(o: CheckpointOptions): CheckedCheckpointOptions;
   read(source: CheckpointSource, what?: string): Checkpoint;
   describe(M: Matrix, T: Targets, W: Float32Array | undefined, val: [Matrix, Targets] | undefined, batchSize: number, shuffle: boolean, es: EarlyStopping | undefined): CheckpointRun;
+  describeSource(inputSize: number, outputs: number, batchSize: number, validation: boolean, classWeight: ArrayLike<number> | undefined, es: EarlyStopping | undefined): CheckpointRun;
   capture(session: TrainingSession, model: Checkpoint['model'], run: CheckpointRun, s: LoopState): Checkpoint;
-  restore(session: TrainingSession, model: Checkpoint['model'], run: CheckpointRun, c: Checkpoint, s: LoopState): void;
+  /** `check` refuses what only the caller can judge, after the checkpoint's own checks and before anything is written. */
+  restore(session: TrainingSession, model: Checkpoint['model'], run: CheckpointRun, c: Checkpoint, s: LoopState, check?: (c: Checkpoint) => void): void;
   save(c: Checkpoint, o: CheckedCheckpointOptions, sync: boolean): Promise<void> | undefined;
 }
 

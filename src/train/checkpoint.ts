@@ -10,7 +10,7 @@
 // checkpoint-format.ts turns it into bytes.
 
 import { ModelFormatError, ValidationError } from '../errors.js';
-import { writeFileAtomic, writeFileAtomicAsync } from '../io/atomic.js';
+import { assertWritable, writeFileAtomic, writeFileAtomicAsync } from '../io/atomic.js';
 import type { Matrix } from '../data/matrix.js';
 import type { LayerSpec } from '../nn/layers.js';
 import { readWeights, writeWeights } from '../nn/params.js';
@@ -34,8 +34,21 @@ export function describeRun(M: Matrix, T: Targets, W: Float32Array | undefined, 
   if (val) c = crc32(bytesOf(val[1].Y.data), crc32(bytesOf(val[0].data), c));
   return {
     rows: M.rows, inputSize: M.cols, outputs: T.Y.cols, batchSize, shuffle, validationRows: val ? val[0].rows : 0, dataCrc: c,
-    earlyStopping: es ? { patience: es.patience, monitor: es.monitor, minDelta: es.minDelta ?? 0, restoreBestWeights: es.restoreBestWeights ?? false } : null,
+    earlyStopping: earlyStoppingOf(es),
   };
+}
+
+/** The identity of a fit on a data source: what can be known before the first batch. */
+export function describeSourceRun(inputSize: number, outputs: number, batchSize: number, validation: boolean, classWeight: ArrayLike<number> | undefined,
+  es: EarlyStopping | undefined): CheckpointRun {
+  return {
+    rows: 0, inputSize, outputs, batchSize, shuffle: false, validationRows: 0, dataCrc: 0, earlyStopping: earlyStoppingOf(es),
+    stream: { validation, classWeight: classWeight ? Array.from(classWeight) : null },
+  };
+}
+
+function earlyStoppingOf(es: EarlyStopping | undefined): CheckpointRun['earlyStopping'] {
+  return es ? { patience: es.patience, monitor: es.monitor, minDelta: es.minDelta ?? 0, restoreBestWeights: es.restoreBestWeights ?? false } : null;
 }
 
 export function captureCheckpoint(session: TrainingSession, model: Checkpoint['model'], run: CheckpointRun, s: LoopState): Checkpoint {
@@ -47,6 +60,7 @@ export function captureCheckpoint(session: TrainingSession, model: Checkpoint['m
     rng: net.arena.views.u32.slice(net.rngPtr >>> 2, (net.rngPtr >>> 2) + 4), shuffleRng: s.shuffleRng.state(), permutation: s.perm.slice(),
     optimizer: { type: session.settings.optimizer.type, step: opt.step, moments: opt.moments },
     earlyStopping: run.earlyStopping ? { best: s.best, wait: s.wait, bestEpoch: s.bestEpoch, bestWeights: s.bestWeights ?? null } : null,
+    ...(s.sources ? { source: structuredClone(s.sources) } : {}),
   };
 }
 
@@ -62,6 +76,11 @@ function firstDifference(c: Checkpoint, model: Checkpoint['model'], run: Checkpo
     if (JSON.stringify(m.compile[key]) !== JSON.stringify(model.compile[key])) return `it was compiled with ${key} ${JSON.stringify(m.compile[key])}, this model with ${JSON.stringify(model.compile[key])}`;
   }
   const r = c.run;
+  if (!r.stream !== !run.stream) return `it was written by a fit on ${r.stream ? 'a data source' : 'matrices (X, y)'}, this is a fit on ${run.stream ? 'a data source' : 'matrices (X, y)'}`;
+  if (r.stream && JSON.stringify(r.stream) !== JSON.stringify(run.stream)) {
+    return r.stream.validation !== run.stream!.validation ? `it was written ${r.stream.validation ? 'with' : 'without'} validationData, this run is ${run.stream!.validation ? 'with' : 'without'}`
+      : `it was written with classWeight ${JSON.stringify(r.stream.classWeight)}, this run has ${JSON.stringify(run.stream!.classWeight)}`;
+  }
   if (r.rows !== run.rows || r.inputSize !== run.inputSize || r.outputs !== run.outputs) return `it was written for ${r.rows} training rows × ${r.inputSize} features → ${r.outputs} outputs, this run has ${run.rows} × ${run.inputSize} → ${run.outputs}`;
   if (r.validationRows !== run.validationRows) return `it was written with ${r.validationRows} validation rows, this run has ${run.validationRows}`;
   if (r.dataCrc !== run.dataCrc) return 'it was written for other training data (the CRC-32 of the inputs, targets, row weights and validation data differs; same seed and validationSplit?)';
@@ -76,7 +95,8 @@ function layerList(layers: readonly LayerSpec[]): string {
 }
 
 /** Puts a checkpoint's state into the session and the loop; refuses one of another model or run. */
-export function restoreCheckpoint(session: TrainingSession, model: Checkpoint['model'], run: CheckpointRun, c: Checkpoint, s: LoopState): void {
+export function restoreCheckpoint(session: TrainingSession, model: Checkpoint['model'], run: CheckpointRun, c: Checkpoint, s: LoopState,
+  check?: (c: Checkpoint) => void): void {
   const why = firstDifference(c, model, run);
   if (why) throw new ValidationError('resumeFrom', `the checkpoint does not belong to this run: ${why}`);
   const { net } = session;
@@ -85,7 +105,9 @@ export function restoreCheckpoint(session: TrainingSession, model: Checkpoint['m
   shape(c.permutation instanceof Int32Array && c.permutation.length === run.rows && isPermutation(c.permutation), `the row order is not a permutation of ${run.rows} rows`);
   shape(Number.isInteger(c.epoch) && c.epoch >= 0, `epoch ${c.epoch}`);
   shape(isHistory(c.history, c.epoch), 'its history does not have one entry per epoch');
+  if (run.stream) shape(!!c.source && typeof c.source === 'object' && [c.source.train, c.source.validation].every((v) => v === null || (Array.isArray(v) && v.every(Number.isFinite))), 'the sources\' state is missing');
   if (run.earlyStopping) shape(!!c.earlyStopping && typeof c.earlyStopping.best === 'number' && Number.isInteger(c.earlyStopping.wait), 'early-stopping state missing');
+  check?.(c);
   try {
     // Everything is checked before anything is written: a refused checkpoint leaves the model as it was.
     session.optimizer.checkState(c.optimizer.step, c.optimizer.moments);
@@ -107,6 +129,7 @@ export function restoreCheckpoint(session: TrainingSession, model: Checkpoint['m
   s.epoch = c.epoch;
   s.stopped = c.stopped;
   Object.assign(s.history, structuredClone(c.history));
+  if (c.source) s.sources = structuredClone(c.source);
   if (c.earlyStopping) {
     s.best = c.earlyStopping.best;
     s.wait = c.earlyStopping.wait;
@@ -184,30 +207,29 @@ export function checkpointOptions(o: CheckpointOptions): CheckedCheckpointOption
   if (o.path !== undefined && (typeof o.path !== 'string' || o.path === '')) throw new ValidationError('checkpoint.path', `expected a file path, got ${JSON.stringify(o.path)}`);
   if (o.onSave !== undefined && typeof o.onSave !== 'function') throw new ValidationError('checkpoint.onSave', `expected a function, got ${typeof o.onSave}`);
   if (o.path === undefined && o.onSave === undefined) throw new ValidationError('checkpoint', 'needs a path (Node) or an onSave callback');
+  // Found out now, not after the first epoch: the directory exists and takes a new file.
+  if (o.path !== undefined) assertWritable(o.path, 'checkpoint.path');
   return { every, path: o.path, onSave: o.onSave };
 }
 
-/** Writes / hands over one checkpoint; returns a promise to await in fit() (undefined when done synchronously). */
+/** Writes / hands over one checkpoint: the file first, then onSave (so onSave sees a checkpoint that is on disk).
+ *  Returns a promise for fit() to await (undefined when done synchronously). */
 export function saveCheckpoint(c: Checkpoint, o: CheckedCheckpointOptions, sync: boolean): Promise<void> | undefined {
-  const pending: Promise<void>[] = [];
-  if (o.path !== undefined) {
-    const bytes = encodeCheckpoint(c);
-    if (sync) writeFileAtomic(o.path, bytes, 'checkpoint.path');
-    else pending.push(writeFileAtomicAsync(o.path, bytes, 'checkpoint.path'));
+  if (!sync) {
+    return (async () => {
+      if (o.path !== undefined) await writeFileAtomicAsync(o.path, encodeCheckpoint(c), 'checkpoint.path');
+      await o.onSave?.(c);
+    })();
   }
-  if (o.onSave) {
-    const r = o.onSave(c);
-    if (r && typeof (r as Promise<void>).then === 'function') {
-      if (sync) {
-        (r as Promise<void>).catch(() => {});
-        throw new ValidationError('checkpoint.onSave', 'returned a promise, which fitSync cannot wait for: use await model.fit()');
-      }
-      pending.push(r as Promise<void>);
-    }
+  if (o.path !== undefined) writeFileAtomic(o.path, encodeCheckpoint(c), 'checkpoint.path');
+  const r = o.onSave?.(c);
+  if (r && typeof (r as Promise<void>).then === 'function') {
+    (r as Promise<void>).catch(() => {});
+    throw new ValidationError('checkpoint.onSave', 'returned a promise, which fitSync cannot wait for: use await model.fit()');
   }
-  return pending.length ? Promise.all(pending).then(() => undefined) : undefined;
+  return undefined;
 }
 
 installCheckpoints({
-  options: checkpointOptions, read: readCheckpoint, describe: describeRun, capture: captureCheckpoint, restore: restoreCheckpoint, save: saveCheckpoint,
+  options: checkpointOptions, read: readCheckpoint, describe: describeRun, describeSource: describeSourceRun, capture: captureCheckpoint, restore: restoreCheckpoint, save: saveCheckpoint,
 });

@@ -3,25 +3,61 @@
 // the model's batch buffers in the arena (no per-step allocation in the training step); a full
 // buffer of batchSize rows is one optimizer step. Validation data may be a source too, evaluated
 // at each epoch's end. The History is the same as fit()'s.
+//
+// Checkpoints (checkpoint / resumeFrom) are taken at epoch ends, where a pass is over: the stream's
+// position is then the start of the next pass and a shuffle buffer is drained, so what a resume
+// needs of the source is which pass comes next. A ResumableSource (TableDataset) reports that
+// (its pass count, which seeds its shuffle buffer) and the checkpoint holds it; a run killed
+// mid-epoch resumes from the last checkpoint and replays that epoch from the start of its pass,
+// deterministically. A source without that state must give the same batches on every fresh pass.
 
 import type { Matrix, MatrixLike } from '../data/matrix.js';
 import { DivergenceError, ValidationError } from '../errors.js';
 import { argmaxAt } from '../data/matrix.js';
 import type { TargetsLike } from '../nn/targets.js';
-import { writeWeights, type LayerWeights } from '../nn/params.js';
+import { writeWeights } from '../nn/params.js';
+import { Rng } from '../rng.js';
+import { checkpointSupport, type LoopState } from './checkpoint-hooks.js';
 import { earlyStoppingEpoch } from './early-stopping.js';
 import { learningRateAt } from './optimizers.js';
 import type { Evaluation, TrainingSession } from './session.js';
-import type { EpochLogs, FitOptions, History } from './types.js';
+import type { Checkpoint, EpochLogs, FitOptions, History } from './types.js';
 
 export interface SourceBatch { X: MatrixLike; y: TargetsLike }
 export type DataSource = AsyncIterable<SourceBatch> | Iterable<SourceBatch>;
 
-export interface SourceFitOptions extends Omit<FitOptions, 'validationData' | 'validationSplit' | 'classWeight' | 'sampleWeight' | 'checkpoint' | 'resumeFrom'> {
+export interface SourceFitOptions extends Omit<FitOptions, 'validationData' | 'validationSplit' | 'classWeight' | 'sampleWeight'> {
   /** Evaluated after every epoch: a source, or [X, y]. */
   validationData?: DataSource | [MatrixLike, TargetsLike];
   /** One weight per class index (streams cannot count classes before the first pass; fitStream gives the counts). */
   classWeight?: ArrayLike<number>;
+}
+
+/**
+ * A source that can say where its passes are and go back there, so that a checkpoint of
+ * fit(source) holds it (TableDataset: the passes started, which seed its shuffle buffer).
+ */
+export interface ResumableSource {
+  sourceState(): number[];
+  restoreSourceState(state: readonly number[]): void;
+}
+
+function isResumable(x: unknown): x is ResumableSource {
+  return typeof (x as ResumableSource).sourceState === 'function' && typeof (x as ResumableSource).restoreSourceState === 'function';
+}
+
+function sourceState(x: unknown): number[] | null {
+  return x !== undefined && isResumable(x) ? x.sourceState().slice() : null;
+}
+
+/** Refuses a checkpoint whose source state does not fit the source (checked before anything is restored). */
+function checkSource(x: unknown, state: number[] | null, what: string): void {
+  const resumable = x !== undefined && !Array.isArray(x) && isResumable(x);
+  if (resumable !== (state !== null)) {
+    throw new ValidationError('resumeFrom', state !== null
+      ? `the checkpoint holds the position of a resumable ${what} (a TableDataset), this ${what} has no restoreSourceState()`
+      : `the checkpoint was written with a ${what} that has no state, this ${what} is resumable (a TableDataset)`);
+  }
 }
 
 /** True for an iterable of batches (not a matrix or an array of rows). */
@@ -96,16 +132,16 @@ async function evaluateSource(session: TrainingSession, data: DataSource | [Matr
  * Trains on a data source, epoch by epoch.
  * @example await model.fit(new TableDataset(stream, pipeline, target, { batchSize: 64 }), { epochs: 3 })
  */
-export async function fitSource(session: TrainingSession, source: DataSource, options: SourceFitOptions = {}): Promise<History> {
+export async function fitSource(session: TrainingSession, source: DataSource, options: SourceFitOptions = {}, model?: () => Checkpoint['model']): Promise<History> {
   session.net.beginRun('fit()');
   try {
-    return await run(session, source, options);
+    return await run(session, source, options, model);
   } finally {
     session.net.endRun();
   }
 }
 
-async function run(session: TrainingSession, source: DataSource, options: SourceFitOptions): Promise<History> {
+async function run(session: TrainingSession, source: DataSource, options: SourceFitOptions, model: (() => Checkpoint['model']) | undefined): Promise<History> {
   const { net, settings, mode } = session;
   net.assertTrainable();
   // A source is seen a batch at a time: its row count (the m of 'dataset') and its sums are unknown up front.
@@ -126,16 +162,27 @@ async function run(session: TrainingSession, source: DataSource, options: Source
   const monitor = es?.monitor ?? (options.validationData ? 'valLoss' : 'loss');
   if ((monitor === 'valLoss' || monitor === 'valAccuracy') && !options.validationData) throw new ValidationError('earlyStopping.monitor', `${monitor} needs validationData (a source: a TableDataset of the validation part)`);
   const higherBetter = monitor === 'accuracy' || monitor === 'valAccuracy';
-  const stop = { best: higherBetter ? -Infinity : Infinity, wait: 0, bestEpoch: -1, bestWeights: undefined as LayerWeights[] | undefined };
+  const ck = options.checkpoint !== undefined || options.resumeFrom !== undefined ? checkpointSupport(options.checkpoint !== undefined ? 'checkpoint' : 'resumeFrom') : undefined;
+  const ckOpts = options.checkpoint === undefined ? undefined : ck!.options(options.checkpoint);
+  const resumeFrom = options.resumeFrom === undefined ? undefined : ck!.read(options.resumeFrom);
+  if (ck && !model) throw new ValidationError(options.checkpoint !== undefined ? 'checkpoint' : 'resumeFrom', 'needs the model (use model.fit(source, options))');
+  const identity = ck ? { model: model!(), run: ck.describeSource(d, K, B, options.validationData !== undefined, cw, es) } : undefined;
   net.ensureCapacity(B);
   const { arena } = net;
   const opt = session.optimizer;
   const [xb, yb, wb, safe] = arena.allocAll([B * d * 4, B * K * 4, cw ? B * 4 : null, net.paramBlockFloats * 4]) as [number, number, number, number];
   const history: History = { epoch: [], loss: [], accuracy: [], valLoss: [], valAccuracy: [], learningRate: [], time: [], samplesPerSec: [], diagnostics: [], stoppedEarly: false, bestEpoch: -1, sourceTime: [] };
+  // The state one epoch hands the next besides the network and the optimizer. A source has no row
+  // order of its own here: the shuffling stream and permutation are empty stand-ins.
+  const s: LoopState = {
+    epoch: 0, stopped: false, history, shuffleRng: new Rng(0), perm: new Int32Array(0),
+    best: higherBetter ? -Infinity : Infinity, wait: 0, bestEpoch: -1, bestWeights: undefined,
+  };
   const totals = new Float64Array(4); // loss·m, correct, compared, rows
   const batchLogs = { batch: 0, size: 0, loss: 0 };
   let stopAll = false;
   let epoch = 0;
+  const validation = options.validationData;
   let m = 0;
   const lossView = () => arena.views.f64[net.lossPtr >>> 3]!;
   const step = () => {
@@ -164,7 +211,17 @@ async function run(session: TrainingSession, source: DataSource, options: Source
     m = 0;
   };
   try {
-    for (; epoch < epochs && !stopAll; epoch++) {
+    if (resumeFrom) {
+      ck!.restore(session, identity!.model, identity!.run, resumeFrom, s, (c) => {
+        checkSource(source, c.source!.train, 'source');
+        checkSource(validation, c.source!.validation, 'validationData');
+      });
+      if (s.sources!.train) (source as unknown as ResumableSource).restoreSourceState(s.sources!.train);
+      if (s.sources!.validation) (validation as unknown as ResumableSource).restoreSourceState(s.sources!.validation);
+    }
+    // Passes made by this call (an iterator can be read once: by the first epoch this call runs).
+    const first = s.epoch;
+    for (epoch = s.epoch; epoch < epochs && !s.stopped; epoch++) {
       const t0 = now();
       let lastYield = t0;
       const lr = learningRateAt(settings.optimizer.learningRate, epoch);
@@ -172,7 +229,7 @@ async function run(session: TrainingSession, source: DataSource, options: Source
       totals.fill(0);
       batchLogs.batch = 0;
       net.copyParamsTo(safe);
-      const it = iterate(source, epoch, 'source');
+      const it = iterate(source, epoch - first, 'source');
       let waited = 0;
       let t = now();
       for (let r = await it.next(); !r.done && !stopAll; r = await it.next()) {
@@ -199,7 +256,7 @@ async function run(session: TrainingSession, source: DataSource, options: Source
       const logs: EpochLogs = { epoch, loss: totals[0]! / totals[3]!, learningRate: lr, time: 0 };
       if (totals[2]) logs.accuracy = totals[1]! / totals[2]!;
       if (options.validationData) {
-        const v = await evaluateSource(session, options.validationData, epoch);
+        const v = await evaluateSource(session, options.validationData, epoch - first);
         logs.valLoss = v.loss;
         if (v.accuracy !== undefined) logs.valAccuracy = v.accuracy;
       }
@@ -213,15 +270,21 @@ async function run(session: TrainingSession, source: DataSource, options: Source
       history.time.push(logs.time);
       history.samplesPerSec.push(totals[3]! / Math.max(logs.time, 1e-9));
       history.sourceTime!.push(waited / 1000);
-      history.bestEpoch = es?.restoreBestWeights && stop.bestEpoch >= 0 ? stop.bestEpoch : epoch;
+      history.bestEpoch = es?.restoreBestWeights && s.bestEpoch >= 0 ? s.bestEpoch : epoch;
       const halt = options.callbacks?.onEpochEnd?.(epoch, logs) === false;
-      if (es && earlyStoppingEpoch(es, stop, logs[monitor], higherBetter, epoch, net)) history.stoppedEarly = true;
-      if (halt || history.stoppedEarly) break;
+      if (es && earlyStoppingEpoch(es, s, logs[monitor], higherBetter, epoch, net)) history.stoppedEarly = true;
+      s.epoch = epoch + 1;
+      s.stopped = halt || stopAll || history.stoppedEarly;
+      if (ckOpts && (s.epoch % ckOpts.every === 0 || s.epoch === epochs || s.stopped)) {
+        s.sources = { train: sourceState(source), validation: Array.isArray(validation) ? null : sourceState(validation) };
+        await ck!.save(ck!.capture(session, identity!.model, identity!.run, s), ckOpts, false);
+      }
+      if (s.stopped) break;
       await tick();
     }
-    if (es?.restoreBestWeights && stop.bestWeights) {
-      writeWeights(net, stop.bestWeights);
-      history.bestEpoch = stop.bestEpoch;
+    if (es?.restoreBestWeights && s.bestWeights) {
+      writeWeights(net, s.bestWeights);
+      history.bestEpoch = s.bestEpoch;
     }
     return history;
   } finally {

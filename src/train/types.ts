@@ -104,6 +104,9 @@ export interface CheckpointRun {
   /** CRC-32 of the training inputs, targets and row weights, then of the validation part. */
   dataCrc: number;
   earlyStopping: EarlyStopping | null;
+  /** A fit on a data source (fit(source)): whether it validates on a source and its class weights.
+   *  Its data is not known up front, so `rows` and `dataCrc` are 0 and it has no row order of its own. */
+  stream?: { validation: boolean; classWeight: number[] | null };
 }
 
 /** The state of a fit run after `epoch` epochs, as plain data (structured-cloneable). @example const c = readCheckpoint('run.ckpt'); c.epoch */
@@ -126,6 +129,9 @@ export interface Checkpoint {
   permutation: Int32Array;
   optimizer: { type: string; step: number; moments: Float32Array[] };
   earlyStopping: { best: number; wait: number; bestEpoch: number; bestWeights: LayerWeights[] | null } | null;
+  /** fit(source): where the training and validation sources are (a ResumableSource's state, e.g. a
+   *  TableDataset's passes, which seed its shuffle buffer), or null for a source that has none. */
+  source?: { train: number[] | null; validation: number[] | null };
 }
 
 /** fit()'s checkpoint option. */

@@ -5,7 +5,7 @@
 // test scores. A checkpoint of another architecture is refused in one line with exit code 2.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,53 @@ function summary(stdout: string): Record<string, unknown> {
   return s;
 }
 
+/** A CSV table: 6 numeric features and a 3-class text label, 600 rows. */
+function table(): string {
+  let seed = 7;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const lines = ['a,b,c,d,e,f,label'];
+  for (let i = 0; i < 600; i++) {
+    const k = i % 3;
+    lines.push([...Array.from({ length: 6 }, (_, j) => ((j % 3 === k ? 1 : 0) + next() - 0.5).toFixed(4)), ['red', 'green', 'blue'][k]].join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * The command left alone, then killed after the JSON line of epoch `first` (before its checkpoint),
+ * resumed and killed inside its `writes`-th checkpoint write (temp file complete, before the rename),
+ * then resumed to the end: the model file and the summary of the run left alone.
+ */
+async function killTwiceAndResume(args: string[], name: string, first: number, writes: number): Promise<void> {
+  const alone = await run([...args, '--checkpoint', `${name}-alone.ckpt`, '--out', `${name}-alone.json`]);
+  expect(alone.stderr).toBe('');
+  expect(alone.code).toBe(0);
+  // --threads 2 really runs the shared-memory binary with its worker.
+  expect((JSON.parse(alone.stdout.trim().split('\n').at(-1)!) as { binary: string }).binary.startsWith('threads')).toBe(args.includes('--threads'));
+  const ck = `${name}.ckpt`;
+  const one = await run([...args, '--checkpoint', ck, '--out', `${name}.json`], `epoch:${first}`);
+  expect(one.signal).toBe('SIGKILL');
+  expect(one.stdout).toContain(`"epoch":${first},`);
+  expect(one.stdout).not.toContain(`"epoch":${first + 1},`);
+  const two = await run([...args, '--checkpoint', ck, '--resume', ck, '--out', `${name}.json`], `rename:${writes}`);
+  expect(two.signal).toBe('SIGKILL');
+  // Resumed after the first-1 epochs on disk; killed inside its writes-th checkpoint write.
+  const killedIn = first - 1 + writes;
+  expect(two.stdout.split('\n')[0]).toContain(`"epoch":${first},`);
+  expect(two.stdout).toContain(`"epoch":${killedIn},`);
+  expect(two.stdout).not.toContain(`"epoch":${killedIn + 1},`);
+  expect(readdirSync(dir).some((f) => f.startsWith(`.${ck}.`) && f.endsWith('.tmp'))).toBe(true);
+  const three = await run([...args, '--checkpoint', ck, '--resume', ck, '--out', `${name}.json`]);
+  expect(three.stderr).toBe('');
+  expect(three.code).toBe(0);
+  expect(three.stdout.split('\n')[0]).toContain(`"epoch":${killedIn},`);
+  const a = modelFile(`${name}-alone.json`);
+  const b = modelFile(`${name}.json`);
+  expect(b.model).toBe(a.model);
+  expect(b.file).toEqual(a.file);
+  expect(summary(three.stdout)).toEqual(summary(alone.stdout));
+}
+
 describe('simdnet train --checkpoint / --resume', () => {
   it('killed after epoch 5, then inside the checkpoint write of epoch 9, resumed each time: the model file of the uninterrupted run', async () => {
     const alone = await run([...TRAIN, '--checkpoint', 'alone.ckpt', '--out', 'alone.json']);
@@ -71,6 +118,18 @@ describe('simdnet train --checkpoint / --resume', () => {
     expect(b.model).toBe(a.model);
     expect(b.file).toEqual(a.file);
     expect(summary(third.stdout)).toEqual(summary(alone.stdout));
+  });
+
+  it('the same with --threads 2: killed after epoch 3, then inside the checkpoint write of epoch 5, resumed: the uninterrupted run\'s model file', async () => {
+    await killTwiceAndResume([...TRAIN, '--threads', '2'], 't2', 3, 3);
+  });
+
+  it('--stream (a TableDataset per epoch, shuffle buffer, validation part): killed twice and resumed, on one thread and on two', async () => {
+    writeFileSync(join(dir, 'table.csv'), table());
+    const STREAM = ['train', 'table.csv', '--label', 'label', '--stream', '--hidden', '16', '--dropout', '0.2', '--epochs', '9', '--batch-size', '16',
+      '--shuffle-buffer', '50', '--early-stopping', '20', '--seed', '5', '--json'];
+    await killTwiceAndResume(STREAM, 's1', 2, 4);
+    await killTwiceAndResume([...STREAM, '--threads', '2'], 's2', 4, 2);
   });
 
   it('text mode says where it resumes; a checkpoint of another architecture is refused in one line (exit 2)', async () => {

@@ -2,7 +2,8 @@
 // a checkpoint was written), then resumed from its checkpoint file, possibly several times. The
 // oracle is the same run left alone: final weights, predictions and history (every number but
 // the wall-clock time) must be bit-identical, on one thread and on two (every kernel split), for
-// SGD with momentum and a step schedule, and for batch norm + dropout + Adam + early stopping.
+// SGD with momentum and a step schedule, for batch norm + dropout + Adam + early stopping, and for
+// a streamed fit (fit(source) on a TableDataset read from a CSV file).
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -83,5 +84,11 @@ describe('SIGKILL and resume from the checkpoint file: bit-identical to the run 
   });
   it('same, 2 threads, fitSync: killed mid-run, then after the checkpoint of the epoch that stopped early', async () => {
     await compare('bn', 2, 'sync', [{ epoch: 2, batch: 7 }, { afterCheckpoint: 8 }], [2, 8]);
+  });
+  it('fit(source) on a TableDataset (shuffle buffer, validation source, dropout, early stopping), 1 thread: killed mid-epoch 4, then right after the checkpoint of epoch 6', async () => {
+    await compare('stream', 1, 'async', [{ epoch: 3, batch: 5 }, { afterCheckpoint: 6 }], [3, 6]);
+  });
+  it('same, 2 threads, every kernel split: killed right after the checkpoint of epoch 2, then at the first batch of epoch 5', async () => {
+    await compare('stream', 2, 'async', [{ afterCheckpoint: 2 }, { epoch: 4, batch: 0 }], [2, 4]);
   });
 });

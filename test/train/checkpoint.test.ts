@@ -189,9 +189,19 @@ describe('resume in process', () => {
     expect(() => m.fitSync(X, y, { epochs: 1, checkpoint: {} })).toThrow(/needs a path \(Node\) or an onSave callback/);
     expect(() => m.fitSync(X, y, { epochs: 1, checkpoint: { onSave: async () => {} } })).toThrow(/which fitSync cannot wait for: use await model.fit\(\)/);
     expect(() => m.fitSync(X, y, { epochs: 1, resumeFrom: 42 as unknown as string })).toThrow(/expected a checkpoint path, its bytes/);
-    await expect(m.fit((function* () { yield { X, y }; })(), { epochs: 1, checkpoint: { path: join(dir, 'y') } } as never)).rejects.toThrow(/a data source is read anew/);
+    // A data source is checkpointed too (stream-checkpoint.test.ts): the file says so.
+    await m.fit((function* () { yield { X, y }; })(), { epochs: 1, checkpoint: { path: join(dir, 'y') } });
+    expect(readCheckpoint(join(dir, 'y')).run.stream).toEqual({ validation: false, classWeight: null });
+    // An unwritable path is found before training starts, for matrices and for sources.
     const live = m.backend.arena.liveBytes;
-    await expect(m.fit(X, y, { epochs: 2, checkpoint: { path: join(dir, 'no', 'such', 'dir.ckpt') } })).rejects.toBeInstanceOf(FileError);
+    const before = m.getParams();
+    const epochs: number[] = [];
+    const bad = join(dir, 'no', 'such', 'dir.ckpt');
+    await expect(m.fit(X, y, { epochs: 2, checkpoint: { path: bad }, callbacks: { onEpochEnd: (e) => { epochs.push(e); } } })).rejects.toBeInstanceOf(FileError);
+    expect(() => m.fitSync(X, y, { epochs: 2, checkpoint: { path: bad }, callbacks: { onEpochEnd: (e) => { epochs.push(e); } } })).toThrow(/^checkpoint\.path: cannot write .*dir\.ckpt: no such file or directory/);
+    await expect(m.fit((function* () { yield { X, y }; })(), { epochs: 1, checkpoint: { path: bad }, callbacks: { onEpochEnd: (e) => { epochs.push(e); } } })).rejects.toBeInstanceOf(FileError);
+    expect(epochs).toEqual([]);
+    expect(m.getParams()).toEqual(before);
     expect(m.backend.arena.liveBytes).toBe(live);
     m.dispose();
   });

@@ -125,6 +125,18 @@ export class TableDataset implements AsyncIterable<Batch> {
 
   get width(): number { return this.pipeline.width; }
 
+  /** The passes started ([n]): each pass seeds its shuffle buffer with (seed, n), so this is where the dataset is between passes. A checkpoint of fit(dataset) holds it. */
+  sourceState(): number[] {
+    return [this.epoch];
+  }
+
+  /** Makes the next pass the one after `state[0]` passes (resuming a checkpoint of fit(dataset)). */
+  restoreSourceState(state: readonly number[]): void {
+    const n = state?.[0];
+    if (!Array.isArray(state) || state.length !== 1 || !Number.isInteger(n) || n! < 0) throw new ValidationError('resumeFrom', `a TableDataset's state is [passes], a whole number ≥ 0; the checkpoint holds ${JSON.stringify(state)}`);
+    this.epoch = n!;
+  }
+
   async *[Symbol.asyncIterator](): AsyncGenerator<Batch> {
     const { names, dialect } = await this.stream.open();
     const b: BoundPipeline = this.pipeline.bind(names, { source: this.stream.sourceName, decimal: dialect.decimal });
