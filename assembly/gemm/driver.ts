@@ -200,26 +200,6 @@ export function gemmLd(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, bTrans:
           else packRowsInterleaved(dst, aPtr + (<usize>(ic + ir) * <usize>lda << 2), lda, mr, h, pc, kc);
           ir += h;
         }
-        if (stepNow) {
-          // Strips outer: consecutive tiles walk along the rows of W (and v), which the fused step reads
-          // and writes, so those stream; panels outer made them strided (5 rows per tile, 20 % slower).
-          for (let ir = 0; ir < mc;) {
-            const h = ir < five ? MR : 4;
-            const mr = min(h, mc - ir);
-            const a = aPack + (<usize>ir * <usize>kc << 2);
-            for (let jr = 0; jr < nc; jr += NR) {
-              const nr = min(NR, nc - jr);
-              const cOff = (<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2;
-              const c = cPtr + cOff;
-              const b = bPack + (<usize>jr * <usize>kc << 2);
-              if (mr == h && nr == NR) ukernel(h, kc, a, b, c, ldcBytes, init, 0, false);
-              else edgeTile(h, kc, a, b, c, ldcBytes, mr, nr, init, 0, false, tile);
-              stepTile(c, pPtr + cOff, vPtr ? vPtr + cOff : 0, ldcBytes, mr, nr, hPtr);
-            }
-            ir += h;
-          }
-          continue;
-        }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const b = bPack + (<usize>jr * <usize>kc << 2);
@@ -236,6 +216,11 @@ export function gemmLd(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, bTrans:
             }
             ir += h;
           }
+        }
+        if (stepNow) {
+          // The block's rows of C are final: update them, row by row (W, v and C stream; C is still in L2).
+          const off = (<usize>ic * <usize>ldc + <usize>jc) << 2;
+          stepTile(cPtr + off, pPtr + off, vPtr ? vPtr + off : 0, ldcBytes, mc, nc, hPtr);
         }
       }
     }

@@ -20,8 +20,8 @@ export class OptimizerRuntime {
   /** When this step can run inside the dW GEMMs (SGD and momentum without clipNorm: a tensor's update needs only
    *  its own gradient): the three f64 f32_gemm_tn_step reads (lr, mu, decay); 0 otherwise. */
   fusedHyperPtr = 0;
-  /** Whether fit runs the step inside the dW GEMMs when it can. Off by default: on this session's EPYC it measured
-   *  even on the baseline binary and 13 % slower on relaxed (bench/README.md); tests and benchmarks switch it on. */
+  /** Whether fit runs the step inside the dW GEMMs when it can. Off by default: on the 2-core EPYC it measured no
+   *  faster than the separate step (bench/README.md); tests and benchmarks switch it on. */
   fuse = false;
 
   constructor(readonly spec: OptimizerSpec, private readonly k: KernelAbi, private readonly arena: Allocator, private readonly params: readonly StepTensor[]) {
