@@ -135,8 +135,10 @@ describe('model files whose classNames do not fit the model', () => {
 describe('files and headers settled before the work', () => {
   it('an --out or --report that cannot be written stops train before the first epoch', async () => {
     writeFileSync(p('plain-file'), 'x');
-    for (const args of [['--out', p('no-dir/model.json')], ['--report', p('plain-file/report.html')], ['--out', dir]]) {
-      const r = await run(['train', 'digits', '--epochs', '50', '--json', ...args]);
+    writeFileSync(p('streamed.csv'), 'a,b,label\n' + Array.from({ length: 60 }, (_, i) => `${i % 7},${i % 5},${i % 2 ? 'x' : 'y'}`).join('\n') + '\n');
+    const cases = [['--out', p('no-dir/model.json')], ['--report', p('plain-file/report.html')], ['--out', dir], ['--checkpoint', p('no-dir/run.ckpt')]];
+    for (const [data, args] of [...cases.map((c) => ['digits', c] as const), ...cases.map((c) => [p('streamed.csv'), [...c, '--stream']] as const)]) {
+      const r = await run(['train', data, '--epochs', '50', '--json', ...args]);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe(''); // not one epoch line
       expect(r.stderr).toMatch(new RegExp(`^simdnet: error: ${args[0]}: cannot write `));

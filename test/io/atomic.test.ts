@@ -123,6 +123,26 @@ describe('writeFileAtomic', () => {
     expect(tempFiles(sub)).toEqual([]);
   });
 
+  it('predict --out under a file-size limit: one line, exit 2, the old predictions intact; without the limit the same command writes them', async () => {
+    const sub = join(dir, 'predict');
+    mkdirSync(sub);
+    const model = join(sub, 'digits.json');
+    const cli = CLI.map((a) => `"${a}"`).join(' ');
+    const t = await run('/bin/sh', ['-c', `exec ${cli} train digits --epochs 1 --hidden 8 --out "${model}" --quiet`]);
+    expect(t.code, t.stderr).toBe(0);
+    const out = join(sub, 'pred.csv');
+    writeFileSync(out, 'old,predictions\n');
+    const r = await run('/bin/sh', ['-c', `ulimit -f 64 && exec ${cli} predict "${model}" digits --proba --out "${out}"`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^simdnet: error: --out: cannot write .*pred\.csv: file too large/);
+    expect(readFileSync(out, 'utf8')).toBe('old,predictions\n');
+    expect(tempFiles(sub)).toEqual([]);
+    const ok = await run('/bin/sh', ['-c', `exec ${cli} predict "${model}" digits --proba --out "${out}"`]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(statSync(out).size).toBeGreaterThan(64 * 1024);
+  });
+
   it('a writer killed (SIGKILL) mid-write leaves the old model byte for byte', async () => {
     await ready({ backend: 'js' });
     const sub = join(dir, 'kill');
