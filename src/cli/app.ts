@@ -34,7 +34,7 @@ export const USAGE = `simdnet: neural networks on SIMD WebAssembly
 
 usage:
   simdnet train <data> [--label COL] [--task classification|regression] [--model mlp|softmax|logistic|perceptron]
-                [--strategy ovr|ovo] [--hidden 64,32] [--activation relu] [--optimizer adam|sgd|momentum|nesterov|rmsprop]
+                [--strategy ovr|ovo] [--hidden 64,32] [--activation relu] [--optimizer adam]
                 [--lr 0.001] [--epochs 50] [--batch-size 32] [--l2 0] [--dropout 0] [--batch-norm] [--class-weight balanced]
                 [--validation-split 0.2] [--test-split 0.25] [--test-data FILE] [--scale standard|minmax|none] [--seed 1]
                 [--drop COLS] [--features COLS] [--types COL=TYPE,...] [--impute median|mean|most-frequent|constant]

@@ -131,6 +131,8 @@ export interface OptimizerRecord {
   readonly defaults: { readonly learningRate: number } & { readonly [K in Hyper]?: number };
   /** State buffers per parameter tensor (velocities, moments, AMSGrad's running maximum), each as large as the tensor. */
   readonly states: 0 | 1 | 2 | 3;
+  /** The update rule in one line (docs/training.md's optimizer table is generated from the records). */
+  readonly rule: string;
   /** Once per step, before the tensors: per-step numbers such as Adam's bias corrections into h. */
   readonly begin?: (h: Float64Array, t: number) => void;
   /** One step on tensor p with its `states` state buffers s (pointers, in the order checkpoints store them); h: the numbers at the H_* slots. */
@@ -170,40 +172,44 @@ function nadamMu(b1: number, psi: number, i: number): number {
 /** The optimizer table: defaults, state count and step of each optimizer (update rules: src/kernels/abi.ts OptimAbi). */
 export const OPTIMIZER_TABLE = {
   sgd: {
-    defaults: { learningRate: 0.01, momentum: 0 }, states: 0, fuses: true,
+    defaults: { learningRate: 0.01, momentum: 0 }, states: 0, fuses: true, rule: '`p −= lr·g` (sgd() with momentum > 0 is `momentum`, with nesterov: true `nesterov`)',
     step: (k, p, _s, h) => k.f32_sgd_step(p.ptr, p.gradPtr, p.size, h[H_LR]!),
   },
   momentum: {
-    defaults: { learningRate: 0.01, momentum: 0.9 }, states: 1, fuses: true,
+    defaults: { learningRate: 0.01, momentum: 0.9 }, states: 1, fuses: true, rule: '`v = μv + g; p −= lr·v`',
     step: (k, p, s, h) => k.f32_momentum_step(p.ptr, p.gradPtr, s[0]!, p.size, h[H_LR]!, h[H_MOMENTUM]!),
   },
   nesterov: {
-    defaults: { learningRate: 0.01, momentum: 0.9 }, states: 1,
+    defaults: { learningRate: 0.01, momentum: 0.9 }, states: 1, rule: '`v = μv + g; p −= lr·(g + μv)` (PyTorch\'s Nesterov)',
     step: (k, p, s, h) => k.f32_nesterov_step(p.ptr, p.gradPtr, s[0]!, p.size, h[H_LR]!, h[H_MOMENTUM]!),
   },
   adam: {
     defaults: { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, states: 2, begin: biasCorrections,
+    rule: '`m = β1m + (1−β1)g; v = β2v + (1−β2)g²; p −= lr·m̂/(√v̂ + ε)` (bias-corrected m̂, v̂)',
     step: (k, p, s, h) => k.f32_adam_step(p.ptr, p.gradPtr, s[0]!, s[1]!, p.size, h[H_LR]!, h[H_BETA1]!, h[H_BETA2]!, h[H_EPSILON]!, h[H_C1]!, h[H_C2]!, 0),
   },
   adamw: {
     defaults: { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01 }, states: 2, begin: biasCorrections,
+    rule: 'Adam after `p *= 1 − lr·weightDecay` on the tensors that decay (weights, not biases)',
     step: (k, p, s, h) => k.f32_adam_step(p.ptr, p.gradPtr, s[0]!, s[1]!, p.size, h[H_LR]!, h[H_BETA1]!, h[H_BETA2]!, h[H_EPSILON]!, h[H_C1]!, h[H_C2]!,
       p.decay ? h[H_WEIGHT_DECAY]! : 0),
   },
   rmsprop: {
-    defaults: { learningRate: 1e-3, rho: 0.9, epsilon: 1e-7 }, states: 1,
+    defaults: { learningRate: 1e-3, rho: 0.9, epsilon: 1e-7 }, states: 1, rule: '`v = ρv + (1−ρ)g²; p −= lr·g/(√v + ε)`',
     step: (k, p, s, h) => k.f32_rmsprop_step(p.ptr, p.gradPtr, s[0]!, p.size, h[H_LR]!, h[H_RHO]!, h[H_EPSILON]!),
   },
   adagrad: {
-    defaults: { learningRate: 0.01, epsilon: 1e-10 }, states: 1,
+    defaults: { learningRate: 0.01, epsilon: 1e-10 }, states: 1, rule: '`s += g²; p −= lr·g/(√s + ε)`',
     step: (k, p, s, h) => k.f32_adagrad_step(p.ptr, p.gradPtr, s[0]!, p.size, h[H_LR]!, h[H_EPSILON]!),
   },
   amsgrad: {
     defaults: { learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, states: 3, begin: biasCorrections,
+    rule: 'Adam whose denominator is `√(vmax/(1−β2^t)) + ε`, `vmax = max(vmax, v)` (Reddi et al. 2018; PyTorch\'s Adam(amsgrad=True))',
     step: (k, p, s, h) => k.f32_amsgrad_step(p.ptr, p.gradPtr, s[0]!, s[1]!, s[2]!, p.size, h[H_LR]!, h[H_BETA1]!, h[H_BETA2]!, h[H_EPSILON]!, h[H_C1]!, h[H_C2]!),
   },
   nadam: {
     defaults: { learningRate: 2e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, momentumDecay: 4e-3 }, states: 2, begin: nadamCoefficients,
+    rule: 'Adam with Nesterov momentum, `μt = β1(1 − ½·0.96^(t·momentumDecay))` (Dozat 2016; PyTorch\'s NAdam)',
     step: (k, p, s, h) => k.f32_nadam_step(p.ptr, p.gradPtr, s[0]!, s[1]!, p.size, h[H_LR]!, h[H_BETA1]!, h[H_BETA2]!, h[H_EPSILON]!, h[H_C1]!, h[H_C3]!, h[H_C2]!),
   },
 } as const satisfies Record<string, OptimizerRecord>;
