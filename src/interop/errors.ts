@@ -5,7 +5,7 @@ import { ModelFormatError } from './lib.js';
 
 /** What fromONNX imports, for error messages. */
 export const ONNX_SUPPORTED = 'Gemm, MatMul (+ Add), Relu, LeakyRelu, PRelu, Elu, Sigmoid, Tanh, Softplus, Softsign, Atan, Exp, '
-  + 'Softmax (on the last layer), Gelu and its Erf form, x·Sigmoid(x) (SiLU), BatchNormalization, Dropout, Identity, Flatten, '
+  + 'Softmax and LogSoftmax (on the last layer), Gelu and its Erf form, x·Sigmoid(x) (SiLU), BatchNormalization, Dropout, Identity, Flatten, '
   + 'Reshape to [batch, n], Cast, Add/Sub/Mul/Div by constants, and ai.onnx.ml LinearClassifier, Scaler, Normalizer '
   + '(plus the label outputs: ArgMax, ArrayFeatureExtractor, Gather, ZipMap)';
 

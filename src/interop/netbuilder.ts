@@ -126,9 +126,10 @@ export class NetBuilder {
       for (let j = 0; j < n; j++) W[j * n + j] = 1;
       this.open = { W, b: new Float64Array(n), units: n, label };
     }
-    if (name === 'softmax' && this.open.units < 2) this.fail(label, 'a softmax over one unit is always 1; simdnet needs at least 2 units');
+    const rowWise = name === 'softmax' || name === 'logSoftmax';
+    if (rowWise && this.open.units < 2) this.fail(label, `a ${name === 'softmax' ? 'softmax' : 'log softmax'} over one unit is constant; simdnet needs at least 2 units`);
     this.closeDense(name, p);
-    if (name === 'softmax') this.ended = label;
+    if (rowWise) this.ended = label;
   }
 
   batchNorm(p: { gamma: ArrayLike<number>; beta: ArrayLike<number>; mean: ArrayLike<number>; variance: ArrayLike<number>; epsilon: number; momentum: number }, label: string): void {

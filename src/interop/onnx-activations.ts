@@ -64,6 +64,7 @@ const EMIT: Record<ActivationName, Emit> = {
   mish: (b, x) => (b.opset >= 18 ? b.op('Mish', [x]) : b.op('Mul', [x, b.op('Tanh', [b.op('Softplus', [x])])])),
   exp: (b, x) => b.op('Exp', [x]),
   softmax: (b, x) => b.op('Softmax', [x], { axis: i(-1) }),
+  logSoftmax: (b, x) => b.op('LogSoftmax', [x], { axis: i(-1) }),
 };
 
 /** Emits the activation of a dense layer on x; returns the output name. */

@@ -174,10 +174,10 @@ export function applyNode(g: GraphView, n: OnnxNode, cur: string, nb: NetBuilder
       nb.activation('gelu', {}, label);
       return out;
     }
-    case 'Softmax': {
+    case 'Softmax': case 'LogSoftmax': {
       const axis = g.attrInt(n, 'axis', g.opset < 13 ? 1 : -1);
-      if (axis !== 1 && axis !== -1) bad(n, `softmax over axis ${axis} of a [batch, features] value is not supported`);
-      nb.activation('softmax', {}, label);
+      if (axis !== 1 && axis !== -1) bad(n, `${n.opType} over axis ${axis} of a [batch, features] value is not supported`);
+      nb.activation(n.opType === 'Softmax' ? 'softmax' : 'logSoftmax', {}, label);
       return out;
     }
     case 'BatchNormalization': {
@@ -186,8 +186,6 @@ export function applyNode(g: GraphView, n: OnnxNode, cur: string, nb: NetBuilder
       nb.batchNorm({ gamma: gamma!, beta: beta!, mean: mean!, variance: variance!, epsilon: g.attrFloat(n, 'epsilon', 1e-5), momentum: complement(g.attrFloat(n, 'momentum', 0.9)) }, label);
       return out;
     }
-    case 'LogSoftmax':
-      return bad(n, 'simdnet has no log-softmax output activation; re-export the model with Softmax (the same classes; probabilities instead of their logarithm)');
     default:
       return bad(n, 'this operator is not supported on the network path');
   }

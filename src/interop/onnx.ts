@@ -86,7 +86,9 @@ function sequentialClassifier(b: GraphBuilder, x: string, m: Sequential, K: numb
   if (m.outputSize !== K || m.outputSize < 2) {
     throw new ValidationError('classLabels', `has ${K} labels, the model has ${m.outputSize} outputs (a classifier needs one per class, or one sigmoid unit for 2 classes)`);
   }
-  return { codes: b.op('ArgMax', [p], { axis: i(1), keepdims: i(0) }), proba: p, probaType: DT.FLOAT };
+  // a log-softmax network's outputs are log-probabilities: the probabilities output is their exponential
+  const proba = act.type === 'dense' && act.activation === 'logSoftmax' ? b.op('Exp', [p]) : p;
+  return { codes: b.op('ArgMax', [p], { axis: i(1), keepdims: i(0) }), proba, probaType: DT.FLOAT };
 }
 
 /**

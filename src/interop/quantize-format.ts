@@ -116,7 +116,7 @@ export function decodeQuantized(json: unknown): QuantizedData {
     const act = L.activation as string;
     if (typeof act !== 'string' || !Object.hasOwn(ACTIVATION_TABLE, act)) throw new ModelFormatError(`int8 model file: ${at}.activation ${JSON.stringify(act)} is not an activation`);
     const form = (ACTIVATION_TABLE as Record<string, { form: string }>)[act]!.form;
-    if (form === 'prelu' || form === 'rrelu' || (form === 'softmax' && i !== o.layers!.length - 1)) throw new ModelFormatError(`int8 model file: ${at}.activation ${act} is not supported there`);
+    if (form === 'prelu' || form === 'rrelu' || ((form === 'softmax' || form === 'logSoftmax') && i !== o.layers!.length - 1)) throw new ModelFormatError(`int8 model file: ${at}.activation ${act} is not supported there`);
     if (L.inputZeroPoint !== 0 && L.inputZeroPoint !== 64) throw new ModelFormatError(`int8 model file: ${at}.inputZeroPoint is ${JSON.stringify(L.inputZeroPoint)}, expected 0 or 64`);
     const wb = fromBase64(L.weights, `${at}.weights`);
     if (wb.length !== units * inSize) throw new ModelFormatError(`int8 model file: ${at}.weights holds ${wb.length} values, expected units × inSize = ${units * inSize}`);

@@ -53,7 +53,7 @@ export function checkQuantizable(layer: { activation: ActivationName }, where: s
   if (form === 'prelu' || form === 'rrelu') {
     throw new ValidationError(where, `${layer.activation} is not supported in an int8 model (learned or random slopes); use relu, leakyRelu or another element-wise activation`);
   }
-  if (form === 'softmax' && !last) throw new ValidationError(where, 'softmax on a hidden layer');
+  if ((form === 'softmax' || form === 'logSoftmax') && !last) throw new ValidationError(where, `${layer.activation} on a hidden layer`);
 }
 
 interface Runtime {
@@ -171,6 +171,7 @@ export class QuantizedModel {
       k.q8_gemm_nt(rt.qPtr, rt.wPtr, rt.corrPtr, rt.scalePtr, rt.biasPtr, rt.zPtr, m, L.units, L.inSize, 0, 1, 0);
       let a = rt.zPtr;
       if (rt.record.form === 'softmax') { k.f32_softmax_fwd(rt.zPtr, rt.aPtr, m, L.units); a = rt.aPtr; }
+      else if (rt.record.form === 'logSoftmax') { k.f32_log_softmax_fwd(rt.zPtr, rt.aPtr, m, L.units); a = rt.aPtr; }
       else if (rt.actFwd) { rt.actFwd(rt.zPtr, rt.aPtr, m, L.units, L.alpha, L.beta); a = rt.aPtr; }
       if (next) k.q8_quantize_rows(a, next.qPtr, m, L.units, Math.fround(1 / next.spec.inputScale), next.spec.inputZeroPoint);
       out = a;

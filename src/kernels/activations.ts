@@ -34,9 +34,11 @@ export interface ActivationParam {
  * - 'identity': A is Z itself (no kernel call; dZ = dA);
  * - 'prelu': a learned slope per unit (a `slope` tensor among the layer's parameters);
  * - 'rrelu': random slopes drawn from the layer's rng in training, their mean at inference;
- * - 'softmax': row-wise, output layers only, trained fused with categorical cross-entropy.
+ * - 'softmax': row-wise, output layers only, trained fused with categorical cross-entropy;
+ * - 'logSoftmax': row-wise log softmax (f32_log_softmax_fwd), output layers only, trained fused with the
+ *   negative log-likelihood (the same J and ∂J/∂z = p − y as softmax + cross-entropy, from the logits).
  */
-export type ActivationForm = 'pointwise' | 'identity' | 'prelu' | 'rrelu' | 'softmax';
+export type ActivationForm = 'pointwise' | 'identity' | 'prelu' | 'rrelu' | 'softmax' | 'logSoftmax';
 
 interface Common {
   readonly alpha?: ActivationParam;
@@ -64,7 +66,7 @@ export interface ElementwiseActivation extends Common {
 
 /** An activation with kernels of its own signature (abi.ts ActivationAbi). */
 export interface SpecialActivation extends Common {
-  readonly form: 'prelu' | 'rrelu' | 'softmax';
+  readonly form: 'prelu' | 'rrelu' | 'softmax' | 'logSoftmax';
 }
 
 export type ActivationRecord = ElementwiseActivation | SpecialActivation;
@@ -248,6 +250,8 @@ export const ACTIVATION_TABLE = {
     },
   },
   softmax: { form: 'softmax', init: 'xavier', trainable: true, hidden: false },
+  /** log softmax z − log Σ e^z (PyTorch's LogSoftmax + NLLLoss pairing): finite where log(softmax) would give −∞. */
+  logSoftmax: { form: 'logSoftmax', init: 'xavier', trainable: true, hidden: false },
 } as const satisfies Record<string, ActivationRecord>;
 
 type Table = typeof ACTIVATION_TABLE;

@@ -27,14 +27,18 @@ export interface LossRecord {
 export const LOSS_TABLE = {
   categoricalCrossentropy: { output: 'softmax', accuracy: 'argmax', mode: () => 'softmaxXent' },
   binaryCrossentropy: { output: 'sigmoid', accuracy: 'targets', mode: () => 'sigmoidBce' },
+  // −(1/m)·Σ_i Σ_j y_ij·a_ij of log-probabilities a = log softmax(z) (PyTorch's NLLLoss after LogSoftmax): the same J
+  // as categoricalCrossentropy on softmax(z), so it is computed by the same fused kernel, from the logits.
+  negativeLogLikelihood: { output: 'logSoftmax', accuracy: 'argmax', mode: () => 'softmaxXent' },
   // The squared error of a row summed over its outputs, L_i = Σ_j (ŷ_ij − y_ij)² (the notes' 003 eq. L = ‖y − z‖²),
   // then reduced over the rows (compile's reduction: the mean (1/m)·Σ_i L_i, or the sum). Not the metric
   // meanSquaredError(yTrue, yPred), which also averages over the outputs: the two differ by a factor K.
-  squaredError: { rejects: ['softmax'], mode: (identity) => (identity ? 'mseIdentity' : 'mseActivation') },
-  meanSquaredError: { rejects: ['softmax'], mode: (identity) => (identity ? 'mseIdentity' : 'mseActivation'), aliasOf: 'squaredError' },
+  squaredError: { rejects: ['softmax', 'logSoftmax'], mode: (identity) => (identity ? 'mseIdentity' : 'mseActivation') },
+  meanSquaredError: { rejects: ['softmax', 'logSoftmax'], mode: (identity) => (identity ? 'mseIdentity' : 'mseActivation'), aliasOf: 'squaredError' },
 } as const satisfies Record<string, LossRecord>;
 
-/** Losses: softmax outputs with categorical cross-entropy, sigmoid outputs with binary cross-entropy, anything else with
+/** Losses: softmax outputs with categorical cross-entropy, logSoftmax outputs with the negative log-likelihood, sigmoid
+ *  outputs with binary cross-entropy, anything else with
  *  the squared error ('meanSquaredError' is its former name, still accepted). */
 export type LossName = keyof typeof LOSS_TABLE;
 
@@ -49,6 +53,11 @@ export function isLossName(name: unknown): name is LossName {
 
 export function lossRecord(name: LossName): LossRecord {
   return BY_NAME.get(name)!;
+}
+
+/** A loss over class probabilities (softmax + cross-entropy, log-softmax + NLL): its targets are class indices or one-hot rows. */
+export function isCategoricalLoss(name: LossName): boolean {
+  return lossRecord(name).mode(false) === 'softmaxXent';
 }
 
 /** The loss compile() picks for an output activation: the one fused with it, else the squared error. */

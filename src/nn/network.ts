@@ -12,7 +12,6 @@ import { lossRecord, type AccuracyRule, type LossName, type OutputMode } from '.
 
 const PAD = 16; // floats: every tensor starts 64-byte aligned inside the blocks
 const padded = (floats: number) => Math.ceil(floats / PAD) * PAD;
-
 export type { OutputMode };
 
 export class Network {
@@ -274,6 +273,7 @@ export class Network {
     const n = runtimes.length;
     const last = this.last;
     if (mode === 'mseActivation') last.backwardActivation(this.dOutPtr, m);
+    else if (last.form === 'logSoftmax') last.activate(m, true); // the fused kernel left probabilities in A, not log-probabilities
     outPtrs[n - 1] = mode === 'mseIdentity' ? last.zPtr : last.aPtr;
     const dIn0 = this.wantInputGradient && this.inputGradientBuffer;
     this.fusedStep.hPtr = hPtr;

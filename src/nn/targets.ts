@@ -6,7 +6,7 @@
 import { ValidationError } from '../errors.js';
 import { argmaxAt, toMatrix, type Matrix, type MatrixLike } from '../data/matrix.js';
 
-import type { LossName } from './losses.js';
+import { isCategoricalLoss, type LossName } from './losses.js';
 
 export { LOSSES, type LossName } from './losses.js';
 
@@ -35,7 +35,7 @@ export function toTargets(y: TargetsLike, rows: number, outputs: number, loss: L
         throw new ValidationError(arg, `y[${i}] is ${typeof v === 'string' ? JSON.stringify(v) : String(v)}, expected a finite number (use LabelEncoder or an estimator for string labels)`);
       }
     }
-    if (loss === 'categoricalCrossentropy') return oneHotTargets(y, rows, outputs, arg);
+    if (isCategoricalLoss(loss)) return oneHotTargets(y, rows, outputs, arg);
     if (outputs !== 1) {
       throw new ValidationError(arg, `is a vector, but the model has ${outputs} outputs; give a ${rows}×${outputs} matrix`);
     }
@@ -48,7 +48,7 @@ export function toTargets(y: TargetsLike, rows: number, outputs: number, loss: L
   if (Y.rows !== rows) throw new ValidationError(arg, `has ${Y.rows} rows, X has ${rows}`);
   if (Y.cols !== outputs) throw new ValidationError(arg, `has ${Y.cols} columns, the model has ${outputs} outputs`);
   if (loss === 'binaryCrossentropy') return binaryTargets(Y, arg);
-  if (loss === 'categoricalCrossentropy') {
+  if (isCategoricalLoss(loss)) {
     const labels = new Int32Array(rows);
     for (let i = 0; i < rows; i++) {
       let sum = 0;

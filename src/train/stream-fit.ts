@@ -15,6 +15,7 @@ import type { Matrix, MatrixLike } from '../data/matrix.js';
 import { DivergenceError, ValidationError } from '../errors.js';
 import { argmaxAt } from '../data/matrix.js';
 import type { TargetsLike } from '../nn/targets.js';
+import { isCategoricalLoss } from '../nn/losses.js';
 import { writeWeights } from '../nn/params.js';
 import { Rng } from '../rng.js';
 import { checkpointSupport, type LoopState } from './checkpoint-hooks.js';
@@ -153,7 +154,7 @@ async function run(session: TrainingSession, source: DataSource, options: Source
   if (!Number.isInteger(B) || B < 1) throw new ValidationError('batchSize', `a data source needs a whole batch size ≥ 1, got ${String(B)}`);
   const d = net.inputSize;
   const K = net.outputSize;
-  const onehot = settings.loss === 'categoricalCrossentropy';
+  const onehot = isCategoricalLoss(settings.loss);
   const cw = options.classWeight;
   if (cw && (!onehot || cw.length !== K)) throw new ValidationError('classWeight', onehot ? `has ${cw.length} weights, expected ${K}` : 'needs a softmax output (class targets)');
   const yieldEvery = options.yieldEvery ?? 25;

@@ -44,7 +44,7 @@ export interface ActivationOracle {
 
 const O = (f: ActivationOracle['f'], kinks: readonly number[] = []): ActivationOracle => ({ f, kinks });
 
-export const ACTIVATION_ORACLE: Record<Exclude<ActivationName, 'softmax'>, ActivationOracle> = {
+export const ACTIVATION_ORACLE: Record<Exclude<ActivationName, 'softmax' | 'logSoftmax'>, ActivationOracle> = {
   identity: O((x) => x),
   linear: O((x) => x),
   step: O((x) => (x >= 0 ? 1 : 0), [0]),

@@ -17,7 +17,7 @@ export function refActivation(name: string, x: number, j: number, alpha: number,
 }
 
 export interface RefOptions {
-  loss: 'categoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | 'squaredError';
+  loss: 'categoricalCrossentropy' | 'binaryCrossentropy' | 'meanSquaredError' | 'squaredError' | 'negativeLogLikelihood';
   l2: number;
   /** 'mean' (default): J = (1/m)·Σ loss_i + (λ/2n)·ΣW²; 'sum': J = Σ loss_i + (λ·m/2n)·ΣW² (m = rows). */
   reduction?: 'mean' | 'sum';
@@ -50,7 +50,14 @@ export function refCost(specs: readonly LayerSpec[], weights: RefWeights, X: Arr
       }
       for (let i = 0; i < W.length; i++) sumW2 += W[i]! * W[i]!;
       const act = new Float64Array(rows * out);
-      if (li === specs.length - 1 && (spec.activation === 'softmax' || opts.loss !== 'meanSquaredError' && opts.loss !== 'squaredError')) {
+      if (spec.activation === 'logSoftmax') {
+        // a_j = z_j − log Σ_k e^{z_k}, directly (the NLL loss below reads these log-probabilities)
+        for (let r = 0; r < rows; r++) {
+          let s = 0;
+          for (let o = 0; o < out; o++) s += Math.exp(z[r * out + o]!);
+          for (let o = 0; o < out; o++) act[r * out + o] = z[r * out + o]! - Math.log(s);
+        }
+      } else if (li === specs.length - 1 && (spec.activation === 'softmax' || opts.loss !== 'meanSquaredError' && opts.loss !== 'squaredError')) {
         act.set(z); // logits: the loss applies softmax / sigmoid itself
       } else {
         for (let r = 0; r < rows; r++) {
@@ -91,6 +98,8 @@ export function refCost(specs: readonly LayerSpec[], weights: RefWeights, X: Arr
       for (let j = 0; j < K; j++) s += Math.exp(a[r * K + j]! - mx);
       const lse = mx + Math.log(s);
       for (let j = 0; j < K; j++) J -= Y[r * K + j]! * (a[r * K + j]! - lse);
+    } else if (opts.loss === 'negativeLogLikelihood') {
+      for (let j = 0; j < K; j++) J -= Y[r * K + j]! * a[r * K + j]!;
     } else if (opts.loss === 'binaryCrossentropy') {
       for (let j = 0; j < K; j++) {
         const p = sig(a[r * K + j]!);

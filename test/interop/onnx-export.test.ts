@@ -8,6 +8,7 @@ import {
   Perceptron, ready, Sequential, setWarningHandler, SoftmaxRegression, type Classifier,
 } from '../../src/index.js';
 import { toONNX } from '../../src/interop/index.js';
+import { activationRecord } from '../../src/nn/activations.js';
 import { decodeModel } from '../../src/interop/onnx-proto.js';
 import { expectClose, printWorst, uniform } from './helpers.js';
 import { runOnnx } from './ort.js';
@@ -42,7 +43,7 @@ describe('Sequential → ONNX Runtime', () => {
 
   it('every activation as a hidden layer after training, with batch norm and dropout', async () => {
     const y = labels(ROWS, 3, 2);
-    for (const act of ACTIVATIONS.filter((a) => a !== 'softmax')) {
+    for (const act of ACTIVATIONS.filter((a) => activationRecord(a).hidden)) {
       const m = new Sequential({ inputSize: D, seed: 6, layers: [dense(6, { activation: act }), batchNorm(), dropout(0.25), dense(3, { activation: 'softmax' })] });
       m.compile({ optimizer: 'adam' });
       if (act !== 'step') m.fitSync(M, y, { epochs: 3, batchSize: 8 });
@@ -169,6 +170,15 @@ describe('estimators → ONNX Runtime: label and probabilities', () => {
     expectClose(r.probabilities!.data as Float32Array, P.data, 'Sequential classifier: scaler + labels');
     expect(Array.from(r.label!.data as string[])).toEqual(Array.from(m.predictClasses(Me), (k) => 'abc'[k]));
     expect(() => toONNX(m, { classLabels: ['a', 'b'] })).toThrow(/classLabels: has 2 labels, the model has 3 outputs/);
+    m.dispose();
+  }, T);
+
+  it('a logSoftmax classifier: labels from the argmax, probabilities = e^(log-probabilities) (float64 here)', async () => {
+    const m = new Sequential({ inputSize: D, seed: 4, layers: [dense(6, { activation: 'tanh' }), dense(3, { activation: 'logSoftmax' })] });
+    const r = await runOnnx(toONNX(m, { classLabels: [10, 20, 30] }), { X: { data: Xe, dims: [n, D] } });
+    const logP = m.predict(Me).data;
+    expectClose(r.probabilities!.data as Float32Array, Float64Array.from(logP, Math.exp), 'Sequential logSoftmax classifier');
+    expect(Array.from(r.label!.data as BigInt64Array, Number)).toEqual(Array.from(m.predictClasses(Me), (k) => [10, 20, 30][k]));
     m.dispose();
   }, T);
 

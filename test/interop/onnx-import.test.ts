@@ -31,6 +31,7 @@ describe('torch.onnx.export (PyTorch 1.13, Debian)', () => {
     ['torch_flatten', 'a [batch, 1, 8, 8] input and Flatten'],
     ['torch_matmul_add', 'MatMul + Add'],
     ['torch_mlp_typed_fields', 'initializers in float_data'],
+    ['torch_logsoftmax', 'LogSoftmax output (trained with NLLLoss)'],
   ];
   for (const [name, what] of cases) {
     it(`${name}: ${what}`, () => {
@@ -53,6 +54,9 @@ describe('torch.onnx.export (PyTorch 1.13, Debian)', () => {
     expect(bn.layers.map((l) => l.type)).toEqual(['dense', 'batchNorm', 'dense', 'dense']);
     expect(bn.layers[1]).toMatchObject({ epsilon: 1e-5, momentum: 0.1 });
     bn.dispose();
+    const ls = predict('torch_logsoftmax').r.model;
+    expect(ls.layers.map((l) => (l.type === 'dense' ? l.activation : l.type))).toEqual(['logSoftmax']);
+    ls.dispose();
     const flat = predict('torch_flatten').r.model;
     expect(flat.inputSize).toBe(64);
     flat.dispose();
@@ -163,7 +167,7 @@ describe('unsupported operators and patterns: the error names the node, its oper
       expect(u.node).toBe(nodeOf(name, op));
       expect(u.message).toContain(`ONNX node ${JSON.stringify(u.node)} (${op}): `);
       expect(u.message).toMatch(why);
-      expect(u.message).toMatch(/simdnet imports Gemm, MatMul \(\+ Add\), Relu, .*BatchNormalization/);
+      expect(u.message).toMatch(/simdnet imports Gemm, MatMul \(\+ Add\), Relu, .*Softmax and LogSoftmax \(on the last layer\).*BatchNormalization/);
     });
   }
 

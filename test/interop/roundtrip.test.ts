@@ -4,18 +4,20 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVATIONS, batchNorm, dense, dropout, ready, Sequential, type ActivationName, type BackendKind } from '../../src/index.js';
 import { fromONNX, fromTfjs, readONNX, toONNX, toTfjs } from '../../src/interop/index.js';
+import { activationRecord } from '../../src/nn/activations.js';
 import { uniform } from './helpers.js';
 
 const TFJS_SHARED: ActivationName[] = ['identity', 'linear', 'relu', 'sigmoid', 'tanh', 'elu', 'softplus', 'softsign', 'silu', 'gelu', 'leakyRelu', 'prelu', 'rrelu'];
 const X = { data: uniform(29 * 5, 3, -5, 5), rows: 29, cols: 5 };
 
 function trained(act: ActivationName, backend: BackendKind): Sequential {
-  const layers = act === 'softmax'
-    ? [dense(6, { activation: 'tanh', alpha: 0.3 }), batchNorm({ momentum: 0.3, epsilon: 1e-3 }), dense(3, { activation: 'softmax' })]
+  const outputOnly = !activationRecord(act).hidden; // softmax, logSoftmax
+  const layers = outputOnly
+    ? [dense(6, { activation: 'tanh', alpha: 0.3 }), batchNorm({ momentum: 0.3, epsilon: 1e-3 }), dense(3, { activation: act })]
     : [dense(6, { activation: act }), batchNorm({ momentum: 0.3, epsilon: 1e-3 }), dropout(0.2), dense(4, { activation: act }), dense(2, { activation: 'sigmoid' })];
   const m = new Sequential({ inputSize: 5, seed: 9, layers, backend });
   m.compile({ optimizer: 'adam' });
-  if (act !== 'step') m.fitSync(X, act === 'softmax' ? Int32Array.from({ length: 29 }, (_, i) => i % 3) : { data: Float32Array.from({ length: 58 }, (_, i) => i % 2), rows: 29, cols: 2 }, { epochs: 2, batchSize: 8 });
+  if (act !== 'step') m.fitSync(X, outputOnly ? Int32Array.from({ length: 29 }, (_, i) => i % 3) : { data: Float32Array.from({ length: 58 }, (_, i) => i % 2), rows: 29, cols: 2 }, { epochs: 2, batchSize: 8 });
   return m;
 }
 

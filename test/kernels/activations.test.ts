@@ -47,7 +47,7 @@ for (const [name, r] of Object.entries(ACTIVATION_TABLE) as [ActivationName, Act
   if ('kernel' in r && !NAME.has(r.kernel)) NAME.set(r.kernel, name);
 }
 const SPECS = Object.fromEntries(ACTIVATION_KERNELS.map((kernel) => {
-  const name = NAME.get(kernel)! as Exclude<ActivationName, 'softmax'>;
+  const name = NAME.get(kernel)! as Exclude<ActivationName, 'softmax' | 'logSoftmax'>;
   const r: ActivationRecord = ACTIVATION_TABLE[name];
   const o = ACTIVATION_ORACLE[name];
   const spec: Spec = {

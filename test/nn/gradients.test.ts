@@ -16,7 +16,7 @@ function data(rows: number, d: number, K: number, seed: number, loss: RefOptions
   const r = testRng(seed);
   const X = Array.from({ length: rows }, () => Array.from({ length: d }, () => 2 * r() - 1));
   let Y: number[][];
-  if (loss === 'categoricalCrossentropy') Y = X.map(() => { const row = new Array<number>(K).fill(0); row[Math.floor(r() * K)] = 1; return row; });
+  if (loss === 'categoricalCrossentropy' || loss === 'negativeLogLikelihood') Y = X.map(() => { const row = new Array<number>(K).fill(0); row[Math.floor(r() * K)] = 1; return row; });
   else if (loss === 'binaryCrossentropy') Y = X.map(() => Array.from({ length: K }, () => (r() < 0.5 ? 0 : 1)));
   else Y = X.map(() => Array.from({ length: K }, () => 2 * r() - 1));
   return { X, Y };
@@ -63,8 +63,8 @@ function check(model: Sequential, specs: LayerSpec[], X: number[][], Y: number[]
 }
 
 /** Every trainable hidden activation of the table (rrelu's random slopes are checked by gradientCheck() below). */
-const HIDDEN = HIDDEN_ACTIVATIONS.filter((a) => !activationRecord(a).stochastic) as Exclude<ActivationName, 'softmax'>[];
-const kinksOf = (act: Exclude<ActivationName, 'softmax'>) => ACTIVATION_ORACLE[act].kinks;
+const HIDDEN = HIDDEN_ACTIVATIONS.filter((a) => !activationRecord(a).stochastic) as Exclude<ActivationName, 'softmax' | 'logSoftmax'>[];
+const kinksOf = (act: Exclude<ActivationName, 'softmax' | 'logSoftmax'>) => ACTIVATION_ORACLE[act].kinks;
 
 for (const backend of kernelBackends()) {
   describe(`gradients vs float64 central differences (${backend.binary})`, () => {
@@ -84,6 +84,7 @@ for (const backend of kernelBackends()) {
 
     const LOSSES: [string, LayerSpec, RefOptions['loss'], number][] = [
       ['softmax + categorical cross-entropy', dense(4, { activation: 'softmax' }), 'categoricalCrossentropy', 4],
+      ['logSoftmax + negative log-likelihood', dense(4, { activation: 'logSoftmax' }), 'negativeLogLikelihood', 4],
       ['sigmoid + binary cross-entropy (one output)', dense(1, { activation: 'sigmoid' }), 'binaryCrossentropy', 1],
       ['sigmoid + binary cross-entropy (multi-label, 3 outputs)', dense(3, { activation: 'sigmoid' }), 'binaryCrossentropy', 3],
       ['identity + mean squared error', dense(2), 'meanSquaredError', 2],

@@ -205,6 +205,7 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
     switch (this.form) {
       case 'identity': return;
       case 'softmax': k.f32_softmax_fwd(this.zPtr, this.aPtr, m, n); return;
+      case 'logSoftmax': k.f32_log_softmax_fwd(this.zPtr, this.aPtr, m, n); return;
       case 'prelu': k.f32_prelu_fwd(this.zPtr, this.slope!.ptr, this.aPtr, m, n); return;
       case 'rrelu':
         if (training) k.f32_rrelu_fwd_train(this.zPtr, this.aPtr, this.rreluSlopePtr, m * n, s.alpha, s.beta, this.ctx.rngPtr);
@@ -234,6 +235,7 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
     switch (this.form) {
       case 'identity': k.f32_copy(this.dzPtr, dAPtr, m * n); return;
       case 'softmax': throw new ValidationError('loss', 'a softmax output is trained with categoricalCrossentropy (fused with the loss)');
+      case 'logSoftmax': throw new ValidationError('loss', 'a logSoftmax output is trained with negativeLogLikelihood (fused with the loss)');
       case 'prelu': k.f32_prelu_bwd(this.zPtr, this.slope!.ptr, dAPtr, this.dzPtr, this.slope!.gradPtr, m, n); return;
       case 'rrelu': k.f32_rrelu_bwd(this.zPtr, this.rreluSlopePtr, dAPtr, this.dzPtr, m * n); return;
       default: this.actBwd!(this.zPtr, this.aPtr, dAPtr, this.dzPtr, m, n, s.alpha, s.beta);
@@ -266,8 +268,8 @@ export const DENSE: LayerType<DenseSpec> = {
     if (!activationRecord(spec.activation).hidden && i !== count - 1) {
       throw new ValidationError(`layers[${i}].activation`, `${spec.activation} is an output activation; use it on the last layer only`);
     }
-    if (spec.activation === 'softmax' && spec.units < 2) {
-      throw new ValidationError(`layers[${i}].units`, 'a softmax output needs at least 2 units');
+    if ((spec.activation === 'softmax' || spec.activation === 'logSoftmax') && spec.units < 2) {
+      throw new ValidationError(`layers[${i}].units`, `a ${spec.activation} output needs at least 2 units`);
     }
   },
   create: (ctx, spec, inSize) => new DenseRuntime(ctx, inSize, spec),

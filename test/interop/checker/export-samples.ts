@@ -11,6 +11,7 @@ import {
   Perceptron, ready, Sequential, setWarningHandler, SoftmaxRegression, type Classifier,
 } from '../../../src/index.js';
 import { toONNX } from '../../../src/interop/index.js';
+import { activationRecord } from '../../../src/nn/activations.js';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: export-samples.ts <dir>');
@@ -22,7 +23,7 @@ let n = 0;
 const put = (name: string, bytes: Uint8Array) => { writeFileSync(join(dir, `${name}.onnx`), bytes); n++; };
 
 for (const act of ACTIVATIONS) {
-  const layers = act === 'softmax' ? [dense(6, { activation: 'relu' }), batchNorm(), dense(3, { activation: 'softmax' })] : [dense(6, { activation: act }), batchNorm(), dropout(0.1), dense(2, { activation: act })];
+  const layers = !activationRecord(act).hidden ? [dense(6, { activation: 'relu' }), batchNorm(), dense(3, { activation: act })] : [dense(6, { activation: act }), batchNorm(), dropout(0.1), dense(2, { activation: act })];
   const m = new Sequential({ inputSize: 4, seed: 1, layers });
   for (let opset = 13; opset <= maxOpset; opset++) put(`sequential_${act}_opset${opset}`, toONNX(m, { opset }));
   m.dispose();
