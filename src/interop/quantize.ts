@@ -170,9 +170,8 @@ export class QuantizedModel {
       }
       k.q8_gemm_nt(rt.qPtr, rt.wPtr, rt.corrPtr, rt.scalePtr, rt.biasPtr, rt.zPtr, m, L.units, L.inSize, 0, 1, 0);
       let a = rt.zPtr;
-      if (rt.record.form === 'softmax') { k.f32_softmax_fwd(rt.zPtr, rt.aPtr, m, L.units); a = rt.aPtr; }
-      else if (rt.record.form === 'logSoftmax') { k.f32_log_softmax_fwd(rt.zPtr, rt.aPtr, m, L.units); a = rt.aPtr; }
-      else if (rt.actFwd) { rt.actFwd(rt.zPtr, rt.aPtr, m, L.units, L.alpha, L.beta); a = rt.aPtr; }
+      const rows = rt.record.form === 'softmax' ? 'f32_softmax_fwd' : rt.record.form === 'logSoftmax' ? 'f32_log_softmax_fwd' : undefined;
+      if (rows) { k[rows](rt.zPtr, rt.aPtr, m, L.units); a = rt.aPtr; } else if (rt.actFwd) { rt.actFwd(rt.zPtr, rt.aPtr, m, L.units, L.alpha, L.beta); a = rt.aPtr; }
       if (next) k.q8_quantize_rows(a, next.qPtr, m, L.units, Math.fround(1 / next.spec.inputScale), next.spec.inputZeroPoint);
       out = a;
     }
