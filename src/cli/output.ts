@@ -152,6 +152,9 @@ export function score(yTrue: Int32Array, yPred: Int32Array, classNames: string[]
   };
 }
 
+/** Classes up to which the text output prints the whole confusion matrix. */
+export const MAX_MATRIX_CLASSES = 20;
+
 export function formatScores(s: Scores, on: string): string {
   const p = (x: number) => `${(100 * x).toFixed(2)}%`;
   const lines = [
@@ -162,10 +165,23 @@ export function formatScores(s: Scores, on: string): string {
     `  macro recall           ${s.recall.toFixed(4)}`,
     `  macro F1               ${s.f1.toFixed(4)}`,
     '',
-    'confusion matrix (rows: actual class, columns: predicted class)',
-    formatConfusionMatrix({ labels: s.classNames.map((_, i) => i), matrix: s.confusionMatrix }, { targetNames: s.classNames })
-      .split('\n').map((l) => `  ${l}`).join('\n'),
   ];
+  const k = s.classNames.length;
+  if (k <= MAX_MATRIX_CLASSES) {
+    lines.push('confusion matrix (rows: actual class, columns: predicted class)',
+      formatConfusionMatrix({ labels: s.classNames.map((_, i) => i), matrix: s.confusionMatrix }, { targetNames: s.classNames })
+        .split('\n').map((l) => `  ${l}`).join('\n'));
+  } else {
+    // a k×k matrix past 20 classes is wider than a terminal: the most frequent confusions instead
+    const pairs: [number, number, number][] = [];
+    s.confusionMatrix.forEach((row, a) => row.forEach((n, b) => { if (a !== b && n > 0) pairs.push([n, a, b]); }));
+    pairs.sort((x, y) => y[0] - x[0]);
+    lines.push(`${k} classes: the confusion matrix is in --json and the --report; the most frequent confusions (actual → predicted):`);
+    for (const [n, a, b] of pairs.slice(0, 10)) lines.push(`  ${String(n).padStart(5)}  ${s.classNames[a]} → ${s.classNames[b]}`);
+    if (pairs.length === 0) lines.push('  none');
+    const low = s.perClass.filter((c) => c.support > 0).sort((x, y) => x.recall - y.recall).slice(0, 5);
+    lines.push(`lowest recall: ${low.map((c) => `${c.name} ${(100 * c.recall).toFixed(1)}% of ${c.support}`).join(', ')}`);
+  }
   return lines.join('\n') + '\n';
 }
 

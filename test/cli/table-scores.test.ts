@@ -96,3 +96,23 @@ describe('no flags, and the raw columns in any order', () => {
     expect(bad.stderr).toMatch(/"HINC"/);
   }, 120_000);
 });
+
+describe('many classes', () => {
+  it('past 20 classes prints the most frequent confusions, as counted from the --json matrix, instead of the matrix', async () => {
+    const rows = ['x,y,cls'];
+    for (let i = 0; i < 600; i++) { const c = i % 24; rows.push(`${(c % 6) + ((i * 7) % 10) / 10},${Math.floor(c / 6) + ((i * 3) % 10) / 10},k${c}`); }
+    writeFileSync(p('many.csv'), rows.join('\n') + '\n');
+    const args = ['train', p('many.csv'), '--label', 'cls', '--epochs', '3'];
+    const text = await run(args);
+    expect(text.code, text.stderr).toBe(0);
+    const out = text.stdout + text.stderr;
+    expect(out).not.toMatch(/confusion matrix \(rows/);
+    expect(out).toMatch(/24 classes: the confusion matrix is in --json/);
+    const json = JSON.parse((await run([...args, '--json'])).stdout.trim().split('\n').at(-1)!) as { confusionMatrix: number[][]; classNames: string[] };
+    let top = 0;
+    json.confusionMatrix.forEach((r, a) => r.forEach((n, b) => { if (a !== b) top = Math.max(top, n); }));
+    const first = /most frequent confusions[^\n]*\n +(\d+) +(\S+) → (\S+)/.exec(out)!;
+    expect(Number(first[1])).toBe(top);
+    expect(json.confusionMatrix[json.classNames.indexOf(first[2]!)]![json.classNames.indexOf(first[3]!)]).toBe(top);
+  }, 60_000);
+});
