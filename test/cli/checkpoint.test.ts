@@ -132,6 +132,28 @@ describe('simdnet train --checkpoint / --resume', () => {
     await killTwiceAndResume([...STREAM, '--threads', '2'], 's2', 4, 2);
   });
 
+  it('killed inside the write of train --out, --report and predict --out (temp file complete, before the rename): the old file stays byte for byte and loads', async () => {
+    const base = ['train', 'iris', '--hidden', '4', '--epochs', '2', '--seed', '3', '--quiet'];
+    expect((await run([...base, '--out', 'keep.json', '--report', 'keep.html'])).code).toBe(0);
+    const model = readFileSync(join(dir, 'keep.json'));
+    const report = readFileSync(join(dir, 'keep.html'));
+    for (const [file, args] of [['keep.json', ['--out', 'keep.json']], ['keep.html', ['--report', 'keep.html']]] as const) {
+      const r = await run([...base.map((a) => (a === '3' ? '4' : a)), ...args], `file:${file}`);
+      expect(r.signal, r.stderr).toBe('SIGKILL');
+      expect(readdirSync(dir).some((f) => f.startsWith(`.${file}.`) && f.endsWith('.tmp'))).toBe(true);
+    }
+    expect(readFileSync(join(dir, 'keep.json')).equals(model)).toBe(true);
+    expect(readFileSync(join(dir, 'keep.html')).equals(report)).toBe(true);
+    const pred = await run(['predict', 'keep.json', 'iris', '--out', 'pred.csv']);
+    expect(pred.code, pred.stderr).toBe(0);
+    const csv = readFileSync(join(dir, 'pred.csv'));
+    const killed = await run(['predict', 'keep.json', 'iris', '--proba', '--out', 'pred.csv'], 'file:pred.csv');
+    expect(killed.signal).toBe('SIGKILL');
+    expect(readFileSync(join(dir, 'pred.csv')).equals(csv)).toBe(true);
+    expect((await run(['predict', 'keep.json', 'iris', '--out', 'again.csv'])).code).toBe(0);
+    expect(readFileSync(join(dir, 'again.csv')).equals(csv)).toBe(true);
+  });
+
   it('text mode says where it resumes; a checkpoint of another architecture is refused in one line (exit 2)', async () => {
     const ok = await run([...TRAIN.filter((x) => x !== '--json'), '--resume', 'alone.ckpt']);
     expect(ok.code).toBe(0);
