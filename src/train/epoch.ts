@@ -6,6 +6,7 @@ import { DivergenceError } from '../errors.js';
 import type { AccuracyRule } from '../nn/losses.js';
 import type { EpochPrinter } from './progress.js';
 import type { TrainingSession } from './session.js';
+import { StepGuard } from './step-guard.js';
 import type { BatchLogs, FitOptions } from './types.js';
 
 /** Arena buffers of a run; wAll / wb (row weights, all rows and the batch) are 0 when training is unweighted. */
@@ -26,12 +27,17 @@ export class EpochSteps {
   stopped = false;
   private epoch = 0;
   private readonly batchLogs: BatchLogs = { batch: 0, size: 0, loss: 0.5 };
+  /** A pool fault mid-step puts back the state before the step (step-guard.ts). */
+  readonly guard: StepGuard;
 
   constructor(private readonly session: TrainingSession, private readonly s: Staging, private readonly N: number, private readonly B: number,
     private readonly options: FitOptions, private readonly printer: EpochPrinter | undefined) {
     this.batches = Math.ceil(N / B);
     this.rule = undefined;
+    this.guard = new StepGuard(session);
   }
+
+  dispose(): void { this.guard.dispose(); }
 
   beginEpoch(epoch: number, lr: number): void {
     this.epoch = epoch;
@@ -61,30 +67,36 @@ export class EpochSteps {
     while (batch < end) {
       const start = batch * B;
       const m = Math.min(B, N - start);
-      k.f32_gather_rows(s.xAll, s.idxPtr + start * 4, s.xb, m, d);
-      k.f32_gather_rows(s.yAll, s.idxPtr + start * 4, s.yb, m, K);
-      if (s.wAll) k.f32_gather_rows(s.wAll, s.idxPtr + start * 4, s.wb, m, 1);
-      if (fused) {
-        // The optimizer step runs inside the dW GEMMs (SGD, momentum): the loss, L2 penalty included, is checked
-        // before the backward pass that updates the weights, as it is before opt.step() otherwise.
-        net.trainForward(s.xb, s.yb, m, mode, s.wb);
-        net.addL2(m, N, opt.fusedDecayPtr);
-      } else {
-        net.trainStep(s.xb, s.yb, m, mode, s.wb);
-        net.addL2(m, N);
-      }
-      const loss = lossView[lossAt]!;
-      if (!Number.isFinite(loss)) {
-        if (!net.paramsFinite()) net.copyParamsFrom(s.safe);
-        throw new DivergenceError(`training diverged: the loss became ${loss} in epoch ${this.epoch + 1}, batch ${batch + 1}. `
-          + 'Try a smaller learning rate, standardize the features, or clip gradients (clipNorm); the model keeps its last finite weights.');
-      }
-      if (fused) {
-        opt.beginFused();
-        net.trainBackward(m, mode, fused);
-        opt.finishFused();
-      } else {
-        opt.step();
+      let loss: number;
+      try {
+        this.guard.save();
+        k.f32_gather_rows(s.xAll, s.idxPtr + start * 4, s.xb, m, d);
+        k.f32_gather_rows(s.yAll, s.idxPtr + start * 4, s.yb, m, K);
+        if (s.wAll) k.f32_gather_rows(s.wAll, s.idxPtr + start * 4, s.wb, m, 1);
+        if (fused) {
+          // The optimizer step runs inside the dW GEMMs (SGD, momentum): the loss, L2 penalty included, is checked
+          // before the backward pass that updates the weights, as it is before opt.step() otherwise.
+          net.trainForward(s.xb, s.yb, m, mode, s.wb);
+          net.addL2(m, N, opt.fusedDecayPtr);
+        } else {
+          net.trainStep(s.xb, s.yb, m, mode, s.wb);
+          net.addL2(m, N);
+        }
+        loss = lossView[lossAt]!;
+        if (!Number.isFinite(loss)) {
+          if (!net.paramsFinite()) net.copyParamsFrom(s.safe);
+          throw new DivergenceError(`training diverged: the loss became ${loss} in epoch ${this.epoch + 1}, batch ${batch + 1}. `
+            + 'Try a smaller learning rate, standardize the features, or clip gradients (clipNorm); the model keeps its last finite weights.');
+        }
+        if (fused) {
+          opt.beginFused();
+          net.trainBackward(m, mode, fused);
+          opt.finishFused();
+        } else {
+          opt.step();
+        }
+      } catch (e) {
+        throw this.guard.failed(e, `epoch ${this.epoch + 1}, batch ${batch + 1}`);
       }
       totals[0] += sum ? loss : loss * m;
       totals[1] += net.countCorrect(s.yb, m, rule);

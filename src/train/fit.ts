@@ -91,6 +91,7 @@ function* loop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options:
     N * d * 4, N * K * 4, N * 4, B * d * 4, B * K * 4, net.paramBlockFloats * 4, 64, W ? N * 4 : null, W ? B * 4 : null,
   ]) as [number, number, number, number, number, number, number, number, number];
   const history: History = { epoch: [], loss: [], accuracy: [], valLoss: [], valAccuracy: [], learningRate: [], time: [], samplesPerSec: [], diagnostics: [], stoppedEarly: false, bestEpoch: -1 };
+  let steps: EpochSteps | undefined;
   try {
     arena.views.f32.set(M.data, xAll >>> 2);
     arena.views.f32.set(T.Y.data, yAll >>> 2);
@@ -102,7 +103,7 @@ function* loop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options:
     };
     if (resumeFrom) ck!.restore(session, identity!.model, identity!.run, resumeFrom, s);
     const { perm, shuffleRng: rng } = s;
-    const steps = new EpochSteps(session, { xAll, yAll, idxPtr, xb, yb, safe, wAll, wb }, N, B, options, printer);
+    steps = new EpochSteps(session, { xAll, yAll, idxPtr, xb, yb, safe, wAll, wb }, N, B, options, printer);
     steps.rule = session.accuracyRule(T.Y);
     let chunk = 1;
     const probe = new StatsProbe(net, moments);
@@ -172,6 +173,7 @@ function* loop(session: TrainingSession, X: MatrixLike, y: TargetsLike, options:
     printer?.done();
     return history;
   } finally {
+    steps?.dispose();
     for (const p of [xAll, yAll, idxPtr, xb, yb, safe, moments, wAll, wb]) if (p) arena.free(p);
   }
 }

@@ -113,7 +113,8 @@ export class OptimizerRuntime {
     this.t = step;
   }
 
-  private eachState(fn: (ptr: number, n: number) => void): void {
+  /** Calls fn(pointer, floats) for every state buffer, per tensor in the record's order. */
+  eachState(fn: (ptr: number, n: number) => void): void {
     for (let i = 0; i < this.params.length; i++) for (const ptr of this.states[i]!) fn(ptr, this.params[i]!.size);
   }
 

@@ -22,6 +22,7 @@ import { checkpointSupport, type LoopState } from './checkpoint-hooks.js';
 import { earlyStoppingEpoch } from './early-stopping.js';
 import { learningRateAt } from './optimizers.js';
 import type { Evaluation, TrainingSession } from './session.js';
+import { StepGuard } from './step-guard.js';
 import type { Checkpoint, EpochLogs, FitOptions, History } from './types.js';
 
 export interface SourceBatch { X: MatrixLike; y: TargetsLike }
@@ -171,6 +172,7 @@ async function run(session: TrainingSession, source: DataSource, options: Source
   net.ensureCapacity(B);
   const { arena } = net;
   const opt = session.optimizer;
+  const guard = new StepGuard(session);
   const [xb, yb, wb, safe] = arena.allocAll([B * d * 4, B * K * 4, cw ? B * 4 : null, net.paramBlockFloats * 4]) as [number, number, number, number];
   const history: History = { epoch: [], loss: [], accuracy: [], valLoss: [], valAccuracy: [], learningRate: [], time: [], samplesPerSec: [], diagnostics: [], stoppedEarly: false, bestEpoch: -1, sourceTime: [] };
   // The state one epoch hands the next besides the network and the optimizer. A source has no row
@@ -191,15 +193,21 @@ async function run(session: TrainingSession, source: DataSource, options: Source
       const f32 = arena.views.f32;
       for (let i = 0; i < m; i++) f32[(wb >>> 2) + i] = cw![argmaxAt(f32, (yb >>> 2) + i * K, K)]!;
     }
-    net.trainStep(xb, yb, m, mode, wb);
-    net.addL2(m, m);
-    const loss = lossView();
-    if (!Number.isFinite(loss)) {
-      if (!net.paramsFinite()) net.copyParamsFrom(safe);
-      throw new DivergenceError(`training diverged: the loss became ${loss} in epoch ${epoch + 1}, batch ${batchLogs.batch + 1}. `
-        + 'Try a smaller learning rate or standardize the features; the model keeps its last finite weights.');
+    let loss: number;
+    try {
+      guard.save();
+      net.trainStep(xb, yb, m, mode, wb);
+      net.addL2(m, m);
+      loss = lossView();
+      if (!Number.isFinite(loss)) {
+        if (!net.paramsFinite()) net.copyParamsFrom(safe);
+        throw new DivergenceError(`training diverged: the loss became ${loss} in epoch ${epoch + 1}, batch ${batchLogs.batch + 1}. `
+          + 'Try a smaller learning rate or standardize the features; the model keeps its last finite weights.');
+      }
+      opt.step();
+    } catch (e) {
+      throw guard.failed(e, `epoch ${epoch + 1}, batch ${batchLogs.batch + 1}`);
     }
-    opt.step();
     totals[0] += loss * m;
     // The rule is read from each batch's targets (a source is seen one batch at a time).
     const rule = session.accuracyRule({ data: arena.views.f32.subarray(yb >>> 2, (yb >>> 2) + m * K), rows: m, cols: K });
@@ -289,6 +297,7 @@ async function run(session: TrainingSession, source: DataSource, options: Source
     }
     return history;
   } finally {
+    guard.dispose();
     for (const p of [xb, yb, wb, safe]) if (p) arena.free(p);
   }
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { backendInfo, type Backend } from '../../src/backend.js';
 import { ThreadPoolError } from '../../src/errors.js';
-import { dense, Sequential, sgd } from '../../src/index.js';
+import { adam, dense, dropout, Sequential, sgd } from '../../src/index.js';
 import { get, put, randomArray } from '../helpers/backends.js';
 import { firstBitDifference, forcedBackend, singleBackend, threaded } from './helpers.js';
 
@@ -153,6 +153,48 @@ describe('thread-pool faults', () => {
       again.fitSync(X, y, { epochs: 2, batchSize: 16 });
       expect(firstBitDifference(again.getParams(), ref.getParams())).toBe(-1);
       ref.dispose(); again.dispose(); b.dispose();
+    }, 20_000);
+  }
+
+  // A fault mid-step leaves the model as it was before that step: weights, optimizer moments and
+  // step count, the dropout stream. Struck in the forward pass, and inside the optimizer's split
+  // step (the caller has updated its element ranges, the worker vanished before its own).
+  for (const where of ['forward', 'optimizer'] as const) {
+    it(`a fault in the ${where} of a step: fit raises ThreadPoolError and the model keeps its state from before that step`, () => {
+      const b = forcedBackend(2);
+      const pool = threaded(b).pool;
+      pool.steal = false;
+      pool.timeoutMs = 200;
+      const m = new Sequential({ inputSize: 13, seed: 3, backend: b, layers: [dense(17, { activation: 'relu' }), dropout(0.2), dense(3, { activation: 'softmax' })] });
+      m.compile({ loss: 'categoricalCrossentropy', optimizer: adam({ learningRate: 0.01 }) });
+      const { net, optimizer } = m.session;
+      const rng = () => new Uint32Array(b.memory.buffer, net.rngPtr, 4).slice();
+      let before = { params: m.getParams(), opt: optimizer.exportState(), rng: rng() };
+      const opt = optimizer as { step(): void };
+      const step = opt.step.bind(optimizer);
+      let batches = 0;
+      opt.step = () => { if (where === 'optimizer' && batches === 5) pool.injectFault(1, 'vanish'); step(); };
+      let error: unknown;
+      try {
+        m.fitSync(X, y, {
+          epochs: 1, batchSize: 64, callbacks: {
+            onBatchEnd: () => {
+              before = { params: m.getParams(), opt: optimizer.exportState(), rng: rng() };
+              if (++batches === 5 && where === 'forward') pool.injectFault(1, 'vanish');
+            },
+          },
+        });
+      } catch (e) { error = e; }
+      expect(error).toBeInstanceOf(ThreadPoolError);
+      expect((error as Error).message).toMatch(/worker 1 did not finish its share.*fit stopped in epoch 1, batch 6: the model keeps its weights, optimizer state/);
+      expect(firstBitDifference(m.getParams(), before.params)).toBe(-1);
+      const after = optimizer.exportState();
+      expect(after.step).toBe(before.opt.step);
+      expect(after.step).toBe(5);
+      after.moments.forEach((mo, i) => expect(firstBitDifference(mo, before.opt.moments[i]!)).toBe(-1));
+      expect(Array.from(rng())).toEqual(Array.from(before.rng));
+      expectOneThread(b, /worker 1 did not finish/);
+      m.dispose(); b.dispose();
     }, 20_000);
   }
 });
