@@ -30,8 +30,7 @@ export class Network {
   gradBlock = 0;
   private blockFloats = 0;
   readonly rngPtr: number = 0;
-  private readonly stateBlock: number = 0;
-  private readonly stateFloats: number = 0;
+  readonly stateBlock: number = 0;
   capacity = 0;
   workPtr = 0;
   /** Staging for predict inputs and the dA of a non-fused output (capacity rows). */
@@ -89,7 +88,7 @@ export class Network {
     this.dInPtrs = new Float64Array(this.runtimes.length);
     const offsets = this.params.map((p) => { const at = this.blockFloats; this.blockFloats += padded(p.size); return at; });
     this.paramCount = this.params.reduce((n, p) => n + p.size, 0);
-    const stateFloats = this.stateFloats = this.state.reduce((n, st) => n + padded(st.size), 0);
+    const stateFloats = this.state.reduce((n, st) => n + padded(st.size), 0);
     precheck?.(this);
     // Parameters, gradients and state must fit beside what the arena already holds (an optimizer and batch buffers come on top).
     const need = (2 * this.blockFloats + stateFloats) * 4 + 256;
@@ -381,14 +380,6 @@ export class Network {
   copyParamsTo(dstPtr: number): void { this.k.f32_copy(dstPtr, this.paramBlock, this.blockFloats); }
   copyParamsFrom(srcPtr: number): void { this.k.f32_copy(this.paramBlock, srcPtr, this.blockFloats); this.paramsChanged(); }
   get paramBlockFloats(): number { return this.blockFloats; }
-  /** Floats of what a training step changes besides parameters and optimizer: the rng stream, the layers' running statistics. */
-  get stepStateFloats(): number { return 4 + this.stateFloats; }
-  /** Copies that state to `ptr` (`back`: from it); on the calling thread, so a thread-pool fault cannot cut it short. */
-  copyStepState(ptr: number, back = false): void {
-    const f32 = this.arena.views.f32, at = ptr >>> 2, rng = this.rngPtr >>> 2, st = this.stateBlock >>> 2;
-    if (back) { f32.copyWithin(rng, at, at + 4); f32.copyWithin(st, at + 4, at + 4 + this.stateFloats); }
-    else { f32.copyWithin(at, rng, rng + 4); f32.copyWithin(at + 4, st, st + this.stateFloats); }
-  }
 
   /** True when every parameter is finite. */
   paramsFinite(): boolean {

@@ -27,7 +27,7 @@ export class StepGuard {
     if (!pool?.alive) return;
     const sizes: number[] = [net.paramBlockFloats];
     session.optimizer.eachState((_, n) => { sizes.push(n); });
-    const ptrs = net.arena.allocAll([...sizes.map((n) => n * 4), net.stepStateFloats * 4]);
+    const ptrs = net.arena.allocAll([...sizes.map((n) => n * 4), 4 * 4 + net.arena.sizeOf(net.stateBlock)]);
     this.stepPtr = ptrs.pop()!;
     const from = [net.paramBlock];
     session.optimizer.eachState((ptr) => { from.push(ptr); });
@@ -44,7 +44,7 @@ export class StepGuard {
     // On the calling thread (memmove): a pool barrier per copy costs more than the copy on a busy machine.
     const f32 = net.arena.views.f32;
     for (let i = 0; i < c.length; i += 3) f32.copyWithin(c[i + 1]! >>> 2, c[i]! >>> 2, (c[i]! >>> 2) + c[i + 2]!);
-    net.copyStepState(this.stepPtr);
+    this.copyStepState(false);
     this.t = optimizer.t;
     this.saved = true;
   }
@@ -57,11 +57,19 @@ export class StepGuard {
       const c = this.copies;
       // The pool has ended: these copies run on the calling thread.
       for (let i = 0; i < c.length; i += 3) net.k.f32_copy(c[i]!, c[i + 1]!, c[i + 2]!);
-      net.copyStepState(this.stepPtr, true);
+      this.copyStepState(true);
       net.paramsChanged();
       optimizer.t = this.t;
     }
     return new ThreadPoolError(`${e.message}; fit stopped in ${where}: the model keeps its weights, optimizer state, running statistics and random stream from before that step`);
+  }
+
+  /** The rng stream (16 bytes) and the running statistics, to the step buffer or back; memmove on the calling thread. */
+  private copyStepState(back: boolean): void {
+    const { net } = this.session;
+    const f32 = net.arena.views.f32, at = this.stepPtr >>> 2, rng = net.rngPtr >>> 2, st = net.stateBlock >>> 2, n = net.arena.sizeOf(net.stateBlock) >>> 2;
+    if (back) { f32.copyWithin(rng, at, at + 4); f32.copyWithin(st, at + 4, at + 4 + n); }
+    else { f32.copyWithin(at, rng, rng + 4); f32.copyWithin(at + 4, st, st + n); }
   }
 
   dispose(): void {
