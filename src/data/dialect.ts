@@ -183,6 +183,25 @@ export function bytesNumber(buf: Uint8Array, s: number, e: number, point: number
   return neg ? -x : x;
 }
 
+const GROUPED_POINT = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/;
+const GROUPED_COMMA = /^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$/;
+
+/**
+ * The number in a trimmed cell written with thousands separators — the mark that is not the
+ * decimal one, between groups of exactly three digits (2,107 or 1,234,567.5; 1.234,5 under a
+ * decimal comma) — else NaN. 1,5 or 12,34 are not groupings and stay NaN: nothing is guessed.
+ * @example parseGrouped('1,234,567.5', '.') // 1234567.5
+ */
+export function parseGrouped(cell: string, decimal: '.' | ','): number {
+  if (decimal === '.') return GROUPED_POINT.test(cell) ? Number(cell.replace(/,/g, '')) : NaN;
+  return GROUPED_COMMA.test(cell) ? Number(cell.replace(/\./g, '').replace(',', '.')) : NaN;
+}
+
+/** The separator parseGrouped reads for a decimal mark. */
+export function thousandsMark(decimal: '.' | ','): ',' | '.' {
+  return decimal === '.' ? ',' : '.';
+}
+
 /** True for a cell that parses as a finite number. */
 export function isNumberCell(cell: string, decimal: '.' | ','): boolean {
   return Number.isFinite(parseNumber(cell, decimal));

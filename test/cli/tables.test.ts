@@ -182,3 +182,18 @@ describe('--stream', () => {
     }
   });
 });
+
+describe('spellings that used to need hand cleaning', () => {
+  it('trains on quoted numbers with thousands separators and month-name dates, saying how it read them, in memory and streamed', async () => {
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const rows = ['population,founded,y'];
+    for (let i = 0; i < 40; i++) rows.push(`"${1 + (i % 9)},${String(100 + i * 7).padStart(3, '0')}",${months[i % 12]} ${1 + (i % 28)} ${1990 + i},${i % 2 ? 'big' : 'small'}`);
+    writeFileSync(p('grouped.csv'), rows.join('\n') + '\n');
+    for (const extra of [[], ['--stream']]) {
+      const r = await run(['train', p('grouped.csv'), '--label', 'y', '--epochs', '3', '--seed', '1', ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/population +numeric · .*\(thousands separator ","\)/);
+      expect(r.stderr).toMatch(/founded +date \(named\) → year, month, day/);
+    }
+  });
+});

@@ -4,8 +4,10 @@
 // (T or a space, then HH:MM, HH:MM:SS or HH:MM:SS.fff, and an optional Z or ±HH:MM offset that is
 // ignored: the wall-clock time as written is used). A column keeps the formats that read every
 // one of its values; 01/02/2012 fits both day-first and month-first until a value decides.
+// Month names (English, full or abbreviated to at least three letters, any case) read in one
+// format, 'named': Jan 1 2000, January 1, 2000, 1 Jan 2000, 01-Jan-2000, same optional time.
 
-export const DATE_FORMATS = ['ymd', 'dmy', 'mdy'] as const;
+export const DATE_FORMATS = ['ymd', 'dmy', 'mdy', 'named'] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];
 
 /** What a date column expands into, in this order (the hour parts only when the times vary). */
@@ -18,6 +20,18 @@ export const HOUR_PARTS: readonly DatePart[] = ['hour', 'hour_sin', 'hour_cos'];
 
 const YMD = /^(\d{4})([-/.])(\d{1,2})(?:\2(\d{1,2}))?(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$/;
 const XXY = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?:[T ,]\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$/;
+
+const TIME = String.raw`(?:(?:[T ]|,\s*)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?$`;
+const NAMED_MDY = new RegExp(String.raw`^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})` + TIME);
+const NAMED_DMY = new RegExp(String.raw`^(\d{1,2})(?:\s+|-)([A-Za-z]{3,9})\.?,?(?:\s+|-)(\d{4})` + TIME);
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** 1-12 for an English month name or its abbreviation of three letters or more (Sept), else 0. */
+function monthOf(name: string): number {
+  const n = name.toLowerCase();
+  for (let i = 0; i < 12; i++) if (MONTHS[i]!.startsWith(n)) return i + 1;
+  return 0;
+}
 
 export interface DateValue {
   year: number; month: number; day: number; hour: number; minute: number; second: number;
@@ -47,6 +61,13 @@ export function parseDate(cell: string, format: DateFormat): DateValue | null {
     const m = YMD.exec(cell);
     if (!m) return null;
     return build(Number(m[1]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4]), m[5], m[6], m[7]);
+  }
+  if (format === 'named') {
+    const a = NAMED_MDY.exec(cell);
+    if (a) { const mo = monthOf(a[1]!); return mo ? build(Number(a[3]), mo, Number(a[2]), a[4], a[5], a[6]) : null; }
+    const b = NAMED_DMY.exec(cell);
+    if (b) { const mo = monthOf(b[2]!); return mo ? build(Number(b[3]), mo, Number(b[1]), b[4], b[5], b[6]) : null; }
+    return null;
   }
   const m = XXY.exec(cell);
   if (!m) return null;
@@ -98,5 +119,5 @@ export function dateParts(d: DateValue, out: Float64Array | Float32Array, offset
 
 /** How a format is written, for messages. */
 export function describeDateFormat(f: DateFormat): string {
-  return f === 'ymd' ? 'year-month-day' : f === 'dmy' ? 'day.month.year' : 'month/day/year';
+  return f === 'ymd' ? 'year-month-day' : f === 'dmy' ? 'day.month.year' : f === 'mdy' ? 'month/day/year' : 'month name, as Jan 1 2000';
 }

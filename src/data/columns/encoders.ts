@@ -4,8 +4,8 @@
 // file, line and column.
 
 import { ModelFormatError, SimdnetError } from '../../errors.js';
-import { bytesNumber, parseNumber, spanNumber } from '../dialect.js';
-import { DATE_PARTS, parseDate, type DatePart, type DateFormat } from './dates.js';
+import { bytesNumber, parseGrouped, parseNumber, spanNumber } from '../dialect.js';
+import { DATE_FORMATS, DATE_PARTS, parseDate, type DatePart, type DateFormat } from './dates.js';
 import { dateParts } from './dates.js';
 
 /** A number column: out = ((missing ? fill : x) − center) / scale, then a 0/1 missing indicator when `indicator`. */
@@ -21,6 +21,8 @@ export interface NumericColumnJSON {
   scale: number;
   /** Text cells read as missing in this column (besides the dialect's spellings). */
   missingValues: string[];
+  /** Numbers may be written with this thousands separator, strictly grouped (2,107); absent: they may not. */
+  thousands?: ',' | '.';
 }
 
 /** One output per category, then "(other)" when `infrequent` is not empty, then "(missing)" when `missing` is 'category'. */
@@ -153,6 +155,7 @@ class NumericEncoder implements Encoder {
       miss = 1;
     } else {
       x = parseNumber(cell, this.ctx.decimal);
+      if (x !== x && c.thousands) x = parseGrouped(cell, this.ctx.decimal);
       if (!Number.isFinite(x)) throw new CellError(`is ${JSON.stringify(cell)}, not a number (the column is numeric)`);
     }
     out[o] = (x - c.center) / c.scale;
@@ -291,7 +294,8 @@ export function checkColumnJSON(c: unknown, i: number): ColumnJSON {
   const scaled = (x: Record<string, unknown>) => isNum(x.center) && isNum(x.scale) && x.scale !== 0;
   switch (o.type) {
     case 'numeric':
-      if (!isFill(o.fill) || typeof o.indicator !== 'boolean' || !scaled(o) || !isStrings(o.missingValues)) throw bad('a numeric column needs fill (number or null), indicator, center, scale ≠ 0 and missingValues');
+      if (!isFill(o.fill) || typeof o.indicator !== 'boolean' || !scaled(o) || !isStrings(o.missingValues)
+        || !(o.thousands === undefined || o.thousands === ',' || o.thousands === '.')) throw bad('a numeric column needs fill (number or null), indicator, center, scale ≠ 0, missingValues, and thousands (if any) "," or "."');
       break;
     case 'categorical':
       if (!isStrings(o.categories) || !isStrings(o.infrequent) || !['category', 'fill', 'unknown', 'error'].includes(o.missing as string)
@@ -305,7 +309,7 @@ export function checkColumnJSON(c: unknown, i: number): ColumnJSON {
       }
       break;
     case 'date':
-      if (!['ymd', 'dmy', 'mdy'].includes(o.format as string) || typeof o.indicator !== 'boolean' || !Array.isArray(o.parts)
+      if (!(DATE_FORMATS as readonly string[]).includes(o.format as string) || typeof o.indicator !== 'boolean' || !Array.isArray(o.parts)
         || !o.parts.every((p: Record<string, unknown>) => p && (DATE_PARTS as readonly string[]).includes(p.part as string) && isFill(p.fill) && scaled(p))) {
         throw bad('a date column needs format (ymd, dmy or mdy), indicator and parts [{ part, fill, center, scale }]');
       }

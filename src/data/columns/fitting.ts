@@ -5,7 +5,7 @@
 // parts of a date that vary (and mean something: see datePartsJSON).
 
 import { ValidationError } from '../../errors.js';
-import { parseNumber } from '../dialect.js';
+import { parseGrouped, parseNumber } from '../dialect.js';
 import { DATE_PARTS, HOUR_PARTS } from './dates.js';
 import type { ColumnJSON, DatePartJSON } from './encoders.js';
 import type { Inferred } from './infer.js';
@@ -52,7 +52,8 @@ function modeOf(stats: ColumnStats, decimal: '.' | ','): number {
   let best = NaN;
   let bestCount = -1;
   for (const [cell, count] of stats.counts) {
-    const x = parseNumber(cell, decimal);
+    let x = parseNumber(cell, decimal);
+    if (x !== x && stats.thousands) x = parseGrouped(cell, decimal);
     if (!Number.isFinite(x)) continue;
     if (count > bestCount || (count === bestCount && x < best)) { best = x; bestCount = count; }
   }
@@ -124,6 +125,7 @@ export function fitColumn(stats: ColumnStats, t: Inferred, f: FitSettings): Colu
       return {
         name, type: 'numeric', fill, impute: f.dropMissing ? 'none (rows with missing cells dropped)' : f.impute,
         indicator: indicator && missing > 0, ...scaling(s, missing, fill, f.scale), missingValues: t.missingValues ?? [],
+        ...(t.thousands ? { thousands: t.thousands } : {}),
       };
     }
     case 'categorical':

@@ -6,6 +6,7 @@
 // distinct texts (at least half the values, more than 20) → ID-like or free text; else categorical.
 
 import { ValidationError } from '../../errors.js';
+import { thousandsMark } from '../dialect.js';
 import { describeDateFormat, type DateFormat } from './dates.js';
 import type { ColumnStats } from './stats.js';
 
@@ -26,6 +27,8 @@ export interface Inferred {
   empty?: boolean;
   /** Text cells of a mostly numeric column, read as missing. */
   missingValues?: string[];
+  /** The numbers are written with this thousands separator (2,107). */
+  thousands?: ',' | '.';
 }
 
 function booleanPair(stats: ColumnStats): { true: string; false: string } | undefined {
@@ -51,8 +54,15 @@ function fmt(x: number): string {
 
 /** True when a column is mostly numbers with a few text spellings (returned) among them. */
 function strayTexts(stats: ColumnStats): string[] | undefined {
-  if (stats.numberCount < 0.9 * stats.present || stats.notNumbers.length === 0 || stats.manyNotNumbers) return undefined;
+  if (stats.mixedGrouping || stats.numberCount < 0.9 * stats.present || stats.notNumbers.length === 0 || stats.manyNotNumbers) return undefined;
   return stats.notNumbers.map((b) => b.value);
+}
+
+/** The thousands separator of a numeric column whose numbers are all strictly grouped, said in its reason. */
+function grouped(stats: ColumnStats, t: Inferred): Inferred {
+  if (!stats.thousands) return t;
+  const sep = thousandsMark(stats.decimal);
+  return { ...t, thousands: sep, reason: `${t.reason}; written with ${JSON.stringify(sep)} as thousands separator in ${stats.grouped} cells (read as 2107 for 2${sep}107)` };
 }
 
 /** The type a column's statistics suggest. */
@@ -66,11 +76,14 @@ export function inferColumn(stats: ColumnStats): Inferred {
     if (num.integer && num.increasing && stats.missing === 0 && stats.rows >= 20 && num.max - num.min + 1 <= 2 * stats.rows) {
       return { type: 'id', reason: `a row number (increasing integers ${fmt(num.min)}…${fmt(num.max)})` };
     }
-    return { type: 'numeric', reason: 'numbers' };
+    return grouped(stats, { type: 'numeric', reason: 'numbers' });
   }
   const stray = strayTexts(stats);
   if (stray) {
-    return { type: 'numeric', reason: `numbers; the text ${stray.map((s) => JSON.stringify(s)).join(', ')} is read as missing`, missingValues: stray };
+    return grouped(stats, { type: 'numeric', reason: `numbers; the text ${stray.map((s) => JSON.stringify(s)).join(', ')} is read as missing`, missingValues: stray });
+  }
+  if (stats.mixedGrouping) {
+    return { type: 'id', reason: 'numbers with and without thousands separators (as 2,107 and 1234): not read as numbers (give types to override)' };
   }
   const dates = stats.dateFormats;
   if (dates.length > 0) {
@@ -92,13 +105,13 @@ export function overrideColumn(stats: ColumnStats, type: ColumnType): Inferred {
   const where = `types[${JSON.stringify(stats.name)}]`;
   switch (type) {
     case 'numeric': {
-      if (stats.allNumbers || stats.present === 0) return { type, reason: 'numbers (as given)' };
+      if (stats.allNumbers || stats.present === 0) return grouped(stats, { type, reason: 'numbers (as given)' });
       const bad = stats.notNumbers[0]!;
       throw new ValidationError(where, `is 'numeric', but line ${bad.line} holds ${JSON.stringify(bad.value)}, not a number (add it to naValues if it means missing)`);
     }
     case 'date': {
       const dates = stats.dateFormats;
-      if (dates.length === 0) throw new ValidationError(where, `is 'date', but the values are not dates in one format (year-month-day, day.month.year, month/day/year)`);
+      if (dates.length === 0) throw new ValidationError(where, `is 'date', but the values are not dates in one format (year-month-day, day.month.year, month/day/year, or a month name as Jan 1 2000)`);
       return { type, reason: `dates (${describeDateFormat(dates[0]!.format)}, as given)`, dateFormat: dates[0]!.format };
     }
     case 'boolean': {
@@ -118,7 +131,7 @@ export function overrideColumn(stats: ColumnStats, type: ColumnType): Inferred {
 
 /** The type of a label column: classification for text or a few integer values, else regression. */
 export function inferTask(stats: ColumnStats): { task: 'classification' | 'regression'; reason: string } {
-  const num = stats.allNumbers ? stats.numeric : null;
+  const num = stats.plainNumbers ? stats.numeric : null;
   const distinct = stats.distinct + stats.overflow;
   if (!num) return { task: 'classification', reason: `the label ${JSON.stringify(stats.name)} holds text (${distinct}${stats.overflow ? '+' : ''} classes)` };
   if (distinct <= 2) return { task: 'classification', reason: `the label ${JSON.stringify(stats.name)} has ${distinct} distinct values` };

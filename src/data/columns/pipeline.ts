@@ -270,7 +270,7 @@ function describeColumn(c: ColumnJSON): string {
     case 'numeric': {
       const fill = c.fill === null ? 'no imputation' : `missing → ${c.impute} ${f(c.fill)}`;
       const scale = c.center === 0 && c.scale === 1 ? 'not scaled' : `(x − ${f(c.center)}) / ${f(c.scale)}`;
-      return `numeric · ${fill}${c.indicator ? ' + indicator' : ''}${c.missingValues.length ? ` (text read as missing: ${c.missingValues.map((s) => JSON.stringify(s)).join(', ')})` : ''} · ${scale}`;
+      return `numeric · ${fill}${c.indicator ? ' + indicator' : ''}${c.missingValues.length ? ` (text read as missing: ${c.missingValues.map((s) => JSON.stringify(s)).join(', ')})` : ''}${c.thousands ? ` (thousands separator ${JSON.stringify(c.thousands)})` : ''} · ${scale}`;
     }
     case 'categorical': {
       const shown = c.categories.slice(0, 6).map((s) => JSON.stringify(s)).join(', ') + (c.categories.length > 6 ? ', ...' : '');

@@ -4,7 +4,7 @@
 // counts of distinct values (capped); and, while every value reads as a date, the statistics of
 // each date part under each date format that still fits.
 
-import { parseNumber, type Dialect } from '../dialect.js';
+import { parseGrouped, parseNumber, type Dialect } from '../dialect.js';
 import { DATE_PARTS, dateFormatsOf, dateParts, parseDate, type DateFormat } from './dates.js';
 import { QuantileSketch } from './sketch.js';
 
@@ -72,6 +72,10 @@ export class ColumnStats {
   /** The first three distinct values that are not numbers, with their lines; manyNotNumbers past that. */
   readonly notNumbers: BadValue[] = [];
   manyNotNumbers = false;
+  /** Numbers written with thousands separators (2,107), counted among the numbers. */
+  grouped = 0;
+  /** A number of four or more integer digits written without separators (1234) was seen. */
+  private plainWide = false;
   readonly counts = new Map<string, number>();
   overflow = 0;
   /** Counting stopped: MAX_DISTINCT distinct numbers were seen (counts then cover the first ones only). */
@@ -81,7 +85,7 @@ export class ColumnStats {
   timed = false;
   private readonly partsBuf = new Float64Array(DATE_PARTS.length);
 
-  constructor(readonly name: string, private readonly na: Set<string>, private readonly decimal: Dialect['decimal']) {}
+  constructor(readonly name: string, private readonly na: Set<string>, readonly decimal: Dialect['decimal']) {}
 
   add(cell: string, line: number): void {
     if (this.rows++ === 0) this.firstLine = line;
@@ -95,7 +99,11 @@ export class ColumnStats {
       else { this.overflow++; if (this.numberCount === this.present - 1) this.frozen = true; }
     } else this.overflow++;
     // past three distinct non-numbers the column cannot be numeric: stop parsing its cells as numbers
-    const x = this.manyNotNumbers ? NaN : parseNumber(cell, this.decimal);
+    let x = this.manyNotNumbers ? NaN : parseNumber(cell, this.decimal);
+    if (x !== x && !this.manyNotNumbers) {
+      x = parseGrouped(cell, this.decimal);
+      if (x === x) this.grouped++;
+    } else if (!this.plainWide && Math.abs(x) >= 1000) this.plainWide = true;
     if (Number.isFinite(x)) {
       this.numberCount++;
       this.numeric.add(x);
@@ -127,8 +135,17 @@ export class ColumnStats {
     if (alive === 0) { this.dates = null; this.datesDead = true; }
   }
 
-  /** Every non-missing value is a number (and there is one). */
-  get allNumbers(): boolean { return this.numberCount > 0 && this.numberCount === this.present; }
+  /** Every non-missing value is a number (and there is one); with separators only if all are grouped strictly. */
+  get allNumbers(): boolean { return this.numberCount > 0 && this.numberCount === this.present && !this.mixedGrouping; }
+
+  /** Some numbers have thousands separators and others of four digits or more have none (2,107 and 1234). */
+  get mixedGrouping(): boolean { return this.grouped > 0 && this.plainWide; }
+
+  /** The numbers are written with thousands separators (every one strictly grouped). */
+  get thousands(): boolean { return this.grouped > 0 && !this.plainWide; }
+
+  /** allNumbers, and none with thousands separators (what a label must be to be numeric). */
+  get plainNumbers(): boolean { return this.allNumbers && this.grouped === 0; }
 
   /** Non-missing values seen. */
   get present(): number { return this.rows - this.missing; }
@@ -139,7 +156,7 @@ export class ColumnStats {
   /** The date formats that read every non-missing value (month-first before day-first on a tie). */
   get dateFormats(): { format: DateFormat; parts: NumericStats[] }[] {
     if (!this.dates || this.datesDead) return [];
-    const order: DateFormat[] = ['ymd', 'mdy', 'dmy'];
+    const order: DateFormat[] = ['ymd', 'mdy', 'dmy', 'named'];
     return this.dates.slice().sort((a, b) => order.indexOf(a.format) - order.indexOf(b.format));
   }
 

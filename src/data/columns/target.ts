@@ -50,7 +50,8 @@ export class Target {
     const task = given === 'auto' ? inferred.task : given;
     const note = given === 'auto' ? `task: ${task} (inferred: ${inferred.reason}; --task ${task === 'regression' ? 'classification' : 'regression'} to override)` : `task: ${task} (as given)`;
     if (task === 'regression') {
-      if (!stats.allNumbers) {
+      if (!stats.plainNumbers) {
+        if (stats.grouped > 0) throw new ValidationError('label', `the label ${JSON.stringify(name)} is written with thousands separators (as 2,107); regression needs plain numbers in the label`);
         const bad = stats.notNumbers[0]!;
         throw new ValidationError('label', `line ${bad.line}: the label ${JSON.stringify(name)} is ${JSON.stringify(bad.value)}, not a number; regression needs a numeric label (or use task classification)`);
       }
@@ -64,7 +65,7 @@ export class Target {
     }
     const values = [...stats.counts.keys()];
     let classes: (number | string)[];
-    if (stats.allNumbers) {
+    if (stats.plainNumbers) {
       const nums = [...new Set(values.map((v) => parseNumber(v, dialect.decimal)))];
       classes = nums.sort((a, b) => a - b);
     } else {
