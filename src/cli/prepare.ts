@@ -23,6 +23,8 @@ export interface PreparedData {
   yTrain: Int32Array | Float32Array;
   XTest: Matrix;
   yTest: Int32Array | Float32Array;
+  /** classNames, then the classes of --test-data rows that training never saw (their codes follow; never predicted, so counted as wrong). */
+  testClassNames?: string[];
   /** 'test set', 'training set' or the --test-data file. */
   on: string;
   input: ColumnsInput | MatrixInput;
@@ -73,12 +75,27 @@ function labelName(table: Table, label: string | undefined): string {
   return label;
 }
 
-function transformed(pipeline: ColumnPipeline, table: Table, rows: Int32Array, target: Target, label: string, drop: boolean, notes: string[], what: string): { X: Matrix; y: Int32Array | Float32Array } {
+function transformed(pipeline: ColumnPipeline, table: Table, rows: Int32Array, target: Target, label: string, drop: boolean, notes: string[], what: string,
+  unseen?: Map<string, { code: number; count: number }>): { X: Matrix; y: Int32Array | Float32Array } {
   const { X, rows: kept } = pipeline.transform(table, { rows, dropMissing: drop });
   if (kept.length < rows.length) notes.push(`${rows.length - kept.length} ${what} row${rows.length - kept.length === 1 ? '' : 's'} with a missing cell left out (--missing drop)`);
   const j = table.names.indexOf(label);
   const where = (i: number) => `${table.source ?? 'data'}: line ${table.lines[kept[i]!]}, column ${j + 1} (${JSON.stringify(label)})`;
-  return { X, y: target.withDecimal(table.dialect.decimal).encode(Array.from(kept, (i) => table.columns[j]![i]!), where) };
+  const t = target.withDecimal(table.dialect.decimal);
+  const cells = Array.from(kept, (i) => table.columns[j]![i]!);
+  if (!unseen || target.task !== 'classification') return { X, y: t.encode(cells, where) };
+  // a class training never saw: code k, k+1, ... after the trained ones, so scores count it wrong
+  const k = target.classNames.length;
+  const y = new Int32Array(cells.length);
+  cells.forEach((cell, i) => {
+    const c = t.classIndex(cell);
+    if (c >= 0) { y[i] = c; return; }
+    const e = unseen.get(cell);
+    if (e) { e.count++; y[i] = e.code; return; }
+    y[i] = k + unseen.size;
+    unseen.set(cell, { code: y[i]!, count: 1 });
+  });
+  return { X, y };
 }
 
 export function prepareTableData(data: TableData, s: PrepareSettings): PreparedData {
@@ -109,7 +126,13 @@ export function prepareTableData(data: TableData, s: PrepareSettings): PreparedD
   const pipeline = ColumnPipeline.fit(trainTable, { ...s.pipeline, label, rows: train });
   const drop = s.pipeline.missing === 'drop';
   const tr = transformed(pipeline, trainTable, train, target, label, drop, notes, 'training');
-  const te = testTable === trainTable && test === train ? tr : transformed(pipeline, testTable, test, target, label, drop, notes, 'test');
+  const unseen = s.testData && classification ? new Map<string, { code: number; count: number }>() : undefined;
+  const te = testTable === trainTable && test === train ? tr : transformed(pipeline, testTable, test, target, label, drop, notes, 'test', unseen);
+  if (unseen?.size) {
+    const n = [...unseen.values()].reduce((a, e) => a + e.count, 0);
+    const shown = [...unseen].slice(0, 8).map(([c, e]) => `${JSON.stringify(c)} (${e.count})`).join(', ');
+    notes.push(`${n} row${n === 1 ? '' : 's'} of ${s.testData} ha${n === 1 ? 's' : 've'} a class the training never saw, counted as wrong: ${shown}${unseen.size > 8 ? ', ...' : ''}`);
+  }
   const used = pipeline.describe().filter((c) => c.outputs > 0);
   const scale = s.pipeline.scale ?? 'standard';
   const preprocessing = `${used.length} of ${table.names.length - 1} columns → ${pipeline.width} features; numbers ${scale === 'standard' ? 'standardized' : scale === 'minmax' ? 'min-max scaled' : 'not scaled'}`;
@@ -118,7 +141,7 @@ export function prepareTableData(data: TableData, s: PrepareSettings): PreparedD
     task: target.task, target, classNames: target.classNames, XTrain: tr.X, yTrain: tr.y, XTest: te.X, yTest: te.y, on,
     input: { kind: 'columns', pipeline: pipeline.toJSON() }, featureNames: pipeline.features, rows: info.rows.length, columns: table.names.length - 1,
     split: s.testData ? `${tr.X.rows} train, ${te.X.rows} test (${s.testData})` : `${tr.X.rows} train, ${s.testSplit > 0 ? `${te.X.rows} test` : 'no test part (scores on the training data)'}`,
-    preprocessing, notes,
+    preprocessing, notes, ...(unseen?.size ? { testClassNames: [...target.classNames, ...unseen.keys()] } : {}),
   };
   const numeric = pipeline.columns.filter((c) => c.type === 'numeric');
   if (pipeline.width === 2 && numeric.length === 2 && classification) {

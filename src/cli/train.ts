@@ -116,7 +116,7 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
   const pred = regression ? prep.target.unscale(model.predictValues!(prep.XTest)) : model.predictClasses(prep.XTest);
   const predictRate = prep.XTest.rows / Math.max(1e-9, (performance.now() - t1) / 1000);
   const actual = regression ? prep.target.unscale(prep.yTest) : undefined;
-  const cls = regression ? undefined : score(prep.yTest as Int32Array, pred as Int32Array, prep.classNames);
+  const cls = regression ? undefined : score(prep.yTest as Int32Array, pred as Int32Array, prep.testClassNames ?? prep.classNames);
   const reg = regression ? regressionScores(actual!, pred) : undefined;
   const scores = (cls ?? reg)!;
   const on = prep.on;
@@ -143,7 +143,7 @@ export async function train(io: Io, mode: Mode, dataSpec: string | undefined, o:
       title: `simdnet · ${source}`,
       history,
       model: model.describe(),
-      ...(cls ? { evaluation: { yTrue: prep.yTest as Int32Array, yPred: pred as Int32Array, classNames: prep.classNames, on: `${on}, ${prep.XTest.rows} samples` } } : {}),
+      ...(cls ? { evaluation: { yTrue: prep.yTest as Int32Array, yPred: pred as Int32Array, classNames: prep.testClassNames ?? prep.classNames, on: `${on}, ${prep.XTest.rows} samples` } } : {}),
       ...(reg ? { regression: { yTrue: actual!, yPred: pred, label: prep.target.name, on: `${on}, ${prep.XTest.rows} samples` } } : {}),
       ...(pipeline ? { columns: { columns: pipeline.describe(), notes } } : {}),
       decision: d && !regression ? { X: d.X, y: d.y, featureNames: d.featureNames, classNames: prep.classNames, predict: (g) => model.predictClasses(d.toInputs(g)) } : undefined,

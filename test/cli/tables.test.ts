@@ -197,3 +197,26 @@ describe('spellings that used to need hand cleaning', () => {
     }
   });
 });
+
+describe('--test-data with a class the training never saw', () => {
+  it('counts its rows as wrong and names the class and count, instead of stopping', async () => {
+    const row = (i: number, y: string) => `${i % 7},${(i * 3) % 5 > 1 ? 'u' : 'v'},${y}`;
+    writeFileSync(p('seen-train.csv'), ['a,b,y', ...Array.from({ length: 60 }, (_, i) => row(i, i % 7 > 3 ? 'hi' : 'lo'))].join('\n') + '\n');
+    const known = Array.from({ length: 12 }, (_, i) => row(i + 5, (i + 5) % 7 > 3 ? 'hi' : 'lo'));
+    writeFileSync(p('seen-test.csv'), ['a,b,y', ...known].join('\n') + '\n');
+    writeFileSync(p('unseen-test.csv'), ['a,b,y', ...known, row(1, 'zzz'), row(2, 'new'), row(3, 'zzz')].join('\n') + '\n');
+    const r = await run(['train', p('seen-train.csv'), '--label', 'y', '--test-data', p('unseen-test.csv'), '--epochs', '20', '--seed', '3', '--json', '--out', p('seen.json'), '--report', p('unseen.html')]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = last(r.stdout);
+    expect((out.notes as string[]).join('\n')).toMatch(/3 rows of .*unseen-test\.csv have a class the training never saw, counted as wrong: "zzz" \(2\), "new" \(1\)/);
+    // the same model on the 12 known rows alone (evaluate): the 3 unseen rows only add wrong answers
+    const e = await run(['evaluate', p('seen.json'), p('seen-test.csv'), '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    const knownAcc = last(e.stdout).accuracy as number;
+    expect(out.accuracy as number).toBeCloseTo((knownAcc * 12) / 15, 12);
+    expect(out.samples).toBe(15);
+    const html = readFileSync(p('unseen.html'), 'utf8');
+    expect(checkHtml(html).errors).toEqual([]);
+    expect(html).toContain('zzz');
+  });
+});

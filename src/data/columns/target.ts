@@ -133,6 +133,11 @@ export class Target {
     return out;
   }
 
+  /** The class index of a label cell (classification), or −1 for a class the model was not trained on. */
+  classIndex(cell: string): number {
+    return this.index.get(this.numeric ? String(parseNumber(cell, this.decimal)) : cell) ?? -1;
+  }
+
   /** One label cell: its class index, or its scaled value (regression); `where()` names it in errors. */
   encodeCell(cell: string, line: number, where: (line: number) => string): number {
     const j = this.json;
