@@ -172,8 +172,14 @@ async function run(session: TrainingSession, source: DataSource, options: Source
   net.ensureCapacity(B);
   const { arena } = net;
   const opt = session.optimizer;
-  const guard = new StepGuard(session);
   const [xb, yb, wb, safe] = arena.allocAll([B * d * 4, B * K * 4, cw ? B * 4 : null, net.paramBlockFloats * 4]) as [number, number, number, number];
+  let guard: StepGuard;
+  try {
+    guard = new StepGuard(session); // its copies, after the batch buffers: a failure of either leaks neither
+  } catch (e) {
+    for (const p of [xb, yb, wb, safe]) if (p) arena.free(p);
+    throw e;
+  }
   const history: History = { epoch: [], loss: [], accuracy: [], valLoss: [], valAccuracy: [], learningRate: [], time: [], samplesPerSec: [], diagnostics: [], stoppedEarly: false, bestEpoch: -1, sourceTime: [] };
   // The state one epoch hands the next besides the network and the optimizer. A source has no row
   // order of its own here: the shuffling stream and permutation are empty stand-ins.

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { backendInfo, type Backend } from '../../src/backend.js';
-import { ThreadPoolError } from '../../src/errors.js';
+import { ArenaError, ThreadPoolError } from '../../src/errors.js';
 import { adam, dense, dropout, Sequential, sgd } from '../../src/index.js';
 import { get, put, randomArray } from '../helpers/backends.js';
 import { firstBitDifference, forcedBackend, singleBackend, threaded } from './helpers.js';
@@ -155,6 +155,29 @@ describe('thread-pool faults', () => {
       ref.dispose(); again.dispose(); b.dispose();
     }, 20_000);
   }
+
+  it('a fit on a data source whose buffers cannot be allocated on a threaded backend leaks nothing (the step guard\'s copies included)', async () => {
+    const b = forcedBackend(2);
+    const m = model(b);
+    const source = { *[Symbol.iterator]() { yield { X, y }; } };
+    await m.fit(source, { epochs: 1, batchSize: 64 }); // sizes the network's batch buffers
+    const live = b.arena.liveBytes;
+    for (const failAt of [1, 2]) {
+      // the fit's allocAll calls: the step guard's copies and the batch buffers, in either order
+      const real = b.arena.allocAll.bind(b.arena);
+      let calls = 0;
+      b.arena.allocAll = (sizes) => {
+        if (++calls === failAt) throw new ArenaError('out of memory: refused by the test');
+        return real(sizes);
+      };
+      await expect(m.fit(source, { epochs: 1, batchSize: 64 })).rejects.toThrow(/refused by the test/);
+      b.arena.allocAll = real;
+      expect(calls).toBeGreaterThanOrEqual(failAt);
+      expect(b.arena.liveBytes).toBe(live);
+    }
+    expect(Number.isFinite((await m.fit(source, { epochs: 1, batchSize: 64 })).loss[0]!)).toBe(true);
+    m.dispose(); b.dispose();
+  }, 20_000);
 
   // A fault mid-step leaves the model as it was before that step: weights, optimizer moments and
   // step count, the dropout stream. Struck in the forward pass, and inside the optimizer's split
