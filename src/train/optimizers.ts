@@ -111,9 +111,11 @@ function unit(v: number): string | undefined {
 }
 
 /** Slots of the Float64Array of numbers a step reads (H_LR is set each epoch, the others from the spec; H_C1..H_C3 per
- *  step; H_MU_PRODUCT/H_MU_STEP: NAdam's Π μ_i and the step it belongs to). */
+ *  step; H_MU_PRODUCT/H_MU_STEP: NAdam's Π μ_i and the step it belongs to). @internal */
 export const H_LR = 0, H_MOMENTUM = 1, H_BETA1 = 2, H_BETA2 = 3, H_RHO = 4, H_EPSILON = 5, H_WEIGHT_DECAY = 6, H_MOMENTUM_DECAY = 7;
+/** @internal */
 export const H_C1 = 8, H_C2 = 9, H_C3 = 10, H_MU_PRODUCT = 11, H_MU_STEP = 12;
+/** @internal */
 export const H_SLOTS = 13;
 const HYPER_SLOT: Record<Hyper, number> = {
   momentum: H_MOMENTUM, beta1: H_BETA1, beta2: H_BETA2, rho: H_RHO, epsilon: H_EPSILON, weightDecay: H_WEIGHT_DECAY, momentumDecay: H_MOMENTUM_DECAY,
