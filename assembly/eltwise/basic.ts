@@ -1,6 +1,6 @@
 // Element-wise f32 kernels over n floats: fill, copy, add, mul, scale, axpy, gather_rows.
 // Any alignment (unaligned v128 loads are legal), f32x4 body and a scalar tail that touches
-// nothing past n. copy/gather use memory.copy (overlap-safe).
+// nothing past n. copy uses memory.copy (overlap-safe); gather_rows needs dst apart from src and idx.
 
 import { madd } from '../simd';
 import { checkDims, checkRegion } from '../checks';
@@ -107,9 +107,33 @@ export function f32_axpy(xPtr: usize, yPtr: usize, n: i32, alpha: f32): void {
   }
 }
 
+/** dst row r = src row idx[r]. Four rows at a time, their vectors interleaved: the rows of a
+ *  shuffled batch sit at random places of a data set far larger than the caches, and four streams
+ *  in flight keep more misses outstanding than one memory.copy per row (a batch of 128 × 784 floats
+ *  from 60,000 rows: 62–66 µs against 89–90 µs, bench/README.md). Rows are byte copies either way. */
 export function f32_gather_rows(srcPtr: usize, idxPtr: usize, dstPtr: usize, rows: i32, cols: i32): void {
   const rowBytes = <usize>cols << 2;
-  for (let r = 0; r < rows; r++) {
+  const vecBytes = rowBytes & ~(<usize>15);
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const i = idxPtr + (<usize>r << 2);
+    const s0 = srcPtr + <usize>load<i32>(i) * rowBytes, s1 = srcPtr + <usize>load<i32>(i, 4) * rowBytes;
+    const s2 = srcPtr + <usize>load<i32>(i, 8) * rowBytes, s3 = srcPtr + <usize>load<i32>(i, 12) * rowBytes;
+    const d0 = dstPtr + <usize>r * rowBytes, d1 = d0 + rowBytes, d2 = d1 + rowBytes, d3 = d2 + rowBytes;
+    for (let o: usize = 0; o < vecBytes; o += 16) {
+      v128.store(d0 + o, v128.load(s0 + o));
+      v128.store(d1 + o, v128.load(s1 + o));
+      v128.store(d2 + o, v128.load(s2 + o));
+      v128.store(d3 + o, v128.load(s3 + o));
+    }
+    for (let o = vecBytes; o < rowBytes; o += 4) {
+      store<f32>(d0 + o, load<f32>(s0 + o));
+      store<f32>(d1 + o, load<f32>(s1 + o));
+      store<f32>(d2 + o, load<f32>(s2 + o));
+      store<f32>(d3 + o, load<f32>(s3 + o));
+    }
+  }
+  for (; r < rows; r++) {
     const idx = <usize>load<i32>(idxPtr + (<usize>r << 2));
     memory.copy(dstPtr + <usize>r * rowBytes, srcPtr + idx * rowBytes, rowBytes);
   }

@@ -52,7 +52,7 @@ export interface EltwiseAbi {
   f32_scale(xPtr: number, outPtr: number, n: number, alpha: number): void;
   /** y += alpha·x */
   f32_axpy(xPtr: number, yPtr: number, n: number, alpha: number): void;
-  /** dst row r = src row idx[r] (idx: i32), rows of `cols` floats. */
+  /** dst row r = src row idx[r] (idx: i32), rows of `cols` floats; dst must not overlap src. */
   f32_gather_rows(srcPtr: number, idxPtr: number, dstPtr: number, rows: number, cols: number): void;
 }
 

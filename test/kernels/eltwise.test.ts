@@ -65,8 +65,8 @@ describe.each(kernelSuiteBackends().map((b) => [b.binary, b] as const))('eltwise
 
   it('gather_rows', () => {
     const r = testRng(5);
-    for (const cols of [1, 3, 4, 7, 33]) {
-      for (const rows of [0, 1, 5, 17]) {
+    for (const cols of [1, 3, 4, 7, 33, 196]) {
+      for (const rows of [0, 1, 4, 5, 17]) {
         const srcRows = 11;
         const src = randomArray(srcRows * cols, cols * 100 + rows);
         const idx = Int32Array.from({ length: rows }, () => Math.floor(r() * srcRows));
