@@ -1,23 +1,29 @@
 // q8: int8 inference kernels. Z[m×n] = dequant(Xq[m×k]·Wq[n×k]ᵀ + corr) with per-channel weight
-// scales and a per-tensor activation scale (src/nn/quantize.ts chooses them).
+// scales and a per-tensor activation scale (src/interop/quantize.ts chooses them).
 // Values: weights q_w ∈ [−127, 127]; activations q_x ∈ [0, 127] (x = s·(q_x − zp), zp 0 or 64),
-// so every product and every pairwise sum is exact on every engine (see below). Accumulation is
+// so every product and every pairwise sum is exact on every engine (see dot()). Accumulation is
 // int32 (exact: |Σ| ≤ k·127·127 < 2³¹ for k < 133,000); corr[j] = −zp·Σ_p q_w[j,p].
 // Epilogue, in f32 without fusing (the same bits on every engine and in the TS twin):
 // y = f32(acc + corr[j])·scale[j] + bias[j] (scale[j] = s_x·s_w[j]), ReLU (bit 0 of flags), then
 // either stored as f32 Z (row stride n), or (Q8_REQUANT) quantized for the next layer:
 // q = clamp(nearest(y·invOut), −zpOut, 127 − zpOut) + zpOut, round half to even.
-// Layouts (kPad = k rounded up to 16, nPad = n rounded up to 4; padding zero):
-//   relaxed binary: 1 byte per value; `i16x8.relaxed_dot_i8x16_i7x16_s(w, x)` (16 products of signed
-//     w and 7-bit x, pairwise summed to i16), widened to i32 and added (see dot()). Engines may read x's
-//     bytes as signed or unsigned and may saturate or wrap the i16 sums; with x ∈ [0, 127] (top bit
-//     clear) and |w| ≤ 127 the pair sums stay within ±32,258 < 2¹⁵, so the result is exact on all.
-//   baseline binary: 2 bytes per value (i16, widened once: weights at pack time, activations when
-//     quantized); `i32x4.dot_i16x8_s`, exact.
-// Activations: rows of kPad values. Weights: nPad rows of kPad values (packed in TS: src/interop/quantize.ts).
-// GEMM: 2×4 tiles (two X rows × four W rows: 8 i32x4 accumulators, 6 loads per 16 bytes), X in
-// blocks of rows that stay in L1 while every W tile passes; an odd last row runs a 1×4 tile; the
-// n % 4 columns of the last tile are computed on zero rows and not stored.
+//
+// Layouts. A group is 4 bytes: 4 values on the relaxed binary (1 byte each), 2 on the baseline
+// binary (i16 each, widened once: weights at pack time, activations when quantized). kPad = k
+// rounded up to 4 values; padding is zero (activation padding may hold any value in [0, 127]: the
+// weights there are zero).
+//   activations: panels of 3 rows (m rounded up to 3); in a panel, group g of row r at 12·g + 4·r.
+//   weights (packed in TS, src/interop/quantize-layout.ts): panels of 8 output channels (n rounded
+//     up to 8); in a panel, group g of channel c at 32·g + 4·c.
+// GEMM: 3×8 tiles (one activation panel × one weight panel): per group, two weight vectors (4
+// channels each) and three row broadcasts (v128.load32_splat) feed 6 dots into 6 i32x4 accumulators
+// whose lanes are 4 output channels, so no horizontal sums. Rows past m in the last panel are
+// computed on whatever the panel holds and not stored (Q8_REQUANT stores them: the next layer's
+// panel has room); channels past n are zero weights. Why 3 rows: V8 (11.3, x64) loads all of a
+// step's broadcasts before its dots, and 4 rows (8 accumulators + 2 weights + 4 broadcasts + ones +
+// a temporary) need 16 xmm registers where it allocates 15: it spilled an accumulator (a
+// store-to-load round trip every step). 4 rows with one 16-byte load and i32x4.shuffle broadcasts
+// do not spill but ran at 1.22 cycles per dot, 3 rows at 1.11 (bench/README.md, int8 inference).
 
 import { checkDims, checkRegion } from '../checks';
 
@@ -25,10 +31,19 @@ export const Q8_RELU: i32 = 1;
 export const Q8_REQUANT: i32 = 4;
 
 const EB: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 2;
+/** Rows of an activation panel; a group of the panel is ROWS·4 bytes. */
+const ROWS: i32 = 3;
+/** 1.5·2²³: for |v| ≤ 2²², v + MAGIC rounds v to an integer, half to even (as f32x4.nearest), and
+ *  the sum's bits are 0x4B400000 + that integer. */
+const MAGIC: f32 = 12582912.0;
+const MAGIC_BITS: i32 = 0x4b400000;
+/** i16 ones for i32x4.dot_i16x8_s (the pairwise widening), read from memory so that it is loaded
+ *  once into a register instead of being rebuilt at each use. */
+const ONES: usize = memory.data<i16>([1, 1, 1, 1, 1, 1, 1, 1], 16);
 
 @inline
 function kPadOf(k: i32): i32 {
-  return (k + 15) & ~15;
+  return (k + 3) & ~3;
 }
 
 /** Bytes per stored value in this binary's layouts (1: relaxed, 2: baseline). */
@@ -36,152 +51,159 @@ export function q8_value_bytes(): i32 {
   return EB;
 }
 
+/** clamp(nearest(v·inv), −zp, 127 − zp) + zp per lane, as i32 (nearest by MAGIC: same bits). */
 @inline
-function q8_row_bytes(k: i32): i32 {
-  return kPadOf(k) * EB;
+function quantize4(v: v128, vinv: v128, vlo: v128, vhi: v128, vbias: v128): v128 {
+  const c = f32x4.pmin(f32x4.pmax(f32x4.mul(v, vinv), vlo), vhi);
+  return i32x4.sub(f32x4.add(c, f32x4.splat(MAGIC)), vbias);
+}
+
+/** Stores four i32 lanes (values in [0, 127]) as one group (relaxed) or two (baseline: the second a panel group further). */
+@inline
+function storeValues4(p: usize, q: v128): void {
+  const h = i16x8.narrow_i32x4_s(q, q);
+  if (EB == 1) v128.store32_lane(p, i8x16.narrow_i16x8_u(h, h), 0);
+  else {
+    v128.store32_lane(p, h, 0);
+    v128.store32_lane(p, h, 1, ROWS * 4);
+  }
 }
 
 @inline
-function q8_weights_bytes(n: i32, k: i32): i32 {
-  return ((n + 3) & ~3) * kPadOf(k) * EB;
+function mPadOf(m: i32): i32 {
+  return (m + ROWS - 1) / ROWS * ROWS;
 }
 
-@inline
-function storeValue(p: usize, v: i32): void {
-  if (EB == 1) store<i8>(p, <i8>v);
-  else store<i16>(p, <i16>v);
-}
-
-/** Quantizes X[m×k] (f32, row-major) into activation rows: clamp(nearest(x·inv), −zp, 127 − zp) + zp. */
-export function q8_quantize_rows(xPtr: usize, qPtr: usize, m: i32, k: i32, inv: f32, zp: i32): void {
+/**
+ * Quantizes X[m×k] (f32, row-major) into activation panels: clamp(nearest(x·inv), −zp, 127 − zp) + zp.
+ * Writes m rounded up to 3 rows and k rounded up to 4 values (padding zero). Returns 1 when X holds a
+ * value that is not finite (NaN or ±∞; what it was quantized to is then meaningless), else 0.
+ */
+export function q8_quantize_rows(xPtr: usize, qPtr: usize, m: i32, k: i32, inv: f32, zp: i32): i32 {
   if (!ASC_NO_ASSERT) {
     checkDims(m >= 0 && k >= 0 && zp >= 0 && zp <= 127, 'q8_quantize_rows: m and k must be >= 0, zp in [0, 127]');
     checkRegion(xPtr, <usize>(max(m, 0) * max(k, 0)) << 2, 4, 'q8_quantize_rows: X must be 4-byte aligned and inside the memory');
-    checkRegion(qPtr, <usize>(max(m, 0) * q8_row_bytes(max(k, 0))), 1, 'q8_quantize_rows: the rows must be inside the memory');
+    checkRegion(qPtr, <usize>(mPadOf(max(m, 0)) * kPadOf(max(k, 0)) * EB), 4, 'q8_quantize_rows: the panels must be 4-byte aligned and inside the memory');
   }
-  const kp = kPadOf(k);
+  const kb = kPadOf(k) * EB; // bytes of one row = groups · 4
   const vinv = f32x4.splat(inv);
   const vlo = f32x4.splat(<f32>-zp), vhi = f32x4.splat(<f32>(<i32>127 - zp));
-  const vzp = i32x4.splat(zp);
-  for (let i = 0; i < m; i++) {
+  const vbias = i32x4.splat(MAGIC_BITS - zp);
+  let bad = i32x4.splat(0);
+  const mPad = mPadOf(m);
+  for (let i = 0; i < mPad; i++) {
     const x = xPtr + <usize>i * <usize>k * 4;
-    const q = qPtr + <usize>(i * kp * EB);
+    const q = qPtr + <usize>(i / ROWS) * <usize>(kb * ROWS) + <usize>(i % ROWS << 2);
     let p = 0;
-    for (; p + 4 <= k; p += 4) {
-      const v = f32x4.min(f32x4.max(f32x4.mul(v128.load(x + <usize>(p << 2)), vinv), vlo), vhi);
-      storeLanes4(q + <usize>(p * EB), i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(v)), vzp));
+    if (i < m) {
+      for (; p + 4 <= k; p += 4) {
+        const v = v128.load(x + <usize>(p << 2));
+        bad = v128.or(bad, f32x4.sub(v, v)); // +0 for a finite value, NaN otherwise
+        storeValues4(q + <usize>(p * EB * ROWS), quantize4(v, vinv, vlo, vhi, vbias));
+      }
+      if (p < k) {
+        // the last 1-3 values, then zeros to the group's end
+        let v = f32x4.splat(0);
+        v = f32x4.replace_lane(v, 0, load<f32>(x + <usize>(p << 2)));
+        if (p + 1 < k) v = f32x4.replace_lane(v, 1, load<f32>(x + <usize>(p << 2), 4));
+        if (p + 2 < k) v = f32x4.replace_lane(v, 2, load<f32>(x + <usize>(p << 2), 8));
+        bad = v128.or(bad, f32x4.sub(v, v));
+        let qv = quantize4(v, vinv, vlo, vhi, vbias);
+        qv = v128.and(qv, i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(k - p))); // zero past k
+        storeValues4(q + <usize>(p * EB * ROWS), qv);
+        p += 4;
+      }
     }
-    for (; p < k; p++) {
-      const v = min(max(load<f32>(x + <usize>(p << 2)) * inv, <f32>-zp), <f32>(<i32>127 - zp));
-      storeValue(q + <usize>(p * EB), <i32>nearest<f32>(v) + zp);
-    }
-    for (; p < kp; p++) storeValue(q + <usize>(p * EB), 0);
+    for (; p < kPadOf(k); p += 4) storeValues4(q + <usize>(p * EB * ROWS), i32x4.splat(0));
   }
-}
-
-/** Four i32 lanes (each in [0, 127]) stored as four values of this binary's width. */
-@inline
-function storeLanes4(p: usize, q: v128): void {
-  const h = i16x8.narrow_i32x4_s(q, q);
-  if (EB == 1) v128.store32_lane(p, i8x16.narrow_i16x8_u(h, h), 0);
-  else v128.store64_lane(p, h, 0);
+  return v128.any_true(bad) ? 1 : 0;
 }
 
 /** acc + the 4-product sums of w·x per i32 lane. Relaxed: the i16x8 relaxed dot (pair sums, exact for
- *  x's top bit clear and |w| ≤ 127) widened by extadd: Node 20's V8 (11.3) returns 2·dot and drops
- *  acc for i32x4.relaxed_dot_i8x16_i7x16_add_s (measured: (5, 7, c = 1000) gave 280, not 1140), so
- *  the fused form is not used; test/kernels/q8.test.ts holds both binaries to the integer reference. */
+ *  x's top bit clear and |w| ≤ 127), widened by a dot with ones (the same pmaddwd V8 emits for
+ *  extadd_pairwise, without its constant load). Node 20's V8 (11.3) returns 2·dot and drops acc for
+ *  i32x4.relaxed_dot_i8x16_i7x16_add_s (measured: (5, 7, c = 1000) gave 280, not 1140), so the fused
+ *  form is not used; test/kernels/q8.test.ts holds both binaries to the integer reference. */
 @inline
-function dot(w: v128, x: v128, acc: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(w, x)));
+function dot(w: v128, x: v128, acc: v128, ones: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return i32x4.add(acc, i32x4.dot_i16x8_s(i16x8.relaxed_dot_i8x16_i7x16_s(w, x), ones));
   return i32x4.add(acc, i32x4.dot_i16x8_s(w, x));
 }
 
-/** Lanes = the totals of a0, a1, a2, a3. */
-@inline
-function hsum4(a0: v128, a1: v128, a2: v128, a3: v128): v128 {
-  const t0 = i32x4.add(i32x4.shuffle(a0, a1, 0, 4, 1, 5), i32x4.shuffle(a0, a1, 2, 6, 3, 7));
-  const t1 = i32x4.add(i32x4.shuffle(a2, a3, 0, 4, 1, 5), i32x4.shuffle(a2, a3, 2, 6, 3, 7));
-  return i32x4.add(i32x4.shuffle(t0, t1, 0, 1, 4, 5), i32x4.shuffle(t0, t1, 2, 3, 6, 7));
-}
-
-/** Dequantizes the four column totals of one row at columns j..j+3 and stores what flags say. */
+/** Dequantizes the four channel totals j..j+3 of one row and stores what flags say. */
 @inline
 function epilogue(acc: v128, j: i32, n: i32, corrPtr: usize, scalePtr: usize, biasPtr: usize, out: usize, flags: i32, inv: f32, zp: i32): void {
   const o = <usize>(j << 2);
   let y = f32x4.convert_i32x4_s(i32x4.add(acc, v128.load(corrPtr + o)));
   y = f32x4.add(f32x4.mul(y, v128.load(scalePtr + o)), v128.load(biasPtr + o));
   if (flags & Q8_RELU) y = f32x4.pmax(y, f32x4.splat(0));
-  const cols = min(4, n - j);
   if (flags & Q8_REQUANT) {
-    y = f32x4.min(f32x4.max(f32x4.mul(y, f32x4.splat(inv)), f32x4.splat(<f32>-zp)), f32x4.splat(<f32>(<i32>127 - zp)));
-    const q = i32x4.add(i32x4.trunc_sat_f32x4_s(f32x4.nearest(y)), i32x4.splat(zp));
-    // All four lanes: an activation row has room up to n rounded to 16, and the next layer's
-    // weights are zero past n (a padding value there multiplies 0).
-    storeLanes4(out + <usize>(j * EB), q);
+    // `out` is the row's place in the next layer's panel; channels j..j+3 are its values j..j+3
+    storeValues4(out + <usize>(j * EB * ROWS), quantize4(y, f32x4.splat(inv), f32x4.splat(<f32>-zp), f32x4.splat(<f32>(<i32>127 - zp)), i32x4.splat(MAGIC_BITS - zp)));
     return;
   }
   const d = out + o;
-  if (cols == 4) { v128.store(d, y); return; }
+  const cols = n - j;
+  if (cols >= 4) { v128.store(d, y); return; }
   store<f32>(d, f32x4.extract_lane(y, 0));
   if (cols > 1) store<f32>(d, f32x4.extract_lane(y, 1), 4);
   if (cols > 2) store<f32>(d, f32x4.extract_lane(y, 2), 8);
 }
 
 /**
- * One int8 dense layer on m rows. xq: activation rows (q8_row_bytes(k) apart); w: packed weights;
- * corr (i32), scale and bias (f32): nPad values each (padding zero). Output: f32 Z[m×n], or with
- * Q8_REQUANT the next layer's activation rows (q8_row_bytes(n) apart; n rounded up to 4 values written).
+ * One int8 dense layer on m rows. xq: activation panels of depth k; w: packed weights; corr (i32),
+ * scale and bias (f32): n rounded up to 8 values each (padding zero). Output: f32 Z[m×n], or with
+ * Q8_REQUANT the next layer's activation panels (depth n: m rounded up to 3 rows, n rounded up to 4
+ * values written).
  */
 export function q8_gemm_nt(xqPtr: usize, wPtr: usize, corrPtr: usize, scalePtr: usize, biasPtr: usize, outPtr: usize,
   m: i32, n: i32, k: i32, flags: i32, inv: f32, zp: i32): void {
   if (!ASC_NO_ASSERT) {
     checkDims(m >= 0 && n >= 0 && k >= 0 && zp >= 0 && zp <= 127, 'q8_gemm_nt: m, n and k must be >= 0, zp in [0, 127]');
-    const nPad = <usize>((max(n, 0) + 3) & ~3) << 2;
-    checkRegion(xqPtr, <usize>(max(m, 0) * q8_row_bytes(max(k, 0))), 16, 'q8_gemm_nt: the activation rows must be 16-byte aligned and inside the memory');
-    checkRegion(wPtr, <usize>q8_weights_bytes(max(n, 0), max(k, 0)), 16, 'q8_gemm_nt: the weights must be 16-byte aligned and inside the memory');
-    checkRegion(corrPtr, nPad, 16, 'q8_gemm_nt: corr must be 16-byte aligned with n rounded up to 4 values');
-    checkRegion(scalePtr, nPad, 16, 'q8_gemm_nt: scale must be 16-byte aligned with n rounded up to 4 values');
-    checkRegion(biasPtr, nPad, 16, 'q8_gemm_nt: bias must be 16-byte aligned with n rounded up to 4 values');
-    const outBytes: usize = flags & Q8_REQUANT ? <usize>(max(m, 0) * q8_row_bytes(max(n, 0))) : <usize>(max(m, 0) * max(n, 0)) << 2;
-    checkRegion(outPtr, outBytes, flags & Q8_REQUANT ? 1 : 4, 'q8_gemm_nt: the output must be aligned and inside the memory');
+    const mPad = <usize>mPadOf(max(m, 0)), nPad = <usize>((max(n, 0) + 7) & ~7);
+    checkRegion(xqPtr, mPad * <usize>(kPadOf(max(k, 0)) * EB), 16, 'q8_gemm_nt: the activation panels must be 16-byte aligned and inside the memory');
+    checkRegion(wPtr, nPad * <usize>(kPadOf(max(k, 0)) * EB), 16, 'q8_gemm_nt: the weights must be 16-byte aligned and inside the memory');
+    checkRegion(corrPtr, nPad << 2, 16, 'q8_gemm_nt: corr must be 16-byte aligned with n rounded up to 8 values');
+    checkRegion(scalePtr, nPad << 2, 16, 'q8_gemm_nt: scale must be 16-byte aligned with n rounded up to 8 values');
+    checkRegion(biasPtr, nPad << 2, 16, 'q8_gemm_nt: bias must be 16-byte aligned with n rounded up to 8 values');
+    const outBytes: usize = flags & Q8_REQUANT ? mPad * <usize>(kPadOf(max(n, 0)) * EB) : <usize>(max(m, 0) * max(n, 0)) << 2;
+    checkRegion(outPtr, outBytes, flags & Q8_REQUANT ? 4 : 4, 'q8_gemm_nt: the output must be 4-byte aligned and inside the memory');
   }
   if (m <= 0 || n <= 0) return;
-  const rowBytes = <usize>(kPadOf(k) * EB);
-  const outRow: usize = flags & Q8_REQUANT ? <usize>(kPadOf(n) * EB) : <usize>n << 2;
-  // Rows per block: the block (≤ 24 KB) stays in L1 while all W tiles stream past it.
-  const block = max(2, min(64, <i32>(<usize>24576 / rowBytes)) & ~1);
-  for (let i0 = 0; i0 < m; i0 += block) {
-    const i1 = min(m, i0 + block);
-    for (let j = 0; j < n; j += 4) {
-      const w0 = wPtr + <usize>j * rowBytes, w1 = w0 + rowBytes, w2 = w1 + rowBytes, w3 = w2 + rowBytes;
-      let i = i0;
-      for (; i + 2 <= i1; i += 2) {
-        const x0 = xqPtr + <usize>i * rowBytes, x1 = x0 + rowBytes;
-        let a00 = i32x4.splat(0), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-        for (let o: usize = 0; o < rowBytes; o += 16) {
-          const vx0 = v128.load(x0 + o), vx1 = v128.load(x1 + o);
-          let vw = v128.load(w0 + o);
-          a00 = dot(vw, vx0, a00); a10 = dot(vw, vx1, a10);
-          vw = v128.load(w1 + o);
-          a01 = dot(vw, vx0, a01); a11 = dot(vw, vx1, a11);
-          vw = v128.load(w2 + o);
-          a02 = dot(vw, vx0, a02); a12 = dot(vw, vx1, a12);
-          vw = v128.load(w3 + o);
-          a03 = dot(vw, vx0, a03); a13 = dot(vw, vx1, a13);
-        }
-        epilogue(hsum4(a00, a01, a02, a03), j, n, corrPtr, scalePtr, biasPtr, outPtr + <usize>i * outRow, flags, inv, zp);
-        epilogue(hsum4(a10, a11, a12, a13), j, n, corrPtr, scalePtr, biasPtr, outPtr + <usize>(i + 1) * outRow, flags, inv, zp);
+  const groups = kPadOf(k) * EB >> 2;
+  const aPanel = <usize>(groups * ROWS * 4), wPanel = <usize>groups << 5;
+  const requant = (flags & Q8_REQUANT) != 0;
+  // the next layer's panels (requant) or Z's rows
+  const outPanel: usize = requant ? <usize>(kPadOf(n) * EB * ROWS) : 0;
+  const outRow: usize = requant ? 4 : <usize>n << 2;
+  const ones = v128.load(ONES);
+  for (let i = 0; i < m; i += ROWS) {
+    const xPanel = xqPtr + <usize>(i / ROWS) * aPanel;
+    const out0 = requant ? outPtr + <usize>(i / ROWS) * outPanel : outPtr + <usize>i * outRow;
+    const rows = min(ROWS, m - i);
+    for (let j = 0; j < n; j += 8) {
+      let xp = xPanel, wp = wPtr + <usize>(j >> 3) * wPanel;
+      let a0x0123 = i32x4.splat(0), a0x4567 = a0x0123, a1x0123 = a0x0123, a1x4567 = a0x0123, a2x0123 = a0x0123, a2x4567 = a0x0123;
+      for (let g = 0; g < groups; g++) {
+        const vb0123 = v128.load(wp), vb4567 = v128.load(wp, 16);
+        let va = v128.load32_splat(xp);
+        a0x0123 = dot(vb0123, va, a0x0123, ones); a0x4567 = dot(vb4567, va, a0x4567, ones);
+        va = v128.load32_splat(xp, 4);
+        a1x0123 = dot(vb0123, va, a1x0123, ones); a1x4567 = dot(vb4567, va, a1x4567, ones);
+        va = v128.load32_splat(xp, 8);
+        a2x0123 = dot(vb0123, va, a2x0123, ones); a2x4567 = dot(vb4567, va, a2x4567, ones);
+        xp += ROWS * 4; wp += 32;
       }
-      if (i < i1) {
-        const x0 = xqPtr + <usize>i * rowBytes;
-        let a00 = i32x4.splat(0), a01 = a00, a02 = a00, a03 = a00;
-        for (let o: usize = 0; o < rowBytes; o += 16) {
-          const vx0 = v128.load(x0 + o);
-          a00 = dot(v128.load(w0 + o), vx0, a00); a01 = dot(v128.load(w1 + o), vx0, a01);
-          a02 = dot(v128.load(w2 + o), vx0, a02); a03 = dot(v128.load(w3 + o), vx0, a03);
-        }
-        epilogue(hsum4(a00, a01, a02, a03), j, n, corrPtr, scalePtr, biasPtr, outPtr + <usize>i * outRow, flags, inv, zp);
+      const two = j + 4 < n;
+      epilogue(a0x0123, j, n, corrPtr, scalePtr, biasPtr, out0, flags, inv, zp);
+      if (two) epilogue(a0x4567, j + 4, n, corrPtr, scalePtr, biasPtr, out0, flags, inv, zp);
+      if (requant || rows > 1) {
+        epilogue(a1x0123, j, n, corrPtr, scalePtr, biasPtr, out0 + outRow, flags, inv, zp);
+        if (two) epilogue(a1x4567, j + 4, n, corrPtr, scalePtr, biasPtr, out0 + outRow, flags, inv, zp);
+      }
+      if (requant || rows > 2) {
+        epilogue(a2x0123, j, n, corrPtr, scalePtr, biasPtr, out0 + 2 * outRow, flags, inv, zp);
+        if (two) epilogue(a2x4567, j + 4, n, corrPtr, scalePtr, biasPtr, out0 + 2 * outRow, flags, inv, zp);
       }
     }
   }

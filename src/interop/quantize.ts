@@ -22,13 +22,15 @@ import type { DenseSpec } from '../nn/layers/dense.js';
 import type { Sequential } from '../nn/sequential.js';
 import { ArenaLease } from '../memory/arena.js';
 import { DISPOSE, forget, reclaimOnCollect } from '../memory/lifetime.js';
-import { makeQ8Ref, roundEven } from '../ref/q8.js';
+import { roundEven } from '../ref/q8.js';
 import { defaultBackend, LifecycleError, ValidationError } from './lib.js';
-import { toInput } from './quantize-input.js';
+import { nonFiniteError, toInput } from './quantize-input.js';
+import { packQ8Weights, q8ActBytes, q8Kernels, q8NPad, q8WeightsBytes } from './quantize-layout.js';
 import { decodeQuantized, encodeQuantized, type QuantizedJSON, type QuantizedLayer } from './quantize-format.js';
 import { readBytes, writeAtomic } from './files.js';
 
 export type { QuantizedJSON, QuantizedLayer };
+export { packQ8Weights, q8ActBytes, q8Kernels, q8RowBytes, q8WeightsBytes } from './quantize-layout.js';
 
 const Q8_RELU = 1;
 const Q8_REQUANT = 4;
@@ -109,7 +111,7 @@ export class QuantizedModel {
     layers.forEach((L, i) => {
       const last = i === layers.length - 1;
       const record = actRecord(L.activation);
-      const nPad = (L.units + 3) & ~3;
+      const nPad = q8NPad(L.units);
       const [wPtr, corrPtr, scalePtr, biasPtr] = arena.allocAll([Math.max(16, q8WeightsBytes(backend, L.units, L.inSize)), nPad * 4, nPad * 4, nPad * 4]) as [number, number, number, number];
       for (const p of [wPtr, corrPtr, scalePtr, biasPtr]) arena.views.zero(p, arena.sizeOf(p));
       const rt: Runtime = {
@@ -140,7 +142,7 @@ export class QuantizedModel {
     if (m <= this.capacity) return;
     const arena = this.lease;
     const sizes = [m * this.inputSize * 4, m * 4, ...this.rts.flatMap((rt) => [
-      m * q8RowBytes(this.backend, rt.spec.inSize), rt.fused ? null : m * rt.spec.units * 4, rt.fused || rt.record.form === 'identity' ? null : m * rt.spec.units * 4,
+      q8ActBytes(this.backend, m, rt.spec.inSize), rt.fused ? null : m * rt.spec.units * 4, rt.fused || rt.record.form === 'identity' ? null : m * rt.spec.units * 4,
     ])];
     const ptrs = arena.allocAll(sizes);
     for (const p of ptrs) if (p) arena.views.zero(p, arena.sizeOf(p));
@@ -152,11 +154,12 @@ export class QuantizedModel {
 
   private bufferPtrs(): number[] { return [this.inPtr, this.argPtr, ...this.rts.flatMap((r) => [r.qPtr, r.zPtr, r.aPtr])]; }
 
-  /** Runs the layers on m rows staged at inPtr; returns the f32 output pointer. */
+  /** Runs the layers on m rows staged at inPtr; returns the f32 output pointer, or −1 (nothing run)
+   *  when the rows hold a value that is not finite. */
   private forward(m: number): number {
     const { k } = this.backend;
     const first = this.rts[0]!;
-    k.q8_quantize_rows(this.inPtr, first.qPtr, m, first.spec.inSize, Math.fround(1 / first.spec.inputScale), first.spec.inputZeroPoint);
+    if (k.q8_quantize_rows(this.inPtr, first.qPtr, m, first.spec.inSize, Math.fround(1 / first.spec.inputScale), first.spec.inputZeroPoint)) return -1;
     let out = 0;
     for (let i = 0; i < this.rts.length; i++) {
       const rt = this.rts[i]!;
@@ -187,13 +190,15 @@ export class QuantizedModel {
     for (let start = 0; start < M.rows; start += chunk) {
       const m = Math.min(chunk, M.rows - start);
       this.backend.arena.views.f32.set(M.data.subarray(start * d, (start + m) * d), this.inPtr >>> 2);
-      take(this.forward(m), start, m);
+      const out = this.forward(m);
+      if (out < 0) throw nonFiniteError(M, start);
+      take(out, start, m);
     }
   }
 
   private input(X: MatrixLike): Matrix {
     this.checkAlive();
-    return toInput(X, this.inputSize);
+    return toInput(X, this.inputSize, false); // a Float32Array's values are checked by q8_quantize_rows
   }
 
   /**
@@ -264,38 +269,6 @@ export class QuantizedModel {
 
   /** dispose(), for `using q = quantize(...)`. */
   [DISPOSE](): void { this.dispose(); }
-}
-
-/** The backend's q8 kernels: the binary's exports, or on the TS backend the twins, installed here
- *  on first use (they stay out of the main browser bundle). @internal */
-export function q8Kernels(backend: Backend): Q8Abi {
-  const k = backend.k as Backend['k'] & Partial<Q8Abi>;
-  if (typeof k.q8_gemm_nt !== 'function') Object.assign(k, makeQ8Ref(backend.arena.views));
-  return k as Q8Abi;
-}
-
-/** Bytes of one activation row of depth k: k rounded up to 16 values of q8_value_bytes() each. @internal */
-export function q8RowBytes(backend: Backend, k: number): number {
-  return ((k + 15) & ~15) * q8Kernels(backend).q8_value_bytes();
-}
-
-/** Bytes of packed weights W[n×k]: n rounded up to 4 activation-row-sized rows. @internal */
-export function q8WeightsBytes(backend: Backend, n: number, k: number): number {
-  return ((n + 3) & ~3) * q8RowBytes(backend, k);
-}
-
-/** Writes W (n×k values in [−127, 127], row-major) at dst in the binary's layout: n rounded up to 4 rows
- *  of q8RowBytes(k) bytes, 1 or 2 bytes per value (little-endian), zero padding. @internal */
-export function packQ8Weights(backend: Backend, w: Int8Array, n: number, k: number, dstPtr: number): void {
-  const q = q8Kernels(backend);
-  const eb = q.q8_value_bytes(), row = q8RowBytes(backend, k);
-  const u8 = backend.arena.views.u8;
-  u8.fill(0, dstPtr, dstPtr + q8WeightsBytes(backend, n, k));
-  if (eb === 1) for (let j = 0; j < n; j++) u8.set(new Uint8Array(w.buffer, w.byteOffset + j * k, k), dstPtr + j * row);
-  else {
-    const dv = new DataView(u8.buffer);
-    for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) dv.setInt16(dstPtr + j * row + 2 * p, w[j * k + p]!, true);
-  }
 }
 
 /** Per-tensor range of a dense layer's input: the maximum (or a percentile) and whether it goes negative. */

@@ -181,18 +181,21 @@ export interface RngAbi {
 /**
  * int8 inference (assembly/q8): weights q ∈ [−127, 127] per output channel, activations q ∈ [0, 127]
  * with x = s·(q − zp), zp 0 or 64. Values are stored 1 byte each (relaxed binary, TS twin) or 2
- * (baseline binary, widened for i32x4.dot_i16x8_s): q8_value_bytes says which. Activation rows hold
- * k rounded up to 16 values (padding 0); packed weights: n rounded up to 4 such
- * rows, zero-padded (written by src/interop/quantize.ts). The TS twins (src/ref/q8.ts) are installed by
- * simdnet/interop on a TS backend, which keeps them out of the main browser bundle.
+ * (baseline binary, widened for i32x4.dot_i16x8_s): q8_value_bytes says which. Both layouts are
+ * made of 4-byte groups, k rounded up to 4 values (padding 0): activations in panels of 3 rows
+ * (m rounded up to 3), packed weights in panels of 8 output channels (n rounded up to 8); offsets:
+ * q8ActOffset and q8WeightOffset (src/ref/q8.ts), packing: src/interop/quantize-layout.ts. The TS
+ * twins (src/ref/q8.ts) are installed by simdnet/interop on a TS backend, which keeps them out of
+ * the main browser bundle.
  */
 export interface Q8Abi {
   q8_value_bytes(): number;
-  /** X[m×k] f32 → activation rows: clamp(nearest(x·inv), −zp, 127 − zp) + zp (round half to even). */
-  q8_quantize_rows(xPtr: number, qPtr: number, m: number, k: number, inv: number, zp: number): void;
+  /** X[m×k] f32 → activation panels: clamp(nearest(x·inv), −zp, 127 − zp) + zp (round half to even),
+   *  m rounded up to 3 rows (the extra rows 0). Returns 1 when X holds a NaN or ±∞, else 0. */
+  q8_quantize_rows(xPtr: number, qPtr: number, m: number, k: number, inv: number, zp: number): number;
   /** y = f32(Σ_p w·q + corr[j])·scale[j] + bias[j] (f32, unfused), ReLU when flags & 1; f32 Z[m×n] out,
-   *  or with flags & 4 the next layer's activation rows (quantized with inv, zp). corr (i32), scale,
-   *  bias: n rounded up to 4 values each. */
+   *  or with flags & 4 the next layer's activation panels (quantized with inv, zp). corr (i32), scale,
+   *  bias: n rounded up to 8 values each. */
   q8_gemm_nt(xqPtr: number, wPtr: number, corrPtr: number, scalePtr: number, biasPtr: number, outPtr: number,
     m: number, n: number, k: number, flags: number, inv: number, zp: number): void;
 }

@@ -156,6 +156,25 @@ describe('quantize(): files, validation, memory', () => {
     bn.dispose(); pr.dispose(); m.dispose();
   });
 
+  it('a row\'s outputs do not depend on the batch (panel tails, chunks); a non-finite value past the first chunk is named', () => {
+    for (const backend of kernelBackends()) {
+      const m = new Sequential({ inputSize: 19, seed: 5, backend, layers: [dense(13, { activation: 'relu' }), dense(11, { activation: 'relu' }), dense(3, { activation: 'softmax' })] });
+      const rows = 1100;
+      const X = { data: randomArray(rows * 19, 8, -1, 3), rows, cols: 19 };
+      const q = quantize(m, { calibration: X });
+      const all = q.predict(X).data;
+      for (const batchSize of [1, 2, 4, 7, 1024]) expect(q.predict(X, { batchSize }).data).toEqual(all);
+      const one = q.predict({ data: X.data.subarray(5 * 19, 6 * 19), rows: 1, cols: 19 }).data;
+      expect(one).toEqual(all.subarray(5 * 3, 6 * 3));
+      const bad = Float32Array.from(X.data);
+      bad[1050 * 19 + 4] = NaN; // in the second chunk of 1024 rows
+      expect(() => q.predict({ data: bad, rows, cols: 19 })).toThrow(/row 1050, column 4 is NaN, expected a finite number/);
+      bad[1050 * 19 + 4] = 1; bad[3 * 19] = -Infinity;
+      expect(() => q.predictClasses({ data: bad, rows, cols: 19 })).toThrow(/row 3, column 0 is -Infinity/);
+      q.dispose(); m.dispose();
+    }
+  });
+
   it('dispose() returns every byte to the arena', () => {
     const backend = createBackendSync({ binary: 'simd' });
     const live = backend.arena.liveBytes, count = backend.arena.liveCount;

@@ -8,20 +8,38 @@
 import { describe, expect, it } from 'vitest';
 import { kernelBackends, randomArray, testRng } from '../helpers/backends.js';
 import type { Backend } from '../../src/backend.js';
-import { packQ8Weights, q8Kernels, q8RowBytes, q8WeightsBytes } from '../../src/interop/quantize.js';
+import { packQ8Weights, q8ActBytes, q8ActOffset, q8Kernels, q8NPad, q8RowBytes, q8WeightOffset, q8WeightsBytes } from '../../src/interop/quantize-layout.js';
 
 const fr = Math.fround;
 const even = (v: number) => { const r = Math.round(v); return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r; };
 const quant = (x: number, inv: number, zp: number) => even(Math.min(Math.max(fr(x * fr(inv)), -zp), 127 - zp)) + zp;
 
-/** Reads `count` stored activation values of a row (1 or 2 bytes each, as the binary says). */
-function readActs(b: Backend, ptr: number, count: number): number[] {
+/** Reads `count` stored activation values of row i of panels of depth k (1 or 2 bytes each, as the binary says). */
+function readActs(b: Backend, ptr: number, k: number, i: number, count: number): number[] {
   const eb = b.k.q8_value_bytes();
   const out: number[] = [];
   const dv = new DataView(b.memory.buffer);
-  for (let i = 0; i < count; i++) out.push(eb === 1 ? dv.getUint8(ptr + i) : dv.getInt16(ptr + 2 * i, true));
+  for (let p = 0; p < count; p++) {
+    const at = ptr + q8ActOffset(eb, k, i, p);
+    out.push(eb === 1 ? dv.getUint8(at) : dv.getInt16(at, true));
+  }
   return out;
 }
+
+describe('q8 layouts (assembly/q8 header)', () => {
+  it('places values by hand-derived offsets: 4-byte groups, panels of 3 rows and of 8 channels', () => {
+    // depth 17 → 20 values a row. Row 5, value 9: panel 1 (3 rows × 20 values), group 9 / (4 / eb) (12 bytes
+    // each), row 2 in the panel, value 9 % (4 / eb) in the group.
+    expect(q8ActOffset(1, 17, 5, 9)).toBe(60 + 24 + 8 + 1);
+    expect(q8ActOffset(2, 17, 5, 9)).toBe(120 + 48 + 8 + 2);
+    expect(q8ActOffset(1, 17, 0, 0)).toBe(0);
+    expect(q8ActOffset(1, 17, 3, 19)).toBe(60 + 48 + 0 + 3);
+    // channel 13, weight 9: panel 1 (8 channels × 20 values), group, channel 5 in the panel, value in the group
+    expect(q8WeightOffset(1, 17, 13, 9)).toBe(160 + 64 + 20 + 1);
+    expect(q8WeightOffset(2, 17, 13, 9)).toBe(320 + 128 + 20 + 2);
+    expect(q8WeightOffset(2, 17, 7, 19)).toBe(9 * 32 + 28 + 2);
+  });
+});
 
 function randomWeights(n: number, seed: number): Int8Array {
   const r = testRng(seed);
@@ -38,32 +56,45 @@ for (const b of kernelBackends()) {
 
     it('stores 1 byte per value on the relaxed binary and the TS twin, 2 on the baseline binary', () => {
       expect(k.q8_value_bytes()).toBe(b.binary === 'simd' ? 2 : 1);
-      expect(q8RowBytes(b, 17)).toBe(32 * k.q8_value_bytes());
-      expect(q8WeightsBytes(b, 5, 16)).toBe(8 * 16 * k.q8_value_bytes());
+      expect(q8RowBytes(b, 17)).toBe(20 * k.q8_value_bytes());
+      expect(q8ActBytes(b, 5, 17)).toBe(6 * 20 * k.q8_value_bytes());
+      expect(q8WeightsBytes(b, 9, 16)).toBe(16 * 16 * k.q8_value_bytes());
     });
 
     for (const zp of [0, 64]) {
       it(`quantize_rows (zero point ${zp}): nearest, ties to even, clamped, padding zero`, () => {
-        const m = 3, kk = 21, inv = 2.5;
+        const m = 4, kk = 21, inv = 2.5; // two panels of 3 rows: rows 4 and 5 are padding
         const x = randomArray(m * kk, 5 + zp, -70, 70);
         x[0] = 0.2; x[1] = 0.6; x[2] = -0.2; x[3] = 1e6; x[4] = -1e6; x[5] = 1.0; x[6] = 0.99999; // 0.5, 1.5, −0.5 (ties), saturation
         const xp = arena.alloc(m * kk * 4);
         f32().set(x, xp >>> 2);
-        const rb = q8RowBytes(b, kk);
-        const qp = arena.alloc(m * rb);
-        new Uint8Array(b.memory.buffer).fill(0xaa, qp, qp + m * rb); // the padding must be written
-        k.q8_quantize_rows(xp, qp, m, kk, inv, zp);
-        const eb = k.q8_value_bytes();
-        for (let i = 0; i < m; i++) {
-          const got = readActs(b, qp + i * rb, rb / eb);
-          const want = [...Array.from({ length: kk }, (_, p) => quant(x[i * kk + p]!, inv, zp)), ...new Array(rb / eb - kk).fill(0)];
+        const bytes = q8ActBytes(b, m, kk);
+        expect(bytes).toBe(6 * q8RowBytes(b, kk));
+        const qp = arena.alloc(bytes);
+        new Uint8Array(b.memory.buffer).fill(0xaa, qp, qp + bytes); // the padding must be written
+        expect(k.q8_quantize_rows(xp, qp, m, kk, inv, zp)).toBe(0);
+        const kp = q8RowBytes(b, kk) / k.q8_value_bytes();
+        for (let i = 0; i < 6; i++) {
+          const got = readActs(b, qp, kk, i, kp);
+          const want = i < m ? [...Array.from({ length: kk }, (_, p) => quant(x[i * kk + p]!, inv, zp)), ...new Array(kp - kk).fill(0)] : new Array(kp).fill(0);
           expect(got).toEqual(want);
         }
-        if (zp === 0) expect(readActs(b, qp, 7)).toEqual([0, 2, 0, 127, 0, 2, 2]); // 0.5→0, 1.5→2, −0.5→0 (clamped), 2.5→2, 2.49998→2
+        if (zp === 0) expect(readActs(b, qp, kk, 0, 7)).toEqual([0, 2, 0, 127, 0, 2, 2]); // 0.5→0, 1.5→2, −0.5→0 (clamped), 2.5→2, 2.49998→2
       });
     }
 
-    const shapes: [number, number, number][] = [[1, 1, 1], [2, 4, 16], [3, 5, 17], [5, 13, 33], [1, 7, 100], [33, 9, 15], [70, 6, 48], [4, 1, 7]];
+    it('quantize_rows returns 1 for a NaN or an infinity anywhere in X, 0 otherwise', () => {
+      const m = 5, kk = 11;
+      const xp = arena.alloc(m * kk * 4), qp = arena.alloc(q8ActBytes(b, m, kk));
+      for (const [at, v] of [[0, NaN], [3, Infinity], [m * kk - 1, -Infinity], [4 * kk + 9, NaN], [12, 3e38]] as const) {
+        f32().set(randomArray(m * kk, at, -2, 2), xp >>> 2);
+        f32()[(xp >>> 2) + at] = v;
+        expect(k.q8_quantize_rows(xp, qp, m, kk, 20, 64)).toBe(Number.isFinite(v) ? 0 : 1);
+      }
+      arena.free(xp); arena.free(qp);
+    });
+
+    const shapes: [number, number, number][] = [[1, 1, 1], [2, 4, 16], [3, 5, 17], [5, 13, 33], [1, 7, 100], [33, 9, 15], [70, 6, 48], [4, 1, 7], [9, 17, 40], [6, 12, 5], [7, 24, 260]];
     for (const [m, n, kk] of shapes) {
       for (const flags of [0, 1, 4, 5]) {
         for (const zp of [0, 64]) {
@@ -72,10 +103,10 @@ for (const b of kernelBackends()) {
             const inv = zp ? 63.5 : 127; // x·inv spans the whole range of q
             const w = randomWeights(n * kk, n * 3 + kk);
             const scale = randomArray(n, n + 1, 1e-5, 6e-5), bias = randomArray(n, n + 2, -0.5, 0.5);
-            const nPad = (n + 3) & ~3;
+            const nPad = q8NPad(n);
             const xp = arena.alloc(m * kk * 4);
             f32().set(x, xp >>> 2);
-            const qp = arena.allocZeroed(m * q8RowBytes(b, kk));
+            const qp = arena.allocZeroed(q8ActBytes(b, m, kk));
             k.q8_quantize_rows(xp, qp, m, kk, inv, zp);
             const wp = arena.alloc(q8WeightsBytes(b, n, kk));
             packQ8Weights(b, w, n, kk, wp);
@@ -86,9 +117,9 @@ for (const b of kernelBackends()) {
             f32().set(bias, bp >>> 2);
             const outInv = 40, outZp = zp;
             const requant = (flags & 4) !== 0;
-            const outRow = requant ? q8RowBytes(b, n) : n * 4;
-            const op = arena.allocZeroed(m * outRow + 16);
-            f32()[(op + m * outRow) >>> 2] = 4242; // sentinel after the output
+            const outBytes = requant ? q8ActBytes(b, m, n) : m * n * 4;
+            const op = arena.allocZeroed(outBytes + 16);
+            f32()[(op + outBytes) >>> 2] = 4242; // sentinel after the output
             k.q8_gemm_nt(qp, wp, cp, sp, bp, op, m, n, kk, flags, outInv, outZp);
             for (let i = 0; i < m; i++) {
               const want: number[] = [];
@@ -99,10 +130,10 @@ for (const b of kernelBackends()) {
                 if (flags & 1 && y < 0) y = 0;
                 want.push(requant ? quant(y, outInv, outZp) : y);
               }
-              const got = requant ? readActs(b, op + i * outRow, n) : Array.from(f32().subarray((op >>> 2) + i * n, (op >>> 2) + i * n + n));
+              const got = requant ? readActs(b, op, n, i, n) : Array.from(f32().subarray((op >>> 2) + i * n, (op >>> 2) + i * n + n));
               expect(got).toEqual(want);
             }
-            expect(f32()[(op + m * outRow) >>> 2]).toBe(4242);
+            expect(f32()[(op + outBytes) >>> 2]).toBe(4242);
             for (const p of [xp, qp, wp, cp, sp, bp, op]) arena.free(p);
           });
         }
