@@ -14,7 +14,7 @@ let s = 7;
 const r = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
 const X = { data: Float32Array.from({ length: 1024 * 784 }, () => r()), rows: 1024, cols: 784 };
 for (const binary of (process.argv[3] ?? 'relaxed,simd').split(',')) {
-  const backend = createBackendSync({ binary });
+  const backend = createBackendSync({ binary: binary as 'relaxed' | 'simd' });
   const model = new Sequential({ inputSize: 784, seed: 1, backend, layers: [dense(256, { activation: 'relu' }), dense(128, { activation: 'relu' }), dense(10, { activation: 'softmax' })] }).compile();
   const q = quantize(model, { calibration: { data: X.data.subarray(0, 500 * 784), rows: 500, cols: 784 } });
   const time = (f: () => void) => { for (let i = 0; i < 5; i++) f(); const t: number[] = []; for (let i = 0; i < reps; i++) { const t0 = performance.now(); f(); t.push(performance.now() - t0); } return t; };
