@@ -7,6 +7,7 @@ import { ColumnPipeline, CsvStream, fitStream, parseTable, prepareTable, TableDa
 import { parseGrouped } from '../../src/data/dialect.js';
 import { parseDate } from '../../src/data/columns/dates.js';
 import { ModelFormatError } from '../../src/errors.js';
+import { Target } from '../../src/data/columns/target.js';
 
 describe('thousands separators', () => {
   it('parseGrouped reads strict groups of three digits and nothing else', () => {
@@ -70,10 +71,40 @@ describe('thousands separators', () => {
     expect(odd.type).toBe('categorical');
   });
 
-  it('a grouped label is not taken for numbers: classification by its text, and regression refused with a reason', () => {
-    const t = parseTable('x,price\n1,"1,200"\n2,"2,300"\n3,"1,200"\n');
-    expect(ColumnPipeline.fit(t, { label: 'price' }).features).toEqual(['x']);
-    expect(() => prepareTable(t, { label: 'price', task: 'regression' })).toThrow(/label "price" is written with thousands separators/);
+  it('a grouped label is read as the numbers it spells: regression on the values, numeric classes, the streamed path the same', async () => {
+    // by hand: "1,200" is 1200; mean of 1200, 2300, 1200, 4050.5 = 2187.625
+    const cells = ['"1,200"', '"2,300"', '"1,200"', '"4,050.5"'];
+    const values = [1200, 2300, 1200, 4050.5];
+    const csv = ['x,price', ...cells.map((c, i) => `${i + 1},${c}`)].join('\n') + '\n';
+    const r = prepareTable(parseTable(csv), { label: 'price' });
+    expect(r.target.task).toBe('regression');
+    expect(r.notes[0]).toMatch(/written with "," as thousands separator/);
+    expect(r.target.toJSON()).toMatchObject({ task: 'regression', center: 2187.625, thousands: ',' });
+    const back = [...r.target.unscale(r.y)];
+    back.forEach((v, i) => expect(v).toBeCloseTo(values[i]!, 2));
+    // the saved target reads grouped labels again; a bad separator is refused
+    const saved = Target.fromJSON(r.target.toJSON());
+    expect([...saved.encode(['"1,200"'.slice(1, -1), '999'], () => 'cell')]).toEqual([...r.target.encode(['1,200', '999'], () => 'cell')]);
+    expect(() => Target.fromJSON({ ...r.target.toJSON(), thousands: ' ' })).toThrow(ModelFormatError);
+    // streamed: the byte path meets the quoted label split across reads and gives the same targets
+    const bytes = new TextEncoder().encode(csv);
+    const source = () => async function* () { for (let i = 0; i < bytes.length; i += 3) yield bytes.slice(i, i + 3); };
+    const fit = await fitStream(new CsvStream(source()), { label: 'price' });
+    expect(fit.target.toJSON()).toEqual(r.target.toJSON());
+    const ds = new TableDataset(new CsvStream(source()), fit.pipeline, fit.target, { batchSize: 4, shuffleBuffer: 0, seed: 1 });
+    const ys: number[] = [];
+    for await (const b of ds) ys.push(...b.y);
+    expect(ys).toEqual([...r.y]);
+    // two distinct grouped values: classification, classes the numbers, in numeric order
+    const two = prepareTable(parseTable('x,price\n1,"2,300"\n2,"1,200"\n3,"2,300"\n'), { label: 'price' });
+    expect(two.target.toJSON()).toMatchObject({ task: 'classification', classes: [1200, 2300], thousands: ',' });
+    expect([...two.y]).toEqual([1, 0, 1]);
+  });
+
+  it('a label mixing 2,107 with 1234 is refused for regression, naming both spellings', () => {
+    const t = parseTable('x,price\n1,"1,200"\n2,2300\n3,"1,250"\n4,17.5\n');
+    expect(() => prepareTable(t, { label: 'price', task: 'regression' })).toThrow(/label "price" mixes numbers with thousands separators \(as 2,107\) and numbers of four or more digits without them/);
+    expect(prepareTable(t, { label: 'price' }).target.task).toBe('classification');
   });
 });
 

@@ -131,10 +131,11 @@ export function overrideColumn(stats: ColumnStats, type: ColumnType): Inferred {
 
 /** The type of a label column: classification for text or a few integer values, else regression. */
 export function inferTask(stats: ColumnStats): { task: 'classification' | 'regression'; reason: string } {
-  const num = stats.plainNumbers ? stats.numeric : null;
+  const num = stats.allNumbers ? stats.numeric : null;
   const distinct = stats.distinct + stats.overflow;
   if (!num) return { task: 'classification', reason: `the label ${JSON.stringify(stats.name)} holds text (${distinct}${stats.overflow ? '+' : ''} classes)` };
   if (distinct <= 2) return { task: 'classification', reason: `the label ${JSON.stringify(stats.name)} has ${distinct} distinct values` };
   if (num.integer && distinct <= 20) return { task: 'classification', reason: `the label ${JSON.stringify(stats.name)} has ${distinct} distinct integer values` };
-  return { task: 'regression', reason: `the label ${JSON.stringify(stats.name)} has ${distinct}${stats.overflow ? '+' : ''} distinct ${num.integer ? 'integer' : 'numeric'} values` };
+  const grouped = stats.thousands ? `, written with ${JSON.stringify(thousandsMark(stats.decimal))} as thousands separator` : '';
+  return { task: 'regression', reason: `the label ${JSON.stringify(stats.name)} has ${distinct}${stats.overflow ? '+' : ''} distinct ${num.integer ? 'integer' : 'numeric'} values${grouped}` };
 }

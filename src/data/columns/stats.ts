@@ -144,9 +144,6 @@ export class ColumnStats {
   /** The numbers are written with thousands separators (every one strictly grouped). */
   get thousands(): boolean { return this.grouped > 0 && !this.plainWide; }
 
-  /** allNumbers, and none with thousands separators (what a label must be to be numeric). */
-  get plainNumbers(): boolean { return this.allNumbers && this.grouped === 0; }
-
   /** Non-missing values seen. */
   get present(): number { return this.rows - this.missing; }
 
