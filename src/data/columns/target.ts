@@ -92,7 +92,7 @@ export class Target {
     const o = json as { task?: unknown; name?: unknown; classes?: unknown[]; center?: unknown; scale?: unknown; thousands?: unknown } | null;
     if (!o || typeof o !== 'object' || typeof o.name !== 'string') throw new ModelFormatError('target: expected { task, name, ... }');
     if (!(o.thousands === undefined || o.thousands === ',' || o.thousands === '.')) throw new ModelFormatError(`target: thousands must be "," or "." when present, got ${JSON.stringify(o.thousands)}`);
-    const thousands = o.thousands === undefined ? {} : { thousands: o.thousands };
+    const thousands: { thousands?: ',' | '.' } = o.thousands === undefined ? {} : { thousands: o.thousands };
     if (o.task === 'classification') {
       if (!Array.isArray(o.classes) || o.classes.length < 2 || !o.classes.every((c) => typeof c === 'string' || (typeof c === 'number' && Number.isFinite(c)))) {
         throw new ModelFormatError('target: a classification target needs at least two classes (numbers or strings)');
