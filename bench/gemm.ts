@@ -8,6 +8,9 @@
 //   npm run bench:gemm -- --quick       fewer runs
 //   npm run bench:gemm -- --wasm-dir D  take simd.wasm / relaxed.wasm from D instead of build/
 //   npm run bench:gemm -- --threads 2   split each GEMM over 2 threads (threads binaries, worker pool)
+//   npm run bench:gemm -- --sweep       the scale sweep: every training GEMM of bench:train's batch /
+//                                       width / depth sweeps (bench/sweep.ts) and squares 64…4096
+//                                       (--sweep batch,width a subset; --quick: squares ≤ 1024)
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,9 +18,7 @@ import { createBackendSync, type Backend } from '../src/backend.js';
 import { BINARIES, BINARY_NAMES, type BinaryName } from '../src/wasm/binaries.js';
 import { detectFeatures } from '../src/wasm/features.js';
 import { median, peakProbe } from './probe.js';
-
-type Layout = 'nt' | 'tn' | 'nn';
-type Shape = [m: number, n: number, k: number];
+import { gemmSweepShapes, parseSweepArgs, SQUARES, type Layout, type Shape } from './sweep.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -29,6 +30,10 @@ const onlyBinaries = only('--binary');
 const onlyLayouts = only('--layout') as Layout[] | undefined;
 const threadsIdx = args.indexOf('--threads');
 const threads = threadsIdx >= 0 ? Number(args[threadsIdx + 1]) : 1;
+/** --sweep: the scale sweep's shapes per layout, with the sweep points each comes from. */
+const sweep = args.includes('--sweep')
+  ? gemmSweepShapes(parseSweepArgs(args.filter((a, i) => a !== '--threads' && args[i - 1] !== '--threads')).axes, SQUARES.filter((s) => !quick || s <= 1024))
+  : undefined;
 
 const CUBES: Shape[] = [[128, 128, 128], [256, 256, 256], [512, 512, 512]];
 /** MLP 784 → 256 → 128 at batch 128: forward nt (m=batch, n=out, k=in), backward tn (dW: m=out,
@@ -40,7 +45,7 @@ const MLP: Record<Layout, Shape[]> = {
 };
 
 /** One JSON line per measurement; peakGflops is this binary's probe (absent for the TS twin). */
-interface Row { layout: Layout; m: number; n: number; k: number; binary: string; gflopsBest: number; gflopsMedian: number; threads: number; peakGflops?: number }
+interface Row { layout: Layout; m: number; n: number; k: number; binary: string; gflopsBest: number; gflopsMedian: number; threads: number; peakGflops?: number; from?: string[] }
 
 function out(line: string): void {
   if (!json) console.log(line);
@@ -65,7 +70,7 @@ function fillRandom(b: Backend, ptr: number, n: number, seed: number): void {
 
 
 /** Times one GEMM: each sample repeats the call until ≥ minMs elapsed, so tiny shapes are measurable. */
-function timeGemm(b: Backend, layout: Layout, [m, n, k]: Shape, samples: number, minMs: number): { best: number; median: number } {
+function timeGemm(b: Backend, layout: Layout, [m, n, k]: Shape, samples: number, minMs: number, warmReps = 2): { best: number; median: number } {
   const aLen = m * k, bLen = n * k;
   const aPtr = b.arena.alloc(aLen * 4), bPtr = b.arena.alloc(bLen * 4), cPtr = b.arena.alloc(m * n * 4);
   const biasPtr = b.arena.alloc(n * 4);
@@ -79,7 +84,7 @@ function timeGemm(b: Backend, layout: Layout, [m, n, k]: Shape, samples: number,
   // Warm-up: tier-up to optimized code and settle caches.
   const warmEnd = performance.now() + Math.max(minMs, 50);
   let reps = 0;
-  while (performance.now() < warmEnd || reps < 2) { run(); reps++; }
+  while (reps < warmReps || (performance.now() < warmEnd && warmReps > 1)) { run(); reps++; }
   const rates: number[] = [];
   for (let s = 0; s < samples; s++) {
     let calls = 0;
@@ -103,7 +108,7 @@ function main(): void {
   out(`simdnet GEMM benchmark — Node ${process.versions.node}, V8 ${process.versions.v8}, ${cpu}, ${threads > 1 ? `${threads} threads (peak probe: one thread)` : 'single thread'}`);
   // The table's single-threaded release binaries (the threads build is picked through `threaded`), then the TS twin.
   const release = BINARY_NAMES.filter((n) => !BINARIES[n].debug && !('sharedMaxPages' in BINARIES[n]));
-  const binaries: (BinaryName | 'js')[] = [...release, 'js' as const].filter((x) => (x !== 'relaxed' || f.relaxedSimd) && (!onlyBinaries || onlyBinaries.includes(x)) && (threads === 1 || x !== 'js'));
+  const binaries: (BinaryName | 'js')[] = [...release, 'js' as const].filter((x) => (x !== 'relaxed' || f.relaxedSimd) && (!onlyBinaries || onlyBinaries.includes(x)) && (threads === 1 || x !== 'js') && (!sweep || x !== 'js'));
   const layouts: Layout[] = onlyLayouts ?? ['nt', 'tn', 'nn'];
   const rows: Row[] = [];
   const peaks: Record<string, number> = {};
@@ -113,8 +118,17 @@ function main(): void {
     // The probe runs before and after the shapes and the better figure counts: other work on the
     // machine lowers a probe, never raises it.
     const before = binary !== 'js' ? peakProbe(b, quick ? 3 : 7) : undefined;
-    const measured: { layout: Layout; shape: Shape; best: number; median: number }[] = [];
+    const measured: { layout: Layout; shape: Shape; best: number; median: number; from?: string[] }[] = [];
     for (const layout of layouts) {
+      if (sweep) {
+        for (const { shape, from } of sweep[layout]) {
+          // Calls of ≥ 1 s (4096³) run once for warm-up and twice timed; smaller ones 3-9 samples of ≥ 10 ms.
+          const secs = (2 * shape[0] * shape[1] * shape[2]) / 40e9;
+          const samples = secs > 1 ? 2 : secs > 0.1 ? 3 : quick ? 5 : 9;
+          measured.push({ layout, shape, from, ...timeGemm(b, layout, shape, samples, quick ? 5 : 10, secs > 1 ? 1 : 2) });
+        }
+        continue;
+      }
       const shapes = binary === 'js' ? [[256, 256, 256] as Shape, ...MLP[layout]] : [...CUBES, ...MLP[layout]];
       for (const shape of shapes) {
         const samples = binary === 'js' ? 5 : quick ? 9 : 25;
@@ -134,16 +148,18 @@ function main(): void {
       out('\n[js] pure-TS twin (fewer runs, no 128³/512³)');
     }
     out(`${'layout'.padEnd(7)}${'m×n×k'.padEnd(16)}${'best'.padStart(8)}${'median'.padStart(9)}${'% peak'.padStart(9)}`);
-    for (const { layout, shape, best, median: med } of measured) {
+    for (const { layout, shape, best, median: med, from } of measured) {
       const key = `${layout} ${shape.join('x')}`;
       if (binary === 'js') tsRate.set(key, best);
       const peak = peaks[binary];
       const row: Row = { layout, m: shape[0], n: shape[1], k: shape[2], binary, gflopsBest: best, gflopsMedian: med, threads: b.threadCount };
       if (peak) row.peakGflops = peak;
+      if (from) row.from = from;
       rows.push(row);
       if (json) console.log(JSON.stringify(row));
       const pct = peak ? `${((100 * best) / peak).toFixed(0)}%` : '';
-      out(`${layout.padEnd(7)}${shape.join('×').padEnd(16)}${best.toFixed(1).padStart(8)}${med.toFixed(1).padStart(9)}${pct.padStart(9)}`);
+      const what = from ? `  ${from.slice(0, 3).join(', ')}${from.length > 3 ? ` +${from.length - 3}` : ''}` : '';
+      out(`${layout.padEnd(7)}${shape.join('×').padEnd(16)}${best.toFixed(1).padStart(8)}${med.toFixed(1).padStart(9)}${pct.padStart(9)}${what}`);
     }
     b.dispose();
   }

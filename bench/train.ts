@@ -6,6 +6,7 @@
 //   npm run bench:train -- --quick      # fewer samples (smoke run)
 //   npm run bench:train -- --fused      # also SGD with the step inside the dW GEMMs (optimizer.fuse)
 //   npm run bench:train -- --threads 2  # 1 vs 2 threads, same binary; --batch 32,128,512 (default)
+//   npm run bench:train -- --only sweep # batch / width / depth scale sweep (bench/train-sweep.ts; --sweep width)
 //
 // Figures: samples/s best and median over several timed epochs of one fit (after a warm-up
 // epoch; each epoch's own time, as history.samplesPerSec reports it), per backend and binary, and
@@ -31,7 +32,7 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const quick = args.includes('--quick');
 const argValue = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
-const only = argValue('--only'); // throughput | profile | accuracy | inference
+const only = argValue('--only'); // throughput | profile | accuracy | inference | sweep
 const threadsArg = argValue('--threads');
 
 const DIR = '/usr/share/datasets/fashion-mnist';
@@ -85,6 +86,12 @@ function emit(row: Record<string, unknown>, text: string): void {
 }
 
 const data = loadData();
+// --only sweep / --sweep batch|width|depth: the scale sweep (bench/train-sweep.ts) instead of the table.
+if (only === 'sweep' || args.includes('--sweep')) {
+  const { runTrainSweep } = await import('./train-sweep.js');
+  await runTrainSweep(args, data);
+  process.exit(0);
+}
 /** Useful FLOPs of one training sample of 784-256-128-10 (forward, dW of every layer, dX of layers 2-3). */
 const FLOPS = flopsPerSample([784, 256, 128, 10]);
 /** The table's single-threaded release binaries, then the TS twin. */
