@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { classifierFromJSON, type Classifier } from '../estimators/base.js';
 import { MLPRegressor } from '../estimators/mlp.js';
 import { Sequential } from '../nn/sequential.js';
-import { externalDataBeside, readONNX, saveONNX, saveTfjs, loadTfjs, type ExportableModel, type NumericColumn, type ToOnnxOptions } from '../interop/index.js';
+import { externalDataBeside, readONNX, saveONNX, saveTfjs, loadTfjs, type ExportableModel, type ToOnnxOptions } from '../interop/index.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { ColumnPipeline, PIPELINE_FORMAT, PIPELINE_VERSION, type PipelineJSON } from '../data/columns/pipeline.js';
 import { DEFAULT_NA_VALUES } from '../data/dialect.js';
@@ -34,7 +34,7 @@ function readJsonFile(path: string): unknown {
 interface Loaded { model: ExportableModel; options: ToOnnxOptions; sequential?: Sequential; what: string; preprocessing: boolean }
 
 /** The ONNX options that carry a model file's preprocessing and target. */
-function fileOptions(path: string, file: CliModelFile): ToOnnxOptions {
+function fileOptions(file: CliModelFile): ToOnnxOptions {
   const o: ToOnnxOptions = {};
   if (file.task === 'classification') o.classLabels = file.classNames;
   else if (file.target.task === 'regression') Object.assign(o, { targetScale: { center: file.target.center, scale: file.target.scale }, inputName: 'X', outputName: 'variable' });
@@ -42,15 +42,7 @@ function fileOptions(path: string, file: CliModelFile): ToOnnxOptions {
     if (file.input.scaler) o.scaler = file.input.scaler;
     return o;
   }
-  const cols: NumericColumn[] = [];
-  for (const c of file.input.pipeline.columns) {
-    if (c.type === 'id' || c.type === 'constant' || c.type === 'drop') continue;
-    if (c.type !== 'numeric') {
-      throw new UsageError(`${path}: column ${JSON.stringify(c.name)} is ${c.type}; the ONNX export carries numeric columns of a column pipeline (imputation, scaling, missing indicators), not yet ${c.type} ones (one-hot text, booleans, dates): train without it (--drop) or encode it yourself`);
-    }
-    cols.push({ name: c.name, fill: c.fill, center: c.center, scale: c.scale, indicator: c.indicator });
-  }
-  o.numericColumns = cols;
+  o.pipeline = file.input.pipeline;
   return o;
 }
 
@@ -58,7 +50,7 @@ function loadAny(path: string): Loaded {
   const j = readJsonFile(path) as { format?: unknown; type?: unknown; model?: unknown };
   if (j?.format === CLI_MODEL_FORMAT) {
     const file = readModelFile(path);
-    const options = fileOptions(path, file);
+    const options = fileOptions(file);
     const preprocessing = file.input.kind === 'columns' || !!file.input.scaler;
     const what = `${file.kind} model file (${file.task === 'classification' ? `${file.classNames.length} classes` : 'regression'}${preprocessing ? ', with its preprocessing' : ''})`;
     if (file.kind === 'mlp') {

@@ -20,6 +20,8 @@ export { toONNX, readONNX, toTfjs, fromTfjs };
 export { quantize, QuantizedModel, type QuantizeOptions, type QuantizedJSON, type QuantizedLayer } from './quantize.js';
 export type { ExportableModel, ToOnnxOptions, OnnxImportOptions, TfjsModelJSON, TfjsArtifacts };
 export type { NumericColumn } from './onnx.js';
+export { onnxFeeds, type OnnxFeed, type RawRow } from './onnx-feeds.js';
+export { columnInputs, DATE_INPUT_PARTS, RESERVED_NAMES, type ColumnInput } from './onnx-columns.js';
 export type { OnnxImport } from './onnx-import.js';
 export type { ExternalDataResolver } from './onnx-external.js';
 export type { OnnxExportOptions } from './onnx-export.js';

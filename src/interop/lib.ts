@@ -5,4 +5,5 @@
 export {
   Sequential, dense, dropout, batchNorm, ModelFormatError, ValidationError, LifecycleError, writeFileAtomic, defaultBackend,
   LogisticRegression, SoftmaxRegression, Perceptron, MLPClassifier, MLPRegressor, OneVsRestClassifier, OneVsOneClassifier,
+  ColumnPipeline, parseDate,
 } from '../index.js';

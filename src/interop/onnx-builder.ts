@@ -14,7 +14,7 @@ export const MAX_OPSET = 21;
 /** IR version per opset (onnx/helper.py VERSION_TABLE). */
 const IR_FOR_OPSET: Record<number, number> = { 13: 7, 14: 7, 15: 8, 16: 8, 17: 8, 18: 8, 19: 9, 20: 9, 21: 10 };
 
-export type Attr = { f: number } | { i: number } | { s: string } | { ints: number[] } | { floats: number[] } | { t: OnnxTensor };
+export type Attr = { f: number } | { i: number } | { s: string } | { ints: number[] } | { floats: number[] } | { strings: string[] } | { t: OnnxTensor };
 export const f = (v: number): Attr => ({ f: v });
 export const i = (v: number): Attr => ({ i: v });
 
@@ -25,6 +25,7 @@ function toAttribute(name: string, a: Attr): OnnxAttribute {
   if ('s' in a) return { ...base, type: AT.STRING, s: utf8(a.s) };
   if ('ints' in a) return { ...base, type: AT.INTS, ints: a.ints };
   if ('floats' in a) return { ...base, type: AT.FLOATS, floats: a.floats };
+  if ('strings' in a) return { ...base, type: AT.STRINGS, strings: a.strings.map(utf8) };
   return { ...base, type: AT.TENSOR, t: a.t };
 }
 

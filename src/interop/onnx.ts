@@ -2,16 +2,18 @@
 // 'output'; a classifier (an estimator, or a Sequential given classLabels) gives input 'X' →
 // 'label' [batch] and 'probabilities' [batch, K], the outputs skl2onnx writes with zipmap=False;
 // MLPRegressor gives 'X' → 'variable' [batch, outputs], as skl2onnx names it. A scaler (the CLI's
-// standardization) is written as the first operators, so raw rows go in.
+// standardization) or a column pipeline (its tables: onnx-columns.ts) is written as the first
+// operators, so raw rows go in.
 
-import { ValidationError } from './lib.js';
+import { ColumnPipeline, MLPRegressor, Sequential, ValidationError } from './lib.js';
 import type { Classifier } from '../estimators/base.js';
-import { MLPRegressor, Sequential } from './lib.js';
 import type { StandardScaler } from '../data/scalers.js';
+import type { PipelineJSON } from '../data/columns/pipeline.js';
+import { emitNumbers, emitPipeline, ML_OPSET, type NumericColumn } from './onnx-columns.js';
 import { checkOpset, finishModel, GraphBuilder, i, tensorInfo } from './onnx-builder.js';
 import { emitClassifier, makeInput, type ClassifierOut } from './onnx-estimators.js';
 import { checkName, emitSequential, sequentialToONNX, type OnnxExportOptions } from './onnx-export.js';
-import { DT } from './onnx-proto.js';
+import { DT, type OnnxValueInfo } from './onnx-proto.js';
 import { doubleTensor, int64Tensor, stringTensor } from './onnx-tensor.js';
 
 export interface ToOnnxOptions extends OnnxExportOptions {
@@ -26,11 +28,14 @@ export interface ToOnnxOptions extends OnnxExportOptions {
   /** Numeric columns of a column pipeline (the CLI's model files): input column j is raw, NaN when missing; each
    *  gives ((missing ? fill : x) − center) / scale, then a 0/1 missing indicator when `indicator`. */
   numericColumns?: readonly NumericColumn[];
+  /** A column pipeline (a CLI model file's input.pipeline, or ColumnPipeline.toJSON()): numeric columns in 'X' (NaN = missing),
+   *  each categorical or boolean column a string input, each date column a float32 [batch, 6] input; see onnx-columns.ts. */
+  pipeline?: PipelineJSON;
   /** A regression network learned (y − center) / scale: the output is scaled back (Sequential and MLPRegressor). */
   targetScale?: { center: number; scale: number };
 }
 
-export interface NumericColumn { name: string; fill: number | null; center: number; scale: number; indicator: boolean }
+export type { NumericColumn };
 
 export type ExportableModel = Sequential | Classifier | MLPRegressor;
 
@@ -53,20 +58,6 @@ function emitScaler(b: GraphBuilder, x: string, s: ToOnnxOptions['scaler'], widt
   const xd = b.cast(x, DT.DOUBLE);
   const z = b.op('Div', [b.op('Sub', [xd, b.doubles('scaler.mean', [width], mean)]), b.doubles('scaler.scale', [width], scale)]);
   return b.cast(z, DT.FLOAT);
-}
-
-/** The numeric column pipeline: NaN (missing) → fill, (x − center) / scale in float64, indicators. */
-function emitColumns(b: GraphBuilder, x: string, cols: readonly NumericColumn[]): string {
-  const xd = b.cast(x, DT.DOUBLE);
-  const parts: string[] = [];
-  cols.forEach((c, j) => {
-    const v = b.column(xd, j);
-    const nan = b.op('IsNaN', [v]);
-    const filled = c.fill === null ? v : b.op('Where', [nan, b.scalar(c.fill, DT.DOUBLE), v]);
-    parts.push(b.cast(b.op('Div', [b.op('Sub', [filled, b.scalar(c.center, DT.DOUBLE)]), b.scalar(c.scale, DT.DOUBLE)]), DT.FLOAT));
-    if (c.indicator) parts.push(b.cast(nan, DT.FLOAT));
-  });
-  return parts.length === 1 ? parts[0]! : b.op('Concat', parts, { axis: i(1) });
 }
 
 function inputWidth(m: ExportableModel): number {
@@ -97,25 +88,49 @@ function sequentialClassifier(b: GraphBuilder, x: string, m: Sequential, K: numb
  * @example const bytes = toONNX(new LogisticRegression().fit(X, y)); // run it with onnxruntime
  */
 export function toONNX(model: ExportableModel, options: ToOnnxOptions = {}): Uint8Array {
-  if (model instanceof Sequential && !options.classLabels && !options.scaler && !options.numericColumns && !options.targetScale) return sequentialToONNX(model, options);
+  if (model instanceof Sequential && !options.classLabels && !options.scaler && !options.numericColumns && !options.pipeline && !options.targetScale) return sequentialToONNX(model, options);
   const b = new GraphBuilder(checkOpset(options.opset));
   const batch = checkName(options.batchDim, 'batchDim', 'batch');
   const netWidth = inputWidth(model);
   const cols = options.numericColumns;
+  if (cols && options.pipeline) throw new ValidationError('pipeline', 'give numericColumns or pipeline, not both');
   if (cols && cols.reduce((a, c) => a + (c.indicator ? 2 : 1), 0) !== netWidth) {
     throw new ValidationError('numericColumns', `give ${cols.reduce((a, c) => a + (c.indicator ? 2 : 1), 0)} features, the model takes ${netWidth}`);
   }
-  const width = cols ? cols.length : netWidth;
   const classifier = !(model instanceof Sequential || model instanceof MLPRegressor) || options.classLabels !== undefined;
-  const input = b.reserve(checkName(options.inputName, 'inputName', model instanceof Sequential && !classifier ? 'input' : 'X'));
-  const x = cols ? emitColumns(b, input, cols) : emitScaler(b, input, options.scaler, width);
+  const inputName = checkName(options.inputName, 'inputName', model instanceof Sequential && !classifier ? 'input' : 'X');
+  const outputNames = classifier ? [checkName(options.labelName, 'labelName', 'label'), checkName(options.probabilitiesName, 'probabilitiesName', 'probabilities')]
+    : [checkName(options.outputName, 'outputName', model instanceof Sequential ? 'output' : 'variable')];
   const metadata: Record<string, string> = { 'simdnet.kind': model.constructor.name };
-  if (cols) metadata['simdnet.input_columns'] = JSON.stringify(cols.map((c) => c.name));
-  const parts = { builder: b, inputs: [tensorInfo(input, DT.FLOAT, [batch, width])], docString: options.docString ?? '', metadata };
+  let x: string;
+  let inputs: OnnxValueInfo[];
+  let mlOpset: number | undefined;
+  if (options.pipeline) {
+    const pipeline = ColumnPipeline.fromJSON(options.pipeline).toJSON();
+    if (pipeline.features.length !== netWidth) throw new ValidationError('pipeline', `gives ${pipeline.features.length} features, the model takes ${netWidth}`);
+    const e = emitPipeline(b, pipeline, batch, inputName, outputNames);
+    ({ x, inputs } = e);
+    if (e.usesMl) mlOpset = ML_OPSET;
+    const numbers = e.layout.find((l) => l.kind === 'numeric');
+    if (numbers) metadata['simdnet.input_columns'] = JSON.stringify(numbers.columns);
+    metadata['simdnet.inputs'] = JSON.stringify(e.layout);
+  } else {
+    const input = b.reserve(inputName);
+    const width = cols ? cols.length : netWidth;
+    if (cols) {
+      const parts = emitNumbers(b, input, cols);
+      x = parts.length === 1 ? parts[0]! : b.op('Concat', parts, { axis: i(1) });
+      metadata['simdnet.input_columns'] = JSON.stringify(cols.map((c) => c.name));
+    } else {
+      x = emitScaler(b, input, options.scaler, width);
+    }
+    inputs = [tensorInfo(input, DT.FLOAT, [batch, width])];
+  }
+  const parts = { builder: b, inputs, docString: options.docString ?? '', metadata, mlOpset };
   if (!classifier) {
     const net = model instanceof Sequential ? model : (model as MLPRegressor).model;
     if (!net) throw new ValidationError('model', 'MLPRegressor is not fitted yet: call fit(X, y) before exporting it');
-    const output = b.reserve(checkName(options.outputName, 'outputName', model instanceof Sequential ? 'output' : 'variable'));
+    const output = b.reserve(outputNames[0]!);
     const t = options.targetScale;
     if (t) {
       const y = b.cast(emitSequential(b, net, x), DT.DOUBLE);
@@ -125,8 +140,8 @@ export function toONNX(model: ExportableModel, options: ToOnnxOptions = {}): Uin
     }
     return finishModel({ ...parts, name: `simdnet_${model.constructor.name}`, outputs: [tensorInfo(output, DT.FLOAT, [batch, net.outputSize])] });
   }
-  const labelName = b.reserve(checkName(options.labelName, 'labelName', 'label'));
-  const probaName = b.reserve(checkName(options.probabilitiesName, 'probabilitiesName', 'probabilities'));
+  const labelName = b.reserve(outputNames[0]!);
+  const probaName = b.reserve(outputNames[1]!);
   let out: ClassifierOut;
   let labels: readonly (string | number)[];
   if (model instanceof Sequential) {

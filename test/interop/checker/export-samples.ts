@@ -2,12 +2,13 @@
 // python3-onnx checker, run by .ci/run next to npm test):
 //   node --import ./bench/ts-loader.mjs test/interop/checker/export-samples.ts <dir>
 // Every activation at every opset the checker knows (13..17 with onnx 1.12), batch norm and
-// dropout, every estimator, and a CLI-style classifier with a scaler and string labels.
+// dropout, every estimator, a CLI-style classifier with a scaler and string labels, and CLI-style
+// models after column pipelines of every column kind (penguins_raw.csv and a synthetic table).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  ACTIVATIONS, batchNorm, dense, dropout, LogisticRegression, MLPClassifier, MLPRegressor, OneVsOneClassifier, OneVsRestClassifier,
+  ACTIVATIONS, batchNorm, ColumnPipeline, parseTable, readTable, dense, dropout, LogisticRegression, MLPClassifier, MLPRegressor, OneVsOneClassifier, OneVsRestClassifier,
   Perceptron, ready, Sequential, setWarningHandler, SoftmaxRegression, type Classifier,
 } from '../../../src/index.js';
 import { toONNX } from '../../../src/interop/index.js';
@@ -47,4 +48,23 @@ const reg = new MLPRegressor({ hiddenLayers: [3], maxIter: 3 }).fit(X, X.map((r)
 put('estimator_mlp_regressor', toONNX(reg));
 const clf = new Sequential({ inputSize: 4, seed: 2, layers: [dense(5, { activation: 'gelu' }), dense(3, { activation: 'softmax' })] });
 put('cli_classifier_scaler_labels', toONNX(clf, { classLabels: ['setosa', 'versicolor', 'virginica'], scaler: { mean: [5.8, 3, 3.7, 1.2], scale: [0.8, 0.4, 1.7, 0.7] } }));
+const lines = ['n,when,color,flag,label,target'];
+for (let k = 0; k < 40; k++) lines.push([k % 9 ? String(k / 7) : '', k % 11 ? `20${10 + (k % 13)}-0${1 + (k % 9)}-1${k % 10} 0${k % 10}:${10 + k}` : 'NA', ['red', 'green', 'blue', '', 'teal'][k % 5], k % 7 ? ['yes', 'No'][k % 2] : '', ['a', 'b'][k % 2], String(k % 3)].join(','));
+const tables = [
+  ['penguins_raw', readTable(join(import.meta.dirname, '../../fixtures/tables/penguins_raw.csv')), { label: 'Species', drop: ['Comments', 'Individual ID', 'Sample Number', 'studyName'] }],
+  ['synthetic', parseTable(lines.join('\n')), { label: 'target', maxCategories: 3 }],
+] as const;
+for (const [name, table, options] of tables) {
+  const p = ColumnPipeline.fit(table, options);
+  const net = new Sequential({ inputSize: p.width, seed: 3, layers: [dense(5, { activation: 'relu' }), dense(3, { activation: 'softmax' })] });
+  const reg = new Sequential({ inputSize: p.width, seed: 3, layers: [dense(4, { activation: 'tanh' }), dense(1)] });
+  for (const opset of [13, maxOpset]) {
+    put(`cli_columns_${name}_classifier_opset${opset}`, toONNX(net, { opset, pipeline: p.toJSON(), classLabels: ['x', 'y', 'z'] }));
+    put(`cli_columns_${name}_regression_opset${opset}`, toONNX(reg, { opset, pipeline: p.toJSON(), targetScale: { center: 4200, scale: 800 }, inputName: 'X', outputName: 'variable' }));
+  }
+  const logistic = new LogisticRegression().fit(p.transform(table).X, Array.from({ length: table.rows }, (_, k) => k % 3));
+  put(`cli_columns_${name}_logistic`, toONNX(logistic, { pipeline: p.toJSON(), classLabels: ['x', 'y', 'z'] }));
+  net.dispose();
+  reg.dispose();
+}
 console.log(`wrote ${n} ONNX files to ${dir}`);
