@@ -261,6 +261,26 @@ if (threadsArg) {
       });
     }
   }
+  if (only === 'profile') {
+    // Where the step's time goes on each thread count (the caller's view: a split kernel's row is its whole call, barrier included).
+    for (const backend of made) {
+      const n = quick ? 8192 : 30000;
+      const [X, y] = subset(data.Xtr, data.ytr, n);
+      const models = new Map<Backend, ReturnType<typeof makeModel>>();
+      const run = (bk: Backend): { steps: number; ms: number } => {
+        let m = models.get(bk);
+        if (!m) { m = makeModel(bk).compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.05 }) }); models.set(bk, m); }
+        const h = m.fitSync(X, y, { epochs: 1, batchSize: 128 });
+        return { steps: Math.ceil(n / 128), ms: h.time[0]! * 1000 };
+      };
+      const { rows: prof, stepUs } = profile(backend, run, quick ? 2 : 5);
+      emit({ workload: 'train-profile', binary: backend.binary, threads: backend.threadCount, batchSize: 128, stepMicros: +stepUs.toFixed(1), samplesPerSec: Math.round(128 / (stepUs / 1e6)),
+        rows: prof.map((r) => ({ ...r, usPerStep: +r.usPerStep.toFixed(2), gflops: r.gflops === undefined ? undefined : +r.gflops.toFixed(1) })) },
+        `\nprofile ${backend.threadCount} thread(s): step ${stepUs.toFixed(0)} µs (batch 128, best of ${quick ? 2 : 5} epochs of ${n}) = ${Math.round(128 / (stepUs / 1e6)).toLocaleString('en-US')} samples/s\n`
+        + prof.map((r) => `  ${r.what.padEnd(40)} ${r.usPerStep.toFixed(1).padStart(8)} µs ${(100 * r.usPerStep / stepUs).toFixed(1).padStart(5)} %${r.gflops ? `  ${r.gflops.toFixed(1).padStart(5)} GFLOPS` : ''}${r.calls && Math.round(r.calls) !== 1 ? `  ×${Math.round(r.calls)}` : ''}`).join('\n'));
+      for (const m of models.values()) m.dispose();
+    }
+  }
   if (!only || only === 'inference') {
     const models = made.map((b) => makeModel(b).compile());
     const [X] = subset(data.Xte, data.yte, 1024);

@@ -14,6 +14,11 @@
 // share t of THREADS gets [lo, hi) and calls the export with that argument set to hi − lo and
 // every argument i advanced by lo·STRIDE[i] bytes (0: unchanged). WORK_ARG, if ≥ 0, gets share
 // t's own scratch region: WORK_BASE + (t − 1)·WORK_STRIDE.
+//
+// A call may instead be cut into PIECES pieces (PIECES > THREADS): every thread taking part
+// (the caller, and each worker that claimed its share) claims pieces from the NEXT counter until
+// none is left, so a thread the OS slows down for a moment computes fewer pieces instead of
+// keeping the others waiting. Which thread computes a piece changes nothing in its result.
 
 import { splitBound, type ShareLayout } from './share.js';
 
@@ -46,6 +51,10 @@ export const ARGS_F64 = 16; // 16 doubles at byte 128
 export const WORK_BASE_F64 = 32; // byte 256
 /** Test hook (internal): how the FAULT worker fails (the FAULT_* values). */
 export const FAULT_KIND = 66;
+/** 0: one share per thread (thread t runs share t). Else the call is cut into PIECES pieces that the
+ *  threads taking part claim one by one from NEXT (Atomics.add), until none is left. */
+export const PIECES = 67;
+export const NEXT = 68;
 /** Int32 slots holding the UTF-16 code units of a worker's error message. */
 export const ERROR_LEN = 80;
 export const ERROR_TEXT = 81;
@@ -79,13 +88,7 @@ export const OP_FAIL = -3;
 
 export { splitBound };
 
-/** The units [lo, hi) of thread t among `threads` (0 is the caller), into out. */
-export function splitRange(total: number, quantum: number, threads: number, t: number, out: Int32Array): void {
-  out[0] = splitBound(total, quantum, threads, t);
-  out[1] = splitBound(total, quantum, threads, t + 1);
-}
-
 /** The layout the share runner reads (share.ts). */
 export const SHARE_LAYOUT: ShareLayout = {
-  OP, ARGC, THREADS, SPLIT_ARG, TOTAL, QUANTUM, WORK_ARG, WORK_STRIDE, STRIDE, ARGS_F64, WORK_BASE_F64, OP_NOOP, OP_FAIL,
+  OP, ARGC, THREADS, SPLIT_ARG, TOTAL, QUANTUM, WORK_ARG, WORK_STRIDE, STRIDE, ARGS_F64, WORK_BASE_F64, OP_NOOP, OP_FAIL, PIECES, NEXT,
 };

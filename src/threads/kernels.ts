@@ -26,6 +26,9 @@ export interface ThreadExports extends KernelAbi {
 /** Split thresholds: a thread must get at least this much work. Measured on a 2-core EPYC (bench/README.md). */
 export const GEMM_MIN_FLOPS_PER_THREAD = 400_000;
 export const ELTWISE_MIN_PER_THREAD = 32_768;
+/** GEMMs cut into pieces the threads claim one by one (per thread; absent: one share each), and a piece's least work. */
+export const GEMM_PIECES_PER_THREAD: Readonly<Record<string, number>> = {};
+export const GEMM_MIN_FLOPS_PER_PIECE = 2_000_000;
 /** Element ranges are whole multiples of this (64-byte aligned pieces for f32). */
 const ELT_QUANTUM = 256;
 
@@ -44,6 +47,11 @@ export interface ThreadTuning {
   eltwiseMinPerThread: number;
   /** GEMM split: 'auto' cuts columns when m < n (each thread then repacks the smaller operand), else rows. */
   gemmSplit: 'auto' | 'rows' | 'cols';
+  /** Per GEMM export: pieces per thread that the threads claim one by one (1: one share each). Each piece packs its own
+   *  copy of the operand that is not cut, so more pieces cost packing; fewer leave a thread the OS slows waiting. */
+  gemmPieces: Record<string, number>;
+  /** A piece gets at least this many flops. */
+  gemmMinFlopsPerPiece: number;
 }
 
 type Fn = (...args: number[]) => unknown;
@@ -95,13 +103,14 @@ export function threadedKernels(base: ThreadExports, pool: ThreadPool): Threaded
   const nq = base.f32_gemm_col_quantum();
   const a = pool.args;
   const s = pool.strides;
-  const range = pool.range;
-  /** The kernel's own arguments of the current call, and the caller's share's. */
+  /** The kernel's own arguments of the current call. */
   const callArgs = new Float64Array(16);
-  const ownArgs = new Float64Array(16);
   const exports = base as unknown as Record<string, Fn>;
 
-  const tuning: ThreadTuning = { gemmMinFlopsPerThread: GEMM_MIN_FLOPS_PER_THREAD, eltwiseMinPerThread: ELTWISE_MIN_PER_THREAD, gemmSplit: 'auto' };
+  const tuning: ThreadTuning = {
+    gemmMinFlopsPerThread: GEMM_MIN_FLOPS_PER_THREAD, eltwiseMinPerThread: ELTWISE_MIN_PER_THREAD, gemmSplit: 'auto',
+    gemmPieces: { ...GEMM_PIECES_PER_THREAD }, gemmMinFlopsPerPiece: GEMM_MIN_FLOPS_PER_PIECE,
+  };
   let byCols = false;
   const gemmThreads = (m: number, n: number, k: number): number => {
     if (!pool.alive || pool.degraded) return 1;
@@ -113,15 +122,23 @@ export function threadedKernels(base: ThreadExports, pool: ThreadPool): Threaded
   const eltThreads = (n: number): number => pool.alive && !pool.degraded ? Math.max(1, Math.min(size, Math.floor(n / tuning.eltwiseMinPerThread))) : 1;
   /** Rows whose floats fill whole 64-byte pieces. */
   const lanesQuantum = (cols: number): number => { let g = 16; while (cols % g !== 0) g >>= 1; return 16 / g; };
-  /** Scratch for the largest worker share (threads 1..t−1). */
-  const largestShare = (total: number, quantum: number, t: number): number => {
+  /** Scratch for the largest worker share (threads 1..t−1), or with pieces (p > 0) the largest piece. */
+  const largestShare = (total: number, quantum: number, t: number, p = 0): number => {
     let most = 0;
-    for (let i = 1; i < t; i++) most = Math.max(most, splitBound(total, quantum, t, i + 1) - splitBound(total, quantum, t, i));
+    if (p > 0) for (let i = 0; i < p; i++) most = Math.max(most, splitBound(total, quantum, p, i + 1) - splitBound(total, quantum, p, i));
+    else for (let i = 1; i < t; i++) most = Math.max(most, splitBound(total, quantum, t, i + 1) - splitBound(total, quantum, t, i));
     return most;
+  };
+  /** Pieces of a GEMM split over t threads (0: one share each): whole units, at least gemmMinFlopsPerPiece each. */
+  const gemmPieces = (name: string, flops: number, units: number, t: number): number => {
+    const per = tuning.gemmPieces[name] ?? 1;
+    if (per <= 1) return 0;
+    const p = Math.min(t * per, units, Math.floor(flops / tuning.gemmMinFlopsPerPiece));
+    return p > t ? p : 0;
   };
 
   /** Launches plan p for the kernel arguments in callArgs over `t` threads in pieces of `quantum`, runs the caller's share, waits. */
-  const run = (p: Plan, t: number, quantum: number, workBytes: number): void => {
+  const run = (p: Plan, t: number, quantum: number, workBytes: number, pieces = 0): void => {
     pool.prepare(p.op, p.argc);
     for (let i = 0; i < p.argc; i++) {
       const v = callArgs[p.from[i]!]!;
@@ -129,11 +146,9 @@ export function threadedKernels(base: ThreadExports, pool: ThreadPool): Threaded
       const st = p.stride[i]!;
       s[i] = st >= 0 ? st : st === IF_PRESENT ? (v ? 4 : 0) : st <= OF_IF_PRESENT ? (v ? 4 * callArgs[OF_IF_PRESENT - st]! : 0) : 4 * callArgs[-1 - st]!;
     }
-    pool.launch(p.countArg, a[p.countArg]!, quantum, t, p.workArg, workBytes);
+    pool.launch(p.countArg, a[p.countArg]!, quantum, t, p.workArg, workBytes, pieces);
     try {
-      for (let i = 0; i < p.argc; i++) ownArgs[i] = a[i]!;
-      ownArgs[p.countArg] = range[1]!;
-      invoke(p.fn, p.argc, ownArgs);
+      pool.runOwn();
     } finally {
       pool.finish();
     }
@@ -162,8 +177,10 @@ export function threadedKernels(base: ThreadExports, pool: ThreadPool): Threaded
         const m = callArgs[mi]!, n = callArgs[ni]!, kk = callArgs[ki]!;
         const t = gemmThreads(m, n, kk);
         if (t < 2) { invoke(fn, argc, callArgs); return; }
-        if (byCols) run(cols, t, nq, base.f32_gemm_work_bytes(m, largestShare(n, nq, t), kk));
-        else run(rows, t, q, base.f32_gemm_work_bytes(largestShare(m, q, t), n, kk));
+        const units = byCols ? Math.ceil(n / nq) : Math.ceil(m / q);
+        const pieces = gemmPieces(name, 2 * m * n * kk, units, t);
+        if (byCols) run(cols, t, nq, base.f32_gemm_work_bytes(m, largestShare(n, nq, t, pieces), kk), pieces);
+        else run(rows, t, q, base.f32_gemm_work_bytes(largestShare(m, q, t, pieces), n, kk), pieces);
       };
     } else if (split.kind === 'rows') {
       const p = plan(pool, exports, name, split.args, split);

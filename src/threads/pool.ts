@@ -44,8 +44,6 @@ export class ThreadPool {
   /** Call arguments (Float64 slots) and per-argument byte strides per split unit. */
   readonly args: Float64Array;
   readonly strides: Int32Array;
-  /** [lo, hi) of the caller's share after launch(). */
-  readonly range = new Int32Array(2);
   private workers: WorkerHandle[] = [];
   private readonly exits: Promise<void>[] = [];
   private scratchPtr = 0;
@@ -203,10 +201,11 @@ export class ThreadPool {
 
   /**
    * Sets the split and wakes the workers: argument `splitArg` holds `total` units cut into
-   * `quantum`-sized pieces among `threads` threads; argument `workArg` (or −1) gets a private
-   * scratch region of `workBytes` per worker. Afterwards `range` holds the caller's share.
+   * `quantum`-sized pieces among `threads` threads (`pieces` > threads: into that many pieces the
+   * threads claim one by one; 0: one share each); argument `workArg` (or −1) gets a private
+   * scratch region of `workBytes` per worker. The caller then runs its part with runOwn().
    */
-  launch(splitArg: number, total: number, quantum: number, threads: number, workArg: number, workBytes: number): void {
+  launch(splitArg: number, total: number, quantum: number, threads: number, workArg: number, workBytes: number, pieces = 0): void {
     const i32 = this.i32;
     if (workArg >= 0) {
       this.ensureScratch(workBytes);
@@ -218,16 +217,23 @@ export class ThreadPool {
     i32[C.TOTAL] = total;
     i32[C.QUANTUM] = quantum;
     i32[C.THREADS] = threads;
+    i32[C.PIECES] = pieces;
+    i32[C.NEXT] = 0;
     const g = ++this.gen;
     for (let t = 1; t < threads; t++) Atomics.store(i32, C.CLAIM + t, g);
     Atomics.store(i32, C.GEN, g);
     Atomics.notify(i32, C.GEN);
-    C.splitRange(total, quantum, threads, 0, this.range);
     this.tLaunch = performance.now();
-    this.callerUnits = this.range[1]! - this.range[0]!;
+    this.callerUnits = 0;
     let most = 0;
-    for (let t = 1; t < threads; t++) most = Math.max(most, C.splitBound(total, quantum, threads, t + 1) - C.splitBound(total, quantum, threads, t));
+    if (pieces > 0) for (let p = 0; p < pieces; p++) most = Math.max(most, C.splitBound(total, quantum, pieces, p + 1) - C.splitBound(total, quantum, pieces, p));
+    else for (let t = 1; t < threads; t++) most = Math.max(most, C.splitBound(total, quantum, threads, t + 1) - C.splitBound(total, quantum, threads, t));
     this.workerUnits = most;
+  }
+
+  /** The caller's part of the call launched last: share 0, or pieces until none is left. */
+  runOwn(): void {
+    this.callerUnits = runShare(C.SHARE_LAYOUT, this.i32, this.f64, this.shareArgs, this.fns, 0);
   }
 
   /**
@@ -253,6 +259,8 @@ export class ThreadPool {
     }
     const tOwn = performance.now();
     const ownMs = tOwn - this.tLaunch;
+    // Pieces: a caller that ran far more than its part did the work of a thread that was not there.
+    if (i32[C.PIECES]! > 0 && this.callerUnits > 1.5 * i32[C.TOTAL]! / threads) stole = true;
     const patienceMs = Math.max(this.timeoutMs, PATIENCE_FACTOR * ownMs * this.workerUnits / Math.max(1, this.callerUnits));
     let stuck = 0;
     for (let t = 1; t < threads; t++) {
@@ -288,7 +296,7 @@ export class ThreadPool {
   /** Runs share t on the caller (taken from its worker); returns the call's first error. */
   private runTaken(t: number, first: unknown): unknown {
     try {
-      runShare(C.SHARE_LAYOUT, this.i32, this.f64, this.shareArgs, this.fns, t);
+      this.callerUnits += runShare(C.SHARE_LAYOUT, this.i32, this.f64, this.shareArgs, this.fns, t);
     } catch (e) {
       first ??= e instanceof ThreadPoolError ? e : new ThreadPoolError(`share ${t} (run by the caller): ${(e as Error).name}: ${(e as Error).message}`);
     }
@@ -327,6 +335,7 @@ export class ThreadPool {
   barrier(op: number = C.OP_NOOP): void {
     this.prepare(op, 0);
     this.launch(0, 0, 1, this.size, -1, 0);
+    this.runOwn();
     this.finish();
   }
 

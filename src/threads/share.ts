@@ -35,31 +35,51 @@ export function invoke(fn: (...args: number[]) => unknown, argc: number, a: Arra
 export interface ShareLayout {
   OP: number; ARGC: number; THREADS: number; SPLIT_ARG: number; TOTAL: number; QUANTUM: number; WORK_ARG: number;
   WORK_STRIDE: number; STRIDE: number; ARGS_F64: number; WORK_BASE_F64: number; OP_NOOP: number; OP_FAIL: number;
+  PIECES: number; NEXT: number;
 }
 
 /**
- * Runs share t (≥ 1) of the current call: units [lo, hi) of TOTAL with boundaries at t·TOTAL/THREADS
- * rounded to multiples of QUANTUM (splitBound), every argument advanced by lo·STRIDE[i]
- * bytes, the split argument set to hi − lo, the work argument pointed at share t's scratch.
- * `a` is scratch for the arguments; `fns` the exports by op index.
+ * Runs units [lo, hi) of the current call on thread t: every argument advanced by lo·STRIDE[i]
+ * bytes, the split argument set to hi − lo, the work argument pointed at thread t's scratch
+ * (t ≥ 1: WORK_BASE + (t − 1)·WORK_STRIDE; the caller, t = 0, keeps the call's own).
  */
-export function runShare(L: ShareLayout, i32: Int32Array, f64: Float64Array, a: Float64Array | number[],
-  fns: readonly ((...args: number[]) => unknown)[], t: number): void {
-  const op = i32[L.OP]!;
-  if (op === L.OP_NOOP) return;
-  if (op === L.OP_FAIL) {
-    if (t === 1) throw new Error('failed on purpose (OP_FAIL)');
-    return;
-  }
-  const threads = i32[L.THREADS]!;
-  if (t >= threads) return;
-  const total = i32[L.TOTAL]!, quantum = i32[L.QUANTUM]!;
-  const lo = splitBound(total, quantum, threads, t), hi = splitBound(total, quantum, threads, t + 1);
-  if (lo >= hi) return;
+export function runRange(L: ShareLayout, i32: Int32Array, f64: Float64Array, a: Float64Array | number[],
+  fns: readonly ((...args: number[]) => unknown)[], t: number, lo: number, hi: number): void {
   const argc = i32[L.ARGC]!;
   for (let i = 0; i < argc; i++) a[i] = f64[L.ARGS_F64 + i]! + lo * i32[L.STRIDE + i]!;
   a[i32[L.SPLIT_ARG]!] = hi - lo;
   const w = i32[L.WORK_ARG]!;
-  if (w >= 0) a[w] = f64[L.WORK_BASE_F64]! + (t - 1) * i32[L.WORK_STRIDE]!;
-  invoke(fns[op]!, argc, a);
+  if (w >= 0 && t > 0) a[w] = f64[L.WORK_BASE_F64]! + (t - 1) * i32[L.WORK_STRIDE]!;
+  invoke(fns[i32[L.OP]!]!, argc, a);
+}
+
+/**
+ * Runs thread t's part of the current call and returns the units it ran. One share per thread
+ * (PIECES = 0): share t, units [lo, hi) of TOTAL with boundaries at t·TOTAL/THREADS rounded to
+ * multiples of QUANTUM (splitBound). Pieces: claims pieces from NEXT until none is left.
+ * `a` is scratch for the arguments; `fns` the exports by op index.
+ */
+export function runShare(L: ShareLayout, i32: Int32Array, f64: Float64Array, a: Float64Array | number[],
+  fns: readonly ((...args: number[]) => unknown)[], t: number): number {
+  const op = i32[L.OP]!;
+  if (op === L.OP_NOOP) return 0;
+  if (op === L.OP_FAIL) {
+    if (t === 1) throw new Error('failed on purpose (OP_FAIL)');
+    return 0;
+  }
+  const threads = i32[L.THREADS]!;
+  if (t >= threads) return 0;
+  const total = i32[L.TOTAL]!, quantum = i32[L.QUANTUM]!, pieces = i32[L.PIECES]!;
+  if (pieces === 0) {
+    const lo = splitBound(total, quantum, threads, t), hi = splitBound(total, quantum, threads, t + 1);
+    if (lo < hi) runRange(L, i32, f64, a, fns, t, lo, hi);
+    return hi - lo;
+  }
+  let units = 0;
+  for (let p = Atomics.add(i32, L.NEXT, 1); p < pieces; p = Atomics.add(i32, L.NEXT, 1)) {
+    const lo = splitBound(total, quantum, pieces, p), hi = splitBound(total, quantum, pieces, p + 1);
+    if (lo < hi) runRange(L, i32, f64, a, fns, t, lo, hi);
+    units += hi - lo;
+  }
+  return units;
 }

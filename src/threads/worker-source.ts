@@ -6,7 +6,7 @@
 // Errors (a trap in a kernel, a failed instantiation) go to the ERROR slots as text.
 
 import * as C from './control.js';
-import { invoke, runShare, splitBound } from './share.js';
+import { invoke, runRange, runShare, splitBound } from './share.js';
 
 const body = `'use strict';
 const C = ${JSON.stringify({
@@ -21,6 +21,7 @@ const L = ${JSON.stringify(C.SHARE_LAYOUT)};
 const runShare = (function () {
 ${splitBound.toString()}
 ${invoke.toString()}
+${runRange.toString()}
 ${runShare.toString()}
 return ${runShare.name};
 })();

@@ -23,6 +23,8 @@ export class OptimizerRuntime {
   /** Whether fit runs the step inside the dW GEMMs when it can. Off by default: on the 2-core EPYC it measured no
    *  faster than the separate step (bench/README.md); tests and benchmarks switch it on. */
   fuse = false;
+  /** While a fit guards its steps against a thread-pool fault (step-guard.ts): copies tensor i and its states before step() updates them. */
+  guard: { saveTensor(i: number): void } | undefined;
 
   constructor(readonly spec: OptimizerSpec, private readonly k: KernelAbi, private readonly arena: Allocator, private readonly params: readonly StepTensor[]) {
     this.record = optimizerRecord(spec.type);
@@ -80,7 +82,11 @@ export class OptimizerRuntime {
       }
     }
     record.begin?.(h, this.t);
-    for (let i = 0; i < params.length; i++) record.step(k, params[i]!, this.states[i]!, h);
+    const guard = this.guard;
+    for (let i = 0; i < params.length; i++) {
+      guard?.saveTensor(i);
+      record.step(k, params[i]!, this.states[i]!, h);
+    }
   }
 
   /** Copies of the step count and every state buffer (per tensor, its states in the record's order). */
@@ -111,6 +117,11 @@ export class OptimizerRuntime {
     let i = 0;
     this.eachState((ptr) => f32.set(moments[i++]!, ptr >>> 2));
     this.t = step;
+  }
+
+  /** Calls fn(pointer, floats) for each state buffer of tensor i, in the record's order. */
+  eachTensorState(i: number, fn: (ptr: number, n: number) => void): void {
+    for (const ptr of this.states[i]!) fn(ptr, this.params[i]!.size);
   }
 
   /** Calls fn(pointer, floats) for every state buffer, per tensor in the record's order. */

@@ -1,10 +1,14 @@
 // A training step on a threaded backend whose pool fails mid-step (a worker died or is stuck:
 // ThreadPoolError) must not leave the model half-updated: the optimizer's split step may have
-// updated some element ranges and not others. So while the pool is in use, each step starts by
-// copying what it changes (parameters, optimizer moments and step count, the rng stream, running
-// statistics) into buffers allocated once per fit, by memmove on the calling thread; on a
-// ThreadPoolError the copy is put back and
-// the error raised. Nothing is copied on one thread, or once the pool has ended (docs/threads.md).
+// updated some element ranges and not others. So while the pool is in use, what a step changes
+// is copied first into buffers allocated once per fit, and put back on a ThreadPoolError:
+//   - the rng stream and the running statistics, at the step's start (memmove on the caller: small);
+//   - each parameter tensor and its optimizer states right before the optimizer updates them
+//     (OptimizerRuntime.guard): the copy is split over the pool like the update that follows, and
+//     only the tensors whose copy completed are put back (the others were not touched yet);
+//   - with the step inside the dW GEMMs (optimizer.fuse), the parameter block and the states at
+//     the step's start, as the backward pass updates W.
+// Nothing is copied on one thread, or once the pool has ended (docs/threads.md).
 
 import { ThreadPoolError } from '../errors.js';
 import type { TrainingSession } from './session.js';
@@ -14,49 +18,75 @@ interface PoolLike { readonly alive: boolean }
 
 export class StepGuard {
   private readonly pool: PoolLike | undefined;
-  /** [from, to, floats] per copied buffer: the parameter block first, then the optimizer's states. */
+  /** [from, to, floats] per copied buffer: per tensor its parameters then its optimizer states, in the optimizer's order. */
   private readonly copies: number[] = [];
+  /** Per tensor: its first entry in copies (÷ 3) and one past its last. */
+  private readonly firstCopy: Int32Array;
+  /** Per tensor: 1 once its copy of this step is complete. */
+  private readonly saved: Uint8Array;
   private stepPtr = 0;
   private t = 0;
-  /** The copies hold the state before the current step. */
-  private saved = false;
+  /** The step-start copies (rng, statistics; with a fused step everything) hold the state before the current step. */
+  private started = false;
 
   constructor(private readonly session: TrainingSession) {
-    const { net } = session;
+    const { net, optimizer } = session;
+    const tensors = net.params.length;
+    this.firstCopy = new Int32Array(tensors + 1);
+    this.saved = new Uint8Array(tensors);
     const pool = (net.k as { pool?: PoolLike }).pool;
     if (!pool?.alive) return;
-    const sizes: number[] = [net.paramBlockFloats];
-    session.optimizer.eachState((_, n) => { sizes.push(n); });
+    const from: number[] = [], sizes: number[] = [];
+    net.params.forEach((p, i) => {
+      this.firstCopy[i] = from.length;
+      from.push(p.ptr); sizes.push(p.size);
+      optimizer.eachTensorState(i, (ptr, n) => { from.push(ptr); sizes.push(n); });
+    });
+    this.firstCopy[tensors] = from.length;
     const ptrs = net.arena.allocAll([...sizes.map((n) => n * 4), 4 * 4 + net.arena.sizeOf(net.stateBlock)]);
     this.stepPtr = ptrs.pop()!;
-    const from = [net.paramBlock];
-    session.optimizer.eachState((ptr) => { from.push(ptr); });
     sizes.forEach((n, i) => this.copies.push(from[i]!, ptrs[i]!, n));
     this.pool = pool;
+    optimizer.guard = this;
   }
 
-  /** Before a step: copies the state it changes (while the pool lives). */
+  /** Before a step: copies the rng stream and running statistics (with a fused step, everything it changes) while the pool lives. */
   save(): void {
-    this.saved = false;
+    this.started = false;
+    this.saved.fill(0);
     if (!this.pool?.alive) return;
     const { net, optimizer } = this.session;
-    const c = this.copies;
-    // On the calling thread (memmove): a pool barrier per copy costs more than the copy on a busy machine.
-    const f32 = net.arena.views.f32;
-    for (let i = 0; i < c.length; i += 3) f32.copyWithin(c[i + 1]! >>> 2, c[i]! >>> 2, (c[i]! >>> 2) + c[i + 2]!);
+    if (optimizer.fuse && optimizer.fusedHyperPtr) {
+      // The backward pass updates W inside its split dW GEMMs: copy everything first (memmove on the caller).
+      const f32 = net.arena.views.f32, c = this.copies;
+      for (let i = 0; i < c.length; i += 3) f32.copyWithin(c[i + 1]! >>> 2, c[i]! >>> 2, (c[i]! >>> 2) + c[i + 2]!);
+      this.saved.fill(1);
+    }
     this.copyStepState(false);
     this.t = optimizer.t;
-    this.saved = true;
+    this.started = true;
+  }
+
+  /** Right before the optimizer updates tensor i: copies it and its states (split over the pool when large). */
+  saveTensor(i: number): void {
+    if (!this.started || this.saved[i] || !this.pool?.alive) return;
+    const { k } = this.session.net;
+    const c = this.copies;
+    for (let j = 3 * this.firstCopy[i]!, end = 3 * this.firstCopy[i + 1]!; j < end; j += 3) k.f32_copy(c[j + 1]!, c[j]!, c[j + 2]!);
+    this.saved[i] = 1;
   }
 
   /** A step threw e: after a pool fault, puts the state before the step back; returns the error to throw. */
   failed(e: unknown, where: string): unknown {
     if (!(e instanceof ThreadPoolError)) return e;
-    if (this.saved) {
+    if (this.started) {
       const { net, optimizer } = this.session;
       const c = this.copies;
       // The pool has ended: these copies run on the calling thread.
-      for (let i = 0; i < c.length; i += 3) net.k.f32_copy(c[i]!, c[i + 1]!, c[i + 2]!);
+      for (let i = 0; i < this.saved.length; i++) {
+        if (!this.saved[i]) continue;
+        for (let j = 3 * this.firstCopy[i]!, end = 3 * this.firstCopy[i + 1]!; j < end; j += 3) net.k.f32_copy(c[j]!, c[j + 1]!, c[j + 2]!);
+      }
       this.copyStepState(true);
       net.paramsChanged();
       optimizer.t = this.t;
@@ -73,9 +103,10 @@ export class StepGuard {
   }
 
   dispose(): void {
-    const { arena } = this.session.net;
-    for (let i = 1; i < this.copies.length; i += 3) arena.free(this.copies[i]!);
-    if (this.stepPtr) arena.free(this.stepPtr);
+    const { net, optimizer } = this.session;
+    if (optimizer.guard === this) optimizer.guard = undefined;
+    for (let i = 1; i < this.copies.length; i += 3) net.arena.free(this.copies[i]!);
+    if (this.stepPtr) net.arena.free(this.stepPtr);
     this.copies.length = 0;
     this.stepPtr = 0;
   }

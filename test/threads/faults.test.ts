@@ -180,9 +180,10 @@ describe('thread-pool faults', () => {
   }, 20_000);
 
   // A fault mid-step leaves the model as it was before that step: weights, optimizer moments and
-  // step count, the dropout stream. Struck in the forward pass, and inside the optimizer's split
-  // step (the caller has updated its element ranges, the worker vanished before its own).
-  for (const where of ['forward', 'optimizer'] as const) {
+  // step count, the dropout stream. Struck in the forward pass, in the optimizer's step (its first
+  // split call: the copy of the first tensor), and in a tensor's split update after its copy (the
+  // caller has updated its element ranges, the worker vanished before its own).
+  for (const where of ['forward', 'optimizer', 'update'] as const) {
     it(`a fault in the ${where} of a step: fit raises ThreadPoolError and the model keeps its state from before that step`, () => {
       const b = forcedBackend(2);
       const pool = threaded(b).pool;
@@ -197,12 +198,19 @@ describe('thread-pool faults', () => {
       const step = opt.step.bind(optimizer);
       let batches = 0;
       opt.step = () => { if (where === 'optimizer' && batches === 5) pool.injectFault(1, 'vanish'); step(); };
+      const guard = () => optimizer.guard!;
+      const strike = (): void => {
+        const g = guard() as { saveTensor(i: number): void };
+        const save = g.saveTensor.bind(g);
+        g.saveTensor = (i) => { save(i); if (i === 2 && batches === 5) pool.injectFault(1, 'vanish'); };
+      };
       let error: unknown;
       try {
         m.fitSync(X, y, {
           epochs: 1, batchSize: 64, callbacks: {
             onBatchEnd: () => {
               before = { params: m.getParams(), opt: optimizer.exportState(), rng: rng() };
+              if (where === 'update' && batches === 0) strike();
               if (++batches === 5 && where === 'forward') pool.injectFault(1, 'vanish');
             },
           },

@@ -47,6 +47,27 @@ describe('threaded GEMM', () => {
         if (threads > 1) threaded(b).tuning.gemmSplit = 'auto';
       });
     }
+    // Pieces claimed one by one: which thread computes a piece is up to the scheduler, the result is not.
+    for (const threads of [2, 3]) for (const split of ['rows', 'cols'] as const) {
+      it(`${layout} with ${threads} threads in pieces (split by ${split}) is bit-identical to one thread`, () => {
+        const b = backends.get(threads)!;
+        const t = threaded(b).tuning;
+        t.gemmSplit = split;
+        t.gemmPieces = { f32_gemm_nt: 3, f32_gemm_tn: 3, f32_gemm_nn: 3 };
+        t.gemmMinFlopsPerPiece = 1;
+        for (const [m, n, k] of SHAPES) {
+          for (const flags of [0, 1, 2, 3]) {
+            const seed = m * 1000 + n * 10 + k + flags + 7;
+            const want = runGemm(one, layout, m, n, k, flags, seed);
+            const got = runGemm(b, layout, m, n, k, flags, seed);
+            expect(firstBitDifference(got, want), `${layout} ${m}×${n}×${k} flags ${flags}`).toBe(-1);
+          }
+        }
+        t.gemmSplit = 'auto';
+        t.gemmPieces = {};
+        t.gemmMinFlopsPerPiece = 2_000_000;
+      });
+    }
   }
 
   it('splits only above the flop threshold with default tuning', () => {

@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackendSync, type Backend } from '../../src/backend.js';
 import { dense, dropout, Sequential, sgd, adam } from '../../src/index.js';
+import type { ThreadedKernels } from '../../src/threads/kernels.js';
 import { randomArray } from '../helpers/backends.js';
 import { firstBitDifference, forcedBackend, singleBackend, THREAD_COUNTS } from './helpers.js';
 
@@ -37,6 +38,20 @@ describe('threaded training', () => {
         expect(got.loss).toBe(want.loss);
       });
     }
+  }
+
+  for (const threads of [2, 3]) {
+    it(`sgd, ${threads} threads, GEMMs in pieces the threads claim one by one: bit-identical to one thread`, () => {
+      const want = train(singleBackend(), 'sgd');
+      const b = forcedBackend(threads);
+      const t = (b.k as ThreadedKernels).tuning;
+      t.gemmPieces = { f32_gemm_nt: 4, f32_gemm_tn: 4, f32_gemm_nn: 4 };
+      t.gemmMinFlopsPerPiece = 1;
+      const got = train(b, 'sgd');
+      expect(firstBitDifference(got.params, want.params)).toBe(-1);
+      expect(firstBitDifference(got.predictions, want.predictions)).toBe(-1);
+      b.dispose();
+    });
   }
 
   it('default thresholds: a 784-256-10 model at batch 128 trains identically on 2 threads', () => {
