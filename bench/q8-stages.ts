@@ -28,7 +28,8 @@ for (const binary of (process.argv[3] ?? 'relaxed,simd').split(',')) {
   const qq = q as any;
   const k = backend.k as any;
   const rts = qq.rts;
-  show('forward (private)', time(() => qq.forward(1024)));
+  show('stage (copy+quantize)', time(() => qq.stage(X, 0, 1024)));
+  show('forward (GEMMs)', time(() => qq.forward(1024)));
   show('input copy', time(() => backend.arena.views.f32.set(X.data, qq.inPtr >>> 2)));
   show('quantize_rows', time(() => k.q8_quantize_rows(qq.inPtr, rts[0].qPtr, 1024, 784, Math.fround(1 / rts[0].spec.inputScale), rts[0].spec.inputZeroPoint)));
   for (let i = 0; i < rts.length; i++) {

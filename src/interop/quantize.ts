@@ -22,7 +22,7 @@ import type { DenseSpec } from '../nn/layers/dense.js';
 import type { Sequential } from '../nn/sequential.js';
 import { ArenaLease } from '../memory/arena.js';
 import { DISPOSE, forget, reclaimOnCollect } from '../memory/lifetime.js';
-import { roundEven } from '../ref/q8.js';
+import { Q8_PANEL_ROWS, roundEven } from '../ref/q8.js';
 import { defaultBackend, LifecycleError, ValidationError } from './lib.js';
 import { nonFiniteError, toInput } from './quantize-input.js';
 import { packQ8Weights, q8ActBytes, q8Kernels, q8NPad, q8WeightsBytes } from './quantize-layout.js';
@@ -35,6 +35,9 @@ export { packQ8Weights, q8ActBytes, q8Kernels, q8RowBytes, q8WeightsBytes } from
 const Q8_RELU = 1;
 const Q8_REQUANT = 4;
 const CHUNK = 1024;
+/** Rows copied into the arena and quantized at a time (whole panels): the copy is still in L2 when
+ *  the quantization reads it, and the staging buffer stays small. */
+const STAGE_ROWS = 16 * Q8_PANEL_ROWS;
 /** Values kept per tensor for a percentile (every value up to this many, else an even sample). */
 const PERCENTILE_SAMPLE = 1 << 21;
 
@@ -141,7 +144,7 @@ export class QuantizedModel {
   private ensureCapacity(m: number): void {
     if (m <= this.capacity) return;
     const arena = this.lease;
-    const sizes = [m * this.inputSize * 4, m * 4, ...this.rts.flatMap((rt) => [
+    const sizes = [Math.min(m, STAGE_ROWS) * this.inputSize * 4, m * 4, ...this.rts.flatMap((rt) => [
       q8ActBytes(this.backend, m, rt.spec.inSize), rt.fused ? null : m * rt.spec.units * 4, rt.fused || rt.record.form === 'identity' ? null : m * rt.spec.units * 4,
     ])];
     const ptrs = arena.allocAll(sizes);
@@ -154,12 +157,24 @@ export class QuantizedModel {
 
   private bufferPtrs(): number[] { return [this.inPtr, this.argPtr, ...this.rts.flatMap((r) => [r.qPtr, r.zPtr, r.aPtr])]; }
 
-  /** Runs the layers on m rows staged at inPtr; returns the f32 output pointer, or −1 (nothing run)
-   *  when the rows hold a value that is not finite. */
+  /** Copies rows start..start+m of M into the arena and quantizes them into the first layer's panels,
+   *  STAGE_ROWS at a time; false when they hold a value that is not finite. */
+  private stage(M: Matrix, start: number, m: number): boolean {
+    const { k, arena } = this.backend;
+    const first = this.rts[0]!, d = this.inputSize;
+    const inv = Math.fround(1 / first.spec.inputScale), zp = first.spec.inputZeroPoint;
+    let bad = 0;
+    for (let s = 0; s < m; s += STAGE_ROWS) {
+      const rows = Math.min(STAGE_ROWS, m - s);
+      arena.views.f32.set(M.data.subarray((start + s) * d, (start + s + rows) * d), this.inPtr >>> 2);
+      bad |= k.q8_quantize_rows(this.inPtr, first.qPtr + q8ActBytes(this.backend, s, d), rows, d, inv, zp);
+    }
+    return bad === 0;
+  }
+
+  /** Runs the layers on m rows staged by stage(); returns the f32 output pointer. */
   private forward(m: number): number {
     const { k } = this.backend;
-    const first = this.rts[0]!;
-    if (k.q8_quantize_rows(this.inPtr, first.qPtr, m, first.spec.inSize, Math.fround(1 / first.spec.inputScale), first.spec.inputZeroPoint)) return -1;
     let out = 0;
     for (let i = 0; i < this.rts.length; i++) {
       const rt = this.rts[i]!;
@@ -186,13 +201,10 @@ export class QuantizedModel {
     if (batchSize !== undefined && !(typeof batchSize === 'number' && batchSize >= 1)) throw new ValidationError('batchSize', `expected a number ≥ 1, got ${String(batchSize)}`);
     const chunk = Math.min(M.rows, Math.max(1, Math.floor(batchSize ?? CHUNK)));
     this.ensureCapacity(chunk);
-    const d = this.inputSize;
     for (let start = 0; start < M.rows; start += chunk) {
       const m = Math.min(chunk, M.rows - start);
-      this.backend.arena.views.f32.set(M.data.subarray(start * d, (start + m) * d), this.inPtr >>> 2);
-      const out = this.forward(m);
-      if (out < 0) throw nonFiniteError(M, start);
-      take(out, start, m);
+      if (!this.stage(M, start, m)) throw nonFiniteError(M, start);
+      take(this.forward(m), start, m);
     }
   }
 
