@@ -16,14 +16,14 @@ import { readModelFile } from '../../src/cli/modelfile.js';
 import { Target } from '../../src/data/columns/target.js';
 import { ROOT } from '../cli/run.js';
 import { runAsync } from '../consumer/package.js';
-import { expectClose } from './helpers.js';
+import { expectClose, printWorst } from './helpers.js';
 import * as ort from 'onnxruntime-web';
 
 ort.env.wasm.numThreads = 1;
 ort.env.logLevel = 'error';
 
 const dir = mkdtempSync(join(tmpdir(), 'simdnet-interop-columns-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => { rmSync(dir, { recursive: true, force: true }); printWorst('ONNX Runtime vs the model files (column pipelines):'); });
 beforeAll(() => ready());
 const T = 180_000;
 const TABLES = join(ROOT, 'test/fixtures/tables');
@@ -65,11 +65,11 @@ async function predictedLabels(file: string, csv: string): Promise<string[]> {
 }
 
 /** Trains, exports and compares on the predict rows; returns the ORT outputs. */
-async function roundTrip(name: string, train: string, predictCsv: string, args: string[]): Promise<Record<string, ort.Tensor>> {
+async function roundTrip(name: string, train: string, predictCsv: string, args: string[], exportArgs: string[] = []): Promise<Record<string, ort.Tensor>> {
   const file = join(dir, `${name}.json`);
   const onnx = join(dir, `${name}.onnx`);
   await ok(['train', train, ...args, '--seed', '3', '--out', file, '--quiet']);
-  await ok(['export', file, '--format', 'onnx', '--out', onnx]);
+  await ok(['export', file, '--format', 'onnx', '--out', onnx, ...exportArgs]);
   const model = JSON.parse(readFileSync(file, 'utf8'));
   const table = readTable(predictCsv);
   const r = await session(onnx, onnxFeeds(model, table));
@@ -115,6 +115,9 @@ describe('simdnet export of a mixed-column table', () => {
     const types = new Set(f.input.pipeline.columns.map((c: { type: string }) => c.type));
     for (const t of ['numeric', 'categorical', 'boolean', 'date']) expect(types, t).toContain(t);
     await roundTrip('penguins-ovo', join(TABLES, 'penguins_raw.csv'), csv, ['--label', 'Species', '--model', 'logistic', '--strategy', 'ovo', '--epochs', '20', ...drop]);
+    // seattle-weather: a daily date column over four years and a categorical label
+    const weather = join(TABLES, 'seattle-weather.csv');
+    await roundTrip('weather', weather, weather, ['--label', 'weather', '--hidden', '8', '--epochs', '4']);
     await roundTrip('penguins-reg', join(TABLES, 'penguins_raw.csv'), csv, ['--label', 'Body Mass (g)', '--task', 'regression', '--hidden', '8', '--epochs', '8', ...drop]);
   }, T);
 });
@@ -192,7 +195,11 @@ describe('the input contract', () => {
     const cats = ['--max-categories', '4', '--label', 'target'];
     await roundTrip('syn-mlp', train, predict, [...cats, '--hidden', '6', '--epochs', '6']);
     await roundTrip('syn-logistic', train, predict, [...cats, '--model', 'logistic', '--epochs', '10']);
-    await roundTrip('syn-reg', train, predict, ['--max-categories', '4', '--label', '2nd size (cm)', '--drop', 'target', '--task', 'regression', '--hidden', '6', '--epochs', '6']);
+    await roundTrip('syn-reg', train, predict, ['--max-categories', '4', '--label', '2nd size (cm)', '--drop', 'target', '--task', 'regression', '--hidden', '6', '--epochs', '6'], ['--opset', '21']);
+    // the other imputers and scalers: a missing category read as the most frequent one, no indicators, min-max, a constant fill
+    await roundTrip('syn-fill', train, predict, [...cats, '--categorical-missing', 'most-frequent', '--no-indicator', '--scale', 'minmax', '--impute', 'constant', '--fill-value', '2', '--hidden', '5', '--epochs', '4'], ['--opset', '13']);
+    const fill = JSON.parse(readFileSync(join(dir, 'syn-fill.json'), 'utf8')).input.pipeline.columns;
+    expect(fill.find((c: { name: string }) => c.name === 'color').missing).toBe('fill');
     // objects by column name feed the same tensors as a table
     const model = JSON.parse(readFileSync(join(dir, 'syn-mlp.json'), 'utf8'));
     const t = readTable(predict);
