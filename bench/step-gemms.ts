@@ -3,7 +3,7 @@
 // on the raw kernels, each call timed: the cache state is the training step's, not a hot loop's.
 // Beside it, each GEMM alone repeated (hot caches, as bench:gemm). Binaries from --wasm-dir A,B
 // (default build/) run alternately in one process, so two builds can be compared.
-//   node --import ./bench/ts-loader.mjs bench/step-gemms.ts [--wasm-dir dirA,dirB] [--binary relaxed] [--rounds 9]
+//   node --import ./bench/ts-loader.mjs bench/step-gemms.ts [--wasm-dir dirA,dirB] [--binary relaxed] [--rounds 9] [--fused]
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ const arg = (n: string) => { const i = args.indexOf(n); return i >= 0 ? args[i +
 const dirs = (arg('--wasm-dir') ?? 'build').split(',');
 const binary = (arg('--binary') ?? 'relaxed') as 'relaxed' | 'simd';
 const rounds = Number(arg('--rounds') ?? 9);
+/** --fused: W's SGD step inside the dW GEMM (f32_gemm_tn_step), dX first, as fit does with optimizer.fuse. */
+const fused = args.includes('--fused');
 const N = 60000, B = 128, sizes = [784, 256, 128, 10];
 
 type K = Record<string, (...a: number[]) => number>;
@@ -45,6 +47,8 @@ function side(dir: string): Side {
   }
   const wp = a.alloc(work + 64), wk = (wp + 63) & ~63;
   const xb = a.alloc(B * 784 * 4);
+  const hyper = a.alloc(24);
+  a.views.f64.set([1e-9, 0, 0], hyper >>> 3);
   let step = 0;
   const times = new Map<string, number>();
   const t = (key: string, f: () => void) => { const t0 = performance.now(); f(); times.set(key, (times.get(key) ?? 0) + performance.now() - t0); };
@@ -64,10 +68,11 @@ function side(dir: string): Side {
       for (let l = L - 1; l >= 0; l--) {
         const i = sizes[l]!, o = sizes[l + 1]!;
         if (l > 0) t(`nn ${l + 1}`, () => k.f32_gemm_nn!(dZ[l]!, W[l]!, dX[l]!, B, i, o, 0, wk));
-        t(`tn ${l + 1}`, () => k.f32_gemm_tn!(dZ[l]!, ins[l]!, dW[l]!, o, i, B, 0, wk));
+        if (fused) t(`tn ${l + 1}+step`, () => k.f32_gemm_tn_step!(dZ[l]!, ins[l]!, dW[l]!, W[l]!, 0, hyper, o, i, B, wk));
+        else t(`tn ${l + 1}`, () => k.f32_gemm_tn!(dZ[l]!, ins[l]!, dW[l]!, o, i, B, 0, wk));
         t('colsum', () => k.f32_colsum!(dZ[l]!, db[l]!, B, o, 0));
       }
-      t('sgd', () => { for (let l = 0; l < L; l++) { k.f32_sgd_step!(W[l]!, dW[l]!, sizes[l]! * sizes[l + 1]!, 1e-9); k.f32_sgd_step!(bias[l]!, db[l]!, sizes[l + 1]!, 1e-9); } });
+      t('sgd', () => { for (let l = 0; l < L; l++) { if (!fused) k.f32_sgd_step!(W[l]!, dW[l]!, sizes[l]! * sizes[l + 1]!, 1e-9); k.f32_sgd_step!(bias[l]!, db[l]!, sizes[l + 1]!, 1e-9); } });
     }
     times.set('step', performance.now() - t0);
     for (const [key, v] of times) times.set(key, v * 1000 / steps);
@@ -87,12 +92,13 @@ const X = { data: images.data.subarray(0, fitRows * 784), rows: fitRows, cols: 7
 const y = labels.subarray(0, fitRows);
 const fitModels = sides.map((s) => new lib.Sequential({ inputSize: 784, seed: 1, backend: s.b, layers: [lib.dense(256, { activation: 'relu' }), lib.dense(128, { activation: 'relu' }), lib.dense(10, { activation: 'softmax' })] })
   .compile({ loss: 'categoricalCrossentropy', optimizer: lib.sgd({ learningRate: 0.1 }) }));
+for (const m of fitModels) m.session.optimizer.fuse = fused;
 const fitRates = sides.map(() => [] as number[]);
 const fitEpoch = (i: number) => { fitRates[i]!.push(...fitModels[i]!.fitSync(X, y, { epochs: 2, batchSize: 128 }).samplesPerSec); };
 sides.forEach((_, i) => fitEpoch(i));
 sides.forEach((_, i) => { fitRates[i]!.length = 0; });
 const flops: Record<string, number> = {};
-for (let l = 0; l < 3; l++) { const m = 2 * B * sizes[l]! * sizes[l + 1]!; flops[`nt ${l + 1}`] = m; flops[`tn ${l + 1}`] = m; flops[`nn ${l + 1}`] = m; }
+for (let l = 0; l < 3; l++) { const m = 2 * B * sizes[l]! * sizes[l + 1]!; flops[`nt ${l + 1}`] = m; flops[`tn ${l + 1}`] = m; flops[`tn ${l + 1}+step`] = m; flops[`nn ${l + 1}`] = m; }
 const probes = sides.map((s) => peakProbe(s.b).best);
 for (const s of sides) s.run();
 const res = sides.map(() => [] as Map<string, number>[]);

@@ -53,9 +53,10 @@ export function gemmWorkBytes(m: i32, n: i32, k: i32): usize {
 
 /** The micro-kernel for a strip of h rows (5 or 4). */
 @inline
-function ukernel(h: i32, kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool): void {
-  if (h == MR) f32_ukernel_5x8(kc, a, b, c, ldc, init, biasPtr, relu);
-  else f32_ukernel_4x8(kc, a, b, c, ldc, init, biasPtr, relu);
+function ukernel(h: i32, kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool,
+  p: usize = 0, v: usize = 0, hPtr: usize = 0): void {
+  if (h == MR) f32_ukernel_5x8(kc, a, b, c, ldc, init, biasPtr, relu, p, v, hPtr);
+  else f32_ukernel_4x8(kc, a, b, c, ldc, init, biasPtr, relu, p, v, hPtr);
 }
 
 /**
@@ -140,8 +141,8 @@ export function gemm(aPtr: usize, aTrans: bool, bPtr: usize, bTrans: bool, biasP
  * gemm() with leading dimensions (row strides in floats): A rows lda apart, B rows ldb apart, C
  * rows ldc apart. The thread pool computes blocks of rows or columns of C in place with it; the
  * blocking depends on k only, so every element is summed in the same order whatever the block.
- * pPtr ≠ 0: the optimizer step fused into the epilogue (step.ts): each finished tile of C updates
- * the same block of P (and of the velocity v when vPtr ≠ 0), both with C's layout, from the three
+ * pPtr ≠ 0: the optimizer step fused into the epilogue (step.ts): each finished tile of C (its last
+ * depth block) updates, from registers, the same block of P (and of the velocity v when vPtr ≠ 0), both with C's layout, from the three
  * numbers at hPtr.
  */
 export function gemmLd(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, bTrans: bool, ldb: i32, biasPtr: usize,
@@ -209,18 +210,16 @@ export function gemmLd(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, bTrans:
             const mr = min(h, mc - ir);
             const a = aPack + (<usize>ir * <usize>kc << 2);
             const c = cPtr + ((<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2);
+            const off = c - cPtr;
             if (mr == h && nr == NR) {
-              ukernel(h, kc, a, b, c, ldcBytes, init, bias, reluNow);
+              if (stepNow) ukernel(h, kc, a, b, c, ldcBytes, init, bias, reluNow, pPtr + off, vPtr ? vPtr + off : 0, hPtr);
+              else ukernel(h, kc, a, b, c, ldcBytes, init, bias, reluNow);
             } else {
               edgeTile(h, kc, a, b, c, ldcBytes, mr, nr, init, bias, reluNow, tile);
+              if (stepNow) stepTile(c, pPtr + off, vPtr ? vPtr + off : 0, ldcBytes, mr, nr, hPtr);
             }
             ir += h;
           }
-        }
-        if (stepNow) {
-          // The block's rows of C are final: update them, row by row (W, v and C stream; C is still in L2).
-          const off = (<usize>ic * <usize>ldc + <usize>jc) << 2;
-          stepTile(cPtr + off, pPtr + off, vPtr ? vPtr + off : 0, ldcBytes, mc, nc, hPtr);
         }
       }
     }

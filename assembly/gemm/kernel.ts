@@ -8,8 +8,11 @@
 // 5×8 rather than XNNPACK's 4×8: 10 accumulators cover the 4-cycle FMA latency at 2 FMA/cycle
 // with slack; 6×8 needs 17 live vectors and spills (x64 has 16). Figures in bench/README.md.
 // Accumulators are named cRxLLLL: row R, lanes (columns) LLLL.
+// p ≠ 0: the optimizer step of step.ts on the finished tile, from the accumulators still in registers
+// (the last depth block of f32_gemm_tn_step): P (and v when ≠ 0) have C's layout at the tile's offset.
 
 import { madd } from '../simd';
+import { STEP_DECAY, STEP_LR, STEP_MU } from './step';
 
 export const INIT_ZERO = 0;
 export const INIT_BIAS = 1;
@@ -17,7 +20,23 @@ export const INIT_C = 2;
 /** C + bias (accumulate with a bias). */
 export const INIT_C_BIAS = 3;
 
-export function f32_ukernel_5x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool): void {
+/** One vector of the step at byte offset `at` of P and v: returns the gradient (with the L2 term) to store in C. */
+@inline
+function stepVec(g: v128, p: usize, v: usize, at: usize, vnlr: v128, vmu: v128, vdecay: v128, decay: bool): v128 {
+  const vp = v128.load(p + at);
+  if (decay) g = madd(vdecay, vp, g);
+  if (v) {
+    const vv = madd(vmu, v128.load(v + at), g);
+    v128.store(v + at, vv);
+    v128.store(p + at, madd(vnlr, vv, vp));
+  } else {
+    v128.store(p + at, madd(vnlr, g, vp));
+  }
+  return g;
+}
+
+export function f32_ukernel_5x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool,
+  p: usize = 0, v: usize = 0, hPtr: usize = 0): void {
   let c0x0123 = f32x4.splat(0), c0x4567 = f32x4.splat(0);
   let c1x0123 = c0x0123, c1x4567 = c0x0123, c2x0123 = c0x0123, c2x4567 = c0x0123, c3x0123 = c0x0123, c3x4567 = c0x0123;
   let c4x0123 = c0x0123, c4x4567 = c0x0123;
@@ -64,6 +83,18 @@ export function f32_ukernel_5x8(kc: i32, a: usize, b: usize, c: usize, ldc: usiz
     c3x0123 = f32x4.pmax(c3x0123, zero); c3x4567 = f32x4.pmax(c3x4567, zero);
     c4x0123 = f32x4.pmax(c4x0123, zero); c4x4567 = f32x4.pmax(c4x4567, zero);
   }
+  if (p) {
+    const vnlr = f32x4.splat(-<f32>load<f64>(hPtr, STEP_LR)), vmu = f32x4.splat(<f32>load<f64>(hPtr, STEP_MU));
+    const fdecay = <f32>load<f64>(hPtr, STEP_DECAY), vdecay = f32x4.splat(fdecay), decay = fdecay != 0;
+    const p1 = p + ldc, p2 = p1 + ldc, p3 = p2 + ldc;
+    const v1 = v ? v + ldc : 0, v2 = v ? v1 + ldc : 0, v3 = v ? v2 + ldc : 0;
+    c0x0123 = stepVec(c0x0123, p, v, 0, vnlr, vmu, vdecay, decay); c0x4567 = stepVec(c0x4567, p, v, 16, vnlr, vmu, vdecay, decay);
+    c1x0123 = stepVec(c1x0123, p1, v1, 0, vnlr, vmu, vdecay, decay); c1x4567 = stepVec(c1x4567, p1, v1, 16, vnlr, vmu, vdecay, decay);
+    c2x0123 = stepVec(c2x0123, p2, v2, 0, vnlr, vmu, vdecay, decay); c2x4567 = stepVec(c2x4567, p2, v2, 16, vnlr, vmu, vdecay, decay);
+    c3x0123 = stepVec(c3x0123, p3, v3, 0, vnlr, vmu, vdecay, decay); c3x4567 = stepVec(c3x4567, p3, v3, 16, vnlr, vmu, vdecay, decay);
+    const p4 = p3 + ldc, v4 = v ? v3 + ldc : 0;
+    c4x0123 = stepVec(c4x0123, p4, v4, 0, vnlr, vmu, vdecay, decay); c4x4567 = stepVec(c4x4567, p4, v4, 16, vnlr, vmu, vdecay, decay);
+  }
   v128.store(c, c0x0123); v128.store(c, c0x4567, 16);
   v128.store(c1, c1x0123); v128.store(c1, c1x4567, 16);
   v128.store(c2, c2x0123); v128.store(c2, c2x4567, 16);
@@ -73,7 +104,8 @@ export function f32_ukernel_5x8(kc: i32, a: usize, b: usize, c: usize, ldc: usiz
 
 /** The 4-row twin of f32_ukernel_5x8 (Apack: 16 bytes per p), for strips that make m an exact sum
  *  of 5- and 4-row strips (see driver.ts): same operations per element, so the same results. */
-export function f32_ukernel_4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool): void {
+export function f32_ukernel_4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool,
+  p: usize = 0, v: usize = 0, hPtr: usize = 0): void {
   let c0x0123 = f32x4.splat(0), c0x4567 = f32x4.splat(0);
   let c1x0123 = c0x0123, c1x4567 = c0x0123, c2x0123 = c0x0123, c2x4567 = c0x0123, c3x0123 = c0x0123, c3x4567 = c0x0123;
   const c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
@@ -110,6 +142,16 @@ export function f32_ukernel_4x8(kc: i32, a: usize, b: usize, c: usize, ldc: usiz
     c1x0123 = f32x4.pmax(c1x0123, zero); c1x4567 = f32x4.pmax(c1x4567, zero);
     c2x0123 = f32x4.pmax(c2x0123, zero); c2x4567 = f32x4.pmax(c2x4567, zero);
     c3x0123 = f32x4.pmax(c3x0123, zero); c3x4567 = f32x4.pmax(c3x4567, zero);
+  }
+  if (p) {
+    const vnlr = f32x4.splat(-<f32>load<f64>(hPtr, STEP_LR)), vmu = f32x4.splat(<f32>load<f64>(hPtr, STEP_MU));
+    const fdecay = <f32>load<f64>(hPtr, STEP_DECAY), vdecay = f32x4.splat(fdecay), decay = fdecay != 0;
+    const p1 = p + ldc, p2 = p1 + ldc, p3 = p2 + ldc;
+    const v1 = v ? v + ldc : 0, v2 = v ? v1 + ldc : 0, v3 = v ? v2 + ldc : 0;
+    c0x0123 = stepVec(c0x0123, p, v, 0, vnlr, vmu, vdecay, decay); c0x4567 = stepVec(c0x4567, p, v, 16, vnlr, vmu, vdecay, decay);
+    c1x0123 = stepVec(c1x0123, p1, v1, 0, vnlr, vmu, vdecay, decay); c1x4567 = stepVec(c1x4567, p1, v1, 16, vnlr, vmu, vdecay, decay);
+    c2x0123 = stepVec(c2x0123, p2, v2, 0, vnlr, vmu, vdecay, decay); c2x4567 = stepVec(c2x4567, p2, v2, 16, vnlr, vmu, vdecay, decay);
+    c3x0123 = stepVec(c3x0123, p3, v3, 0, vnlr, vmu, vdecay, decay); c3x4567 = stepVec(c3x4567, p3, v3, 16, vnlr, vmu, vdecay, decay);
   }
   v128.store(c, c0x0123); v128.store(c, c0x4567, 16);
   v128.store(c1, c1x0123); v128.store(c1, c1x4567, 16);

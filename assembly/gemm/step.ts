@@ -1,7 +1,8 @@
-// The optimizer step fused into the weight-gradient GEMM: f32_gemm_tn computes dW = dZᵀ·X block by
-// block, and once a row block's last depth block is done (driver.ts) its rows of dW are still in L2,
-// so the update of the same rows of W (plain SGD, or momentum with its velocity) runs there instead
-// of in a second pass over W and dW (placements measured: bench/README.md). Per element, in this order, exactly the operations of the unfused path
+// The optimizer step fused into the weight-gradient GEMM: f32_gemm_tn computes dW = dZᵀ·X tile by
+// tile, and once a tile's last depth block is summed, the micro-kernel (kernel.ts) updates the same
+// 5×8 (or 4×8) block of W (plain SGD, or momentum with its velocity) from the accumulators still in
+// registers, instead of a second pass over W and dW; edge tiles go through stepTile below after the
+// scratch tile is copied back (placements measured: bench/README.md). Per element, in this order, exactly the operations of the unfused path
 // (f32_axpy for the L2 term, then f32_sgd_step or f32_momentum_step), so results are bit-identical
 // to it on every binary:
 //   g = C + decay·P (only when decay ≠ 0), stored back to C (the gradient block keeps the full gradient);

@@ -20,14 +20,16 @@ export class OptimizerRuntime {
   /** When this step can run inside the dW GEMMs (SGD and momentum without clipNorm: a tensor's update needs only
    *  its own gradient): the three f64 f32_gemm_tn_step reads (lr, mu, decay); 0 otherwise. */
   fusedHyperPtr = 0;
-  /** Whether fit runs the step inside the dW GEMMs when it can. Off by default: on the 2-core EPYC it measured no
-   *  faster than the separate step (bench/README.md); tests and benchmarks switch it on. */
-  fuse = false;
+  /** Whether fit runs the step inside the dW GEMMs when it can (fusedHyperPtr ≠ 0). On by default on one thread:
+   *  each finished dW tile updates W from registers, 1.02–1.04× the separate step's samples/s (bench/README.md);
+   *  off on a thread pool's backend, where it was not measured faster. Results are bit-identical either way. */
+  fuse: boolean;
   /** While a fit guards its steps against a thread-pool fault (step-guard.ts): copies tensor i and its states before step() updates them. */
   guard: { saveTensor(i: number): void } | undefined;
 
   constructor(readonly spec: OptimizerSpec, private readonly k: KernelAbi, private readonly arena: Allocator, private readonly params: readonly StepTensor[]) {
     this.record = optimizerRecord(spec.type);
+    this.fuse = (k as { pool?: unknown }).pool === undefined;
     writeHyper(spec, this.h);
     this.learningRate = learningRateAt(spec.learningRate, 0);
     const { states } = this.record;

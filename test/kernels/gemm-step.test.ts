@@ -13,7 +13,9 @@ import { get, kernelSuiteBackends, put, randomArray } from '../helpers/backends.
 import { expectGuard, putGuarded } from './util.js';
 
 const U = 2 ** -24;
-const SHAPES: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [5, 8, 4], [7, 9, 13], [13, 33, 5], [33, 17, 31], [64, 40, 128], [10, 128, 33], [0, 4, 4], [4, 4, 0]];
+const SHAPES: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [5, 8, 4], [7, 9, 13], [13, 33, 5], [33, 17, 31], [64, 40, 128], [10, 128, 33], [0, 4, 4], [4, 4, 0],
+  // depth past one block (KC = 256: the step runs on the last one), rows past one row block (MC = 160)
+  [12, 16, 300], [171, 24, 9]];
 
 function hyper(b: Backend, lr: number, mu: number, decay: number): number {
   const ptr = b.arena.alloc(24);
