@@ -58,8 +58,13 @@ async function transact<T>(what: string, key: string, mode: IDBTransactionMode, 
  */
 export async function saveCheckpointToIndexedDB(checkpoint: Checkpoint, key = 'checkpoint'): Promise<void> {
   checkKey(key);
-  const bytes = encodeCheckpoint(checkpoint);
-  await transact('saveCheckpointToIndexedDB', key, 'readwrite', (s) => s.put(bytes, key));
+  await saveCheckpointBytesToIndexedDB(encodeCheckpoint(checkpoint), key);
+}
+
+/** @internal saveCheckpointToIndexedDB of bytes already encoded (trainInWorker's worker posts the same bytes to the page). */
+export async function saveCheckpointBytesToIndexedDB(bytes: Uint8Array, key: string, what = 'saveCheckpointToIndexedDB'): Promise<void> {
+  checkKey(key);
+  await transact(what, key, 'readwrite', (s) => s.put(bytes, key));
 }
 
 /**

@@ -3,7 +3,7 @@
 // trained model as JSON and the history, so the page's main thread never runs a training step.
 
 import type { BackendInfo, ReadyOptions } from '../backend.js';
-import { SimdnetError } from '../errors.js';
+import { SimdnetError, ValidationError } from '../errors.js';
 import { toMatrix, type Matrix, type MatrixLike } from '../data/matrix.js';
 import type { Labels } from '../data/labels.js';
 import type { LayerSpec } from '../nn/layers.js';
@@ -39,6 +39,8 @@ export interface TrainInWorkerResult {
   backend: BackendInfo;
   /** Set when stop() ended training: the epoch (1-based) and how many of its batches ran. */
   stopped?: StoppedAt;
+  /** Set when fit.resumeFrom gave a checkpoint: the epochs it had done. */
+  resumedFrom?: number;
 }
 
 export interface WorkerTraining {
@@ -46,6 +48,8 @@ export interface WorkerTraining {
   onProgress(listener: (progress: WorkerProgress) => void): WorkerTraining;
   /** Adds a listener called during an epoch (throttled, see batchProgressEvery); returns the handle. */
   onBatchProgress(listener: (progress: BatchProgress) => void): WorkerTraining;
+  /** With fit.checkpoint: a listener given each checkpoint's bytes (the file format) and its epochs done, after its IndexedDB write; returns the handle. */
+  onCheckpoint(listener: (bytes: Uint8Array, epoch: number) => void): WorkerTraining;
   /** Resolves when training ends (also after stop()); rejects on an error or terminate(). */
   result: Promise<TrainInWorkerResult>;
   /** Asks the worker to stop after the batch it is on and return the model as it is (result.stopped says where). */
@@ -79,6 +83,10 @@ function targets(y: Labels | MatrixLike, arg: string): Labels | Matrix {
 export function trainInWorker(options: TrainInWorkerOptions): WorkerTraining {
   const X = toMatrix(options.X, 'X');
   const fit = options.fit ? { ...options.fit } : undefined;
+  // A function does not survive postMessage (the rest of fit.checkpoint / resumeFrom is checked in the worker).
+  if (typeof (fit?.checkpoint as { onSave?: unknown } | undefined)?.onSave === 'function') {
+    throw new ValidationError('fit.checkpoint.onSave', 'a function does not reach the worker: listen with onCheckpoint((bytes) => …), or give checkpoint.indexedDB a key');
+  }
   let fitOut: WorkerFitOptions | undefined = fit as WorkerFitOptions | undefined;
   if (fit?.validationData) {
     const [vx, vy] = fit.validationData;
@@ -99,6 +107,7 @@ export function trainInWorker(options: TrainInWorkerOptions): WorkerTraining {
   const worker = startWorker(options.workerUrl);
   const listeners: ((p: WorkerProgress) => void)[] = [];
   const batchListeners: ((p: BatchProgress) => void)[] = [];
+  const checkpointListeners: ((bytes: Uint8Array, epoch: number) => void)[] = [];
   let backend: BackendInfo | undefined;
   let settle: { resolve(r: TrainInWorkerResult): void; reject(e: Error): void };
   const result = new Promise<TrainInWorkerResult>((resolve, reject) => { settle = { resolve, reject }; });
@@ -109,9 +118,11 @@ export function trainInWorker(options: TrainInWorkerOptions): WorkerTraining {
     if (msg.type === 'ready') backend = msg.backend;
     else if (msg.type === 'progress') for (const l of listeners) l(msg.progress);
     else if (msg.type === 'batch') for (const l of batchListeners) l(msg.progress);
+    else if (msg.type === 'checkpoint') for (const l of checkpointListeners) l(msg.bytes, msg.epoch);
     else if (msg.type === 'done') {
       finish();
-      settle.resolve({ modelJson: msg.modelJson, history: msg.history, backend: backend!, ...(msg.stopped ? { stopped: msg.stopped } : {}) });
+      const { modelJson, history, stopped, resumedFrom } = msg;
+      settle.resolve({ modelJson, history, backend: backend!, ...(stopped ? { stopped } : {}), ...(resumedFrom !== undefined ? { resumedFrom } : {}) });
     }
     else if (msg.type === 'error') {
       finish();
@@ -131,6 +142,7 @@ export function trainInWorker(options: TrainInWorkerOptions): WorkerTraining {
   const handle: WorkerTraining = {
     onProgress(listener) { listeners.push(listener); return handle; },
     onBatchProgress(listener) { batchListeners.push(listener); return handle; },
+    onCheckpoint(listener) { checkpointListeners.push(listener); return handle; },
     result,
     stop() { if (!finished) worker.postMessage({ type: 'stop' }); },
     terminate() {

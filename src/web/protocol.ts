@@ -8,11 +8,25 @@ import type { LayerSpec } from '../nn/layers.js';
 import type { CompileOptions } from '../nn/sequential.js';
 import type { SequentialJSON } from '../nn/serialize.js';
 import type { FitOptions, History } from '../train/fit.js';
+import type { Checkpoint } from '../train/types.js';
 
-/** fit() options that can cross to a worker (callbacks stay on the page: use onProgress). */
-export type WorkerFitOptions = Omit<FitOptions, 'callbacks' | 'verbose' | 'validationData'> & {
+/** fit() options that can cross to a worker (callbacks stay on the page: use onProgress, onCheckpoint). */
+export type WorkerFitOptions = Omit<FitOptions, 'callbacks' | 'verbose' | 'validationData' | 'checkpoint' | 'resumeFrom'> & {
   validationData?: [Matrix, Labels | Matrix];
+  checkpoint?: WorkerCheckpointOptions;
+  resumeFrom?: WorkerResumeSource;
 };
+
+/** fit's checkpoint option as it crosses to a worker: no path (no file system), no onSave (a function does not cross). */
+export interface WorkerCheckpointOptions {
+  /** Every this many epochs (default 1); the last epoch, and one where training stops, always write. */
+  every?: number;
+  /** Stores each checkpoint in IndexedDB under this key, as saveCheckpointToIndexedDB does (one transaction, strict durability). */
+  indexedDB?: string;
+}
+
+/** What a worker fit resumes from: the checkpoint's bytes, the object, or its IndexedDB key (nothing stored there: a fresh start). */
+export type WorkerResumeSource = Uint8Array | ArrayBuffer | Checkpoint | { indexedDB: string };
 
 export interface TrainRequest {
   type: 'train';
@@ -70,5 +84,6 @@ export type FromWorker =
   | { type: 'ready'; backend: BackendInfo }
   | { type: 'progress'; progress: WorkerProgress }
   | { type: 'batch'; progress: BatchProgress }
-  | { type: 'done'; modelJson: SequentialJSON; history: History; stopped?: StoppedAt }
+  | { type: 'checkpoint'; epoch: number; bytes: Uint8Array }
+  | { type: 'done'; modelJson: SequentialJSON; history: History; stopped?: StoppedAt; resumedFrom?: number }
   | { type: 'error'; name: string; message: string };

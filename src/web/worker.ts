@@ -2,13 +2,15 @@
 // configuration, trains with fit(), streams one progress message per epoch and batch progress in
 // between (throttled), and answers with the trained model as JSON. fit() yields to the event loop
 // every 25 ms, so a 'stop' message is seen within a batch or two: the next onBatchEnd returns false
-// and training ends there, the partial epoch logged over the batches it ran.
+// and training ends there, the partial epoch logged over the batches it ran. fit.checkpoint and
+// fit.resumeFrom cross as plain data and become fit's own options in worker-checkpoint.ts.
 
 import { backendInfo, ready } from '../backend.js';
 import { Sequential } from '../nn/sequential.js';
 import type { TargetsLike } from '../nn/targets.js';
 import type { FitOptions } from '../train/fit.js';
 import type { BatchProgress, FromWorker, StopRequest, StoppedAt, TrainRequest, WorkerProgress } from './protocol.js';
+import { checkWorkerCheckpoints, resumeCheckpoint, workerCheckpoint } from './worker-checkpoint.js';
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -19,18 +21,25 @@ const scope = globalThis as unknown as WorkerScope;
 let stopRequested = false;
 
 async function train(req: TrainRequest): Promise<void> {
+  checkWorkerCheckpoints(req.fit ?? {});
   await ready(req.ready ?? {});
   scope.postMessage({ type: 'ready', backend: backendInfo() });
   const model = new Sequential({ inputSize: req.X.cols, layers: req.layers, seed: req.seed });
   try {
     model.compile(req.compile ?? {});
-    const fitOptions = (req.fit ?? {}) as FitOptions;
+    const { checkpoint, resumeFrom, ...options } = req.fit ?? {};
+    const resume = await resumeCheckpoint(resumeFrom);
+    const fitOptions = options as FitOptions;
+    if (resume) fitOptions.resumeFrom = resume;
+    if (checkpoint) {
+      fitOptions.checkpoint = workerCheckpoint(checkpoint, (bytes, epoch) => scope.postMessage({ type: 'checkpoint', epoch, bytes }, [bytes.buffer as ArrayBuffer]));
+    }
     const epochs = fitOptions.epochs ?? 1;
     const rows = trainingRows(req);
     const batches = Math.ceil(rows / Math.min(rows, Number.isFinite(fitOptions.batchSize ?? 32) ? Math.floor(fitOptions.batchSize ?? 32) : rows));
     const every = req.batchProgressEvery ?? 100;
     // Running sums of the current epoch: [loss·size, samples, epoch start ms, last post ms, epoch].
-    const run = new Float64Array([0, 0, now(), now(), 0]);
+    const run = new Float64Array([0, 0, now(), now(), resume?.epoch ?? 0]);
     let stopped: StoppedAt | undefined;
     const history = await model.fit(req.X, req.y as TargetsLike, {
       ...fitOptions,
@@ -78,7 +87,7 @@ async function train(req: TrainRequest): Promise<void> {
         },
       },
     });
-    scope.postMessage({ type: 'done', modelJson: model.toJSON(), history, stopped });
+    scope.postMessage({ type: 'done', modelJson: model.toJSON(), history, stopped, ...(resume ? { resumedFrom: resume.epoch } : {}) });
   } finally {
     model.dispose();
   }
