@@ -17,9 +17,9 @@
 //     up to 8); in a panel, group g of channel c at 32·g + 4·c.
 // GEMM: 3×8 tiles (one activation panel × one weight panel): per group, two weight vectors (4
 // channels each) and three row broadcasts (v128.load32_splat) feed 6 dots into 6 i32x4 accumulators
-// whose lanes are 4 output channels, so no horizontal sums. Rows past m in the last panel are
-// computed on whatever the panel holds and not stored (Q8_REQUANT stores them: the next layer's
-// panel has room); channels past n are zero weights. Why 3 rows: V8 (11.3, x64) loads all of a
+// whose lanes are 4 output channels, so no horizontal sums. The 1-2 rows of a last, partial panel
+// run a 1×8 tile each (rows past m are neither computed nor written); channels past n are zero
+// weights. Why 3 rows: V8 (11.3, x64) loads all of a
 // step's broadcasts before its dots, and 4 rows (8 accumulators + 2 weights + 4 broadcasts + ones +
 // a temporary) need 16 xmm registers where it allocates 15: it spilled an accumulator (a
 // store-to-load round trip every step). 4 rows with one 16-byte load and i32x4.shuffle broadcasts
@@ -153,8 +153,7 @@ function epilogue(acc: v128, j: i32, n: i32, corrPtr: usize, scalePtr: usize, bi
 /**
  * One int8 dense layer on m rows. xq: activation panels of depth k; w: packed weights; corr (i32),
  * scale and bias (f32): n rounded up to 8 values each (padding zero). Output: f32 Z[m×n], or with
- * Q8_REQUANT the next layer's activation panels (depth n: m rounded up to 3 rows, n rounded up to 4
- * values written).
+ * Q8_REQUANT the next layer's activation panels (depth n: m rows, n rounded up to 4 values written).
  */
 export function q8_gemm_nt(xqPtr: usize, wPtr: usize, corrPtr: usize, scalePtr: usize, biasPtr: usize, outPtr: usize,
   m: i32, n: i32, k: i32, flags: i32, inv: f32, zp: i32): void {
@@ -177,10 +176,10 @@ export function q8_gemm_nt(xqPtr: usize, wPtr: usize, corrPtr: usize, scalePtr: 
   const outPanel: usize = requant ? <usize>(kPadOf(n) * EB * ROWS) : 0;
   const outRow: usize = requant ? 4 : <usize>n << 2;
   const ones = v128.load(ONES);
-  for (let i = 0; i < m; i += ROWS) {
+  let i = 0;
+  for (; i + ROWS <= m; i += ROWS) {
     const xPanel = xqPtr + <usize>(i / ROWS) * aPanel;
     const out0 = requant ? outPtr + <usize>(i / ROWS) * outPanel : outPtr + <usize>i * outRow;
-    const rows = min(ROWS, m - i);
     for (let j = 0; j < n; j += 8) {
       let xp = xPanel, wp = wPtr + <usize>(j >> 3) * wPanel;
       let a0x0123 = i32x4.splat(0), a0x4567 = a0x0123, a1x0123 = a0x0123, a1x4567 = a0x0123, a2x0123 = a0x0123, a2x4567 = a0x0123;
@@ -197,14 +196,26 @@ export function q8_gemm_nt(xqPtr: usize, wPtr: usize, corrPtr: usize, scalePtr: 
       const two = j + 4 < n;
       epilogue(a0x0123, j, n, corrPtr, scalePtr, biasPtr, out0, flags, inv, zp);
       if (two) epilogue(a0x4567, j + 4, n, corrPtr, scalePtr, biasPtr, out0, flags, inv, zp);
-      if (requant || rows > 1) {
-        epilogue(a1x0123, j, n, corrPtr, scalePtr, biasPtr, out0 + outRow, flags, inv, zp);
-        if (two) epilogue(a1x4567, j + 4, n, corrPtr, scalePtr, biasPtr, out0 + outRow, flags, inv, zp);
+      epilogue(a1x0123, j, n, corrPtr, scalePtr, biasPtr, out0 + outRow, flags, inv, zp);
+      if (two) epilogue(a1x4567, j + 4, n, corrPtr, scalePtr, biasPtr, out0 + outRow, flags, inv, zp);
+      epilogue(a2x0123, j, n, corrPtr, scalePtr, biasPtr, out0 + 2 * outRow, flags, inv, zp);
+      if (two) epilogue(a2x4567, j + 4, n, corrPtr, scalePtr, biasPtr, out0 + 2 * outRow, flags, inv, zp);
+    }
+  }
+  // the last 1-2 rows (a batch of one: a third of the work of a whole panel), a 1×8 tile per row
+  for (; i < m; i++) {
+    const xRow = xqPtr + <usize>(i / ROWS) * aPanel + <usize>(i % ROWS << 2);
+    const out0 = requant ? outPtr + <usize>(i / ROWS) * outPanel + <usize>(i % ROWS << 2) : outPtr + <usize>i * outRow;
+    for (let j = 0; j < n; j += 8) {
+      let xp = xRow, wp = wPtr + <usize>(j >> 3) * wPanel;
+      let a0x0123 = i32x4.splat(0), a0x4567 = a0x0123;
+      for (let g = 0; g < groups; g++) {
+        const va = v128.load32_splat(xp);
+        a0x0123 = dot(v128.load(wp), va, a0x0123, ones); a0x4567 = dot(v128.load(wp, 16), va, a0x4567, ones);
+        xp += ROWS * 4; wp += 32;
       }
-      if (requant || rows > 2) {
-        epilogue(a2x0123, j, n, corrPtr, scalePtr, biasPtr, out0 + 2 * outRow, flags, inv, zp);
-        if (two) epilogue(a2x4567, j + 4, n, corrPtr, scalePtr, biasPtr, out0 + 2 * outRow, flags, inv, zp);
-      }
+      epilogue(a0x0123, j, n, corrPtr, scalePtr, biasPtr, out0, flags, inv, zp);
+      if (j + 4 < n) epilogue(a0x4567, j + 4, n, corrPtr, scalePtr, biasPtr, out0, flags, inv, zp);
     }
   }
 }

@@ -70,7 +70,7 @@ export function makeQ8Ref(v: Views): Q8Abi {
           for (let p = 0; p < k; p++) acc += i8[wPtr + q8WeightOffset(1, k, j, p)]! * u8[xqPtr + q8ActOffset(1, k, i, p)]!;
           let y = fr(fr(fr(acc) * f[(scalePtr >>> 2) + j]!) + f[(biasPtr >>> 2) + j]!);
           if ((flags & Q8_RELU) !== 0 && y < 0) y = 0;
-          // (the binaries also write the next layer's padding: values up to n rounded to 4, rows up to whole panels)
+          // (the binaries also write the next layer's padding values, up to n rounded to 4)
           if (requant) u8[outPtr + q8ActOffset(1, n, i, j)] = quantizeValue(y, inv, zp);
           else f[(outPtr >>> 2) + i * n + j] = y;
         }
