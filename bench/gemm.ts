@@ -11,6 +11,7 @@
 //   npm run bench:gemm -- --sweep       the scale sweep: every training GEMM of bench:train's batch /
 //                                       width / depth sweeps (bench/sweep.ts) and squares 64…4096
 //                                       (--sweep batch,width a subset; --quick: squares ≤ 1024)
+//   npm run bench:gemm -- --shape nt:128x16x784,tn:10x1000x128   given layouts and shapes only
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ import { createBackendSync, type Backend } from '../src/backend.js';
 import { BINARIES, BINARY_NAMES, type BinaryName } from '../src/wasm/binaries.js';
 import { detectFeatures } from '../src/wasm/features.js';
 import { median, peakProbe } from './probe.js';
-import { gemmSweepShapes, parseSweepArgs, SQUARES, type Layout, type Shape } from './sweep.js';
+import { gemmSweepShapes, parseShapes, parseSweepArgs, SQUARES, type Layout, type Shape } from './sweep.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -30,10 +31,10 @@ const onlyBinaries = only('--binary');
 const onlyLayouts = only('--layout') as Layout[] | undefined;
 const threadsIdx = args.indexOf('--threads');
 const threads = threadsIdx >= 0 ? Number(args[threadsIdx + 1]) : 1;
-/** --sweep: the scale sweep's shapes per layout, with the sweep points each comes from. */
+/** --sweep: the scale sweep's shapes per layout, with the sweep points each comes from; --shape: the given ones. */
 const sweep = args.includes('--sweep')
   ? gemmSweepShapes(parseSweepArgs(args.filter((a, i) => a !== '--threads' && args[i - 1] !== '--threads')).axes, SQUARES.filter((s) => !quick || s <= 1024))
-  : undefined;
+  : only('--shape') ? parseShapes(only('--shape')!) : undefined;
 
 const CUBES: Shape[] = [[128, 128, 128], [256, 256, 256], [512, 512, 512]];
 /** MLP 784 → 256 → 128 at batch 128: forward nt (m=batch, n=out, k=in), backward tn (dW: m=out,

@@ -121,6 +121,10 @@ export interface SweepOptions {
   threads: number[];
   quick: boolean;
   json: boolean;
+  /** --profile: also where each training step's time goes (bench/train-profile.ts; on 2 threads a kernel's time includes its split). */
+  profile: boolean;
+  /** --fused: SGD's step inside the dW GEMMs (optimizer.fuse = true, f32_gemm_tn_step) instead of its own pass. */
+  fused: boolean;
 }
 
 function listArg(args: readonly string[], name: string): string[] | undefined {
@@ -134,7 +138,8 @@ function listArg(args: readonly string[], name: string): string[] | undefined {
 /**
  * Options of a sweep run. `--only sweep` or a bare `--sweep` = every axis; `--sweep batch,width`
  * a subset; `--points 1,8` the values of one axis; `--binary relaxed,simd`; `--threads 1,2`
- * (default 1,2: both binaries on one thread, and their threads builds on two); `--quick`; `--json`.
+ * (default 1,2: both binaries on one thread, and their threads builds on two); `--quick`; `--json`;
+ * `--profile` (each point's step, kernel by kernel); `--fused` (optimizer.fuse).
  */
 export function parseSweepArgs(args: readonly string[]): SweepOptions {
   const axesArg = listArg(args, '--sweep');
@@ -166,6 +171,18 @@ export function parseSweepArgs(args: readonly string[]): SweepOptions {
   if (binArg && !binaries.length) throw new ValidationError('--binary', 'expected relaxed or simd (comma-separated), got nothing');
   return {
     axes, ...(points ? { points } : {}), binaries: [...new Set(binaries)], threads: [...new Set(threads)].sort((a, b) => a - b),
-    quick: args.includes('--quick'), json: args.includes('--json'),
+    quick: args.includes('--quick'), json: args.includes('--json'), profile: args.includes('--profile'), fused: args.includes('--fused'),
   };
+}
+
+/** bench:gemm --shape nt:128x16x784,tn:10x1000x128: the given shapes, per layout (from: 'given'). */
+export function parseShapes(list: readonly string[]): Record<Layout, SweepGemm[]> {
+  const out: Record<Layout, SweepGemm[]> = { nt: [], tn: [], nn: [] };
+  for (const item of list) {
+    const m = /^(nt|tn|nn):(\d+)x(\d+)x(\d+)$/.exec(item);
+    const dims = m ? [Number(m[2]), Number(m[3]), Number(m[4])] : [];
+    if (!m || dims.some((d) => d < 1 || d > 16384)) throw new ValidationError('--shape', `expected layout:MxNxK (nt, tn or nn; 1 to 16384 each), comma-separated, got '${item}'`);
+    out[m[1] as Layout].push({ shape: dims as Shape, from: ['given'] });
+  }
+  return out;
 }

@@ -16,6 +16,7 @@
 import { cpus } from 'node:os';
 import { createBackendSync, dense, Sequential, sgd } from '../src/index.js';
 import { better, median, peakProbe, type Probe } from './probe.js';
+import { profile } from './train-profile.js';
 import { inferFlopsPerSample, parseSweepArgs, sweepPoint, SWEEP_POINTS, samplesPerEpoch, trainFlopsPerSample, type SweepPoint } from './sweep.js';
 
 type Backend = ReturnType<typeof createBackendSync>;
@@ -25,15 +26,17 @@ interface Row {
   workload: 'sweep-train' | 'sweep-inference'; axis: string; point: number; sizes: string; batchSize: number;
   binary: string; threads: number; samples: number; runs: number;
   samplesPerSecBest: number; samplesPerSec: number; flopsPerSample: number; gflopsBest: number; gflopsMedian: number;
-  peakGflops: number; fractionOfPeakBest: number; fractionOfPeak: number; backoffs?: number;
+  peakGflops: number; fractionOfPeakBest: number; fractionOfPeak: number; backoffs?: number; fused?: boolean;
 }
 
-function makeModel(backend: Backend, sizes: readonly number[]) {
+function makeModel(backend: Backend, sizes: readonly number[], fused = false) {
   const hidden = sizes.slice(1, -1);
-  return new Sequential({
+  const model = new Sequential({
     inputSize: sizes[0]!, seed: 1, backend,
     layers: [...hidden.map((h) => dense(h, { activation: 'relu' })), dense(sizes.at(-1)!, { activation: 'softmax' })],
   }).compile({ loss: 'categoricalCrossentropy', optimizer: sgd({ learningRate: 0.01 }) });
+  model.session.optimizer.fuse = fused;
+  return model;
 }
 
 function rowsOf(X: Matrix, y: Int32Array, n: number): [Matrix, Int32Array] {
@@ -64,7 +67,7 @@ export async function runTrainSweep(args: readonly string[], data: { Xtr: Matrix
   for (const p of points) {
     const trainF = trainFlopsPerSample(p.sizes), inferF = inferFlopsPerSample(p.sizes);
     for (const c of configs) {
-      const model = makeModel(c.backend, p.sizes);
+      const model = makeModel(c.backend, p.sizes, o.fused);
       const peak = probes.get(c.binary)!.best * c.threads;
       // Calibration epoch (JIT warm-up, memory growth): sizes the timed epochs.
       const guess = (0.3 * peak * 1e9) / trainF;
@@ -76,7 +79,7 @@ export async function runTrainSweep(args: readonly string[], data: { Xtr: Matrix
       const rates = model.fitSync(X, y, { epochs: timedEpochs + 1, batchSize: p.batch }).samplesPerSec.slice(1);
       const base = { axis: p.axis, point: p.value, sizes: p.sizes.join('-'), batchSize: p.batch, binary: c.binary, threads: c.threads };
       const best = Math.max(...rates), med = median(rates);
-      measured.push({ workload: 'sweep-train', ...base, samples: n, runs: timedEpochs, samplesPerSecBest: best, samplesPerSec: med,
+      measured.push({ workload: 'sweep-train', ...base, ...(o.fused ? { fused: true } : {}), samples: n, runs: timedEpochs, samplesPerSecBest: best, samplesPerSec: med,
         flopsPerSample: trainF, gflopsBest: (best * trainF) / 1e9, gflopsMedian: (med * trainF) / 1e9, backoffs: backoffs(c.backend) });
       // Inference on `batch` rows of the same data.
       const [Xi] = rowsOf(data.Xtr, data.ytr, p.batch);
@@ -94,6 +97,7 @@ export async function runTrainSweep(args: readonly string[], data: { Xtr: Matrix
       measured.push({ workload: 'sweep-inference', ...base, samples: p.batch, runs: inferSamples, samplesPerSecBest: ib, samplesPerSec: im,
         flopsPerSample: inferF, gflopsBest: (ib * inferF) / 1e9, gflopsMedian: (im * inferF) / 1e9, backoffs: backoffs(c.backend) });
       model.dispose();
+      if (o.profile) printProfile(c.backend, p, n, `${c.binary}×${c.threads}`, o.quick, o.fused);
       process.stderr.write(`  ${p.axis} ${p.value} ${c.binary}×${c.threads}: train ${Math.round(med)} samples/s, predict ${Math.round(im)}\n`);
     }
   }
@@ -106,7 +110,7 @@ export async function runTrainSweep(args: readonly string[], data: { Xtr: Matrix
   if (o.json) {
     for (const r of rows) console.log(JSON.stringify(r));
   } else {
-    console.log(`simdnet scale sweep — Node ${process.versions.node}, V8 ${process.versions.v8}, ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}; data: ${data.source}; SGD lr 0.01`);
+    console.log(`simdnet scale sweep — Node ${process.versions.node}, V8 ${process.versions.v8}, ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}; data: ${data.source}; SGD lr 0.01${o.fused ? ', step fused into the dW GEMMs (optimizer.fuse)' : ''}`);
     console.log(`peak probe (one thread, better of before/after): ${[...probes].map(([b, p]) => `${b} ${p.best.toFixed(1)} GFLOPS`).join(', ')}; 2 threads are quoted against 2 × the probe`);
     console.log('FLOPs per sample: training 6·Σ n_{l-1}·n_l − 2·n_0·n_1 (forward + dW every layer + dX below the first), inference 2·Σ n_{l-1}·n_l\n');
     const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -126,4 +130,25 @@ export async function runTrainSweep(args: readonly string[], data: { Xtr: Matrix
   }
   for (const c of configs) if (c.threads !== 1) c.backend.dispose();
   for (const be of single.values()) be.dispose();
+}
+
+/** Where one training step of this point goes on this binary (bench/train-profile.ts), on stdout. */
+function printProfile(backend: Backend, p: SweepPoint, n: number, binary: string, quick: boolean, fused: boolean): void {
+  const models = new Map<Backend, ReturnType<typeof makeModel>>();
+  const run = (bk: Backend) => {
+    let m = models.get(bk);
+    if (!m) { m = makeModel(bk, p.sizes, fused); models.set(bk, m); }
+    const X = { data: new Float32Array(n * p.sizes[0]!).map((_, i) => ((i * 2654435761) >>> 0) / 2 ** 32), rows: n, cols: p.sizes[0]! };
+    const y = Int32Array.from({ length: n }, (_, i) => i % p.sizes.at(-1)!);
+    const h = m.fitSync(X, y, { epochs: 1, batchSize: p.batch });
+    return { steps: Math.ceil(n / p.batch), ms: h.time[0]! * 1000 };
+  };
+  const { rows, stepUs } = profile(backend, run, quick ? 2 : 4);
+  for (const m of models.values()) m.dispose();
+  const flops = p.batch * trainFlopsPerSample(p.sizes);
+  console.log(`profile ${p.axis} ${p.value} (${p.sizes.join('-')}, batch ${p.batch}) ${binary}: step ${stepUs.toFixed(1)} µs, ${(flops / (stepUs * 1e3)).toFixed(1)} GFLOPS useful`);
+  for (const r of rows) {
+    if (r.usPerStep < 0.01 * stepUs && r.group !== 'js') continue;
+    console.log(`  ${r.what.padEnd(40)} ${r.usPerStep.toFixed(1).padStart(9)} µs ${(100 * r.usPerStep / stepUs).toFixed(1).padStart(5)} %${r.gflops ? `  ${r.gflops.toFixed(1).padStart(5)} GFLOPS` : ''}${r.calls && Math.round(r.calls) !== 1 ? `  ×${Math.round(r.calls)}` : ''}`);
+  }
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createBackendSync, dense, Sequential, sgd, ValidationError } from '../../src/index.js';
 import type { Backend } from '../../src/backend.js';
 import {
-  gemmSweepShapes, inferFlopsPerSample, parseSweepArgs, samplesPerEpoch, sweepPoint, trainFlopsPerSample, trainingGemms, type Shape,
+  gemmSweepShapes, inferFlopsPerSample, parseShapes, parseSweepArgs, samplesPerEpoch, sweepPoint, trainFlopsPerSample, trainingGemms, type Shape,
 } from '../../bench/sweep.js';
 
 describe('FLOPs per sample', () => {
@@ -86,6 +86,18 @@ describe('gemmSweepShapes', () => {
   });
 });
 
+describe('parseShapes', () => {
+  it('layout:MxNxK items, per layout, and a clear error for anything else', () => {
+    expect(parseShapes(['nt:128x16x784', 'tn:10x1000x128', 'nt:1x2x3'])).toEqual({
+      nt: [{ shape: [128, 16, 784], from: ['given'] }, { shape: [1, 2, 3], from: ['given'] }], tn: [{ shape: [10, 1000, 128], from: ['given'] }], nn: [],
+    });
+    for (const bad of ['128x16x784', 'nx:1x2x3', 'nt:0x2x3', 'nt:1x2']) {
+      expect(() => parseShapes([bad])).toThrow(ValidationError);
+      expect(() => parseShapes([bad])).toThrow(`--shape: expected layout:MxNxK (nt, tn or nn; 1 to 16384 each), comma-separated, got '${bad}'`);
+    }
+  });
+});
+
 describe('samplesPerEpoch', () => {
   it('whole batches for the target time, at least two, at most the data', () => {
     expect(samplesPerEpoch(30_000, 0.35, 128, 60_000)).toBe(82 * 128); // 10,500 / 128 = 82.03 → 82 batches
@@ -97,13 +109,15 @@ describe('samplesPerEpoch', () => {
 
 describe('parseSweepArgs', () => {
   it('defaults: every axis, both binaries, 1 and 2 threads', () => {
-    expect(parseSweepArgs(['--only', 'sweep'])).toEqual({ axes: ['batch', 'width', 'depth'], binaries: ['relaxed', 'simd'], threads: [1, 2], quick: false, json: false });
+    expect(parseSweepArgs(['--only', 'sweep'])).toEqual({ axes: ['batch', 'width', 'depth'], binaries: ['relaxed', 'simd'], threads: [1, 2], quick: false, json: false, profile: false, fused: false });
     expect(parseSweepArgs(['--sweep', '--quick']).axes).toEqual(['batch', 'width', 'depth']);
   });
 
   it('subsets', () => {
     const o = parseSweepArgs(['--sweep', 'width', '--points', '2048,4096', '--binary', 'simd', '--threads', '2,1', '--json']);
-    expect(o).toEqual({ axes: ['width'], points: [2048, 4096], binaries: ['simd'], threads: [1, 2], quick: false, json: true });
+    expect(parseSweepArgs(['--sweep', 'batch', '--profile']).profile).toBe(true);
+    expect(parseSweepArgs(['--sweep', 'batch', '--fused']).fused).toBe(true);
+    expect(o).toEqual({ axes: ['width'], points: [2048, 4096], binaries: ['simd'], threads: [1, 2], quick: false, json: true, profile: false, fused: false });
     expect(parseSweepArgs(['--sweep', 'depth,batch']).axes).toEqual(['depth', 'batch']);
   });
 
