@@ -9,7 +9,7 @@
 
 import { f32_ukernel_4x8, f32_ukernel_5x8, INIT_BIAS, INIT_C, INIT_C_BIAS, INIT_ZERO } from './kernel';
 import { checkDims, checkRegion, spanBytes } from '../checks';
-import { packColsContiguous, packRowsInterleaved } from './pack';
+import { packColsContiguous, packColsContiguousPair, packRowsInterleaved } from './pack';
 import { stepTile } from './step';
 
 /** Rows of the main micro-kernel tile (f32_ukernel_5x8; f32_ukernel_4x8 completes m, see fiveRowSpan). */
@@ -182,11 +182,12 @@ export function gemmLd(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, bTrans:
       const init = pc == 0 ? firstInit : INIT_C;
       const reluNow = relu && pc + kc == k;
       const stepNow = pPtr != 0 && pc + kc == k;
-      // B block → panels of 8 columns.
+      // B block → panels of 8 columns (kn B: two full panels per pass over the rows).
       for (let jr = 0; jr < nc; jr += NR) {
         const nr = min(NR, nc - jr);
         const dst = bPack + (<usize>jr * <usize>kc << 2);
         if (bTrans) packRowsInterleaved(dst, bPtr + (<usize>(jc + jr) * <usize>ldb << 2), ldb, nr, NR, pc, kc);
+        else if (jr + 2 * NR <= nc) { packColsContiguousPair(dst, bPtr + (<usize>(jc + jr) << 2), ldb, pc, kc); jr += NR; }
         else packColsContiguous(dst, bPtr + (<usize>(jc + jr) << 2), ldb, nr, NR, pc, kc);
       }
       for (let ic = 0; ic < m; ic += MC) {
