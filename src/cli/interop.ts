@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { classifierFromJSON, type Classifier } from '../estimators/base.js';
 import { MLPRegressor } from '../estimators/mlp.js';
 import { Sequential } from '../nn/sequential.js';
-import { externalDataBeside, readONNX, saveONNX, saveTfjs, loadTfjs, type ExportableModel, type ToOnnxOptions } from '../interop/index.js';
+import { columnInputs, externalDataBeside, readONNX, saveONNX, saveTfjs, loadTfjs, type ExportableModel, type ToOnnxOptions } from '../interop/index.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { ColumnPipeline, PIPELINE_FORMAT, PIPELINE_VERSION, type PipelineJSON } from '../data/columns/pipeline.js';
 import { DEFAULT_NA_VALUES } from '../data/dialect.js';
@@ -70,6 +70,15 @@ function loadAny(path: string): Loaded {
   throw new DataError(`${path}: not a simdnet model (a model file from 'simdnet train --out', a Sequential JSON or an estimator JSON); its format is ${JSON.stringify(j?.format)}`);
 }
 
+/** The graph inputs of a column pipeline, for the user: name, type, shape and what they hold. */
+function describeInputs(o: ToOnnxOptions): string {
+  return columnInputs(o.pipeline!, o.inputName ?? 'X').map((l) => {
+    if (l.kind === 'numeric') return `${l.input} float32 [batch, ${l.columns.length}] (${l.columns.map((c) => JSON.stringify(c)).join(', ')}; NaN = missing)`;
+    if (l.kind === 'date') return `${l.input} float32 [batch, 6] (${JSON.stringify(l.column)} as ${l.parts.join(', ')}; NaN = missing)`;
+    return `${l.input} string [batch, 1] (${JSON.stringify(l.column)}, ${l.kind}: the cell text)`;
+  }).join('; ');
+}
+
 export async function exportModel(io: Io, args: string[], o: Record<string, unknown>): Promise<void> {
   const [path] = args;
   if (!path) throw new UsageError("'simdnet export' needs <model.json>");
@@ -81,6 +90,7 @@ export async function exportModel(io: Io, args: string[], o: Record<string, unkn
     if (o.format === 'onnx') {
       saveONNX(loaded.model, out, { ...loaded.options, ...(o.opset !== undefined ? { opset: o.opset as number } : {}) });
       io.err(`wrote ${loaded.what} as ONNX (opset ${(o.opset as number | undefined) ?? 17}) to ${out}\n`);
+      if (loaded.options.pipeline) io.err(`inputs: ${describeInputs(loaded.options)}\n`);
       return;
     }
     if (!loaded.sequential) throw new UsageError(`--format tfjs: a ${loaded.what} is not a neural network; the TensorFlow.js Layers format holds Sequential models and MLPs (use --format onnx)`);

@@ -13,7 +13,7 @@ export type OnnxFeed =
   | { type: 'float32'; data: Float32Array; dims: [number, number] }
   | { type: 'string'; data: string[]; dims: [number, number] };
 
-/** A row as an object: column name → cell (text as in a CSV file; a number; a boolean; null, undefined or NaN for a missing cell). */
+/** A row as an object: column name → cell (text as in a CSV file; a number; a boolean, which a boolean column reads as its two spellings; null, undefined or NaN for a missing cell). */
 export type RawRow = Readonly<Record<string, string | number | boolean | null | undefined>>;
 
 function pipelineOf(source: unknown): PipelineJSON {
@@ -32,7 +32,9 @@ function rowsTable(rows: readonly RawRow[], p: PipelineJSON): Table {
     const v = r[name];
     if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return na;
     if (typeof v === 'number') return p.dialect.decimal === ',' ? String(v).replace('.', ',') : String(v);
-    if (typeof v === 'boolean') return String(v);
+    // true / false in a boolean column: the column's own spellings
+    const c = p.columns.find((k) => k.name === name);
+    if (typeof v === 'boolean') return c?.type === 'boolean' ? (v ? c.true : c.false) : String(v);
     if (typeof v === 'string') return v.trim();
     throw new ValidationError(`rows[${i}][${JSON.stringify(name)}]`, `expected a string, a number, a boolean or null, got ${typeof v}`);
   }));

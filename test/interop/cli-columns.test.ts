@@ -111,10 +111,14 @@ describe('simdnet export of a mixed-column table', () => {
     const csv = penguinsEdges();
     const drop = ['--drop', 'Comments,Individual ID,Sample Number,studyName'];
     await roundTrip('penguins-mlp', join(TABLES, 'penguins_raw.csv'), csv, ['--label', 'Species', '--hidden', '8', '--epochs', '8', ...drop]);
+    const said = await runAsync(process.execPath, ['--import', `${ROOT}bench/ts-loader.mjs`, `${ROOT}src/cli/main.ts`, 'export', join(dir, 'penguins-mlp.json'), '--format', 'onnx', '--out', join(dir, 'again.onnx')], { cwd: dir });
+    expect(said.stderr).toMatch(/inputs: X float32 \[batch, 6\] \("Culmen Length \(mm\)", .*; NaN = missing\); Island string \[batch, 1\] \("Island", categorical: the cell text\); Clutch_Completion string \[batch, 1\] \("Clutch Completion", boolean: the cell text\); Date_Egg float32 \[batch, 6\] \("Date Egg" as year, month, day, hour, minute, second; NaN = missing\)/);
     const f = JSON.parse(readFileSync(join(dir, 'penguins-mlp.json'), 'utf8'));
     const types = new Set(f.input.pipeline.columns.map((c: { type: string }) => c.type));
     for (const t of ['numeric', 'categorical', 'boolean', 'date']) expect(types, t).toContain(t);
     await roundTrip('penguins-ovo', join(TABLES, 'penguins_raw.csv'), csv, ['--label', 'Species', '--model', 'logistic', '--strategy', 'ovo', '--epochs', '20', ...drop]);
+    // a pipeline fitted in one streamed pass (--stream) exports the same way
+    await roundTrip('penguins-stream', join(TABLES, 'penguins_raw.csv'), csv, ['--label', 'Species', '--stream', '--hidden', '6', '--epochs', '3', ...drop]);
     // seattle-weather: a daily date column over four years and a categorical label
     const weather = join(TABLES, 'seattle-weather.csv');
     await roundTrip('weather', weather, weather, ['--label', 'weather', '--hidden', '8', '--epochs', '4']);
@@ -206,6 +210,9 @@ describe('the input contract', () => {
     const objects = Array.from({ length: 20 }, (_, i) => Object.fromEntries(t.names.map((n, j) => [n, t.columns[j]![i]!])));
     const first = onnxFeeds(model, { ...t, rows: 20, columns: t.columns.map((c) => c.slice(0, 20)), lines: t.lines.slice(0, 20) });
     expect(onnxFeeds(model, objects)).toEqual(first);
+    // true / false in a boolean column are its spellings ("Y" / "N" in training)
+    const flags = objects.map((o) => ({ ...o, flag: o.flag === 'NA' ? null : o.flag!.toLowerCase() === 'y' }));
+    expect(onnxFeeds(model, flags).flag!.data).toEqual(objects.map((o) => (o.flag === 'NA' ? '' : o.flag!.toUpperCase()))); // null: the dialect's first missing spelling
     const s = await ort.InferenceSession.create(new Uint8Array(readFileSync(join(dir, 'syn-mlp.onnx'))));
     expect(s.inputNames).toEqual(Object.keys(first));
     await s.release();
