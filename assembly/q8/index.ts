@@ -12,10 +12,11 @@
 // binary (i16 each, widened once: weights at pack time, activations when quantized). kPad = k
 // rounded up to 4 values; padding is zero (activation padding may hold any value in [0, 127]: the
 // weights there are zero).
-//   activations: panels of 3 rows (m rounded up to 3); in a panel, group g of row r at 12·g + 4·r.
+//   activations: panels of ROWS rows (3 relaxed, 4 baseline; m rounded up to whole panels); in a
+//     panel, group g of row r at 4·ROWS·g + 4·r.
 //   weights (packed in TS, src/interop/quantize-layout.ts): panels of 8 output channels (n rounded
 //     up to 8); in a panel, group g of channel c at 32·g + 4·c.
-// GEMM: 3×8 tiles (one activation panel × one weight panel): per group, two weight vectors (4
+// GEMM: 3×8 tiles on the relaxed binary, 4×8 on the baseline one (one activation panel × one weight panel): per group, two weight vectors (4
 // channels each) and three row broadcasts (v128.load32_splat) feed 6 dots into 6 i32x4 accumulators
 // whose lanes are 4 output channels, so no horizontal sums. The 1-2 rows of a last, partial panel
 // run a 1×8 tile each (rows past m are neither computed nor written); channels past n are zero
@@ -31,8 +32,9 @@ export const Q8_RELU: i32 = 1;
 export const Q8_REQUANT: i32 = 4;
 
 const EB: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 2;
-/** Rows of an activation panel; a group of the panel is ROWS·4 bytes. */
-const ROWS: i32 = 3;
+/** Rows of an activation panel; a group of the panel is ROWS·4 bytes. Baseline: 4 (8 accumulators,
+ *  2 weights, 4 broadcasts and a temporary fit V8's 15 xmm registers without the ones vector). */
+const ROWS: i32 = ASC_FEATURE_RELAXED_SIMD ? 3 : 4;
 /** 1.5·2²³: for |v| ≤ 2²², v + MAGIC rounds v to an integer, half to even (as f32x4.nearest), and
  *  the sum's bits are 0x4B400000 + that integer. */
 const MAGIC: f32 = 12582912.0;
@@ -183,6 +185,7 @@ export function q8_gemm_nt(xqPtr: usize, wPtr: usize, corrPtr: usize, scalePtr: 
     for (let j = 0; j < n; j += 8) {
       let xp = xPanel, wp = wPtr + <usize>(j >> 3) * wPanel;
       let a0x0123 = i32x4.splat(0), a0x4567 = a0x0123, a1x0123 = a0x0123, a1x4567 = a0x0123, a2x0123 = a0x0123, a2x4567 = a0x0123;
+      let a3x0123 = a0x0123, a3x4567 = a0x0123;
       for (let g = 0; g < groups; g++) {
         const vb0123 = v128.load(wp), vb4567 = v128.load(wp, 16);
         let va = v128.load32_splat(xp);
@@ -191,6 +194,10 @@ export function q8_gemm_nt(xqPtr: usize, wPtr: usize, corrPtr: usize, scalePtr: 
         a1x0123 = dot(vb0123, va, a1x0123, ones); a1x4567 = dot(vb4567, va, a1x4567, ones);
         va = v128.load32_splat(xp, 8);
         a2x0123 = dot(vb0123, va, a2x0123, ones); a2x4567 = dot(vb4567, va, a2x4567, ones);
+        if (ROWS == 4) {
+          va = v128.load32_splat(xp, 12);
+          a3x0123 = dot(vb0123, va, a3x0123, ones); a3x4567 = dot(vb4567, va, a3x4567, ones);
+        }
         xp += ROWS * 4; wp += 32;
       }
       const two = j + 4 < n;
@@ -200,6 +207,10 @@ export function q8_gemm_nt(xqPtr: usize, wPtr: usize, corrPtr: usize, scalePtr: 
       if (two) epilogue(a1x4567, j + 4, n, corrPtr, scalePtr, biasPtr, out0 + outRow, flags, inv, zp);
       epilogue(a2x0123, j, n, corrPtr, scalePtr, biasPtr, out0 + 2 * outRow, flags, inv, zp);
       if (two) epilogue(a2x4567, j + 4, n, corrPtr, scalePtr, biasPtr, out0 + 2 * outRow, flags, inv, zp);
+      if (ROWS == 4) {
+        epilogue(a3x0123, j, n, corrPtr, scalePtr, biasPtr, out0 + 3 * outRow, flags, inv, zp);
+        if (two) epilogue(a3x4567, j + 4, n, corrPtr, scalePtr, biasPtr, out0 + 3 * outRow, flags, inv, zp);
+      }
     }
   }
   // the last 1-2 rows (a batch of one: a third of the work of a whole panel), a 1×8 tile per row

@@ -21,9 +21,9 @@ export function q8RowBytes(backend: Backend, k: number): number {
   return q8KPad(k) * q8Kernels(backend).q8_value_bytes();
 }
 
-/** Bytes of the activation panels of m rows of depth k (m rounded up to 3). @internal */
+/** Bytes of the activation panels of m rows of depth k (m rounded up to 3 rows, 4 on the baseline binary). @internal */
 export function q8ActBytes(backend: Backend, m: number, k: number): number {
-  return q8MPad(m) * q8RowBytes(backend, k);
+  return q8MPad(m, q8Kernels(backend).q8_value_bytes()) * q8RowBytes(backend, k);
 }
 
 /** n rounded up to the 8 channels of a weight panel: the length of corr, scale and bias. @internal */

@@ -22,7 +22,7 @@ import type { DenseSpec } from '../nn/layers/dense.js';
 import type { Sequential } from '../nn/sequential.js';
 import { ArenaLease } from '../memory/arena.js';
 import { DISPOSE, forget, reclaimOnCollect } from '../memory/lifetime.js';
-import { Q8_PANEL_ROWS, roundEven } from '../ref/q8.js';
+import { roundEven } from '../ref/q8.js';
 import { defaultBackend, LifecycleError, ValidationError } from './lib.js';
 import { nonFiniteError, toInput } from './quantize-input.js';
 import { packQ8Weights, q8ActBytes, q8Kernels, q8NPad, q8WeightsBytes } from './quantize-layout.js';
@@ -35,9 +35,9 @@ export { packQ8Weights, q8ActBytes, q8Kernels, q8RowBytes, q8WeightsBytes } from
 const Q8_RELU = 1;
 const Q8_REQUANT = 4;
 const CHUNK = 1024;
-/** Rows copied into the arena and quantized at a time (whole panels): the copy is still in L2 when
- *  the quantization reads it, and the staging buffer stays small. */
-const STAGE_ROWS = 16 * Q8_PANEL_ROWS;
+/** Rows copied into the arena and quantized at a time (whole panels of 3 or 4 rows): the copy is
+ *  still in L2 when the quantization reads it, and the staging buffer stays small. */
+const STAGE_ROWS = 48;
 /** Values kept per tensor for a percentile (every value up to this many, else an even sample). */
 const PERCENTILE_SAMPLE = 1 << 21;
 

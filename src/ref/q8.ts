@@ -1,7 +1,8 @@
 // Pure-TS twin of assembly/q8 (int8 inference): the same integer arithmetic and the same f32
 // roundings (Math.fround after each operation, round half to even), so its outputs equal the
 // binaries' bit for bit. Layout (assembly/q8's header; here one byte per value, the relaxed
-// binary's): groups of 4 bytes; activations in panels of 3 rows (group g of row r at 12·g + 4·r),
+// binary's): groups of 4 bytes; activations in panels of 3 rows (group g of row r at 12·g + 4·r;
+// 4 rows on the baseline binary),
 // weights in panels of 8 channels (group g of channel c at 32·g + 4·c); k rounded up to 4 values.
 
 import type { Q8Abi } from '../kernels/abi.js';
@@ -13,14 +14,14 @@ const fr = Math.fround;
 
 /** k rounded up to the 4 values the layouts pad a row to. */
 export const q8KPad = (k: number): number => (k + 3) & ~3;
-/** Rows of an activation panel (assembly/q8's ROWS). */
-export const Q8_PANEL_ROWS = 3;
+/** Rows of an activation panel (assembly/q8's ROWS): 3 for 1-byte values, 4 for 2-byte ones. */
+export const q8PanelRows = (eb: number): number => (eb === 1 ? 3 : 4);
 /** m rounded up to whole panels. */
-export const q8MPad = (m: number): number => Math.ceil(m / Q8_PANEL_ROWS) * Q8_PANEL_ROWS;
+export const q8MPad = (m: number, eb: number): number => Math.ceil(m / q8PanelRows(eb)) * q8PanelRows(eb);
 
 /** Byte offset of activation value p of row i (depth k) from the panels' start, eb bytes per value. */
 export function q8ActOffset(eb: number, k: number, i: number, p: number): number {
-  const per = 4 / eb, R = Q8_PANEL_ROWS; // values per group
+  const per = 4 / eb, R = q8PanelRows(eb); // values per group
   return Math.floor(i / R) * q8KPad(k) * eb * R + Math.floor(p / per) * 4 * R + (i % R) * 4 + (p % per) * eb;
 }
 
@@ -50,7 +51,7 @@ export function makeQ8Ref(v: Views): Q8Abi {
       const f = v.f32, u8 = v.u8;
       const kp = q8KPad(k), x0 = xPtr >>> 2;
       let bad = 0;
-      for (let i = 0; i < q8MPad(m); i++) {
+      for (let i = 0; i < q8MPad(m, 1); i++) {
         for (let p = 0; p < kp; p++) {
           const x = i < m && p < k ? f[x0 + i * k + p]! : 0;
           if (!Number.isFinite(x)) bad = 1;

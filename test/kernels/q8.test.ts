@@ -31,7 +31,7 @@ describe('q8 layouts (assembly/q8 header)', () => {
     // depth 17 → 20 values a row. Row 5, value 9: panel 1 (3 rows × 20 values), group 9 / (4 / eb) (12 bytes
     // each), row 2 in the panel, value 9 % (4 / eb) in the group.
     expect(q8ActOffset(1, 17, 5, 9)).toBe(60 + 24 + 8 + 1);
-    expect(q8ActOffset(2, 17, 5, 9)).toBe(120 + 48 + 8 + 2);
+    expect(q8ActOffset(2, 17, 5, 9)).toBe(160 + 64 + 4 + 2); // 2-byte values: panels of 4 rows (16-byte groups), row 1
     expect(q8ActOffset(1, 17, 0, 0)).toBe(0);
     expect(q8ActOffset(1, 17, 3, 19)).toBe(60 + 48 + 0 + 3);
     // channel 13, weight 9: panel 1 (8 channels × 20 values), group, channel 5 in the panel, value in the group
@@ -57,24 +57,25 @@ for (const b of kernelBackends()) {
     it('stores 1 byte per value on the relaxed binary and the TS twin, 2 on the baseline binary', () => {
       expect(k.q8_value_bytes()).toBe(b.binary === 'simd' ? 2 : 1);
       expect(q8RowBytes(b, 17)).toBe(20 * k.q8_value_bytes());
-      expect(q8ActBytes(b, 5, 17)).toBe(6 * 20 * k.q8_value_bytes());
+      expect(q8ActBytes(b, 5, 17)).toBe((k.q8_value_bytes() === 2 ? 8 : 6) * 20 * k.q8_value_bytes());
       expect(q8WeightsBytes(b, 9, 16)).toBe(16 * 16 * k.q8_value_bytes());
     });
 
     for (const zp of [0, 64]) {
       it(`quantize_rows (zero point ${zp}): nearest, ties to even, clamped, padding zero`, () => {
-        const m = 4, kk = 21, inv = 2.5; // two panels of 3 rows: rows 4 and 5 are padding
+        const m = 5, kk = 21, inv = 2.5; // two panels: rows 5 (and on 3-row panels, none more) to the end are padding
         const x = randomArray(m * kk, 5 + zp, -70, 70);
         x[0] = 0.2; x[1] = 0.6; x[2] = -0.2; x[3] = 1e6; x[4] = -1e6; x[5] = 1.0; x[6] = 0.99999; // 0.5, 1.5, −0.5 (ties), saturation
         const xp = arena.alloc(m * kk * 4);
         f32().set(x, xp >>> 2);
         const bytes = q8ActBytes(b, m, kk);
-        expect(bytes).toBe(6 * q8RowBytes(b, kk));
+        const padded = k.q8_value_bytes() === 2 ? 8 : 6;
+        expect(bytes).toBe(padded * q8RowBytes(b, kk));
         const qp = arena.alloc(bytes);
         new Uint8Array(b.memory.buffer).fill(0xaa, qp, qp + bytes); // the padding must be written
         expect(k.q8_quantize_rows(xp, qp, m, kk, inv, zp)).toBe(0);
         const kp = q8RowBytes(b, kk) / k.q8_value_bytes();
-        for (let i = 0; i < 6; i++) {
+        for (let i = 0; i < padded; i++) {
           const got = readActs(b, qp, kk, i, kp);
           const want = i < m ? [...Array.from({ length: kk }, (_, p) => quant(x[i * kk + p]!, inv, zp)), ...new Array(kp - kk).fill(0)] : new Array(kp).fill(0);
           expect(got).toEqual(want);
