@@ -9,6 +9,8 @@ import {
   H_LR, H_MOMENTUM, H_SLOTS, learningRateAt, optimizerRecord, writeHyper, type OptimizerRecord, type OptimizerSpec, type StepTensor,
 } from './optimizers.js';
 
+const NO_STATES: readonly number[] = [];
+
 export class OptimizerRuntime {
   /** Per parameter tensor, its record.states state buffers (pointers). */
   private states: number[][] = [];
@@ -25,11 +27,20 @@ export class OptimizerRuntime {
    *  off on a thread pool's backend, where it was not measured faster. Results are bit-identical either way. */
   fuse: boolean;
   /** While a fit guards its steps against a thread-pool fault (step-guard.ts): copies tensor i and its states before step() updates them. */
-  guard: { saveTensor(i: number): void } | undefined;
+  guard: { saveTensor(i: number): void; saveAll(): void } | undefined;
 
-  constructor(readonly spec: OptimizerSpec, private readonly k: KernelAbi, private readonly arena: Allocator, private readonly params: readonly StepTensor[]) {
+  /** The whole parameter block as one tensor when the record allows it (wholeBlock) and `block` holds every tensor,
+   *  gradients at the same offsets: one call (split over a thread pool as one) instead of one per tensor. */
+  private readonly whole: StepTensor | undefined;
+
+  constructor(readonly spec: OptimizerSpec, private readonly k: KernelAbi, private readonly arena: Allocator, private readonly params: readonly StepTensor[],
+    block?: { ptr: number; gradPtr: number; floats: number }) {
     this.record = optimizerRecord(spec.type);
     this.fuse = (k as { pool?: unknown }).pool === undefined;
+    if (this.record.wholeBlock && block && params.length > 1
+      && params.every((p) => p.ptr >= block.ptr && p.ptr + 4 * p.size <= block.ptr + 4 * block.floats && p.gradPtr - p.ptr === block.gradPtr - block.ptr)) {
+      this.whole = { size: block.floats, decay: false, ptr: block.ptr, gradPtr: block.gradPtr };
+    }
     writeHyper(spec, this.h);
     this.learningRate = learningRateAt(spec.learningRate, 0);
     const { states } = this.record;
@@ -85,6 +96,11 @@ export class OptimizerRuntime {
     }
     record.begin?.(h, this.t);
     const guard = this.guard;
+    if (this.whole) {
+      guard?.saveAll();
+      record.step(k, this.whole, NO_STATES, h);
+      return;
+    }
     for (let i = 0; i < params.length; i++) {
       guard?.saveTensor(i);
       record.step(k, params[i]!, this.states[i]!, h);

@@ -142,6 +142,9 @@ export interface OptimizerRecord {
   /** The step of a tensor needs only its own gradient and is SGD (no state) or momentum (state 0 = velocity):
    *  f32_gemm_tn_step can run it in the dW GEMM's epilogue. */
   readonly fuses?: true;
+  /** The step has no state and reads nothing of a tensor but its pointers and size, element by element: one call
+   *  over the whole parameter block (gradients at the same offsets, zero between tensors) updates every tensor alike. */
+  readonly wholeBlock?: true;
 }
 
 /** Adam's bias corrections c1 = 1/(1 − β1^t), c2 = 1/(1 − β2^t). */
@@ -174,7 +177,7 @@ function nadamMu(b1: number, psi: number, i: number): number {
 /** The optimizer table: defaults, state count and step of each optimizer (update rules: src/kernels/abi.ts OptimAbi). */
 export const OPTIMIZER_TABLE = {
   sgd: {
-    defaults: { learningRate: 0.01, momentum: 0 }, states: 0, fuses: true, rule: '`p −= lr·g` (sgd() with momentum > 0 is `momentum`, with nesterov: true `nesterov`)',
+    defaults: { learningRate: 0.01, momentum: 0 }, states: 0, fuses: true, wholeBlock: true, rule: '`p −= lr·g` (sgd() with momentum > 0 is `momentum`, with nesterov: true `nesterov`)',
     step: (k, p, _s, h) => k.f32_sgd_step(p.ptr, p.gradPtr, p.size, h[H_LR]!),
   },
   momentum: {

@@ -92,7 +92,8 @@ export class TrainingSession {
 
   constructor(readonly net: Network, readonly settings: Readonly<CompiledSettings>) {
     this.mode = net.outputMode(settings.loss);
-    this.optimizer = new OptimizerRuntime(settings.optimizer, net.k, net.arena, net.params);
+    this.optimizer = new OptimizerRuntime(settings.optimizer, net.k, net.arena, net.params,
+      { ptr: net.paramBlock, gradPtr: net.gradBlock, floats: net.paramBlockFloats });
     net.l2 = settings.l2;
     net.l2Dataset = settings.l2Scale === 'dataset';
     net.sumLoss = settings.reduction === 'sum';

@@ -25,6 +25,9 @@ export class StepGuard {
   /** Per tensor: 1 once its copy of this step is complete. */
   private readonly saved: Uint8Array;
   private stepPtr = 0;
+  /** The copy of the parameter block (each tensor's copy at its offset there). */
+  private blockCopy = 0;
+  private stateCopies: number[] = [];
   private t = 0;
   /** The step-start copies (rng, statistics; with a fused step everything) hold the state before the current step. */
   private started = false;
@@ -36,16 +39,20 @@ export class StepGuard {
     this.saved = new Uint8Array(tensors);
     const pool = (net.k as { pool?: PoolLike }).pool;
     if (!pool?.alive) return;
-    const from: number[] = [], sizes: number[] = [];
-    net.params.forEach((p, i) => {
-      this.firstCopy[i] = from.length;
-      from.push(p.ptr); sizes.push(p.size);
-      optimizer.eachTensorState(i, (ptr, n) => { from.push(ptr); sizes.push(n); });
-    });
-    this.firstCopy[tensors] = from.length;
-    const ptrs = net.arena.allocAll([...sizes.map((n) => n * 4), 4 * 4 + net.arena.sizeOf(net.stateBlock)]);
+    // The parameters' copy is one block laid out as the parameter block (saveAll copies it in one call); each state buffer has its own.
+    const stateSizes: number[] = [];
+    optimizer.eachState((_, n) => { stateSizes.push(n); });
+    const ptrs = net.arena.allocAll([net.paramBlockFloats * 4, ...stateSizes.map((n) => n * 4), 4 * 4 + net.arena.sizeOf(net.stateBlock)]);
     this.stepPtr = ptrs.pop()!;
-    sizes.forEach((n, i) => this.copies.push(from[i]!, ptrs[i]!, n));
+    this.blockCopy = ptrs[0]!;
+    this.stateCopies = ptrs.slice(1);
+    let state = 0;
+    net.params.forEach((p, i) => {
+      this.firstCopy[i] = this.copies.length / 3;
+      this.copies.push(p.ptr, this.blockCopy + (p.ptr - net.paramBlock), p.size);
+      optimizer.eachTensorState(i, (ptr, n) => { this.copies.push(ptr, ptrs[1 + state]!, n); state++; });
+    });
+    this.firstCopy[tensors] = this.copies.length / 3;
     this.pool = pool;
     optimizer.guard = this;
   }
@@ -74,6 +81,19 @@ export class StepGuard {
     const c = this.copies;
     for (let j = 3 * this.firstCopy[i]!, end = 3 * this.firstCopy[i + 1]!; j < end; j += 3) k.f32_copy(c[j + 1]!, c[j]!, c[j + 2]!);
     this.saved[i] = 1;
+  }
+
+  /** Right before the optimizer updates every tensor in one call (OptimizerRuntime's whole block): the parameter block in one copy, then the states. */
+  saveAll(): void {
+    if (!this.started || !this.pool?.alive) return;
+    const { k, paramBlock, paramBlockFloats } = this.session.net;
+    k.f32_copy(this.blockCopy, paramBlock, paramBlockFloats);
+    const c = this.copies;
+    for (let i = 0; i < this.saved.length; i++) {
+      if (this.saved[i]) continue;
+      for (let j = 3 * this.firstCopy[i]! + 3, end = 3 * this.firstCopy[i + 1]!; j < end; j += 3) k.f32_copy(c[j + 1]!, c[j]!, c[j + 2]!);
+    }
+    this.saved.fill(1);
   }
 
   /** A step threw e: after a pool fault, puts the state before the step back; returns the error to throw. */
@@ -105,9 +125,13 @@ export class StepGuard {
   dispose(): void {
     const { net, optimizer } = this.session;
     if (optimizer.guard === this) optimizer.guard = undefined;
-    for (let i = 1; i < this.copies.length; i += 3) net.arena.free(this.copies[i]!);
+    const c = this.copies;
+    for (const p of this.stateCopies) net.arena.free(p);
+    if (this.blockCopy) net.arena.free(this.blockCopy);
     if (this.stepPtr) net.arena.free(this.stepPtr);
-    this.copies.length = 0;
+    c.length = 0;
+    this.stateCopies = [];
+    this.blockCopy = 0;
     this.stepPtr = 0;
   }
 }

@@ -183,14 +183,15 @@ describe('thread-pool faults', () => {
   // step count, the dropout stream. Struck in the forward pass, in the optimizer's step (its first
   // split call: the copy of the first tensor), and in a tensor's split update after its copy (the
   // caller has updated its element ranges, the worker vanished before its own).
-  for (const where of ['forward', 'optimizer', 'update'] as const) {
-    it(`a fault in the ${where} of a step: fit raises ThreadPoolError and the model keeps its state from before that step`, () => {
+  // 'whole': plain SGD, whose one call updates the whole parameter block, struck after the block's copy.
+  for (const where of ['forward', 'optimizer', 'update', 'whole'] as const) {
+    it(`a fault in the ${where === 'whole' ? 'whole-block SGD update' : where} of a step: fit raises ThreadPoolError and the model keeps its state from before that step`, () => {
       const b = forcedBackend(2);
       const pool = threaded(b).pool;
       pool.steal = false;
       pool.timeoutMs = 200;
       const m = new Sequential({ inputSize: 13, seed: 3, backend: b, layers: [dense(17, { activation: 'relu' }), dropout(0.2), dense(3, { activation: 'softmax' })] });
-      m.compile({ loss: 'categoricalCrossentropy', optimizer: adam({ learningRate: 0.01 }) });
+      m.compile({ loss: 'categoricalCrossentropy', optimizer: where === 'whole' ? sgd({ learningRate: 0.1 }) : adam({ learningRate: 0.01 }) });
       const { net, optimizer } = m.session;
       const rng = () => new Uint32Array(b.memory.buffer, net.rngPtr, 4).slice();
       let before = { params: m.getParams(), opt: optimizer.exportState(), rng: rng() };
@@ -200,9 +201,10 @@ describe('thread-pool faults', () => {
       opt.step = () => { if (where === 'optimizer' && batches === 5) pool.injectFault(1, 'vanish'); step(); };
       const guard = () => optimizer.guard!;
       const strike = (): void => {
-        const g = guard() as { saveTensor(i: number): void };
-        const save = g.saveTensor.bind(g);
+        const g = guard() as { saveTensor(i: number): void; saveAll(): void };
+        const save = g.saveTensor.bind(g), saveAll = g.saveAll.bind(g);
         g.saveTensor = (i) => { save(i); if (i === 2 && batches === 5) pool.injectFault(1, 'vanish'); };
+        g.saveAll = () => { saveAll(); if (batches === 5) pool.injectFault(1, 'vanish'); };
       };
       let error: unknown;
       try {
@@ -210,7 +212,7 @@ describe('thread-pool faults', () => {
           epochs: 1, batchSize: 64, callbacks: {
             onBatchEnd: () => {
               before = { params: m.getParams(), opt: optimizer.exportState(), rng: rng() };
-              if (where === 'update' && batches === 0) strike();
+              if ((where === 'update' || where === 'whole') && batches === 0) strike();
               if (++batches === 5 && where === 'forward') pool.injectFault(1, 'vanish');
             },
           },
