@@ -189,6 +189,17 @@ describe('the column pipeline in the graph, feature by feature', () => {
     const want = pipeline.transform(table).X;
     const e = expectClose(r.output!.data as Float32Array, want.data, 'pipeline features', 0, 1e-7);
     console.log(`pipeline features: ${want.rows} rows × ${want.cols}, max |Δ| ${e.maxAbs.toExponential(2)}`);
+
+    // no numeric column: no numbers input at all
+    const text = ColumnPipeline.fit(readTable(synthetic(400, 1, false)), { label: 'target', features: ['color', 'flag', 'when'] });
+    const tw = text.width;
+    const net2 = new Sequential({ inputSize: tw, seed: 1, layers: [dense(tw, { activation: 'identity' })] });
+    net2.setWeights([{ W: Float32Array.from({ length: tw * tw }, (_, k) => (k % (tw + 1) === 0 ? 1 : 0)), b: new Float32Array(tw) }]);
+    writeFileSync(join(dir, 'text.onnx'), toONNX(net2, { pipeline: text.toJSON() }));
+    net2.dispose();
+    const tf = onnxFeeds(text.toJSON(), table, { inputName: 'input' });
+    expect(Object.keys(tf)).toEqual(['when', 'color', 'flag']);
+    expectClose((await session(join(dir, 'text.onnx'), tf)).output!.data as Float32Array, text.transform(table, { extra: 'ignore' }).X.data, 'pipeline features', 0, 1e-7);
   }, T);
 });
 
