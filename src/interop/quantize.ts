@@ -30,7 +30,6 @@ import { decodeQuantized, encodeQuantized, type QuantizedJSON, type QuantizedLay
 import { readBytes, writeAtomic } from './files.js';
 
 export type { QuantizedJSON, QuantizedLayer };
-export { packQ8Weights, q8ActBytes, q8Kernels, q8RowBytes, q8WeightsBytes } from './quantize-layout.js';
 
 const Q8_RELU = 1;
 const Q8_REQUANT = 4;
