@@ -9,11 +9,20 @@
 // alone. The checkpoints handed to onCheckpoint are decoded in Node (src/), and resuming from the
 // bytes of one of them gives the same model again. Bad checkpoint options reject with their name.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../src/index.js';
-import { importBundle, outsideLocalhost, useBrowser } from './harness.js';
+import { importBundle, outsideLocalhost, root, useBrowser } from './harness.js';
+
+/** The example of docs/browser.md's "Checkpoints of a worker fit", importing the bundle from where the test serves it. */
+function docExample(): string {
+  const doc = readFileSync(join(root, 'docs/browser.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('### Checkpoints of a worker fit'));
+  const m = /```js\n([\s\S]*?)^```$/m.exec(section);
+  if (!m) throw new Error('docs/browser.md: no js block under "Checkpoints of a worker fit"');
+  return m[1]!.replace("from './simdnet/simdnet.js'", "from '../browser/simdnet.js'");
+}
 
 const EPOCHS = 12;
 const KILL_EPOCH = 3; // 0-based: the page is reloaded once batch 3 of the 4th epoch is done
@@ -53,6 +62,7 @@ const env = useBrowser((s) => `${s.origin}/fixture-wk/`, (s) => {
   const dir = join(s.outDir, 'fixture-wk');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'run.js'), FIXTURE);
+  writeFileSync(join(dir, 'doc.js'), docExample());
   writeFileSync(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>worker checkpoint</title><link rel="icon" href="data:,"><p>worker checkpoint</p>');
 });
 
@@ -195,6 +205,45 @@ describe('trainInWorker checkpoints in Chromium', () => {
     expect(out.messages[8]).toMatch(/^ValidationError: fit\.checkpoint\.onSave: a function does not reach the worker: listen with onCheckpoint/);
     expect(out.messages[9]).toMatch(/^ModelFormatError: fit\.resumeFrom: /);
   }, 120_000);
+
+  it("docs/browser.md's example, reloaded after its checkpoint of epoch 2 and run again, resumes; stop() leaves a stopped checkpoint", async () => {
+    const { page } = env();
+    expect(docExample()).toContain("checkpoint: { every: 1, indexedDB: 'digits' }");
+    const logs: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'log') logs.push(m.text()); });
+    await page.reload();
+    await importBundle(page, './run.js', 'run');
+    await page.evaluate(() => (window as unknown as Win).run.c.deleteCheckpointFromIndexedDB('digits'));
+    await page.addScriptTag({ type: 'module', url: './doc.js' });
+    await expect.poll(() => logs.some((l) => l.startsWith('epoch 2: checkpoint stored (')), { timeout: 60_000 }).toBe(true);
+    await page.reload();
+    logs.length = 0;
+    await page.addScriptTag({ type: 'module', url: './doc.js' });
+    await expect.poll(() => logs.find((l) => /^(resumed|trained)/.test(l)), { timeout: 60_000 }).toBeDefined();
+    const line = logs.find((l) => /^(resumed|trained)/.test(l))!;
+    const at = Number(/^resumed after epoch (\d+) /.exec(line)?.[1]);
+    expect(line).toMatch(/^resumed after epoch \d+ validation accuracy 0\.9\d\d$/);
+    expect(at).toBeGreaterThanOrEqual(2);
+    expect(at).toBeLessThan(40);
+    expect(logs.filter((l) => l.includes(': checkpoint stored (')).map((l) => Number(l.split(':')[0]!.slice(6))))
+      .toEqual(Array.from({ length: 40 - at }, (_, i) => at + i + 1));
+
+    // stop() mid-epoch: the checkpoint written then is marked stopped, and resuming it trains no further.
+    await importBundle(page, './run.js', 'run');
+    const stop = await page.evaluate(async () => {
+      const { job, result, c } = (window as unknown as Win).run;
+      await c.deleteCheckpointFromIndexedDB('wk-stop');
+      const t = job(1, { checkpoint: { indexedDB: 'wk-stop' } });
+      t.onBatchProgress((p) => { if (p.epoch === 3 && p.batch === 2) (t as unknown as { stop(): void }).stop(); });
+      const stopped = await t.result as { stopped?: unknown; history: { loss: number[] } };
+      const saved = await c.loadCheckpointFromIndexedDB('wk-stop');
+      const again = await result(job(1, { resumeFrom: { indexedDB: 'wk-stop' } }));
+      return { stoppedAt: stopped.stopped, loss: stopped.history.loss, saved: { epoch: saved!.epoch, stopped: saved!.stopped }, again };
+    });
+    expect(stop.saved).toEqual({ epoch: 3, stopped: true });
+    expect(stop.again.resumedFrom).toBe(3);
+    expect(stop.again.history.loss).toEqual(stop.loss);
+  }, 180_000);
 
   it('made no request outside localhost and logged no error', () => {
     const { requests, errors } = env();
