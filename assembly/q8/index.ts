@@ -186,7 +186,8 @@ export function q8_gemm_nt(xqPtr: usize, wPtr: usize, corrPtr: usize, scalePtr: 
       let xp = xPanel, wp = wPtr + <usize>(j >> 3) * wPanel;
       let a0x0123 = i32x4.splat(0), a0x4567 = a0x0123, a1x0123 = a0x0123, a1x4567 = a0x0123, a2x0123 = a0x0123, a2x4567 = a0x0123;
       let a3x0123 = a0x0123, a3x4567 = a0x0123;
-      for (let g = 0; g < groups; g++) {
+      const wEnd = wp + wPanel;
+      for (; wp < wEnd; wp += 32) {
         const vb0123 = v128.load(wp), vb4567 = v128.load(wp, 16);
         let va = v128.load32_splat(xp);
         a0x0123 = dot(vb0123, va, a0x0123, ones); a0x4567 = dot(vb4567, va, a0x4567, ones);
@@ -198,7 +199,7 @@ export function q8_gemm_nt(xqPtr: usize, wPtr: usize, corrPtr: usize, scalePtr: 
           va = v128.load32_splat(xp, 12);
           a3x0123 = dot(vb0123, va, a3x0123, ones); a3x4567 = dot(vb4567, va, a3x4567, ones);
         }
-        xp += ROWS * 4; wp += 32;
+        xp += ROWS * 4;
       }
       const two = j + 4 < n;
       epilogue(a0x0123, j, n, corrPtr, scalePtr, biasPtr, out0, flags, inv, zp);
