@@ -152,6 +152,25 @@ describe('back-off under contention', () => {
     expect(threaded(b).gemmThreads(m, n, k)).toBe(2);
     b.dispose();
   });
+
+  it('backs off when the caller keeps taking the shares of calls a polling worker should have claimed', () => {
+    const b = forcedBackend(2);
+    const pool = threaded(b).pool;
+    pool.adaptive = true;
+    const m = 40, n = 30, k = 20;
+    const X = put(b, randomArray(m * k, 1)), W = put(b, randomArray(n * k, 2)), Z = b.arena.alloc(m * n * 4);
+    b.k.f32_gemm_nt(X, W, 0, Z, m, n, k, 0, b.arena.alloc(b.k.f32_gemm_work_bytes(m, n, k))); // sets the shares judged below
+    // Long calls (0.15 ms, under the 0.2 ms of the slow average) taken now and then, as on a quiet machine: no back-off.
+    for (let i = 0; i < 2000; i++) pool.judge(0.15, 0, i % 50 === 0);
+    expect(pool.backoffs).toBe(0);
+    // Every other one taken (a worker the OS keeps off its core; short calls in between do not dilute it).
+    let calls = 0;
+    while (!pool.degraded && calls < 200) { pool.judge(0.15, 0, calls % 2 === 0); pool.judge(0.01, 0, false); calls++; }
+    expect(pool.degraded).toBe(true);
+    expect(calls).toBeGreaterThan(3);
+    expect(pool.backoffs).toBe(1);
+    b.dispose();
+  });
 });
 
 describe('thread count and why', () => {
