@@ -8,7 +8,7 @@
 //   npm run bench:train -- --only sweep --quick --json
 //
 // Each training point: one calibration epoch (also the JIT warm-up) sizes the epoch to ~0.35 s
-// (0.12 s --quick), then one fit of a warm-up + 4 (2) timed epochs; best and median of the
+// (0.1 s --quick), then one fit of a warm-up + 4 (2) timed epochs; best and median of the
 // timed epochs' own samples/s (history.samplesPerSec). SGD lr 0.01 on Fashion-MNIST (or the
 // same-shaped synthetic set). Inference: predict() on `batch` rows, 5 (3) samples of ≥ 60 ms
 // (20 ms). The probe runs before and after; the better one counts. Nothing here asserts a timing.
@@ -45,7 +45,9 @@ function rowsOf(X: Matrix, y: Int32Array, n: number): [Matrix, Int32Array] {
 
 export async function runTrainSweep(args: readonly string[], data: { Xtr: Matrix; ytr: Int32Array; source: string }): Promise<void> {
   const o = parseSweepArgs(args);
-  const epochSeconds = o.quick ? 0.12 : 0.35;
+  const epochSeconds = o.quick ? 0.1 : 0.35;
+  /** --quick: one batch may make an epoch (width 4096: 0.33 s a batch). */
+  const minBatches = o.quick ? 1 : 2;
   const timedEpochs = o.quick ? 2 : 4;
   const inferSamples = o.quick ? 3 : 5;
   const inferMs = o.quick ? 20 : 60;
@@ -71,9 +73,9 @@ export async function runTrainSweep(args: readonly string[], data: { Xtr: Matrix
       const peak = probes.get(c.binary)!.best * c.threads;
       // Calibration epoch (JIT warm-up, memory growth): sizes the timed epochs.
       const guess = (0.3 * peak * 1e9) / trainF;
-      const [Xc, yc] = rowsOf(data.Xtr, data.ytr, samplesPerEpoch(guess, 0.1, p.batch, data.Xtr.rows, 1));
+      const [Xc, yc] = rowsOf(data.Xtr, data.ytr, samplesPerEpoch(guess, o.quick ? 0.05 : 0.1, p.batch, data.Xtr.rows, 1));
       const rate0 = model.fitSync(Xc, yc, { epochs: 1, batchSize: p.batch }).samplesPerSec[0]!;
-      const n = samplesPerEpoch(rate0, epochSeconds, p.batch, data.Xtr.rows);
+      const n = samplesPerEpoch(rate0, epochSeconds, p.batch, data.Xtr.rows, minBatches);
       const [X, y] = rowsOf(data.Xtr, data.ytr, n);
       backoffs(c.backend);
       const rates = model.fitSync(X, y, { epochs: timedEpochs + 1, batchSize: p.batch }).samplesPerSec.slice(1);
