@@ -46,10 +46,12 @@ export class Backoff {
     this.slowAverage = 0.95 * this.slowAverage + (slow ? 0.05 : 0);
     // The share of calls long enough for a polling worker to have claimed its share (≥ 0.1 ms) whose
     // share the caller took: short calls do not dilute it. A worker the OS keeps off its core misses
-    // a third of them or more (measured: 48 % of all calls, 2 threads at 0.7× one thread, with no
-    // back-off by the slow average alone); a polling worker on a quiet machine misses 1–4 %.
-    if (ownMs >= 0.1) this.stealAverage = 0.9 * this.stealAverage + (stole ? 0.1 : 0);
-    if (this.slowAverage > 0.6 || this.stealAverage > 0.3) {
+    // half of them or more (measured: 48 % of all calls, 2 threads at 0.7× one thread, with no
+    // back-off by the slow average alone); a polling worker on a quiet machine misses 1–4 %. At a
+    // third (EMA weight 0.1) it also backed off on a host only moderately busy, where two threads
+    // still beat one (epoch A/B 0.90×): hence half, over a longer average.
+    if (ownMs >= 0.1) this.stealAverage = 0.95 * this.stealAverage + (stole ? 0.05 : 0);
+    if (this.slowAverage > 0.6 || this.stealAverage > 0.5) {
       this.degradedUntil = performance.now() + this.backoffMs;
       this.count++;
       this.backoffMs = Math.min(2 * this.backoffMs, BACKOFF_MAX_MS);
