@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../src/index.js';
-import { importBundle, useBrowser } from './harness.js';
+import { importBundle, threeClassData, useBrowser } from './harness.js';
 
 const EPOCHS = 10;
 const KILL_EPOCH = 3; // 0-based: the page is reloaded once batch 3 of the 4th epoch is done
@@ -20,14 +20,7 @@ const KILL_EPOCH = 3; // 0-based: the page is reloaded once batch 3 of the 4th e
 const FIXTURE = `
 import * as s from '../browser/simdnet.js';
 import * as c from '../browser/simdnet.checkpoint.js';
-const ROWS = 600, COLS = 8;
-let seed = 12345;
-const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-const X = new Float32Array(ROWS * COLS), y = new Int32Array(ROWS);
-for (let i = 0; i < ROWS; i++) {
-  y[i] = i % 3;
-  for (let j = 0; j < COLS; j++) X[i * COLS + j] = (j % 3 === y[i] ? 1 : 0) + 1.2 * (next() - 0.5);
-}
+${threeClassData(600, 8)}
 export const data = { X: { data: X, rows: ROWS, cols: COLS }, y };
 export function model() {
   return new s.Sequential({ inputSize: COLS, seed: 5, layers: [s.dense(24, { activation: 'relu' }), s.batchNorm(), s.dropout(0.25), s.dense(3, { activation: 'softmax' })] })

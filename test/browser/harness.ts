@@ -131,3 +131,17 @@ export function useBrowser(open: (served: Served) => string, prepare?: (served: 
     return env;
   };
 }
+
+/** Page-side source of a seeded three-class table (X: Float32Array rows × cols, y: Int32Array; ROWS, COLS
+ *  declared): feature j leans to class j mod 3, plus uniform noise. The fixtures of the checkpoint tests. */
+export function threeClassData(rows: number, cols: number): string {
+  return `const ROWS = ${rows}, COLS = ${cols};
+let seed = 12345;
+const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+const X = new Float32Array(ROWS * COLS), y = new Int32Array(ROWS);
+for (let i = 0; i < ROWS; i++) {
+  y[i] = i % 3;
+  for (let j = 0; j < COLS; j++) X[i * COLS + j] = (j % 3 === y[i] ? 1 : 0) + 1.2 * (next() - 0.5);
+}
+`;
+}

@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../src/index.js';
-import { importBundle, outsideLocalhost, root, useBrowser } from './harness.js';
+import { importBundle, outsideLocalhost, root, threeClassData, useBrowser } from './harness.js';
 
 /** The example of docs/browser.md's "Checkpoints of a worker fit", importing the bundle from where the test serves it. */
 function docExample(): string {
@@ -32,14 +32,7 @@ const KILL_EPOCH = 3; // 0-based: the page is reloaded once batch 3 of the 4th e
 const FIXTURE = `
 import * as s from '../browser/simdnet.js';
 import * as c from '../browser/simdnet.checkpoint.js';
-const ROWS = 960, COLS = 64;
-let seed = 12345;
-const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-const X = new Float32Array(ROWS * COLS), y = new Int32Array(ROWS);
-for (let i = 0; i < ROWS; i++) {
-  y[i] = i % 3;
-  for (let j = 0; j < COLS; j++) X[i * COLS + j] = (j % 3 === y[i] ? 1 : 0) + 1.2 * (next() - 0.5);
-}
+${threeClassData(960, 64)}
 export function job(threads, fit, units = 256) {
   return s.trainInWorker({
     X: { data: X, rows: ROWS, cols: COLS }, y, seed: 5,
