@@ -19,6 +19,10 @@
 // (the caller, and each worker that claimed its share) claims pieces from the NEXT counter until
 // none is left, so a thread the OS slows down for a moment computes fewer pieces instead of
 // keeping the others waiting. Which thread computes a piece changes nothing in its result.
+//
+// A pair call (OP2 ≥ 0) runs two independent kernels at once, each whole: thread 0 (the caller)
+// OP on the first ARGC arguments, thread 1 OP2 on the next ARGC with its scratch. The caller takes
+// thread 1's part over like any share.
 
 import { splitBound, type ShareLayout } from './share.js';
 
@@ -55,6 +59,9 @@ export const FAULT_KIND = 66;
  *  threads taking part claim one by one from NEXT (Atomics.add), until none is left. */
 export const PIECES = 67;
 export const NEXT = 68;
+/** A pair call (OP2 ≥ 0): thread 0 runs export OP on the first ARGC arguments whole, thread 1 export OP2 on the
+ *  next ARGC (its WORK_ARG-th pointed at its scratch): two independent kernels at once. −1: an ordinary call. */
+export const OP2 = 69;
 /** Int32 slots holding the UTF-16 code units of a worker's error message. */
 export const ERROR_LEN = 80;
 export const ERROR_TEXT = 81;
@@ -90,5 +97,5 @@ export { splitBound };
 
 /** The layout the share runner reads (share.ts). */
 export const SHARE_LAYOUT: ShareLayout = {
-  OP, ARGC, THREADS, SPLIT_ARG, TOTAL, QUANTUM, WORK_ARG, WORK_STRIDE, STRIDE, ARGS_F64, WORK_BASE_F64, OP_NOOP, OP_FAIL, PIECES, NEXT,
+  OP, ARGC, THREADS, SPLIT_ARG, TOTAL, QUANTUM, WORK_ARG, WORK_STRIDE, STRIDE, ARGS_F64, WORK_BASE_F64, OP_NOOP, OP_FAIL, PIECES, NEXT, OP2,
 };

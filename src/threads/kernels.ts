@@ -29,6 +29,8 @@ export const ELTWISE_MIN_PER_THREAD = 32_768;
 /** GEMMs cut into pieces the threads claim one by one (per thread; absent: one share each), and a piece's least work. */
 export const GEMM_PIECES_PER_THREAD: Readonly<Record<string, number>> = {};
 export const GEMM_MIN_FLOPS_PER_PIECE = 2_000_000;
+/** A dense backward runs dX and dW at once (denseBackward) when each has at least this many flops. */
+export const GEMM_PAIR_MIN_FLOPS = 200_000;
 /** Element ranges are whole multiples of this (64-byte aligned pieces for f32). */
 const ELT_QUANTUM = 256;
 
@@ -38,6 +40,12 @@ export interface ThreadedKernels extends KernelAbi {
   readonly pool: ThreadPool;
   /** Split thresholds of this backend (tests lower them to force splits on small shapes). */
   readonly tuning: ThreadTuning;
+  /**
+   * A dense layer's dX = dZ·W (f32_gemm_nn, m×inSize×outSize, on the caller) and dW = dZᵀ·X (f32_gemm_tn,
+   * outSize×inSize×m, on a worker) at once, each whole, overwriting dX and dW: one barrier, no operand packed
+   * twice, bit-identical to the two calls. False (nothing run) below gemmPairMinFlops or with the pool not in use.
+   */
+  denseBackward(dzPtr: number, wPtr: number, dxPtr: number, xPtr: number, dwPtr: number, m: number, inSize: number, outSize: number, workPtr: number): boolean;
 }
 
 export interface ThreadTuning {
@@ -52,6 +60,8 @@ export interface ThreadTuning {
   gemmPieces: Record<string, number>;
   /** A piece gets at least this many flops. */
   gemmMinFlopsPerPiece: number;
+  /** denseBackward pairs its GEMMs when each has at least this many flops. */
+  gemmPairMinFlops: number;
 }
 
 type Fn = (...args: number[]) => unknown;
@@ -109,7 +119,7 @@ export function threadedKernels(base: ThreadExports, pool: ThreadPool): Threaded
 
   const tuning: ThreadTuning = {
     gemmMinFlopsPerThread: GEMM_MIN_FLOPS_PER_THREAD, eltwiseMinPerThread: ELTWISE_MIN_PER_THREAD, gemmSplit: 'auto',
-    gemmPieces: { ...GEMM_PIECES_PER_THREAD }, gemmMinFlopsPerPiece: GEMM_MIN_FLOPS_PER_PIECE,
+    gemmPieces: { ...GEMM_PIECES_PER_THREAD }, gemmMinFlopsPerPiece: GEMM_MIN_FLOPS_PER_PIECE, gemmPairMinFlops: GEMM_PAIR_MIN_FLOPS,
   };
   let byCols = false;
   const gemmThreads = (m: number, n: number, k: number): number => {
@@ -154,7 +164,22 @@ export function threadedKernels(base: ThreadExports, pool: ThreadPool): Threaded
     }
   };
 
-  const k: ThreadedKernels = { ...base, gemmThreads, pool, tuning } as ThreadedKernels;
+  const nnOp = pool.op('f32_gemm_nn'), tnOp = pool.op('f32_gemm_tn');
+  const denseBackward = (dzPtr: number, wPtr: number, dxPtr: number, xPtr: number, dwPtr: number, m: number, inSize: number, outSize: number, workPtr: number): boolean => {
+    if (!pool.alive || pool.degraded || 2 * m * inSize * outSize < tuning.gemmPairMinFlops) return false;
+    pool.prepare(nnOp, 8);
+    a[0] = dzPtr; a[1] = wPtr; a[2] = dxPtr; a[3] = m; a[4] = inSize; a[5] = outSize; a[6] = 0; a[7] = workPtr;
+    a[8] = dzPtr; a[9] = xPtr; a[10] = dwPtr; a[11] = outSize; a[12] = inSize; a[13] = m; a[14] = 0; // a[15]: the worker's scratch
+    pool.launch(0, 2, 1, 2, 7, base.f32_gemm_work_bytes(outSize, inSize, m), 0, tnOp);
+    try {
+      pool.runOwn();
+    } finally {
+      pool.finish();
+    }
+    return true;
+  };
+
+  const k: ThreadedKernels = { ...base, gemmThreads, pool, tuning, denseBackward } as ThreadedKernels;
   const wrappers = k as unknown as Record<string, Fn>;
 
   for (const [name, split] of Object.entries(SPLITS) as [string, Split][]) {

@@ -204,9 +204,12 @@ export class ThreadPool {
    * `quantum`-sized pieces among `threads` threads (`pieces` > threads: into that many pieces the
    * threads claim one by one; 0: one share each); argument `workArg` (or −1) gets a private
    * scratch region of `workBytes` per worker. The caller then runs its part with runOwn().
+   * `op2` ≥ 0: a pair call instead (control.ts; total 2, threads 2): the caller runs op on args[0, argc), worker 1
+   * op2 on args[argc, 2·argc) with its scratch for argument workArg.
    */
-  launch(splitArg: number, total: number, quantum: number, threads: number, workArg: number, workBytes: number, pieces = 0): void {
+  launch(splitArg: number, total: number, quantum: number, threads: number, workArg: number, workBytes: number, pieces = 0, op2 = -1): void {
     const i32 = this.i32;
+    i32[C.OP2] = op2;
     if (workArg >= 0) {
       this.ensureScratch(workBytes);
       i32[C.WORK_ARG] = workArg;

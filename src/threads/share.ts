@@ -35,7 +35,7 @@ export function invoke(fn: (...args: number[]) => unknown, argc: number, a: Arra
 export interface ShareLayout {
   OP: number; ARGC: number; THREADS: number; SPLIT_ARG: number; TOTAL: number; QUANTUM: number; WORK_ARG: number;
   WORK_STRIDE: number; STRIDE: number; ARGS_F64: number; WORK_BASE_F64: number; OP_NOOP: number; OP_FAIL: number;
-  PIECES: number; NEXT: number;
+  PIECES: number; NEXT: number; OP2: number;
 }
 
 /**
@@ -69,6 +69,16 @@ export function runShare(L: ShareLayout, i32: Int32Array, f64: Float64Array, a: 
   }
   const threads = i32[L.THREADS]!;
   if (t >= threads) return 0;
+  const op2 = i32[L.OP2]!;
+  if (op2 >= 0) {
+    // A pair call: thread 0 runs OP on the first ARGC arguments, thread 1 OP2 on the next ARGC with its scratch.
+    if (t > 1) return 0;
+    const argc = i32[L.ARGC]!, at = L.ARGS_F64 + t * argc;
+    for (let i = 0; i < argc; i++) a[i] = f64[at + i]!;
+    if (t) a[i32[L.WORK_ARG]!] = f64[L.WORK_BASE_F64]!;
+    invoke(fns[t ? op2 : op]!, argc, a);
+    return 1;
+  }
   const total = i32[L.TOTAL]!, quantum = i32[L.QUANTUM]!, pieces = i32[L.PIECES]!;
   if (pieces === 0) {
     const lo = splitBound(total, quantum, threads, t), hi = splitBound(total, quantum, threads, t + 1);

@@ -184,7 +184,8 @@ describe('thread-pool faults', () => {
   // split call: the copy of the first tensor), and in a tensor's split update after its copy (the
   // caller has updated its element ranges, the worker vanished before its own).
   // 'whole': plain SGD, whose one call updates the whole parameter block, struck after the block's copy.
-  for (const where of ['forward', 'optimizer', 'update', 'whole'] as const) {
+  // 'backward': struck in the output layer's dX and dW run at once (denseBackward), the worker vanishing with dW.
+  for (const where of ['forward', 'backward', 'optimizer', 'update', 'whole'] as const) {
     it(`a fault in the ${where === 'whole' ? 'whole-block SGD update' : where} of a step: fit raises ThreadPoolError and the model keeps its state from before that step`, () => {
       const b = forcedBackend(2);
       const pool = threaded(b).pool;
@@ -198,6 +199,10 @@ describe('thread-pool faults', () => {
       const opt = optimizer as { step(): void };
       const step = opt.step.bind(optimizer);
       let batches = 0;
+      const k = threaded(b);
+      const pair = k.denseBackward;
+      if (where === 'backward') k.tuning.gemmPairMinFlops = 1;
+      k.denseBackward = (...args) => { if (where === 'backward' && batches === 5) pool.injectFault(1, 'vanish'); return pair(...args); };
       opt.step = () => { if (where === 'optimizer' && batches === 5) pool.injectFault(1, 'vanish'); step(); };
       const guard = () => optimizer.guard!;
       const strike = (): void => {

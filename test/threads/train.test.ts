@@ -54,6 +54,25 @@ describe('threaded training', () => {
     });
   }
 
+  // denseBackward: a layer's dX on the caller and its dW on worker 1 at once, each whole (the pair threshold lowered to 1).
+  for (const threads of [2, 3]) for (const optimizer of ['sgd', 'adam'] as const) {
+    it(`${optimizer}, ${threads} threads, each dense layer's dX and dW at once: bit-identical to one thread`, () => {
+      const want = train(singleBackend(), optimizer);
+      const b = forcedBackend(threads);
+      const k = b.k as ThreadedKernels;
+      k.tuning.gemmPairMinFlops = 1;
+      const pair = k.denseBackward;
+      let pairs = 0;
+      k.denseBackward = (...args) => { const ran = pair(...args); if (ran) pairs++; return ran; };
+      const got = train(b, optimizer);
+      expect(pairs).toBe(2 * 2 * Math.ceil(ROWS / 29)); // two layers with a dX, two epochs
+      expect(firstBitDifference(got.params, want.params)).toBe(-1);
+      expect(firstBitDifference(got.predictions, want.predictions)).toBe(-1);
+      expect(got.loss).toBe(want.loss);
+      b.dispose();
+    });
+  }
+
   it('default thresholds: a 784-256-10 model at batch 128 trains identically on 2 threads', () => {
     const n = 512;
     const Xb = { data: randomArray(n * 784, 3, 0, 1), rows: n, cols: 784 };
@@ -67,7 +86,12 @@ describe('threaded training', () => {
       return p;
     };
     const b = createBackendSync({ binary: 'simd', threads: 2 }); // default thresholds
+    const k = b.k as ThreadedKernels;
+    const pair = k.denseBackward;
+    let pairs = 0;
+    k.denseBackward = (...args) => { const ran = pair(...args); if (ran) pairs++; return ran; };
     expect(firstBitDifference(run(b), run(singleBackend()))).toBe(-1);
+    expect(pairs).toBeGreaterThan(0); // the output layer's dX and dW (128×256×10 each) ran at once
     b.dispose();
   });
 });

@@ -60,6 +60,9 @@ export function dense(units: number, options: DenseOptions = {}): DenseSpec {
  *  once and reuses them; a training step changes W, so each training forward packs again. */
 export const DIRECT_MAX_ROWS = 4;
 
+/** ThreadedKernels.denseBackward (a threaded backend's dX and dW at once); true when it ran both. */
+type DenseBackward = (dzPtr: number, wPtr: number, dxPtr: number, xPtr: number, dwPtr: number, m: number, inSize: number, outSize: number, workPtr: number) => boolean;
+
 export class DenseRuntime extends LayerRuntime implements OutputLayer {
   zPtr = 0;
   aPtr = 0;
@@ -247,9 +250,15 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
   backwardLinear(m: number, needDIn: boolean, workPtr: number): number {
     const { k, fusedStep } = this.ctx;
     const W = this.W;
-    if (needDIn) k.f32_gemm_nn(this.dzPtr, W.ptr, this.dxPtr, m, this.inSize, this.outSize, GEMM_OVERWRITE, workPtr);
-    if (fusedStep.hPtr) k.f32_gemm_tn_step(this.dzPtr, this.inPtr, W.gradPtr, W.ptr, W.stepStatePtr ?? 0, fusedStep.hPtr, this.outSize, this.inSize, m, workPtr);
-    else k.f32_gemm_tn(this.dzPtr, this.inPtr, W.gradPtr, this.outSize, this.inSize, m, GEMM_OVERWRITE, workPtr);
+    // A threaded backend may run dX and dW at once (not with the fused step: its dW writes the W that dX reads).
+    const pair = needDIn && !fusedStep.hPtr ? (k as { denseBackward?: DenseBackward }).denseBackward : undefined;
+    if (pair?.(this.dzPtr, W.ptr, this.dxPtr, this.inPtr, W.gradPtr, m, this.inSize, this.outSize, workPtr)) {
+      // dX and dW done
+    } else {
+      if (needDIn) k.f32_gemm_nn(this.dzPtr, W.ptr, this.dxPtr, m, this.inSize, this.outSize, GEMM_OVERWRITE, workPtr);
+      if (fusedStep.hPtr) k.f32_gemm_tn_step(this.dzPtr, this.inPtr, W.gradPtr, W.ptr, W.stepStatePtr ?? 0, fusedStep.hPtr, this.outSize, this.inSize, m, workPtr);
+      else k.f32_gemm_tn(this.dzPtr, this.inPtr, W.gradPtr, this.outSize, this.inSize, m, GEMM_OVERWRITE, workPtr);
+    }
     k.f32_colsum(this.dzPtr, this.b.gradPtr, m, this.outSize, GEMM_OVERWRITE);
     return needDIn ? this.dxPtr : 0;
   }
