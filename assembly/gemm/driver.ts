@@ -11,6 +11,7 @@ import { f32_ukernel_4x8, f32_ukernel_5x8, INIT_BIAS, INIT_C, INIT_C_BIAS, INIT_
 import { checkDims, checkRegion, spanBytes } from '../checks';
 import { packColsContiguous, packColsContiguousPair, packRowsInterleaved } from './pack';
 import { stepTile } from './step';
+import { gemmNtNarrow, NARROW_N } from './narrow';
 
 /** Rows of the main micro-kernel tile (f32_ukernel_5x8; f32_ukernel_4x8 completes m, see fiveRowSpan). */
 export const MR: i32 = 5;
@@ -175,6 +176,12 @@ export function gemmLd(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, bTrans:
   const kBlocks = (k + KC - 1) / KC;
   const kStep = (k + kBlocks - 1) / kBlocks;
   const firstInit = acc ? (biasPtr ? INIT_C_BIAS : INIT_C) : (biasPtr ? INIT_BIAS : INIT_ZERO);
+  // A dense layer of few units (nt, n ≤ 16): X in place, one tile across the width (narrow.ts).
+  // Relaxed binary only: the browser bundle's simd.wasm has no room for it; same results either way.
+  if (ASC_FEATURE_RELAXED_SIMD && bTrans && !aTrans && n <= NARROW_N) {
+    gemmNtNarrow(aPtr, lda, bPtr, ldb, biasPtr, cPtr, ldc, m, n, k, kStep, firstInit, relu, bPack);
+    return;
+  }
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += kStep) {
