@@ -1,6 +1,7 @@
 // Epoch A/B of a threaded-backend setting inside one fit: the epochs alternate A B B A ... (so slow
 // drifts of a shared host hit both sides), A and B differing in one tuning knob set by --knob:
 //   pair: GEMM pairs (ThreadTuning.gemmPairMinFlops: A = never, B = the default)
+//   spin: A = the workers' default poll before they sleep (200 µs), B = --spin (1000) µs
 //   tnpieces / ntpieces: A = the default, B = f32_gemm_tn / f32_gemm_nt in --pieces (4) pieces per thread
 //   node --import ./bench/ts-loader.mjs bench/ab-threads.ts [--knob pair] [--rows 20000] [--epochs 24] [--threads 2]
 // Fashion-MNIST 784-256-128-10 ReLU/softmax, SGD lr 0.1, batch 128, relaxed binary. Prints samples/s
@@ -20,8 +21,10 @@ const knob = C.argValue('--knob', 'pair');
 const b = createBackendSync({ binary: 'relaxed', threads } as never);
 const k = b.k as unknown as ThreadedKernels;
 const defaults = { ...k.tuning };
+const defaultSpin = k.pool.spin;
 const set = (side: 'A' | 'B'): void => {
   if (knob === 'pair') k.tuning.gemmPairMinFlops = side === 'A' ? Infinity : defaults.gemmPairMinFlops;
+  else if (knob === 'spin') k.pool.spin = side === 'A' ? defaultSpin : Number(C.argValue('--spin', '1000'));
   else if (knob === 'tnpieces' || knob === 'ntpieces') {
     const name = knob === 'tnpieces' ? 'f32_gemm_tn' : 'f32_gemm_nt';
     k.tuning.gemmPieces = side === 'A' ? { ...defaults.gemmPieces } : { ...defaults.gemmPieces, [name]: Number(C.argValue('--pieces', '4')) };
