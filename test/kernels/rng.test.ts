@@ -58,6 +58,28 @@ describe('xoshiro128**', () => {
     expect(r >= -2 && r < -1).toBe(true);
   });
 
+  it('shuffle is Fisher–Yates on int(i + 1) draws, the stream left where int() leaves it', () => {
+    // The reference: the textbook loop on Rng.int (shuffle inlines the draws; the remainders are taken in doubles).
+    const reference = (rng: Rng, a: Int32Array) => {
+      for (let i = a.length - 1; i > 0; i--) { const j = rng.int(i + 1); const t = a[i]!; a[i] = a[j]!; a[j] = t; }
+    };
+    for (const [seed, len] of [[1, 60000], [7, 0], [3, 1], [5, 2], [99, 1000], [123456789, 70001]] as const) {
+      const a = new Rng(seed), b = new Rng(seed);
+      for (let rep = 0; rep < 3; rep++) {
+        const x = Int32Array.from({ length: len }, (_, i) => i), y = x.slice();
+        a.shuffle(x);
+        reference(b, y);
+        expect(x).toEqual(y);
+        expect(a.state()).toEqual(b.state());
+      }
+      const arr = Array.from({ length: Math.min(len, 500) }, (_, i) => i);
+      const ref = Int32Array.from(arr);
+      a.shuffle(arr);
+      reference(b, ref);
+      expect(arr).toEqual(Array.from(ref));
+    }
+  });
+
   it('state round trip continues the same stream', () => {
     const a = new Rng(99);
     a.nextU32();
