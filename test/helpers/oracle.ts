@@ -67,3 +67,20 @@ export const ACTIVATION_ORACLE: Record<Exclude<ActivationName, 'softmax' | 'logS
   silu: O((x) => x * sigmoid64(x)),
   exp: O((x) => Math.min(Math.exp(x), 3.4028234663852886e38)),
 };
+
+/** Z = X·Wᵀ (+ b) (+ Z0 when flags & 2) (relu when flags & 1) in f64, X m×k and W n×k row-major, and per output
+ *  Σ|x·w| + |b| + |z0|, the scale of an f32 GEMM's rounding error: the oracle of the nt GEMM tests. */
+export function ntReference64(x: Float32Array, w: Float32Array, b: Float32Array | null, z0: Float32Array, m: number, n: number, k: number, flags: number) {
+  const out = new Float64Array(m * n);
+  const scale = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+    let s = 0, a = 0;
+    for (let p = 0; p < k; p++) { s += x[i * k + p]! * w[j * k + p]!; a += Math.abs(x[i * k + p]! * w[j * k + p]!); }
+    if (b) { s += b[j]!; a += Math.abs(b[j]!); }
+    if (flags & 2) { s += z0[i * n + j]!; a += Math.abs(z0[i * n + j]!); }
+    if (flags & 1) s = Math.max(0, s);
+    out[i * n + j] = s;
+    scale[i * n + j] = a;
+  }
+  return { out, scale };
+}

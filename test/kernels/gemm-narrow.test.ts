@@ -9,23 +9,9 @@
 // (the threads' column split) writes only its own columns of a wider Z.
 import { describe, expect, it } from 'vitest';
 import { get, kernelSuiteBackends, put, randomArray } from '../helpers/backends.js';
+import { ntReference64 as reference } from '../helpers/oracle.js';
 
 const U = 2 ** -24;
-
-function reference(x: Float32Array, w: Float32Array, b: Float32Array | null, z0: Float32Array, m: number, n: number, k: number, flags: number) {
-  const out = new Float64Array(m * n);
-  const scale = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-    let s = 0, a = 0;
-    for (let p = 0; p < k; p++) { s += x[i * k + p]! * w[j * k + p]!; a += Math.abs(x[i * k + p]! * w[j * k + p]!); }
-    if (b) { s += b[j]!; a += Math.abs(b[j]!); }
-    if (flags & 2) { s += z0[i * n + j]!; a += Math.abs(z0[i * n + j]!); }
-    if (flags & 1) s = Math.max(0, s);
-    out[i * n + j] = s;
-    scale[i * n + j] = a;
-  }
-  return { out, scale };
-}
 
 const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer.slice(x.byteOffset, x.byteOffset + x.byteLength)));
 

@@ -252,9 +252,7 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
     const W = this.W;
     // A threaded backend may run dX and dW at once (not with the fused step: its dW writes the W that dX reads).
     const pair = needDIn && !fusedStep.hPtr ? (k as { denseBackward?: DenseBackward }).denseBackward : undefined;
-    if (pair?.(this.dzPtr, W.ptr, this.dxPtr, this.inPtr, W.gradPtr, m, this.inSize, this.outSize, workPtr)) {
-      // dX and dW done
-    } else {
+    if (!pair?.(this.dzPtr, W.ptr, this.dxPtr, this.inPtr, W.gradPtr, m, this.inSize, this.outSize, workPtr)) {
       if (needDIn) k.f32_gemm_nn(this.dzPtr, W.ptr, this.dxPtr, m, this.inSize, this.outSize, GEMM_OVERWRITE, workPtr);
       if (fusedStep.hPtr) k.f32_gemm_tn_step(this.dzPtr, this.inPtr, W.gradPtr, W.ptr, W.stepStatePtr ?? 0, fusedStep.hPtr, this.outSize, this.inSize, m, workPtr);
       else k.f32_gemm_tn(this.dzPtr, this.inPtr, W.gradPtr, this.outSize, this.inSize, m, GEMM_OVERWRITE, workPtr);
