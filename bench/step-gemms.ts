@@ -3,7 +3,7 @@
 // on the raw kernels, each call timed: the cache state is the training step's, not a hot loop's.
 // Beside it, each GEMM alone repeated (hot caches, as bench:gemm). Binaries from --wasm-dir A,B
 // (default build/) run alternately in one process, so two builds can be compared.
-//   node --import ./bench/ts-loader.mjs bench/step-gemms.ts [--wasm-dir dirA,dirB] [--binary relaxed] [--rounds 9] [--fused]
+//   node --import ./bench/ts-loader.mjs bench/step-gemms.ts [--wasm-dir dirA,dirB] [--binary relaxed] [--rounds 9] [--fused] [--dz-zeros 0.5]
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ const binary = (arg('--binary') ?? 'relaxed') as 'relaxed' | 'simd';
 const rounds = Number(arg('--rounds') ?? 9);
 /** --fused: W's SGD step inside the dW GEMM (f32_gemm_tn_step), dX first, as fit does with optimizer.fuse. */
 const fused = args.includes('--fused');
+/** --dz-zeros f: that fraction of the hidden layers' dZ is 0, as a ReLU leaves it (about half in training; GEMM_SKIP_ZEROS). */
+const dzZeros = Number(arg('--dz-zeros') ?? 0);
 const N = 60000, B = 128, sizes = [784, 256, 128, 10];
 
 type K = Record<string, (...a: number[]) => number>;
@@ -43,6 +45,7 @@ function side(dir: string): Side {
     W.push(a.alloc(o * i * 4)); fill(W[l]!, o * i, 10 + l); dW.push(a.alloc(o * i * 4));
     bias.push(a.alloc(o * 4)); fill(bias[l]!, o, 20 + l); db.push(a.alloc(o * 4));
     Z.push(a.alloc(B * o * 4)); dZ.push(a.alloc(B * o * 4)); fill(dZ[l]!, B * o, 30 + l); dX.push(a.alloc(B * i * 4));
+    if (l < L - 1) for (let e = 0, x = 77 + l; e < B * o; e++) { x = (x * 1103515245 + 12345) >>> 0; if (x / 2 ** 32 < dzZeros) f32()[(dZ[l]! >>> 2) + e] = 0; }
     work = Math.max(work, k.f32_gemm_work_bytes!(B, o, i), k.f32_gemm_work_bytes!(o, i, B), k.f32_gemm_work_bytes!(B, i, o));
   }
   const wp = a.alloc(work + 64), wk = (wp + 63) & ~63;
@@ -67,9 +70,9 @@ function side(dir: string): Side {
       }
       for (let l = L - 1; l >= 0; l--) {
         const i = sizes[l]!, o = sizes[l + 1]!;
-        if (l > 0) t(`nn ${l + 1}`, () => k.f32_gemm_nn!(dZ[l]!, W[l]!, dX[l]!, B, i, o, 0, wk));
+        if (l > 0) t(`nn ${l + 1}`, () => k.f32_gemm_nn!(dZ[l]!, W[l]!, dX[l]!, B, i, o, 4, wk)); // GEMM_SKIP_ZEROS, as dense.ts
         if (fused) t(`tn ${l + 1}+step`, () => k.f32_gemm_tn_step!(dZ[l]!, ins[l]!, dW[l]!, W[l]!, 0, hyper, o, i, B, wk));
-        else t(`tn ${l + 1}`, () => k.f32_gemm_tn!(dZ[l]!, ins[l]!, dW[l]!, o, i, B, 0, wk));
+        else t(`tn ${l + 1}`, () => k.f32_gemm_tn!(dZ[l]!, ins[l]!, dW[l]!, o, i, B, 4, wk));
         t('colsum', () => k.f32_colsum!(dZ[l]!, db[l]!, B, o, 0));
       }
       t('sgd', () => { for (let l = 0; l < L; l++) { if (!fused) k.f32_sgd_step!(W[l]!, dW[l]!, sizes[l]! * sizes[l + 1]!, 1e-9); k.f32_sgd_step!(bias[l]!, db[l]!, sizes[l + 1]!, 1e-9); } });

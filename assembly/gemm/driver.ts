@@ -12,6 +12,7 @@ import { checkDims, checkRegion, spanBytes } from '../checks';
 import { packColsContiguous, packColsContiguousPair, packRowsInterleaved } from './pack';
 import { stepTile } from './step';
 import { gemmNtNarrow, NARROW_N } from './narrow';
+import { SKIP_MC, skipWorkBytes, skipZerosRows } from './sparse';
 
 /** Rows of the main micro-kernel tile (f32_ukernel_5x8; f32_ukernel_4x8 completes m, see fiveRowSpan). */
 export const MR: i32 = 5;
@@ -26,6 +27,8 @@ export const NC: i32 = 512;
 
 export const GEMM_RELU: i32 = 1;
 export const GEMM_ACCUMULATE: i32 = 2;
+/** A's zero terms may be skipped when A is mostly zeros (sparse.ts): the same result unless B holds inf or NaN where A is 0. */
+export const GEMM_SKIP_ZEROS: i32 = 4;
 
 const TILE_BYTES: usize = 192;
 
@@ -49,7 +52,8 @@ function bBlockBytes(n: i32, k: i32): usize {
 
 export function gemmWorkBytes(m: i32, n: i32, k: i32): usize {
   if (m <= 0 || n <= 0 || k <= 0) return 0;
-  return TILE_BYTES + aBlockBytes(m, k) + bBlockBytes(n, k);
+  const dense = TILE_BYTES + aBlockBytes(m, k) + bBlockBytes(n, k);
+  return ASC_FEATURE_RELAXED_SIMD ? max(dense, skipWorkBytes(m, k)) : dense;
 }
 
 /** The micro-kernel for a strip of h rows (5 or 4). */
@@ -169,6 +173,21 @@ export function gemmLd(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, bTrans:
   }
   const acc = (flags & GEMM_ACCUMULATE) != 0;
   const relu = (flags & GEMM_RELU) != 0;
+  // Relaxed binary only, as narrow.ts: the browser bundle's simd.wasm has no room for it (120 KB gzip budget).
+  if (ASC_FEATURE_RELAXED_SIMD && (flags & GEMM_SKIP_ZEROS) != 0 && !bTrans && !biasPtr && !relu) {
+    // Zero-skipping by blocks of C rows; a block whose A is dense runs the dense driver (same sums).
+    const ldaBytes = <usize>lda << 2;
+    for (let ic = 0; ic < m; ic += SKIP_MC) {
+      const mc = min(SKIP_MC, m - ic);
+      const a = aTrans ? aPtr + (<usize>ic << 2) : aPtr + <usize>ic * ldaBytes;
+      const off = <usize>ic * ldcBytes;
+      const p = pPtr ? pPtr + off : 0, v = vPtr ? vPtr + off : 0;
+      if (!skipZerosRows(a, aTrans, lda, bPtr, ldb, cPtr + off, ldc, mc, n, k, acc, workPtr, p, v, hPtr)) {
+        gemmLd(a, aTrans, lda, bPtr, false, ldb, 0, cPtr + off, ldc, mc, n, k, flags & ~GEMM_SKIP_ZEROS, workPtr, p, v, hPtr);
+      }
+    }
+    return;
+  }
   const tile = workPtr;
   const aPack = workPtr + TILE_BYTES;
   const bPack = aPack + aBlockBytes(m, k);

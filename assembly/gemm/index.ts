@@ -2,7 +2,7 @@
 // micro-kernel (kernel.ts) through one blocked driver (driver.ts); they differ only in how the
 // operands are packed (pack.ts). workPtr: f32_gemm_work_bytes(m, n, k) bytes, 64-byte aligned.
 
-import { gemm, gemmLd, gemmWorkBytes } from './driver';
+import { gemm, gemmLd, gemmWorkBytes, GEMM_SKIP_ZEROS } from './driver';
 import { colsum } from './colsum';
 
 /** Z[m×n] = X[m×k]·W[n×k]ᵀ + bias[n] (biasPtr 0: no bias). */
@@ -15,9 +15,10 @@ export function f32_gemm_tn(aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n: i3
   gemm(aPtr, true, bPtr, false, 0, cPtr, m, n, k, flags, workPtr);
 }
 
-/** C[m×n] = A[k×m]ᵀ·B[k×n] (+ decay·P) with the SGD or momentum step of P fused in (step.ts). */
+/** C[m×n] = A[k×m]ᵀ·B[k×n] (+ decay·P) with the SGD or momentum step of P fused in (step.ts); A's
+ *  zeros are skipped when it is mostly zeros (GEMM_SKIP_ZEROS, sparse.ts: dZ after a ReLU). */
 export function f32_gemm_tn_step(aPtr: usize, bPtr: usize, cPtr: usize, pPtr: usize, vPtr: usize, hPtr: usize, m: i32, n: i32, k: i32, workPtr: usize): void {
-  gemmLd(aPtr, true, m, bPtr, false, n, 0, cPtr, n, m, n, k, 0, workPtr, pPtr, vPtr, hPtr);
+  gemmLd(aPtr, true, m, bPtr, false, n, 0, cPtr, n, m, n, k, GEMM_SKIP_ZEROS, workPtr, pPtr, vPtr, hPtr);
 }
 
 /** C[m×n] = A[m×k]·B[k×n]. */

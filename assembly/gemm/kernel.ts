@@ -12,28 +12,13 @@
 // (the last depth block of f32_gemm_tn_step): P (and v when ≠ 0) have C's layout at the tile's offset.
 
 import { madd } from '../simd';
-import { STEP_DECAY, STEP_LR, STEP_MU } from './step';
+import { STEP_DECAY, STEP_LR, STEP_MU, stepVec } from './step';
 
 export const INIT_ZERO = 0;
 export const INIT_BIAS = 1;
 export const INIT_C = 2;
 /** C + bias (accumulate with a bias). */
 export const INIT_C_BIAS = 3;
-
-/** One vector of the step at byte offset `at` of P and v: returns the gradient (with the L2 term) to store in C. */
-@inline
-function stepVec(g: v128, p: usize, v: usize, at: usize, vnlr: v128, vmu: v128, vdecay: v128, decay: bool): v128 {
-  const vp = v128.load(p + at);
-  if (decay) g = madd(vdecay, vp, g);
-  if (v) {
-    const vv = madd(vmu, v128.load(v + at), g);
-    v128.store(v + at, vv);
-    v128.store(p + at, madd(vnlr, vv, vp));
-  } else {
-    v128.store(p + at, madd(vnlr, g, vp));
-  }
-  return g;
-}
 
 export function f32_ukernel_5x8(kc: i32, a: usize, b: usize, c: usize, ldc: usize, init: i32, biasPtr: usize, relu: bool,
   p: usize = 0, v: usize = 0, hPtr: usize = 0): void {

@@ -19,6 +19,21 @@ export const STEP_LR: usize = 0;
 export const STEP_MU: usize = 8;
 export const STEP_DECAY: usize = 16;
 
+/** One vector of the step at byte offset `at` of P and v: returns the gradient (with the L2 term) to store in C. */
+@inline
+export function stepVec(g: v128, p: usize, v: usize, at: usize, vnlr: v128, vmu: v128, vdecay: v128, decay: bool): v128 {
+  const vp = v128.load(p + at);
+  if (decay) g = madd(vdecay, vp, g);
+  if (v) {
+    const vv = madd(vmu, v128.load(v + at), g);
+    v128.store(v + at, vv);
+    v128.store(p + at, madd(vnlr, vv, vp));
+  } else {
+    v128.store(p + at, madd(vnlr, g, vp));
+  }
+  return g;
+}
+
 /** One vector (rem = 4) or tail (1–3 floats) of the update at byte offset `at` of C, P and v. */
 @inline
 function stepLanes(c: usize, p: usize, v: usize, at: usize, rem: usize, vnlr: v128, vmu: v128, vdecay: v128, decay: bool): void {

@@ -2,7 +2,7 @@
 // splits call per share (src/threads/splits.ts), through the one driver (driver.ts gemmLd), and the
 // tile sizes the splits are made of. A block computed with them is summed exactly as the whole GEMM sums it.
 
-import { gemmLd, MR, NR } from './driver';
+import { gemmLd, GEMM_SKIP_ZEROS, MR, NR } from './driver';
 
 /** Rows of the GEMM micro-kernel tile: row splits are made of whole tiles. */
 export function f32_gemm_row_quantum(): i32 {
@@ -32,5 +32,5 @@ export function f32_gemm_nn_ld(aPtr: usize, bPtr: usize, cPtr: usize, m: i32, n:
 /** f32_gemm_tn_step with strides: A rows lda apart; B, C, P and v rows ldn apart. */
 export function f32_gemm_tn_step_ld(aPtr: usize, bPtr: usize, cPtr: usize, pPtr: usize, vPtr: usize, hPtr: usize, m: i32, n: i32, k: i32,
   lda: i32, ldn: i32, workPtr: usize): void {
-  gemmLd(aPtr, true, lda, bPtr, false, ldn, 0, cPtr, ldn, m, n, k, 0, workPtr, pPtr, vPtr, hPtr);
+  gemmLd(aPtr, true, lda, bPtr, false, ldn, 0, cPtr, ldn, m, n, k, GEMM_SKIP_ZEROS, workPtr, pPtr, vPtr, hPtr);
 }

@@ -4,7 +4,9 @@
 // Matrices are row-major. A pointer argument of 0 means "absent" where the doc says so.
 //
 // Flags for GEMM: bit 0 (GEMM_RELU) applies max(0, ·) to the result; bit 1 (GEMM_ACCUMULATE)
-// adds into the output instead of overwriting it.
+// adds into the output instead of overwriting it; bit 2 (GEMM_SKIP_ZEROS, tn and nn) lets the
+// kernel leave out A's zero terms when A is mostly zeros (assembly/gemm/sparse.ts): the result is
+// the same bit for bit unless B holds an inf or NaN where A is 0.
 
 import type { ActivationKernel } from './activations.js';
 
@@ -12,6 +14,8 @@ import type { ActivationKernel } from './activations.js';
 export const GEMM_OVERWRITE = 0;
 export const GEMM_RELU = 1;
 export const GEMM_ACCUMULATE = 2;
+/** Backward GEMMs on dZ, about half zeros after a ReLU (or dropout). */
+export const GEMM_SKIP_ZEROS = 4;
 
 export interface GemmAbi {
   /** Z[m×n] = X[m×k]·W[n×k]ᵀ + bias[n] (bias absent when biasPtr = 0). Forward of a dense layer.

@@ -4,7 +4,7 @@
 // either calls the export itself (below the work threshold: tiny layers do not pay a barrier) or
 // launches the split and runs the caller's share — range 0, the same pointers with a smaller count.
 
-import type { KernelAbi } from '../kernels/abi.js';
+import { GEMM_SKIP_ZEROS, type KernelAbi } from '../kernels/abi.js';
 import { splitBound } from './control.js';
 import type { ThreadPool } from './pool.js';
 import { invoke } from './share.js';
@@ -168,8 +168,8 @@ export function threadedKernels(base: ThreadExports, pool: ThreadPool): Threaded
   const denseBackward = (dzPtr: number, wPtr: number, dxPtr: number, xPtr: number, dwPtr: number, m: number, inSize: number, outSize: number, workPtr: number): boolean => {
     if (!pool.alive || pool.degraded || 2 * m * inSize * outSize < tuning.gemmPairMinFlops) return false;
     pool.prepare(nnOp, 8);
-    a[0] = dzPtr; a[1] = wPtr; a[2] = dxPtr; a[3] = m; a[4] = inSize; a[5] = outSize; a[6] = 0; a[7] = workPtr;
-    a[8] = dzPtr; a[9] = xPtr; a[10] = dwPtr; a[11] = outSize; a[12] = inSize; a[13] = m; a[14] = 0; // a[15]: the worker's scratch
+    a[0] = dzPtr; a[1] = wPtr; a[2] = dxPtr; a[3] = m; a[4] = inSize; a[5] = outSize; a[6] = GEMM_SKIP_ZEROS; a[7] = workPtr;
+    a[8] = dzPtr; a[9] = xPtr; a[10] = dwPtr; a[11] = outSize; a[12] = inSize; a[13] = m; a[14] = GEMM_SKIP_ZEROS; // a[15]: the worker's scratch
     pool.launch(0, 2, 1, 2, 7, base.f32_gemm_work_bytes(outSize, inSize, m), 0, tnOp);
     try {
       pool.runOwn();

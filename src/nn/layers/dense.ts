@@ -3,7 +3,7 @@
 // network: the fused losses read its Z, A and dZ (OutputLayer). Only W decays.
 
 import { ValidationError } from '../../errors.js';
-import { GEMM_OVERWRITE, GEMM_RELU, type ActBwd, type ActFwd } from '../../kernels/abi.js';
+import { GEMM_OVERWRITE, GEMM_RELU, GEMM_SKIP_ZEROS, type ActBwd, type ActFwd } from '../../kernels/abi.js';
 import type { ActivationForm, ActivationKernel } from '../../kernels/activations.js';
 import type { Rng } from '../../rng.js';
 import { activationRecord, checkActivation, defaultActivationParams, type ActivationName } from '../activations.js';
@@ -246,16 +246,17 @@ export class DenseRuntime extends LayerRuntime implements OutputLayer {
   }
 
   /** From dZ: dW = dZᵀ·X, db = colsum(dZ), dX = dZ·W. With a fused step (ctx.fusedStep), dX first, from the W the
-   *  step started with, then dW with W's update in the GEMM's epilogue (f32_gemm_tn_step). */
+   *  step started with, then dW with W's update in the GEMM's epilogue (f32_gemm_tn_step). Both GEMMs may skip
+   *  dZ's zeros (GEMM_SKIP_ZEROS; f32_gemm_tn_step always may): about half of dZ after a ReLU, same results. */
   backwardLinear(m: number, needDIn: boolean, workPtr: number): number {
     const { k, fusedStep } = this.ctx;
     const W = this.W;
     // A threaded backend may run dX and dW at once (not with the fused step: its dW writes the W that dX reads).
     const pair = needDIn && !fusedStep.hPtr ? (k as { denseBackward?: DenseBackward }).denseBackward : undefined;
     if (!pair?.(this.dzPtr, W.ptr, this.dxPtr, this.inPtr, W.gradPtr, m, this.inSize, this.outSize, workPtr)) {
-      if (needDIn) k.f32_gemm_nn(this.dzPtr, W.ptr, this.dxPtr, m, this.inSize, this.outSize, GEMM_OVERWRITE, workPtr);
+      if (needDIn) k.f32_gemm_nn(this.dzPtr, W.ptr, this.dxPtr, m, this.inSize, this.outSize, GEMM_SKIP_ZEROS, workPtr);
       if (fusedStep.hPtr) k.f32_gemm_tn_step(this.dzPtr, this.inPtr, W.gradPtr, W.ptr, W.stepStatePtr ?? 0, fusedStep.hPtr, this.outSize, this.inSize, m, workPtr);
-      else k.f32_gemm_tn(this.dzPtr, this.inPtr, W.gradPtr, this.outSize, this.inSize, m, GEMM_OVERWRITE, workPtr);
+      else k.f32_gemm_tn(this.dzPtr, this.inPtr, W.gradPtr, this.outSize, this.inSize, m, GEMM_SKIP_ZEROS, workPtr);
     }
     k.f32_colsum(this.dzPtr, this.b.gradPtr, m, this.outSize, GEMM_OVERWRITE);
     return needDIn ? this.dxPtr : 0;
