@@ -22,24 +22,41 @@ import { STEP_DECAY, STEP_LR, STEP_MU, stepTile, stepVec } from './step';
 
 /** Depth block: SKIP_KC rows of a packed B chunk (SKIP_W floats each, 16 KB) stay in L1 while every row's list runs past it. */
 export const SKIP_KC: i32 = 128;
-/** Row block: bounds the lists (SKIP_MC × SKIP_KC offsets and values, 256 KB). */
+/** Row block: bounds the lists (SKIP_MC × (SKIP_KC + 4) offsets and values, 264 KB). */
 export const SKIP_MC: i32 = 256;
 /** Columns per pass over a list: 8 accumulators (2 FMA/cycle × 4-cycle latency). */
 const SKIP_W: i32 = 32;
 /** Nonzeros per entry of A above which the dense driver is faster (bench/README.md, "sparse"). */
 const MAX_DENSITY: f32 = 0.7;
 
-const PANEL_BYTES: usize = <usize>SKIP_KC * <usize>SKIP_W << 2;
 /** Bytes of one row's offsets (or values): SKIP_KC entries and 4 of slack for the whole-vector appends. */
 const LIST_ROW: usize = <usize>(SKIP_KC + 4) << 2;
-const LIST_BYTES: usize = (<usize>SKIP_MC * LIST_ROW + 63) & ~(<usize>63);
-const COUNTS_BYTES: usize = <usize>SKIP_MC << 2;
 const TAIL_BYTES: usize = <usize>SKIP_W << 2;
 
-/** Work buffer: [B panel][offsets][values][counts][tail row], every part 64-byte aligned. */
+@inline
+function align64(x: usize): usize {
+  return (x + 63) & ~(<usize>63);
+}
+
+/** The work buffer's parts for row blocks of up to `rows` rows and depth blocks of up to `depth`:
+ *  [B panel][offsets][values][counts][tail row], each 64-byte aligned. Returns the byte offset of
+ *  `part` (0 panel, 1 offsets, 2 values, 3 counts, 4 tail, 5 the end: the size). */
+@inline
+function workPart(rows: i32, depth: i32, part: i32): usize {
+  const panel = align64(<usize>depth * <usize>SKIP_W << 2), list = align64(<usize>rows * LIST_ROW), counts = align64(<usize>rows << 2);
+  let at: usize = 0;
+  if (part > 0) at += panel;
+  if (part > 1) at += list;
+  if (part > 2) at += list;
+  if (part > 3) at += counts;
+  if (part > 4) at += TAIL_BYTES;
+  return at;
+}
+
+/** Scratch for C[m×·] with depth k: sized by the blocks it uses (small GEMMs get small buffers). */
 export function skipWorkBytes(m: i32, k: i32): usize {
   if (m <= 0 || k <= 0) return 0;
-  return PANEL_BYTES + 2 * LIST_BYTES + COUNTS_BYTES + TAIL_BYTES;
+  return workPart(min(m, SKIP_MC), min(k, SKIP_KC), 5);
 }
 
 /** Left-pack controls: for each 4-bit mask, the byte swizzle that moves the selected f32 lanes to the front. */
@@ -220,14 +237,16 @@ function step32(c: usize, p: usize, v: usize, vnlr: v128, vmu: v128, vdecay: v12
  */
 export function skipZerosRows(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, ldb: i32, cPtr: usize, ldc: i32,
   mc: i32, n: i32, k: i32, accumulate: bool, workPtr: usize, pPtr: usize, vPtr: usize, hPtr: usize): bool {
-  const panel = workPtr;
-  const offs = panel + PANEL_BYTES, vals = offs + LIST_BYTES, counts = vals + LIST_BYTES, tail = counts + COUNTS_BYTES;
+  // mc ≤ min(m, SKIP_MC) of the whole GEMM, and k's blocks ≤ min(k, SKIP_KC): inside skipWorkBytes(m, k).
+  const depth = min(k, SKIP_KC);
+  const panel = workPtr, offs = workPtr + workPart(mc, depth, 1), vals = workPtr + workPart(mc, depth, 2);
+  const counts = workPtr + workPart(mc, depth, 3), tail = workPtr + workPart(mc, depth, 4);
   const ldbBytes = <usize>ldb << 2, ldcBytes = <usize>ldc << 2;
-  const rowBytes = LIST_ROW;
   const vnlr = f32x4.splat(pPtr ? -<f32>load<f64>(hPtr, STEP_LR) : 0), vmu = f32x4.splat(pPtr ? <f32>load<f64>(hPtr, STEP_MU) : 0);
   const fdecay: f32 = pPtr ? <f32>load<f64>(hPtr, STEP_DECAY) : 0, vdecay = f32x4.splat(fdecay), decay = fdecay != 0;
   for (let pc = 0; pc < k; pc += SKIP_KC) {
     const kc = min(SKIP_KC, k - pc);
+    // The count reads the first block once more, but listing a dense block only to throw it away costs 3× as much.
     if (pc == 0 && <f32>countNonzeros(aPtr, aTrans, lda, mc, kc) > MAX_DENSITY * <f32>mc * <f32>kc) return false;
     listNonzeros(aPtr, aTrans, lda, mc, pc, kc, offs, vals, counts);
     const first = pc == 0 && !accumulate;
@@ -239,7 +258,7 @@ export function skipZerosRows(aPtr: usize, aTrans: bool, lda: i32, bPtr: usize, 
         const count = <usize>load<u32>(counts + (<usize>r << 2));
         const at = <usize>r * ldcBytes + (<usize>jc << 2);
         const c = cPtr + at;
-        const o = offs + <usize>r * rowBytes, x = vals + <usize>r * rowBytes;
+        const o = offs + <usize>r * LIST_ROW, x = vals + <usize>r * LIST_ROW;
         if (w == SKIP_W) {
           row32(o, x, count, panel, c, first);
           if (last && pPtr) step32(c, pPtr + at, vPtr ? vPtr + at : 0, vnlr, vmu, vdecay, decay);

@@ -48,7 +48,7 @@ describe.each(kernelSuiteBackends().map((b) => [b.binary + (b.threadCount > 1 ? 
           for (const acc of [0, GEMM_ACCUMULATE]) {
             const dense = run(b, layout, A, B, C0, m, n, depth, acc);
             const skip = run(b, layout, A, B, C0, m, n, depth, acc | GEMM_SKIP_ZEROS);
-            expect(Object.is(skip[0], dense[0]) && skip.every((v, i) => Object.is(v, dense[i]))).toBe(true);
+            expect(skip.every((v, i) => Object.is(v, dense[i]))).toBe(true);
           }
           const skip = run(b, layout, A, B, C0, m, n, depth, GEMM_SKIP_ZEROS);
           for (let i = 0; i < m; i++) {
